@@ -1,0 +1,171 @@
+#!/usr/bin/env node
+/** The `confab` command line. Every command honours DATABASE_URL and takes --json. */
+import { Command, Option } from 'commander';
+import { loadConfig } from '../config.js';
+import { formatDisplayId, formatDon } from '../domain/ids.js';
+import { USER_TYPES, type Org, type User } from '../domain/model.js';
+import { createUser, findUserByRef, initOrg, pickOrg } from '../domain/orgs.js';
+import { issueToken } from '../domain/tokens.js';
+import { presentUserSummary } from '../http/present.js';
+import { startServer } from '../server.js';
+import type { RootStore } from '../store/index.js';
+import { openStore } from '../store/open.js';
+import { fail, print } from './output.js';
+
+const program = new Command('confab')
+  .description('Confab: a chat service that speaks DevRev\'s Chats API')
+  .showHelpAfterError('(run `confab --help` for the commands)');
+
+const databaseOption = () => new Option('--database-url <url>', 'database to use').env('DATABASE_URL');
+
+program
+  .command('serve')
+  .description('run the API server (applies pending migrations first)')
+  .option('--port <port>', 'port to listen on (PORT, default 8080)')
+  .option('--host <host>', 'address to listen on (HOST, default 127.0.0.1)')
+  .addOption(databaseOption())
+  .action(async (flags: { port?: string; host?: string; databaseUrl?: string }) => {
+    try {
+      const config = loadConfig(flags);
+      const server = await startServer(config);
+      if (server.firstRun) announceFirstRun(server.url, server.firstRun.org, server.firstRun.user, server.firstRun.token);
+      const shutdown = async (signal: string) => {
+        server.app.log.info({ signal }, 'shutting down');
+        await server.close();
+        process.exit(0);
+      };
+      process.once('SIGTERM', () => void shutdown('SIGTERM'));
+      process.once('SIGINT', () => void shutdown('SIGINT'));
+    } catch (error) {
+      fail(error, false);
+    }
+  });
+
+program
+  .command('init')
+  .description('create an organization with an admin dev user and print its API token')
+  .requiredOption('--org <name>', 'the organization\'s name')
+  .requiredOption('--email <email>', 'the admin\'s email')
+  .option('--json', 'print JSON')
+  .addOption(databaseOption())
+  .action(async (flags: { org: string; email: string; json?: boolean; databaseUrl?: string }) =>
+    withStore(flags, async (store) => {
+      const { org, user, token } = await initOrg(store, flags.org, flags.email);
+      print(
+        !!flags.json,
+        { org: presentOrg(org), user: presentUserSummary(user, org), token },
+        `Created organization ${org.name} (${org.slug}) with admin ${user.email} (${formatDisplayId(user.type, user.number)}).\nAPI token (shown once): ${token}`,
+      );
+    }),
+  );
+
+const users = program.command('users').description('manage users');
+users
+  .command('create')
+  .description('create a user in an organization')
+  .addOption(new Option('--type <type>', 'user type').choices(USER_TYPES.filter((type) => type !== 'sys_user')).makeOptionMandatory())
+  .requiredOption('--email <email>', 'email address')
+  .requiredOption('--display-name <name>', 'display name')
+  .option('--full-name <name>', 'full name')
+  .option('--org <org>', 'organization slug or name (needed when there are several)')
+  .option('--json', 'print JSON')
+  .addOption(databaseOption())
+  .action(
+    async (flags: {
+      type: (typeof USER_TYPES)[number];
+      email: string;
+      displayName: string;
+      fullName?: string;
+      org?: string;
+      json?: boolean;
+      databaseUrl?: string;
+    }) =>
+      withStore(flags, async (store) => {
+        const org = await pickOrg(store, flags.org);
+        const user = await createUser(store, org, {
+          type: flags.type,
+          email: flags.email,
+          displayName: flags.displayName,
+          fullName: flags.fullName,
+        });
+        print(!!flags.json, { user: presentUserSummary(user, org) }, `Created ${describeUser(user, org)}`);
+      }),
+  );
+
+const tokens = program.command('tokens').description('manage API tokens');
+tokens
+  .command('create')
+  .description('create an API token for a user')
+  .requiredOption('--user <id>', 'the user\'s id or display id (e.g. DEVU-2)')
+  .option('--org <org>', 'organization slug or name (needed for a display id when there are several)')
+  .option('--json', 'print JSON')
+  .addOption(databaseOption())
+  .action(async (flags: { user: string; org?: string; json?: boolean; databaseUrl?: string }) =>
+    withStore(flags, async (store) => {
+      const org = await orgOfUserRef(store, flags.user, flags.org);
+      const user = await findUserByRef(store, org, flags.user);
+      const { secret } = await issueToken(store, user);
+      print(!!flags.json, { token: secret }, `API token for ${describeUser(user, org)} (shown once):\n${secret}`);
+    }),
+  );
+
+program
+  .command('migrate')
+  .description('apply pending database migrations')
+  .option('--json', 'print JSON')
+  .addOption(databaseOption())
+  .action(async (flags: { json?: boolean; databaseUrl?: string }) =>
+    withStore(flags, async (store) => {
+      const applied = await store.migrate();
+      print(
+        !!flags.json,
+        { applied },
+        applied.length === 0 ? 'The database is up to date.' : `Applied ${applied.length} migration(s): ${applied.join(', ')}`,
+      );
+    }),
+  );
+
+/** Opens the store, migrates, runs the command, closes; errors become a one-line message. */
+async function withStore(flags: { json?: boolean; databaseUrl?: string }, run: (store: RootStore) => Promise<void>): Promise<void> {
+  let store: RootStore | undefined;
+  try {
+    store = await openStore(loadConfig({ databaseUrl: flags.databaseUrl }).databaseUrl);
+    await store.migrate();
+    await run(store);
+  } catch (error) {
+    await store?.close().catch(() => undefined);
+    fail(error, !!flags.json);
+  }
+  await store.close();
+}
+
+/** A DON names its own organization; a display id needs --org when there are several. */
+async function orgOfUserRef(store: RootStore, ref: string, orgFlag: string | undefined): Promise<Org> {
+  const slug = /^don:[a-z]+:[a-z0-9-]+:devo\/([A-Za-z0-9]+):/.exec(ref)?.[1];
+  return pickOrg(store, orgFlag ?? slug);
+}
+
+function presentOrg(org: Org) {
+  return { id: `don:identity:dvrv-us-1:devo/${org.slug}`, slug: org.slug, name: org.name, created_date: org.createdAt };
+}
+
+function describeUser(user: User, org: Org): string {
+  return `${user.type} ${formatDisplayId(user.type, user.number)} <${user.email}> (${formatDon(user.type, org.slug, user.number)})`;
+}
+
+function announceFirstRun(url: string, org: Org, user: User, token: string): void {
+  process.stdout.write(
+    [
+      '',
+      `First start: created organization "${org.name}" and admin ${user.email} (${formatDisplayId(user.type, user.number)}).`,
+      `Admin API token (shown once, keep it):`,
+      `  ${token}`,
+      '',
+      'Try it:',
+      `  curl -s ${url}/dev-users.self -H "Authorization: Bearer ${token}"`,
+      '',
+    ].join('\n'),
+  );
+}
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,224 @@
+/**
+ * The rules of chats (DESIGN.md "Chats"): who may create, read and change a DM, and the
+ * one-default-DM-per-member-set invariant, which the database enforces.
+ */
+import type { Store } from '../store/index.js';
+import { UniqueViolation } from '../store/index.js';
+import type { ChatPatch } from '../store/chats.js';
+import { BadRequest, Conflict, Forbidden, NotFound } from './errors.js';
+import { formatDisplayId, parseRefOf, refBelongsTo } from './ids.js';
+import { memberKey, requireGroups, requireUsers, resolveUsers, Unresolved } from './members.js';
+import { now, type Chat, type Group, type Principal, type User } from './model.js';
+
+/** Serialized custom fields beyond this are refused: they are stored and returned whole. */
+export const MAX_CUSTOM_FIELDS_BYTES = 16 * 1024;
+
+export interface CreateChatInput {
+  users: string[];
+  isDefault?: boolean;
+  getIfConflict?: boolean;
+  title?: string;
+  records?: string[];
+  groups?: string[];
+  customFields?: Record<string, unknown>;
+}
+
+export interface CreateChatResult {
+  chat: Chat;
+  /** False when `get_if_conflict` returned the existing default DM. */
+  created: boolean;
+}
+
+export async function createChat(store: Store, principal: Principal, input: CreateChatInput): Promise<CreateChatResult> {
+  const { org, user: caller } = principal;
+  const users = await requireUsers(store, org, 'users', input.users);
+  requireActive('users', users, []);
+  if (!users.some((user) => user.id === caller.id)) {
+    throw BadRequest.notPermitted('users', 'the caller must be one of the users of a chat it creates');
+  }
+  const groups = await requireGroups(store, org, 'groups', input.groups ?? []);
+  const records = parseRecords(input.records ?? []);
+  const customFields = input.customFields === undefined ? null : checkCustomFields(input.customFields);
+  const isDefault = input.isDefault ?? true;
+  const key = memberKey(users);
+  const at = now();
+
+  try {
+    const chat = await store.transaction(async (tx) => {
+      const chatId = await tx.chats.insert({
+        orgId: org.id,
+        number: await tx.orgs.nextNumber(org.id, 'chat'),
+        title: normalizeTitle(input.title) ?? null,
+        isDefault,
+        memberKey: key,
+        customFields,
+        records,
+        userIds: users.map((user) => user.id),
+        groupIds: groups.map((group) => group.id),
+        createdBy: caller.id,
+        at,
+      });
+      return (await tx.chats.findById(chatId))!;
+    });
+    return { chat, created: true };
+  } catch (error) {
+    if (!(error instanceof UniqueViolation)) throw error;
+    if (input.getIfConflict) {
+      const existing = await store.chats.findDefault(org.id, key);
+      // The caller is one of the set, so it is a member of that set's default DM.
+      if (existing) return { chat: existing, created: false };
+    }
+    throw new Conflict('a default DM between these users already exists; pass get_if_conflict to get it');
+  }
+}
+
+export interface GetChatInput {
+  id?: string;
+  type?: 'dm';
+  users?: string[];
+}
+
+export async function getChat(store: Store, principal: Principal, input: GetChatInput): Promise<Chat> {
+  let chat: Chat | undefined;
+  if (input.id !== undefined) {
+    chat = await findChat(store, principal, input.id);
+  } else if (input.users !== undefined) {
+    if (input.type === undefined) throw BadRequest.missingField('type');
+    chat = await findDefaultDm(store, principal, input.users);
+  } else {
+    throw BadRequest.missingField('id');
+  }
+  await assertMember(store, chat, principal.user);
+  return chat;
+}
+
+export interface UpdateChatInput {
+  id: string;
+  title?: string;
+  users?: string[];
+  records?: string[];
+  groups?: string[];
+  customFields?: Record<string, unknown>;
+}
+
+export async function updateChat(store: Store, principal: Principal, input: UpdateChatInput): Promise<Chat> {
+  const { org, user: caller } = principal;
+  const chat = await findChat(store, principal, input.id);
+  await assertMember(store, chat, caller);
+
+  const patch: ChatPatch = { modifiedBy: caller.id, at: now() };
+  let users: User[] = chat.users;
+  let groups: Group[] = chat.groups;
+  if (input.title !== undefined) patch.title = normalizeTitle(input.title) ?? null;
+  if (input.users !== undefined) {
+    users = await requireUsers(store, org, 'users.set', input.users);
+    requireActive('users.set', users, chat.users);
+    patch.userIds = users.map((user) => user.id);
+    patch.memberKey = memberKey(users);
+    patch.isDefault = chat.isDefault;
+  }
+  if (input.groups !== undefined) {
+    groups = await requireGroups(store, org, 'groups.set', input.groups);
+    patch.groupIds = groups.map((group) => group.id);
+  }
+  if (input.records !== undefined) patch.records = parseRecords(input.records, 'records.set');
+  if (input.customFields !== undefined) patch.customFields = mergeCustomFields(chat.customFields, input.customFields);
+
+  if (patch.title === undefined && !patch.userIds && !patch.groupIds && !patch.records && patch.customFields === undefined) {
+    return chat;
+  }
+  const stillMember =
+    users.some((user) => user.id === caller.id) ||
+    (await store.groups.isMemberOfAny(
+      caller.id,
+      groups.map((group) => group.id),
+    ));
+  if (!stillMember) throw BadRequest.notPermitted('users.set', 'the caller must remain a member of the chat');
+
+  try {
+    return await store.transaction(async (tx) => {
+      await tx.chats.update(chat.id, patch);
+      return (await tx.chats.findById(chat.id))!;
+    });
+  } catch (error) {
+    if (error instanceof UniqueViolation) {
+      throw new Conflict('a default DM between these users already exists');
+    }
+    throw error;
+  }
+}
+
+/** By id in either form; a chat of another organization is as absent as one never made. */
+async function findChat(store: Store, principal: Principal, id: string): Promise<Chat> {
+  const ref = parseRefOf('id', id, ['chat'] as const);
+  const chat = refBelongsTo(ref, principal.org.slug) ? await store.chats.findByNumber(principal.org.id, ref.number) : undefined;
+  if (!chat) throw new NotFound('chat', id);
+  return chat;
+}
+
+async function findDefaultDm(store: Store, principal: Principal, values: string[]): Promise<Chat> {
+  let users: User[];
+  try {
+    users = await resolveUsers(store, principal.org, 'users', values);
+  } catch (error) {
+    if (error instanceof Unresolved) throw new NotFound('default DM between these users');
+    throw error;
+  }
+  const chat = await store.chats.findDefault(principal.org.id, memberKey(users));
+  if (!chat) throw new NotFound('default DM between these users');
+  return chat;
+}
+
+/** Members are the chat's users and the members of its groups. */
+async function assertMember(store: Store, chat: Chat, user: User): Promise<void> {
+  if (chat.users.some((member) => member.id === user.id)) return;
+  const viaGroup = await store.groups.isMemberOfAny(
+    user.id,
+    chat.groups.map((group) => group.id),
+  );
+  if (!viaGroup) throw new Forbidden('only members of a chat may read or change it');
+}
+
+/** New members must be active; members who already were may stay whatever their state. */
+function requireActive(fieldName: string, users: readonly User[], existing: readonly User[]): void {
+  const inactive = users.find((user) => user.state !== 'active' && !existing.some((member) => member.id === user.id));
+  if (inactive) {
+    throw BadRequest.notPermitted(fieldName, `${formatDisplayId(inactive.type, inactive.number)} is ${inactive.state}, not active`);
+  }
+}
+
+const RECORD_ID = /^(don:[a-z]+:[a-z0-9-]+:[A-Za-z0-9_./:-]+|[A-Za-z]{1,16}-[A-Za-z0-9]{1,32})$/;
+
+/** Records are ids of other DevRev objects, which Confab does not keep: they must look like ids. */
+function parseRecords(values: readonly string[], fieldName = 'records'): string[] {
+  for (const value of values) {
+    if (value.length > 256 || !RECORD_ID.test(value)) throw BadRequest.invalidId(fieldName, value);
+  }
+  return [...new Set(values)];
+}
+
+function normalizeTitle(title: string | undefined): string | undefined {
+  if (title === undefined) return undefined;
+  const trimmed = title.trim();
+  return trimmed.length === 0 ? undefined : trimmed;
+}
+
+function checkCustomFields(fields: Record<string, unknown>): Record<string, unknown> {
+  if (JSON.stringify(fields).length > MAX_CUSTOM_FIELDS_BYTES) {
+    throw BadRequest.invalidField('custom_fields', `at most ${MAX_CUSTOM_FIELDS_BYTES} bytes of custom fields`);
+  }
+  return fields;
+}
+
+/** DevRev updates custom fields key by key; a null value removes the key. */
+function mergeCustomFields(
+  current: Record<string, unknown> | null,
+  changes: Record<string, unknown>,
+): Record<string, unknown> | null {
+  const merged: Record<string, unknown> = { ...(current ?? {}) };
+  for (const [key, value] of Object.entries(changes)) {
+    if (value === null) delete merged[key];
+    else merged[key] = value;
+  }
+  return Object.keys(merged).length === 0 ? null : checkCustomFields(merged);
+}

@@ -1,0 +1,83 @@
+/** The domain's view of stored objects, independent of how the store lays them out. */
+
+export const USER_TYPES = ['dev_user', 'rev_user', 'service_account', 'sys_user'] as const;
+export type UserType = (typeof USER_TYPES)[number];
+
+export const USER_STATES = ['active', 'deactivated', 'deleted', 'locked', 'shadow', 'unassigned'] as const;
+export type UserState = (typeof USER_STATES)[number];
+
+export const GROUP_MEMBER_TYPES = ['dev_user', 'rev_user'] as const;
+export type GroupMemberType = (typeof GROUP_MEMBER_TYPES)[number];
+
+export interface Org {
+  id: number;
+  slug: string;
+  name: string;
+  createdAt: string;
+}
+
+export interface RevOrgSummary {
+  number: number;
+  displayName: string;
+}
+
+export interface User {
+  id: number;
+  orgId: number;
+  type: UserType;
+  number: number;
+  email: string | null;
+  displayName: string;
+  fullName: string | null;
+  state: UserState;
+  isAdmin: boolean;
+  externalRef: string | null;
+  revOrg: RevOrgSummary | null;
+  createdAt: string;
+  modifiedAt: string;
+}
+
+export interface Group {
+  id: number;
+  orgId: number;
+  number: number;
+  name: string;
+  memberType: GroupMemberType;
+}
+
+export interface SyncMetadata {
+  external_reference?: string;
+  origin_system?: string;
+  [field: string]: unknown;
+}
+
+export interface Chat {
+  id: number;
+  orgId: number;
+  number: number;
+  type: 'dm';
+  title: string | null;
+  isDefault: boolean;
+  memberKey: string;
+  customFields: Record<string, unknown> | null;
+  records: string[];
+  syncMetadata: SyncMetadata | null;
+  users: User[];
+  groups: Group[];
+  createdBy: User;
+  modifiedBy: User;
+  createdAt: string;
+  modifiedAt: string;
+}
+
+/** Who is calling: resolved from the token on every authenticated request. */
+export interface Principal {
+  org: Org;
+  user: User;
+  tokenId: number;
+}
+
+/** Timestamps are produced in one place so that every one has milliseconds and a Z. */
+export function now(): string {
+  return new Date().toISOString();
+}

@@ -1,0 +1,63 @@
+/** The one place where errors become HTTP statuses and DevRev error bodies. */
+import { randomUUID } from 'node:crypto';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { BadRequest, DomainError, ServiceUnavailable } from '../domain/errors.js';
+import type { ErrorBody } from '../schema/errors.js';
+import { validationError } from './validation.js';
+
+const STATUS: Record<string, number> = {
+  bad_request: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  too_many_requests: 429,
+  service_unavailable: 503,
+};
+
+export function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const domainError = toDomainError(error as FastifyError);
+  if (domainError) {
+    if (domainError instanceof ServiceUnavailable) reply.header('retry-after', String(domainError.retryAfterSeconds));
+    return reply.code(STATUS[domainError.kind] ?? 400).send(errorBody(domainError));
+  }
+  const referenceId = randomUUID();
+  request.log.error({ err: error, reference_id: referenceId }, 'unexpected error');
+  const body: ErrorBody = {
+    type: 'internal_error',
+    message: `internal error; quote reference_id ${referenceId} when reporting it`,
+    reference_id: referenceId,
+  };
+  return reply.code(500).send(body);
+}
+
+export function errorBody(error: DomainError): ErrorBody {
+  if (!(error instanceof BadRequest)) return { type: error.kind, message: error.message };
+  const { fieldName, value, allowedValues, expected, actual, reason } = error.details;
+  const body: ErrorBody = { type: error.type, message: error.message };
+  if (fieldName !== undefined) body.field_name = fieldName;
+  if (value !== undefined) body.value = value;
+  if (allowedValues !== undefined) body.allowed_values = allowedValues;
+  if (expected !== undefined) body.expected = expected;
+  if (actual !== undefined) body.actual = actual;
+  if (reason !== undefined) body.reason = reason;
+  return body;
+}
+
+/** Fastify's own 4xx errors (bad JSON, oversized body, bad URL) are the client's, not bugs. */
+function toDomainError(error: FastifyError): DomainError | undefined {
+  if (error instanceof DomainError) return error;
+  if (error.validation) return validationError(error.validation);
+  if (typeof error.code !== 'string' || !error.code.startsWith('FST_') || (error.statusCode ?? 500) >= 500) {
+    return undefined;
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new BadRequest('parse_error', 'the request body is not valid JSON');
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new BadRequest('bad_request', 'the request body is too large');
+    default:
+      return new BadRequest('bad_request', error.message);
+  }
+}

@@ -1,0 +1,56 @@
+import type { FastifyInstance } from 'fastify';
+import { createChat, getChat, updateChat } from '../../domain/chats.js';
+import { ChatResponse, ChatsCreateRequest, ChatsGetQuery, ChatsGetRequest, ChatsUpdateRequest } from '../../schema/chats.js';
+import type { Store } from '../../store/index.js';
+import { operation } from '../operation.js';
+import { presentChat } from '../present.js';
+
+export function chatRoutes(app: FastifyInstance, store: Store): void {
+  operation(app, store, {
+    name: 'chats.create',
+    request: ChatsCreateRequest,
+    response: ChatResponse,
+    // DevRev documents only 201 for chats.create, so get_if_conflict answers 201 too.
+    status: 201,
+    async handle({ store, principal }, body) {
+      const { chat } = await createChat(store, principal, {
+        users: body.users,
+        isDefault: body.is_default,
+        getIfConflict: body.get_if_conflict,
+        title: body.title,
+        records: body.records,
+        groups: body.groups,
+        customFields: body.custom_fields,
+      });
+      return { chat: presentChat(chat, principal.org) };
+    },
+  });
+
+  operation(app, store, {
+    name: 'chats.get',
+    request: ChatsGetRequest,
+    response: ChatResponse,
+    get: ChatsGetQuery,
+    async handle({ store, principal }, body) {
+      const chat = await getChat(store, principal, body);
+      return { chat: presentChat(chat, principal.org) };
+    },
+  });
+
+  operation(app, store, {
+    name: 'chats.update',
+    request: ChatsUpdateRequest,
+    response: ChatResponse,
+    async handle({ store, principal }, body) {
+      const chat = await updateChat(store, principal, {
+        id: body.id,
+        title: body.title,
+        users: body.users?.set,
+        records: body.records?.set,
+        groups: body.groups?.set,
+        customFields: body.custom_fields,
+      });
+      return { chat: presentChat(chat, principal.org) };
+    },
+  });
+}

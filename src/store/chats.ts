@@ -1,0 +1,177 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Chat, Group, SyncMetadata, User } from '../domain/model.js';
+import { translateUnique } from './errors.js';
+import { parseJson, toGroup } from './rows.js';
+import type { ChatsTable, Database } from './schema.js';
+import { UserStore } from './users.js';
+
+export interface NewChat {
+  orgId: number;
+  number: number;
+  title: string | null;
+  isDefault: boolean;
+  memberKey: string;
+  customFields: Record<string, unknown> | null;
+  records: string[];
+  userIds: number[];
+  groupIds: number[];
+  createdBy: number;
+  at: string;
+}
+
+export interface ChatPatch {
+  title?: string | null;
+  isDefault?: boolean;
+  memberKey?: string;
+  customFields?: Record<string, unknown> | null;
+  records?: string[];
+  userIds?: number[];
+  groupIds?: number[];
+  modifiedBy: number;
+  at: string;
+}
+
+export class ChatStore {
+  private readonly users: UserStore;
+
+  constructor(private readonly db: Kysely<Database>) {
+    this.users = new UserStore(db);
+  }
+
+  /** Throws `UniqueViolation` when the org already has a default DM for the member set. */
+  async insert(input: NewChat): Promise<number> {
+    const { id } = await translateUnique(() =>
+      this.db
+        .insertInto('chats')
+        .values({
+          org_id: input.orgId,
+          number: input.number,
+          type: 'dm',
+          title: input.title,
+          is_default: input.isDefault ? 1 : 0,
+          member_key: input.memberKey,
+          default_key: input.isDefault ? input.memberKey : null,
+          custom_fields: input.customFields === null ? null : JSON.stringify(input.customFields),
+          records: input.records.length === 0 ? null : JSON.stringify(input.records),
+          sync_metadata: null,
+          created_by: input.createdBy,
+          modified_by: input.createdBy,
+          created_at: input.at,
+          modified_at: input.at,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow(),
+    );
+    await this.replaceUsers(id, input.userIds);
+    await this.replaceGroups(id, input.groupIds);
+    return id;
+  }
+
+  /** Throws `UniqueViolation` when the new member set's default DM already exists. */
+  async update(chatId: number, patch: ChatPatch): Promise<void> {
+    await translateUnique(() =>
+      this.db
+        .updateTable('chats')
+        .set({
+          ...(patch.title !== undefined && { title: patch.title }),
+          ...(patch.customFields !== undefined && {
+            custom_fields: patch.customFields === null ? null : JSON.stringify(patch.customFields),
+          }),
+          ...(patch.records !== undefined && { records: patch.records.length === 0 ? null : JSON.stringify(patch.records) }),
+          ...(patch.memberKey !== undefined && { member_key: patch.memberKey }),
+          ...(patch.memberKey !== undefined &&
+            patch.isDefault !== undefined && { default_key: patch.isDefault ? patch.memberKey : null }),
+          modified_by: patch.modifiedBy,
+          modified_at: patch.at,
+        })
+        .where('id', '=', chatId)
+        .execute(),
+    );
+    if (patch.userIds) await this.replaceUsers(chatId, patch.userIds, true);
+    if (patch.groupIds) await this.replaceGroups(chatId, patch.groupIds, true);
+  }
+
+  async findByNumber(orgId: number, number: number): Promise<Chat | undefined> {
+    const row = await this.db
+      .selectFrom('chats')
+      .selectAll()
+      .where('org_id', '=', orgId)
+      .where('number', '=', number)
+      .executeTakeFirst();
+    return row && this.assemble(row);
+  }
+
+  async findById(chatId: number): Promise<Chat | undefined> {
+    const row = await this.db.selectFrom('chats').selectAll().where('id', '=', chatId).executeTakeFirst();
+    return row && this.assemble(row);
+  }
+
+  async findDefault(orgId: number, memberKey: string): Promise<Chat | undefined> {
+    const row = await this.db
+      .selectFrom('chats')
+      .selectAll()
+      .where('org_id', '=', orgId)
+      .where('default_key', '=', memberKey)
+      .executeTakeFirst();
+    return row && this.assemble(row);
+  }
+
+  private async replaceUsers(chatId: number, userIds: readonly number[], clear = false): Promise<void> {
+    if (clear) await this.db.deleteFrom('chat_users').where('chat_id', '=', chatId).execute();
+    if (userIds.length === 0) return;
+    await this.db
+      .insertInto('chat_users')
+      .values(userIds.map((userId, position) => ({ chat_id: chatId, user_id: userId, position })))
+      .execute();
+  }
+
+  private async replaceGroups(chatId: number, groupIds: readonly number[], clear = false): Promise<void> {
+    if (clear) await this.db.deleteFrom('chat_groups').where('chat_id', '=', chatId).execute();
+    if (groupIds.length === 0) return;
+    await this.db
+      .insertInto('chat_groups')
+      .values(groupIds.map((groupId, position) => ({ chat_id: chatId, group_id: groupId, position })))
+      .execute();
+  }
+
+  private async assemble(row: Selectable<ChatsTable>): Promise<Chat> {
+    const [memberRows, groupRows] = await Promise.all([
+      this.db
+        .selectFrom('chat_users')
+        .select('user_id')
+        .where('chat_id', '=', row.id)
+        .orderBy('position')
+        .execute(),
+      this.db
+        .selectFrom('chat_groups')
+        .innerJoin('groups', 'groups.id', 'chat_groups.group_id')
+        .selectAll('groups')
+        .where('chat_groups.chat_id', '=', row.id)
+        .orderBy('chat_groups.position')
+        .execute(),
+    ]);
+    const memberIds = memberRows.map((member) => member.user_id);
+    const wanted = [...new Set([...memberIds, row.created_by, row.modified_by])];
+    const byId = new Map((await this.users.findByIds(wanted)).map((user) => [user.id, user]));
+    const users = memberIds.map((id) => byId.get(id)).filter((user): user is User => user !== undefined);
+    const groups: Group[] = groupRows.map(toGroup);
+    return {
+      id: row.id,
+      orgId: row.org_id,
+      number: row.number,
+      type: 'dm',
+      title: row.title,
+      isDefault: row.is_default === 1,
+      memberKey: row.member_key,
+      customFields: parseJson<Record<string, unknown>>(row.custom_fields),
+      records: parseJson<string[]>(row.records) ?? [],
+      syncMetadata: parseJson<SyncMetadata>(row.sync_metadata),
+      users,
+      groups,
+      createdBy: byId.get(row.created_by)!,
+      modifiedBy: byId.get(row.modified_by)!,
+      createdAt: row.created_at,
+      modifiedAt: row.modified_at,
+    };
+  }
+}

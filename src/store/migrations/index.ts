@@ -1,0 +1,14 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import { init } from './0001_init.js';
+import type { DialectName } from './helpers.js';
+
+/** Migrations are listed here rather than read from a folder, so they ship inside the build. */
+export function migrationProvider(dialect: DialectName): MigrationProvider {
+  return {
+    async getMigrations(): Promise<Record<string, Migration>> {
+      return {
+        '0001_init': init(dialect),
+      };
+    },
+  };
+}

@@ -1,0 +1,45 @@
+/** Row → domain object mapping, shared by every entity store. */
+import type { Selectable } from 'kysely';
+import type { Group, GroupMemberType, Org, User, UserState, UserType } from '../domain/model.js';
+import type { GroupsTable, OrgsTable, UsersTable } from './schema.js';
+
+export type UserRow = Selectable<UsersTable> & { rev_org_number: number | null; rev_org_name: string | null };
+
+export function toOrg(row: Selectable<OrgsTable>): Org {
+  return { id: row.id, slug: row.slug, name: row.name, createdAt: row.created_at };
+}
+
+export function toUser(row: UserRow): User {
+  return {
+    id: row.id,
+    orgId: row.org_id,
+    type: row.type as UserType,
+    number: row.number,
+    email: row.email,
+    displayName: row.display_name,
+    fullName: row.full_name,
+    state: row.state as UserState,
+    isAdmin: row.is_admin === 1,
+    externalRef: row.external_ref,
+    revOrg:
+      row.rev_org_number === null || row.rev_org_name === null
+        ? null
+        : { number: row.rev_org_number, displayName: row.rev_org_name },
+    createdAt: row.created_at,
+    modifiedAt: row.modified_at,
+  };
+}
+
+export function toGroup(row: Selectable<GroupsTable>): Group {
+  return {
+    id: row.id,
+    orgId: row.org_id,
+    number: row.number,
+    name: row.name,
+    memberType: row.member_type as GroupMemberType,
+  };
+}
+
+export function parseJson<T>(text: string | null): T | null {
+  return text === null ? null : (JSON.parse(text) as T);
+}

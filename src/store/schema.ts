@@ -1,0 +1,120 @@
+/**
+ * Kysely's view of every table. Timestamps are ISO-8601 strings with milliseconds in
+ * UTC (`2024-01-01T12:00:00.000Z`): they sort lexically in both SQLite and PostgreSQL,
+ * and are what the wire carries. Booleans are 0/1 integers so that one set of queries
+ * runs on both dialects.
+ */
+import type { Generated } from 'kysely';
+
+export interface OrgsTable {
+  id: Generated<number>;
+  slug: string;
+  name: string;
+  created_at: string;
+}
+
+export interface SequencesTable {
+  org_id: number;
+  kind: string;
+  last: number;
+}
+
+export interface UsersTable {
+  id: Generated<number>;
+  org_id: number;
+  type: string;
+  number: number;
+  email: string | null;
+  display_name: string;
+  full_name: string | null;
+  state: string;
+  is_admin: number;
+  external_ref: string | null;
+  rev_org_id: number | null;
+  created_at: string;
+  modified_at: string;
+}
+
+export interface RevOrgsTable {
+  id: Generated<number>;
+  org_id: number;
+  number: number;
+  display_name: string;
+  external_ref: string | null;
+  created_at: string;
+  modified_at: string;
+}
+
+export interface GroupsTable {
+  id: Generated<number>;
+  org_id: number;
+  number: number;
+  name: string;
+  description: string | null;
+  member_type: string;
+  created_at: string;
+  modified_at: string;
+}
+
+export interface GroupMembersTable {
+  group_id: number;
+  user_id: number;
+  created_at: string;
+}
+
+export interface ChatsTable {
+  id: Generated<number>;
+  org_id: number;
+  number: number;
+  type: string;
+  title: string | null;
+  is_default: number;
+  /** Canonical member-set key; equals `default_key` when the chat is the default DM. */
+  member_key: string;
+  /** Unique per org: the database, not the code, guarantees one default DM per member set. */
+  default_key: string | null;
+  custom_fields: string | null;
+  records: string | null;
+  sync_metadata: string | null;
+  created_by: number;
+  modified_by: number;
+  created_at: string;
+  modified_at: string;
+}
+
+export interface ChatUsersTable {
+  chat_id: number;
+  user_id: number;
+  position: number;
+}
+
+export interface ChatGroupsTable {
+  chat_id: number;
+  group_id: number;
+  position: number;
+}
+
+export interface TokensTable {
+  id: Generated<number>;
+  org_id: number;
+  number: number;
+  user_id: number;
+  /** SHA-256 of the secret, hex: the secret itself is shown once and never stored. */
+  hash: string;
+  created_at: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface Database {
+  orgs: OrgsTable;
+  sequences: SequencesTable;
+  users: UsersTable;
+  rev_orgs: RevOrgsTable;
+  groups: GroupsTable;
+  group_members: GroupMembersTable;
+  chats: ChatsTable;
+  chat_users: ChatUsersTable;
+  chat_groups: ChatGroupsTable;
+  tokens: TokensTable;
+}

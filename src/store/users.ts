@@ -1,0 +1,90 @@
+import type { Kysely } from 'kysely';
+import type { User, UserState, UserType } from '../domain/model.js';
+import { translateUnique } from './errors.js';
+import { toUser, type UserRow } from './rows.js';
+import type { Database } from './schema.js';
+
+export interface NewUser {
+  orgId: number;
+  number: number;
+  type: UserType;
+  email: string | null;
+  displayName: string;
+  fullName: string | null;
+  state: UserState;
+  isAdmin: boolean;
+  externalRef?: string | null;
+  revOrgId?: number | null;
+  at: string;
+}
+
+export interface UserNumberRef {
+  type: UserType;
+  number: number;
+}
+
+export class UserStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  private selectUsers() {
+    return this.db
+      .selectFrom('users')
+      .leftJoin('rev_orgs', 'rev_orgs.id', 'users.rev_org_id')
+      .selectAll('users')
+      .select(['rev_orgs.number as rev_org_number', 'rev_orgs.display_name as rev_org_name']);
+  }
+
+  async insert(input: NewUser): Promise<User> {
+    const { id } = await translateUnique(() =>
+      this.db
+        .insertInto('users')
+        .values({
+          org_id: input.orgId,
+          number: input.number,
+          type: input.type,
+          email: input.email,
+          display_name: input.displayName,
+          full_name: input.fullName,
+          state: input.state,
+          is_admin: input.isAdmin ? 1 : 0,
+          external_ref: input.externalRef ?? null,
+          rev_org_id: input.revOrgId ?? null,
+          created_at: input.at,
+          modified_at: input.at,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow(),
+    );
+    return (await this.findById(id))!;
+  }
+
+  async findById(id: number): Promise<User | undefined> {
+    const row = await this.selectUsers().where('users.id', '=', id).executeTakeFirst();
+    return row && toUser(row as UserRow);
+  }
+
+  async findByIds(ids: readonly number[]): Promise<User[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.selectUsers().where('users.id', 'in', ids).execute();
+    return rows.map((row) => toUser(row as UserRow));
+  }
+
+  /** Resolves (type, number) references in one query; unknown ones are simply absent. */
+  async findByNumbers(orgId: number, refs: readonly UserNumberRef[]): Promise<User[]> {
+    if (refs.length === 0) return [];
+    const rows = await this.selectUsers()
+      .where('users.org_id', '=', orgId)
+      .where((eb) => eb.or(refs.map((ref) => eb.and([eb('users.type', '=', ref.type), eb('users.number', '=', ref.number)]))))
+      .execute();
+    return rows.map((row) => toUser(row as UserRow));
+  }
+
+  async findByEmail(orgId: number, type: UserType, email: string): Promise<User | undefined> {
+    const row = await this.selectUsers()
+      .where('users.org_id', '=', orgId)
+      .where('users.type', '=', type)
+      .where('users.email', '=', email)
+      .executeTakeFirst();
+    return row && toUser(row as UserRow);
+  }
+}
