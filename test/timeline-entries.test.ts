@@ -236,3 +236,185 @@ describe('timeline-entries.create', () => {
     expect(await bodiesOf(ada, chat)).toEqual(['via the group']);
   });
 });
+
+describe('timeline-entries.get', () => {
+  it('answers GET and POST by id or display id', async () => {
+    const { ada, bob, chat } = await team();
+    const entry = await post(ada, chat, 'find me');
+    for (const id of [entry.id, entry.display_id]) {
+      const viaGet = await t.as(bob).get('/timeline-entries.get', { id });
+      expect(viaGet.status).toBe(200);
+      expect(viaGet.body.timeline_entry).toEqual(entry);
+      const viaPost = await t.as(bob).post('/timeline-entries.get', { id });
+      expect(viaPost.status).toBe(200);
+      expect(viaPost.body.timeline_entry).toEqual(entry);
+    }
+  });
+
+  it('finds an entry by its chat and external_ref', async () => {
+    const { ada, bob, chat } = await team();
+    const entry = await post(ada, chat, 'by ref', { external_ref: 'ext-7' });
+    const found = await t.as(bob).get('/timeline-entries.get', { id: chat.id, external_ref: 'ext-7' });
+    expect(found.status).toBe(200);
+    expect(found.body.timeline_entry.id).toBe(entry.id);
+    const missing = await t.as(bob).get('/timeline-entries.get', { id: chat.id, external_ref: 'ext-8' });
+    expect(missing.status).toBe(404);
+    expect(missing.body.type).toBe('not_found');
+    const wrongRef = await t.as(bob).get('/timeline-entries.get', { id: entry.id, external_ref: 'ext-8' });
+    expect(wrongRef.status).toBe(404);
+  });
+
+  it('returns 403 to non-members, 404 to other organizations and for unknown ids', async () => {
+    const { ada, cyd, chat } = await team();
+    const entry = await post(ada, chat, 'members only');
+    const outsider = await t.as(cyd).get('/timeline-entries.get', { id: entry.id });
+    expect(outsider.status).toBe(403);
+    expect(outsider.body.type).toBe('forbidden');
+    const eve = await t.given.org();
+    const foreign = await t.as(eve).get('/timeline-entries.get', { id: entry.id });
+    expect(foreign.status).toBe(404);
+    expect(foreign.body.type).toBe('not_found');
+    const unknown = await t.as(ada).get('/timeline-entries.get', { id: 'COMMENT-999999' });
+    expect(unknown.status).toBe(404);
+    const malformed = await t.as(ada).get('/timeline-entries.get', { id: 'COMMENT-x' });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body).toMatchObject({ type: 'invalid_id', field_name: 'id' });
+    const missing = await t.as(ada).get('/timeline-entries.get');
+    expect(missing.status).toBe(400);
+    expect(missing.body).toMatchObject({ type: 'missing_required_field', field_name: 'id' });
+  });
+
+  it('shows private entries to their author and private_to only', async () => {
+    const ada = await t.given.org();
+    const bob = await t.given.user(ada);
+    const cyd = await t.given.user(ada);
+    const chat = await chatOf(ada, [bob, cyd]);
+    const secret = await post(ada, chat, 'for bob', { private_to: [bob.displayId] });
+    expect(secret.visibility).toBe('private');
+    const solo = await post(ada, chat, 'note to self', { visibility: 'private' });
+    await post(cyd, chat, 'public chatter');
+    for (const reader of [ada, bob]) {
+      expect((await t.as(reader).get('/timeline-entries.get', { id: secret.id })).status).toBe(200);
+    }
+    const hidden = await t.as(cyd).get('/timeline-entries.get', { id: secret.id });
+    expect(hidden.status).toBe(404);
+    expect(hidden.body.type).toBe('not_found');
+    expect((await t.as(bob).get('/timeline-entries.get', { id: solo.id })).status).toBe(404);
+    expect(await bodiesOf(ada, chat)).toEqual(['public chatter', 'note to self', 'for bob']);
+    expect(await bodiesOf(bob, chat)).toEqual(['public chatter', 'for bob']);
+    expect(await bodiesOf(cyd, chat)).toEqual(['public chatter']);
+  });
+
+  it('hides internal entries from rev users', async () => {
+    const ada = await t.given.org();
+    const rex = await t.given.user(ada, 'rev_user');
+    const chat = await chatOf(ada, [rex]);
+    const internal = await post(ada, chat, 'dev eyes only', { visibility: 'internal' });
+    await post(ada, chat, 'hello customer');
+    expect((await t.as(rex).get('/timeline-entries.get', { id: internal.id })).status).toBe(404);
+    expect(await bodiesOf(rex, chat)).toEqual(['hello customer']);
+    expect(await bodiesOf(ada, chat)).toEqual(['hello customer', 'dev eyes only']);
+  });
+});
+
+describe('timeline-entries.update', () => {
+  it('lets the author edit the body, recording who and when', async () => {
+    const { ada, chat } = await team();
+    const entry = await post(ada, chat, 'helo');
+    const response = await t
+      .as(ada)
+      .post('/timeline-entries.update', { type: 'timeline_comment', id: entry.display_id, body: 'hello' });
+    expect(response.status).toBe(200);
+    const updated = response.body.timeline_entry;
+    expect(updated).toMatchObject({ id: entry.id, body: 'hello', created_date: entry.created_date });
+    expect(updated.modified_date >= entry.modified_date).toBe(true);
+    expect(updated.modified_by.id).toBe(ada.id);
+    expect((await t.as(ada).get('/timeline-entries.get', { id: entry.id })).body.timeline_entry.body).toBe('hello');
+  });
+
+  it('returns 403 to members who are not the author, and changes nothing', async () => {
+    const { ada, bob, chat } = await team();
+    const entry = await post(ada, chat, 'mine');
+    const response = await t.as(bob).post('/timeline-entries.update', { type: 'timeline_comment', id: entry.id, body: 'ours' });
+    expect(response.status).toBe(403);
+    expect(response.body.type).toBe('forbidden');
+    expect(await bodiesOf(ada, chat)).toEqual(['mine']);
+  });
+
+  it('sets, conflicts on and clears external_ref', async () => {
+    const { ada, chat } = await team();
+    const first = await post(ada, chat, 'one', { external_ref: 'a' });
+    const second = await post(ada, chat, 'two');
+    const taken = await t.as(ada).post('/timeline-entries.update', { type: 'timeline_comment', id: second.id, external_ref: 'a' });
+    expect(taken.status).toBe(409);
+    expect(taken.body.type).toBe('conflict');
+    const cleared = await t.as(ada).post('/timeline-entries.update', { type: 'timeline_comment', id: first.id, external_ref: null });
+    expect(cleared.status).toBe(200);
+    expect(cleared.body.timeline_entry.external_ref).toBeUndefined();
+    const moved = await t.as(ada).post('/timeline-entries.update', { type: 'timeline_comment', id: second.id, external_ref: 'a' });
+    expect(moved.status).toBe(200);
+    expect(moved.body.timeline_entry.external_ref).toBe('a');
+  });
+
+  it('rejects bad input with the field at fault', async () => {
+    const { ada, chat } = await team();
+    const entry = await post(ada, chat, 'x');
+    const cases: [Record<string, unknown>, string, string][] = [
+      [{ body: '' }, 'invalid_field', 'body'],
+      [{ body_type: 'snap_widget' }, 'value_not_permitted', 'body_type'],
+      [{ type: undefined }, 'missing_required_field', 'type'],
+      [{ id: undefined }, 'missing_required_field', 'id'],
+      [{ id: chat.id }, 'unexpected_id_type', 'id'],
+    ];
+    for (const [change, type, fieldName] of cases) {
+      const response = await t
+        .as(ada)
+        .post('/timeline-entries.update', { type: 'timeline_comment', id: entry.id, body: 'y', ...change });
+      expect(response.status, JSON.stringify(change)).toBe(400);
+      expect(response.body).toMatchObject({ type, field_name: fieldName });
+    }
+    expect(await bodiesOf(ada, chat)).toEqual(['x']);
+  });
+});
+
+describe('timeline-entries.delete', () => {
+  it('lets the author delete; the entry keeps its place without a body', async () => {
+    const { ada, bob, chat } = await team();
+    await post(ada, chat, 'before');
+    const doomed = await post(ada, chat, 'oops', { external_ref: 'gone' });
+    await post(bob, chat, 'after');
+    const response = await t.as(ada).post('/timeline-entries.delete', { id: doomed.id });
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({});
+    expect(await bodiesOf(bob, chat)).toEqual(['after', '(deleted)', 'before']);
+    const got = (await t.as(bob).get('/timeline-entries.get', { id: doomed.id })).body.timeline_entry;
+    expect(got.body).toBeUndefined();
+    expect(got.body_type).toBeUndefined();
+    expect(got).toMatchObject({ id: doomed.id, created_date: doomed.created_date, external_ref: 'gone' });
+  });
+
+  it('is idempotent for the author; a deleted entry cannot be edited', async () => {
+    const { ada, chat } = await team();
+    const entry = await post(ada, chat, 'twice');
+    expect((await t.as(ada).post('/timeline-entries.delete', { id: entry.id })).status).toBe(200);
+    expect((await t.as(ada).post('/timeline-entries.delete', { id: entry.id })).status).toBe(200);
+    const edit = await t.as(ada).post('/timeline-entries.update', { type: 'timeline_comment', id: entry.id, body: 'back' });
+    expect(edit.status).toBe(400);
+    expect(edit.body).toMatchObject({ type: 'value_not_permitted', field_name: 'id' });
+  });
+
+  it('returns 403 to other members and non-members, 404 to other orgs, and keeps the entry', async () => {
+    const { ada, bob, cyd, chat } = await team();
+    const entry = await post(ada, chat, 'keep');
+    for (const person of [bob, cyd]) {
+      const response = await t.as(person).post('/timeline-entries.delete', { id: entry.id });
+      expect(response.status).toBe(403);
+      expect(response.body.type).toBe('forbidden');
+    }
+    const eve = await t.given.org();
+    const foreign = await t.as(eve).post('/timeline-entries.delete', { id: entry.id });
+    expect(foreign.status).toBe(404);
+    expect(foreign.body.type).toBe('not_found');
+    expect(await bodiesOf(ada, chat)).toEqual(['keep']);
+  });
+});
