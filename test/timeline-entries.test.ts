@@ -418,3 +418,143 @@ describe('timeline-entries.delete', () => {
     expect(await bodiesOf(ada, chat)).toEqual(['keep']);
   });
 });
+
+describe('timeline-entries.list', () => {
+  it('lists newest first, 50 by default, with a next_cursor when more exist', async () => {
+    const { ada, bob, chat } = await team();
+    for (let i = 0; i < 52; i++) await post(i % 2 ? ada : bob, chat, `m${i}`);
+    const response = await t.as(bob).get('/timeline-entries.list', { object: chat.display_id });
+    expect(response.status).toBe(200);
+    const bodies = response.body.timeline_entries.map((entry: { body: string }) => entry.body);
+    expect(bodies).toEqual(Array.from({ length: 50 }, (_, i) => `m${51 - i}`));
+    expect(response.body.next_cursor).toEqual(expect.any(String));
+    expect(response.body.prev_cursor).toBeUndefined();
+    const rest = await t.as(bob).get('/timeline-entries.list', { object: chat.id, cursor: response.body.next_cursor });
+    expect(rest.body.timeline_entries.map((entry: { body: string }) => entry.body)).toEqual(['m1', 'm0']);
+    expect(rest.body.next_cursor).toBeUndefined();
+    expect(rest.body.prev_cursor).toEqual(expect.any(String));
+  });
+
+  it('starts from the oldest entries with mode before and no cursor', async () => {
+    const { ada, chat } = await team();
+    for (let i = 0; i < 5; i++) await post(ada, chat, `m${i}`);
+    const response = await t.as(ada).get('/timeline-entries.list', { object: chat.id, mode: 'before', limit: '2' });
+    expect(response.body.timeline_entries.map((entry: { body: string }) => entry.body)).toEqual(['m1', 'm0']);
+    expect(response.body.prev_cursor).toEqual(expect.any(String));
+    expect(response.body.next_cursor).toBeUndefined();
+    const newer = await t.as(ada).get('/timeline-entries.list', { object: chat.id, cursor: response.body.prev_cursor, limit: '2' });
+    expect(newer.body.timeline_entries.map((entry: { body: string }) => entry.body)).toEqual(['m3', 'm2']);
+  });
+
+  it('walks 1,000 messages forward and back with no gap and no duplicate while messages arrive', async () => {
+    const { ada, bob, chat } = await team();
+    const original: string[] = [];
+    for (let i = 0; i < 1000; i++) {
+      const body = `m${String(i).padStart(4, '0')}`;
+      await post(i % 3 ? ada : bob, chat, body);
+      original.push(body);
+    }
+    const arrivals: string[] = [];
+    const forward: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    let last: any;
+    do {
+      last = (await t.as(bob).get('/timeline-entries.list', { object: chat.id, limit: '100', ...(cursor && { cursor }) })).body;
+      forward.push(...last.timeline_entries.map((entry: { body: string }) => entry.body));
+      cursor = last.next_cursor;
+      const arrival = `new${pages++}`;
+      await post(ada, chat, arrival);
+      arrivals.push(arrival);
+    } while (cursor);
+    expect(forward).toEqual([...original].reverse());
+    expect(pages).toBe(10);
+
+    // Back toward the newest from the oldest page, following prev_cursor (with an explicit mode too).
+    const backPages: string[][] = [];
+    cursor = last.prev_cursor;
+    let explicit = false;
+    while (cursor) {
+      const query = { object: chat.id, limit: '100', cursor, ...(explicit && { mode: 'before' }) };
+      const page = (await t.as(bob).get('/timeline-entries.list', query)).body;
+      backPages.push(page.timeline_entries.map((entry: { body: string }) => entry.body));
+      cursor = page.prev_cursor;
+      explicit = !explicit;
+    }
+    const backward = [...backPages].reverse().flat();
+    expect(backward).toEqual([...[...original, ...arrivals].reverse().slice(0, 1010 - 100)]);
+  }, 120_000);
+
+  it('filters by labels and visibility, from repeated and comma-joined query parameters', async () => {
+    const { ada, bob, chat } = await team();
+    await post(ada, chat, 'bug', { labels: ['bug'] });
+    await post(ada, chat, 'idea', { labels: ['idea', 'later'] });
+    await post(ada, chat, 'plain');
+    await post(ada, chat, 'inside', { visibility: 'internal', labels: ['bug'] });
+    await post(ada, chat, 'open', { visibility: 'public' });
+    const bodies = async (query: Record<string, string | string[]>) =>
+      (await t.as(bob).get('/timeline-entries.list', { object: chat.id, ...query })).body.timeline_entries.map(
+        (entry: { body: string }) => entry.body,
+      );
+    expect(await bodies({ labels: ['bug', 'idea'] })).toEqual(['inside', 'idea', 'bug']);
+    expect(await bodies({ labels: 'bug,later' })).toEqual(['inside', 'idea', 'bug']);
+    expect(await bodies({ labels: 'idea' })).toEqual(['idea']);
+    expect(await bodies({ visibility: 'internal,public' })).toEqual(['open', 'inside']);
+    expect(await bodies({ visibility: ['external'], labels: ['bug'] })).toEqual(['bug']);
+    expect(await bodiesOf(bob, chat, { labels: ['later'], visibility: ['external'] })).toEqual(['idea']);
+    expect(await bodies({ collections: 'events' })).toEqual([]);
+    expect(await bodies({ collections: 'discussions,events' })).toHaveLength(5);
+    const bad = await t.as(bob).get('/timeline-entries.list', { object: chat.id, visibility: 'secret' });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ type: 'invalid_enum_value', field_name: 'visibility[0]' });
+  });
+
+  it.each([
+    [{ limit: '0' }, 'invalid_field', 'limit'],
+    [{ limit: '101' }, 'invalid_field', 'limit'],
+    [{ limit: 'lots' }, 'unexpected_json_type', 'limit'],
+    [{ mode: 'sideways' }, 'invalid_enum_value', 'mode'],
+    [{ object: 'nope' }, 'invalid_id', 'object'],
+  ])('rejects %j with 400 %s', async (change, type, fieldName) => {
+    const { ada, chat } = await team();
+    const response = await t.as(ada).get('/timeline-entries.list', { object: chat.id, ...change });
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({ type, field_name: fieldName });
+  });
+
+  it('accepts the documented maximum limit of 100', async () => {
+    const { ada, chat } = await team();
+    expect((await t.as(ada).post('/timeline-entries.list', { object: chat.id, limit: 100 })).status).toBe(200);
+  });
+
+  it('returns 403 to non-members and 404 for other organizations', async () => {
+    const { ada, cyd, chat } = await team();
+    await post(ada, chat, 'x');
+    const outsider = await t.as(cyd).get('/timeline-entries.list', { object: chat.id });
+    expect(outsider.status).toBe(403);
+    expect(outsider.body.type).toBe('forbidden');
+    const eve = await t.given.org();
+    const foreign = await t.as(eve).get('/timeline-entries.list', { object: chat.id });
+    expect(foreign.status).toBe(404);
+    expect(foreign.body.type).toBe('not_found');
+  });
+
+  it('shuts out a member removed by chats.update at once', async () => {
+    const { ada, bob, cyd, chat } = await team();
+    const entry = await post(bob, chat, 'soon gone');
+    expect((await t.as(bob).get('/timeline-entries.list', { object: chat.id })).status).toBe(200);
+    const update = await t.as(ada).post('/chats.update', { id: chat.id, users: { set: [ada.id, cyd.id] } });
+    expect(update.status).toBe(200);
+    const attempts = [
+      await t.as(bob).get('/timeline-entries.list', { object: chat.id }),
+      await t.as(bob).get('/timeline-entries.get', { id: entry.id }),
+      await t.as(bob).post('/timeline-entries.create', { type: 'timeline_comment', object: chat.id, body: 'hi' }),
+      await t.as(bob).post('/timeline-entries.delete', { id: entry.id }),
+    ];
+    for (const response of attempts) {
+      expect(response.status).toBe(403);
+      expect(response.body.type).toBe('forbidden');
+    }
+    expect(await bodiesOf(cyd, chat)).toEqual(['soon gone']);
+  });
+});
