@@ -448,12 +448,17 @@ describe('timeline-entries.list', () => {
 
   it('walks 1,000 messages forward and back with no gap and no duplicate while messages arrive', async () => {
     const { ada, bob, chat } = await team();
-    const original: string[] = [];
-    for (let i = 0; i < 1000; i++) {
-      const body = `m${String(i).padStart(4, '0')}`;
-      await post(i % 3 ? ada : bob, chat, body);
-      original.push(body);
+    // Posted ten at a time, so the timeline's order is the server's: entry numbers, which
+    // are handed out under the same lock that stamps created_date.
+    const posted: { body: string; number: number }[] = [];
+    for (let batch = 0; batch < 100; batch++) {
+      const entries = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => post(i % 3 ? ada : bob, chat, `m${String(batch * 10 + i).padStart(4, '0')}`)),
+      );
+      posted.push(...entries.map((entry) => ({ body: entry.body, number: Number(entry.display_id.split('-')[1]) })));
     }
+    const original = posted.sort((a, b) => a.number - b.number).map((entry) => entry.body);
+    expect(new Set(original).size).toBe(1000);
     const arrivals: string[] = [];
     const forward: string[] = [];
     let cursor: string | undefined;
