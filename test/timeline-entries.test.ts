@@ -563,3 +563,139 @@ describe('timeline-entries.list', () => {
     expect(await bodiesOf(cyd, chat)).toEqual(['soon gone']);
   });
 });
+
+describe('timeline-entries.list cursors', () => {
+  const elsewhere = useServer();
+
+  async function cursorFor(chat: Chat, reader: Person) {
+    const page = await t.as(reader).get('/timeline-entries.list', { object: chat.id, limit: '1' });
+    expect(page.body.next_cursor).toEqual(expect.any(String));
+    return page.body.next_cursor as string;
+  }
+
+  async function expectRefused(reader: Person, chat: Chat, cursor: string) {
+    for (const response of [
+      await t.as(reader).get('/timeline-entries.list', { object: chat.id, cursor }),
+      await t.as(reader).post('/timeline-entries.list', { object: chat.id, cursor }),
+    ]) {
+      expect(response.status).toBe(400);
+      expect(response.body).toMatchObject({ type: 'invalid_field', field_name: 'cursor' });
+    }
+  }
+
+  it('refuses forged and malformed cursors with 400', async () => {
+    const { ada, chat } = await team();
+    await post(ada, chat, 'a');
+    for (const forged of ['', 'abc', 'v1..', 'v1.e30.', '☃', 'v2.e30.AAAA', 'v1.e30.AAAA.extra', 'x'.repeat(600)]) {
+      await expectRefused(ada, chat, forged);
+    }
+  });
+
+  it('refuses a cursor whose position was altered', async () => {
+    const { ada, chat } = await team();
+    await post(ada, chat, 'a');
+    await post(ada, chat, 'b');
+    const [version, payload, signature] = (await cursorFor(chat, ada)).split('.');
+    const position = JSON.parse(Buffer.from(payload!, 'base64url').toString());
+    const altered = Buffer.from(JSON.stringify({ ...position, i: position.i + 1 })).toString('base64url');
+    await expectRefused(ada, chat, `${version}.${altered}.${signature}`);
+    const flipped = signature!.slice(0, -1) + (signature!.endsWith('A') ? 'B' : 'A');
+    await expectRefused(ada, chat, `${version}.${payload}.${flipped}`);
+  });
+
+  it("refuses another chat's cursor rather than showing that chat", async () => {
+    const { ada, bob, chat } = await team();
+    const other = await chatOf(ada);
+    await post(ada, other, 'private thoughts');
+    await post(ada, other, 'more private thoughts');
+    await post(ada, chat, 'shared');
+    await expectRefused(ada, chat, await cursorFor(other, ada));
+    expect(bob).toBeDefined();
+  });
+
+  it("refuses another server's cursor", async () => {
+    const ada = await elsewhere.given.org();
+    const chat = (await elsewhere.as(ada).post('/chats.create', { type: 'dm', users: [ada.id], is_default: false })).body.chat;
+    for (const body of ['a', 'b']) {
+      await elsewhere.as(ada).post('/timeline-entries.create', { type: 'timeline_comment', object: chat.id, body });
+    }
+    const foreign = (await elsewhere.as(ada).get('/timeline-entries.list', { object: chat.id, limit: '1' })).body.next_cursor;
+    const local = await team();
+    await post(local.ada, local.chat, 'x');
+    await expectRefused(local.ada, local.chat, foreign);
+  });
+
+  it('keeps working across a restart and between processes sharing the database', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'confab-cursor-'));
+    const config = { port: 0, host: '127.0.0.1', databaseUrl: `sqlite:${join(dir, 'confab.db')}`, logLevel: 'silent' };
+    try {
+      const first = await startServer(config, pino({ level: 'silent' }));
+      const second = await startServer(config, pino({ level: 'silent' }));
+      const { org, token } = await initOrg(first.store, 'restart', 'restart@example.com');
+      const owner = new Client(first.url, `Bearer ${token}`);
+      const me = (await owner.get('/dev-users.self')).body.dev_user.id;
+      const chat = (await owner.post('/chats.create', { type: 'dm', users: [me] })).body.chat;
+      for (const body of ['one', 'two', 'three']) {
+        await owner.post('/timeline-entries.create', { type: 'timeline_comment', object: chat.id, body });
+      }
+      const cursor = (await owner.get('/timeline-entries.list', { object: chat.id, limit: '1' })).body.next_cursor;
+      const onSecond = await new Client(second.url, `Bearer ${token}`).get('/timeline-entries.list', { object: chat.id, cursor });
+      expect(onSecond.status).toBe(200);
+      expect(onSecond.body.timeline_entries.map((entry: { body: string }) => entry.body)).toEqual(['two', 'one']);
+      await first.close();
+      await second.close();
+
+      const restarted = await startServer(config, pino({ level: 'silent' }));
+      try {
+        const again = await new Client(restarted.url, `Bearer ${token}`).get('/timeline-entries.list', {
+          object: chat.id,
+          cursor,
+          limit: '1',
+        });
+        expect(again.status).toBe(200);
+        expect(again.body.timeline_entries.map((entry: { body: string }) => entry.body)).toEqual(['two']);
+        expect(org.slug).toBeTruthy();
+      } finally {
+        await restarted.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('ephemeral entries (expires_at)', () => {
+  it('stop being returned once expired, free their external_ref, and are purged', async () => {
+    const { ada, bob, chat } = await team();
+    const soon = () => new Date(Date.now() + 1500).toISOString();
+    const fleeting = await post(ada, chat, 'fleeting', { expires_at: soon(), external_ref: 'eph' });
+    const other = await post(ada, chat, 'also fleeting', { expires_at: soon() });
+    await post(ada, chat, 'lasting');
+    expect(await bodiesOf(bob, chat)).toEqual(['lasting', 'also fleeting', 'fleeting']);
+    expect(fleeting.expires_at).toBeUndefined();
+
+    await new Promise((resolve) => setTimeout(resolve, 1600));
+    expect(await bodiesOf(bob, chat)).toEqual(['lasting']);
+    for (const entry of [fleeting, other]) {
+      const gone = await t.as(bob).get('/timeline-entries.get', { id: entry.id });
+      expect(gone.status).toBe(404);
+      expect(gone.body.type).toBe('not_found');
+    }
+    const byRef = await t.as(bob).get('/timeline-entries.get', { id: chat.id, external_ref: 'eph' });
+    expect(byRef.status).toBe(404);
+    const reused = await post(ada, chat, 'reborn', { external_ref: 'eph' });
+    expect(reused.external_ref).toBe('eph');
+
+    // The reuse already purged `fleeting`; the sweep takes the other one, and then nothing.
+    expect(await purgeExpiredEntries(t.server.store)).toBe(1);
+    expect(await purgeExpiredEntries(t.server.store)).toBe(0);
+    expect(await bodiesOf(bob, chat)).toEqual(['reborn', 'lasting']);
+  });
+
+  it('accepts an offset date-time and stores it as UTC', async () => {
+    const { ada, chat } = await team();
+    const later = new Date(Date.now() + 3_600_000);
+    const offset = later.toISOString().replace('Z', '+00:00');
+    expect((await post(ada, chat, 'in an hour', { expires_at: offset })).body).toBe('in an hour');
+  });
+});
