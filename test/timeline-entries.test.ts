@@ -699,3 +699,37 @@ describe('ephemeral entries (expires_at)', () => {
     expect((await post(ada, chat, 'in an hour', { expires_at: offset })).body).toBe('in an hour');
   });
 });
+
+describe('hostile input', () => {
+  it('answers every wrong type, shape and size with a 400, never a 500', async () => {
+    const { ada, chat } = await team();
+    const entry = await post(ada, chat, 'untouched');
+    const create = { type: 'timeline_comment', object: chat.id, body: 'x' };
+    const update = { type: 'timeline_comment', id: entry.id, body: 'y' };
+    const list = { object: chat.id };
+    const wrong = [1, true, null, {}, [], 'x'.repeat(2000), [null], [{}]];
+    const cases: [string, Record<string, unknown>][] = [];
+    for (const value of wrong) {
+      for (const field of ['type', 'object', 'body', 'body_type', 'labels', 'external_ref', 'visibility', 'private_to', 'expires_at']) {
+        cases.push(['/timeline-entries.create', { ...create, [field]: value }]);
+      }
+      for (const field of ['type', 'id', 'body', 'body_type']) cases.push(['/timeline-entries.update', { ...update, [field]: value }]);
+      for (const field of ['object', 'cursor', 'limit', 'mode', 'labels', 'visibility', 'collections']) {
+        cases.push(['/timeline-entries.list', { ...list, [field]: value }]);
+      }
+      cases.push(['/timeline-entries.get', { id: value }], ['/timeline-entries.delete', { id: value }]);
+    }
+    for (const [path, body] of cases) {
+      // Some of these values are right for some fields (a long body, an empty label list).
+      const response = await t.as(ada).post(path, body);
+      if (response.status >= 300) expect(response.status, `${path} ${JSON.stringify(body).slice(0, 120)}`).toBe(400);
+    }
+    for (const raw of ['[]', '"text"', '{"__proto__":{"x":1}}', '{"object":', 'null']) {
+      const response = await t.as(ada).request('POST', '/timeline-entries.create', raw);
+      expect(response.status, raw).toBe(400);
+    }
+    // Only the few valid ones among them (a long body, an empty label list) wrote anything.
+    const bodies = await bodiesOf(ada, chat);
+    expect(bodies.every((body) => body === 'x' || body === 'x'.repeat(2000))).toBe(true);
+  }, 60_000);
+});
