@@ -232,7 +232,9 @@ describe('timeline-entries.create', () => {
     });
     await store.groups.addMember(group.id, cyd.user.id, new Date().toISOString());
     const chat = await chatOf(ada, [], { groups: [formatDon('group', ada.org.slug, group.number)] });
-    await post(cyd, chat, 'via the group');
+    const entry = await post(cyd, chat, 'via the group');
+    expect(await bodiesOf(cyd, chat)).toEqual(['via the group']);
+    expect((await t.as(cyd).get('/timeline-entries.get', { id: entry.id })).status).toBe(200);
     expect(await bodiesOf(ada, chat)).toEqual(['via the group']);
   });
 });
@@ -262,6 +264,9 @@ describe('timeline-entries.get', () => {
     expect(missing.body.type).toBe('not_found');
     const wrongRef = await t.as(bob).get('/timeline-entries.get', { id: entry.id, external_ref: 'ext-8' });
     expect(wrongRef.status).toBe(404);
+    const chatAlone = await t.as(bob).get('/timeline-entries.get', { id: chat.id });
+    expect(chatAlone.status).toBe(400);
+    expect(chatAlone.body).toMatchObject({ type: 'unexpected_id_type', field_name: 'id' });
   });
 
   it('returns 403 to non-members, 404 to other organizations and for unknown ids', async () => {
