@@ -43,6 +43,9 @@ export interface Group {
   number: number;
   name: string;
   memberType: GroupMemberType;
+  description: string | null;
+  createdAt: string;
+  modifiedAt: string;
 }
 
 export interface SyncMetadata {

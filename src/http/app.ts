@@ -5,8 +5,10 @@ import secureJson from 'secure-json-parse';
 import { BadRequest, NotFound } from '../domain/errors.js';
 import type { Store } from '../store/index.js';
 import { sendError } from './errors.js';
+import { authTokenRoutes } from './routes/auth-tokens.js';
 import { chatRoutes } from './routes/chats.js';
 import { devUserRoutes } from './routes/dev-users.js';
+import { groupRoutes } from './routes/groups.js';
 import { compileValidator } from './validation.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -50,6 +52,8 @@ export async function buildApp({ store, logger }: AppOptions): Promise<FastifyIn
   app.get('/health', async () => ({ status: 'ok' }));
   chatRoutes(app, store);
   devUserRoutes(app, store);
+  authTokenRoutes(app, store);
+  groupRoutes(app, store);
   return app;
 }
 

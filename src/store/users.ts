@@ -18,6 +18,23 @@ export interface NewUser {
   at: string;
 }
 
+export interface UserListQuery {
+  orgId: number;
+  type: UserType;
+  emails?: readonly string[];
+  states?: readonly UserState[];
+  /** Keyset: only users numbered above this, in number order. */
+  afterNumber: number;
+  limit: number;
+}
+
+export interface UserChanges {
+  displayName?: string;
+  fullName?: string;
+  state?: UserState;
+  at: string;
+}
+
 export interface UserNumberRef {
   type: UserType;
   number: number;
@@ -86,5 +103,31 @@ export class UserStore {
       .where('users.email', '=', email)
       .executeTakeFirst();
     return row && toUser(row as UserRow);
+  }
+
+  /** One page of an organization's users of one type; the (org, type, number) index serves it. */
+  async list(query: UserListQuery): Promise<User[]> {
+    let select = this.selectUsers()
+      .where('users.org_id', '=', query.orgId)
+      .where('users.type', '=', query.type)
+      .where('users.number', '>', query.afterNumber);
+    if (query.emails) select = select.where('users.email', 'in', query.emails);
+    if (query.states) select = select.where('users.state', 'in', query.states);
+    const rows = await select.orderBy('users.number').limit(query.limit).execute();
+    return rows.map((row) => toUser(row as UserRow));
+  }
+
+  async update(id: number, changes: UserChanges): Promise<User> {
+    await this.db
+      .updateTable('users')
+      .set({
+        ...(changes.displayName !== undefined && { display_name: changes.displayName }),
+        ...(changes.fullName !== undefined && { full_name: changes.fullName }),
+        ...(changes.state !== undefined && { state: changes.state }),
+        modified_at: changes.at,
+      })
+      .where('id', '=', id)
+      .execute();
+    return (await this.findById(id))!;
   }
 }

@@ -1,0 +1,38 @@
+/** Identity objects (tokens, groups, service accounts) → DevRev wire objects. */
+import { tokenStatus, type AuthToken } from '../domain/auth-tokens.js';
+import { formatDisplayId, formatDon } from '../domain/ids.js';
+import type { Group, Org } from '../domain/model.js';
+import type { Static } from '@sinclair/typebox';
+import type { AuthToken as AuthTokenWire } from '../schema/auth-tokens.js';
+import type { Group as GroupWire } from '../schema/groups.js';
+import { presentUserSummary } from './present.js';
+
+export function presentAuthToken(token: AuthToken, org: Org): Static<typeof AuthTokenWire> {
+  const wire: Static<typeof AuthTokenWire> = {
+    id: formatDon('token', org.slug, token.number),
+    display_id: formatDisplayId('token', token.number),
+    created_date: token.createdAt,
+    issued_at: token.createdAt,
+    status: tokenStatus(token),
+    subject: formatDon(token.subject.type, org.slug, token.subject.number),
+  };
+  if (token.issuer !== undefined) wire.created_by = presentUserSummary(token.issuer, org);
+  if (token.expiresAt !== null) wire.expires_at = token.expiresAt;
+  if (token.requestedTokenType !== null) wire.requested_token_type = token.requestedTokenType as typeof wire.requested_token_type;
+  if (token.tokenHint !== null) wire.token_hint = token.tokenHint;
+  return wire;
+}
+
+export function presentGroup(group: Group, org: Org): Static<typeof GroupWire> {
+  const wire: Static<typeof GroupWire> = {
+    id: formatDon('group', org.slug, group.number),
+    display_id: formatDisplayId('group', group.number),
+    created_date: group.createdAt,
+    modified_date: group.modifiedAt,
+    is_default: false,
+    member_type: group.memberType,
+    name: group.name,
+  };
+  if (group.description !== null) wire.description = group.description;
+  return wire;
+}
