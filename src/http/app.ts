@@ -9,6 +9,7 @@ import { authTokenRoutes } from './routes/auth-tokens.js';
 import { chatRoutes } from './routes/chats.js';
 import { devUserRoutes } from './routes/dev-users.js';
 import { groupRoutes } from './routes/groups.js';
+import { serviceAccountRoutes } from './routes/service-accounts.js';
 import { compileValidator } from './validation.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -54,6 +55,7 @@ export async function buildApp({ store, logger }: AppOptions): Promise<FastifyIn
   devUserRoutes(app, store);
   authTokenRoutes(app, store);
   groupRoutes(app, store);
+  serviceAccountRoutes(app, store);
   return app;
 }
 

@@ -1,10 +1,11 @@
 /** Identity objects (tokens, groups, service accounts) → DevRev wire objects. */
 import { tokenStatus, type AuthToken } from '../domain/auth-tokens.js';
 import { formatDisplayId, formatDon } from '../domain/ids.js';
-import type { Group, Org } from '../domain/model.js';
+import type { Group, Org, User } from '../domain/model.js';
 import type { Static } from '@sinclair/typebox';
 import type { AuthToken as AuthTokenWire } from '../schema/auth-tokens.js';
 import type { Group as GroupWire } from '../schema/groups.js';
+import type { ServiceAccount as ServiceAccountWire } from '../schema/service-accounts.js';
 import { presentUserSummary } from './present.js';
 
 export function presentAuthToken(token: AuthToken, org: Org): Static<typeof AuthTokenWire> {
@@ -35,4 +36,15 @@ export function presentGroup(group: Group, org: Org): Static<typeof GroupWire> {
   };
   if (group.description !== null) wire.description = group.description;
   return wire;
+}
+
+export function presentServiceAccount(account: User, org: Org): Static<typeof ServiceAccountWire> {
+  return {
+    id: formatDon('service_account', org.slug, account.number),
+    display_id: formatDisplayId('service_account', account.number),
+    display_name: account.displayName,
+    state: account.state,
+    created_date: account.createdAt,
+    modified_date: account.modifiedAt,
+  };
 }
