@@ -16,6 +16,16 @@ export interface Org {
   createdAt: string;
 }
 
+export interface RevOrg {
+  id: number;
+  orgId: number;
+  number: number;
+  displayName: string;
+  externalRef: string | null;
+  createdAt: string;
+  modifiedAt: string;
+}
+
 export interface RevOrgSummary {
   number: number;
   displayName: string;

@@ -9,6 +9,7 @@ import { authTokenRoutes } from './routes/auth-tokens.js';
 import { chatRoutes } from './routes/chats.js';
 import { devUserRoutes } from './routes/dev-users.js';
 import { groupRoutes } from './routes/groups.js';
+import { revRoutes } from './routes/rev.js';
 import { serviceAccountRoutes } from './routes/service-accounts.js';
 import { compileValidator } from './validation.js';
 
@@ -56,6 +57,7 @@ export async function buildApp({ store, logger }: AppOptions): Promise<FastifyIn
   authTokenRoutes(app, store);
   groupRoutes(app, store);
   serviceAccountRoutes(app, store);
+  revRoutes(app, store);
   return app;
 }
 

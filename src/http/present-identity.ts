@@ -1,10 +1,11 @@
 /** Identity objects (tokens, groups, service accounts) → DevRev wire objects. */
 import { tokenStatus, type AuthToken } from '../domain/auth-tokens.js';
 import { formatDisplayId, formatDon } from '../domain/ids.js';
-import type { Group, Org, User } from '../domain/model.js';
+import type { Group, Org, RevOrg, User } from '../domain/model.js';
 import type { Static } from '@sinclair/typebox';
 import type { AuthToken as AuthTokenWire } from '../schema/auth-tokens.js';
 import type { Group as GroupWire } from '../schema/groups.js';
+import type { RevOrg as RevOrgWire, RevUser as RevUserWire } from '../schema/rev.js';
 import type { ServiceAccount as ServiceAccountWire } from '../schema/service-accounts.js';
 import { presentUserSummary } from './present.js';
 
@@ -47,4 +48,33 @@ export function presentServiceAccount(account: User, org: Org): Static<typeof Se
     created_date: account.createdAt,
     modified_date: account.modifiedAt,
   };
+}
+
+export function presentRevOrg(revOrg: RevOrg, org: Org): Static<typeof RevOrgWire> {
+  const wire: Static<typeof RevOrgWire> = {
+    id: formatDon('rev_org', org.slug, revOrg.number),
+    display_id: formatDisplayId('rev_org', revOrg.number),
+    display_name: revOrg.displayName,
+    created_date: revOrg.createdAt,
+    modified_date: revOrg.modifiedAt,
+  };
+  if (revOrg.externalRef !== null) wire.external_ref = revOrg.externalRef;
+  return wire;
+}
+
+export function presentRevUser(user: User, org: Org): Static<typeof RevUserWire> {
+  const summary = presentUserSummary(user, org);
+  const wire: Static<typeof RevUserWire> = {
+    type: 'rev_user',
+    id: summary.id,
+    display_id: summary.display_id!,
+    display_name: user.displayName,
+    state: user.state,
+    created_date: user.createdAt,
+    modified_date: user.modifiedAt,
+  };
+  if (summary.email !== undefined) wire.email = summary.email;
+  if (summary.external_ref !== undefined) wire.external_ref = summary.external_ref;
+  if (summary.rev_org !== undefined) wire.rev_org = summary.rev_org;
+  return wire;
 }

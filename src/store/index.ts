@@ -8,6 +8,7 @@ import { GroupStore } from './groups.js';
 import type { DialectName } from './migrations/helpers.js';
 import { migrationProvider } from './migrations/index.js';
 import { OrgStore } from './orgs.js';
+import { RevOrgStore } from './rev-orgs.js';
 import type { Database } from './schema.js';
 import { TokenStore } from './tokens.js';
 import { UserStore } from './users.js';
@@ -21,6 +22,7 @@ export class Store {
   readonly tokens: TokenStore;
   readonly groups: GroupStore;
   readonly chats: ChatStore;
+  readonly revOrgs: RevOrgStore;
 
   constructor(
     protected readonly db: Kysely<Database>,
@@ -31,6 +33,7 @@ export class Store {
     this.tokens = new TokenStore(db);
     this.groups = new GroupStore(db);
     this.chats = new ChatStore(db);
+    this.revOrgs = new RevOrgStore(db);
   }
 
   /** Runs `work` in one transaction; everything it does through `tx` commits or none of it. */
