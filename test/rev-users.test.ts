@@ -110,4 +110,22 @@ describe('rev-users.get, .list, .update and .delete', () => {
     expect((await t.as(bob).post('/rev-users.delete', { id: customer.id })).status).toBe(403);
     expect((await t.as(bob).get('/rev-users.get', { id: customer.id })).body.rev_user.display_name).toBe('C');
   });
+
+  it('keeps customers from seeing each other or enumerating staff (403), but lets them read themselves', async () => {
+    const admin = await t.given.org();
+    const org = (await t.as(admin).post('/rev-orgs.create', { display_name: 'Theirs' })).body.rev_org;
+    const carla = await t.given.user(admin, 'rev_user');
+    const dave = await t.given.user(admin, 'rev_user');
+    expect((await t.as(carla).get('/rev-users.get', { id: carla.id })).status).toBe(200);
+    const other = await t.as(carla).get('/rev-users.get', { id: dave.id });
+    expect(other.status).toBe(403);
+    expect(other.body.type).toBe('forbidden');
+    for (const path of ['/rev-users.list', '/rev-orgs.list', '/dev-users.list', '/groups.list']) {
+      const response = await t.as(carla).post(path, {});
+      expect(response.status, path).toBe(403);
+    }
+    expect((await t.as(carla).post('/rev-orgs.get', { id: org.id })).status).toBe(403);
+    // The dev user they talk to may be looked up by id.
+    expect((await t.as(carla).post('/dev-users.get', { id: admin.id })).status).toBe(200);
+  });
 });

@@ -17,6 +17,14 @@ export function requireSelfOrAdmin(principal: Principal, user: User, action: str
 }
 
 /**
+ * Customers (rev users) share an organization with each other but must not see each
+ * other: they read only themselves and their own rev org.
+ */
+export function requireNotCustomer(principal: Principal, action: string): void {
+  if (principal.user.type === 'rev_user') throw new Forbidden(`rev users may not ${action}`);
+}
+
+/**
  * The user `value` names (either id form), of one of `types`, in `org`. Malformed ids are
  * 400; an id that names nobody here, including any id of another organization, is 404.
  */

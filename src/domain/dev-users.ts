@@ -1,7 +1,7 @@
 /** dev-users.*: an organization's own people, managed by its admins. */
 import type { Store } from '../store/index.js';
 import { UniqueViolation } from '../store/index.js';
-import { findUserOf, requireAdmin, requireSelfOrAdmin } from './access.js';
+import { findUserOf, requireAdmin, requireNotCustomer, requireSelfOrAdmin } from './access.js';
 import { readPage, type Page } from './cursors.js';
 import { BadRequest, Conflict } from './errors.js';
 import { now, type Principal, type User, type UserState } from './model.js';
@@ -56,6 +56,8 @@ export interface DevUserFilter {
 }
 
 export function listDevUsers(store: Store, principal: Principal, filter: DevUserFilter): Promise<Page<User>> {
+  // A customer may look up the dev users they talk to, not enumerate the staff.
+  requireNotCustomer(principal, 'list dev users');
   const org = principal.org;
   return readPage(
     `${org.slug}:dev-users`,

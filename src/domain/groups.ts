@@ -5,7 +5,7 @@
  */
 import type { Store } from '../store/index.js';
 import { UniqueViolation } from '../store/index.js';
-import { findUserOf, requireAdmin } from './access.js';
+import { findUserOf, requireAdmin, requireNotCustomer } from './access.js';
 import { readPage, type Page } from './cursors.js';
 import { BadRequest, Conflict, NotFound } from './errors.js';
 import { formatDisplayId, parseRefOf, refBelongsTo } from './ids.js';
@@ -54,6 +54,7 @@ export interface GroupFilter {
 }
 
 export function listGroups(store: Store, principal: Principal, filter: GroupFilter): Promise<Page<Group>> {
+  requireNotCustomer(principal, 'list groups');
   const org = principal.org;
   return readPage(
     `${org.slug}:groups`,
@@ -108,6 +109,7 @@ export async function listGroupMembers(
   filter: { group: string; cursor?: string; limit?: number },
 ): Promise<Page<User>> {
   const group = await getGroup(store, principal, filter.group, 'group');
+  requireNotCustomer(principal, 'list group members');
   return readPage(
     `${principal.org.slug}:groups.members:${group.number}`,
     filter.limit,

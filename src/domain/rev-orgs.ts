@@ -1,7 +1,7 @@
 /** rev-orgs.*: the customer organizations an org's rev users belong to. */
 import type { Store } from '../store/index.js';
 import { UniqueViolation } from '../store/index.js';
-import { requireAdmin } from './access.js';
+import { requireAdmin, requireNotCustomer } from './access.js';
 import { readPage, type Page } from './cursors.js';
 import { BadRequest, Conflict, NotFound } from './errors.js';
 import { parseRefOf, refBelongsTo } from './ids.js';
@@ -34,6 +34,7 @@ export async function getRevOrg(store: Store, principal: Principal, id: string, 
   const ref = parseRefOf(fieldName, id, ['rev_org'] as const);
   const revOrg = refBelongsTo(ref, principal.org.slug) ? await store.revOrgs.findByNumber(principal.org.id, ref.number) : undefined;
   if (!revOrg) throw new NotFound('rev org', id);
+  if (principal.user.revOrg?.number !== revOrg.number) requireNotCustomer(principal, 'read other rev orgs');
   return revOrg;
 }
 
@@ -42,6 +43,7 @@ export function listRevOrgs(
   principal: Principal,
   filter: { cursor?: string; limit?: number; externalRef?: string[]; displayName?: string[] },
 ): Promise<Page<RevOrg>> {
+  requireNotCustomer(principal, 'list rev orgs');
   const org = principal.org;
   return readPage(
     `${org.slug}:rev-orgs`,

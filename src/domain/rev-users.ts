@@ -1,7 +1,7 @@
 /** rev-users.*: customers, who can be in DMs with an org's dev users. */
 import type { Store } from '../store/index.js';
 import { UniqueViolation } from '../store/index.js';
-import { findUserOf, requireAdmin } from './access.js';
+import { findUserOf, requireAdmin, requireNotCustomer } from './access.js';
 import { readPage, type Page } from './cursors.js';
 import { Conflict, NotFound } from './errors.js';
 import { now, type Principal, type User } from './model.js';
@@ -44,6 +44,7 @@ export async function createRevUser(store: Store, principal: Principal, input: R
 export async function getRevUser(store: Store, principal: Principal, id: string): Promise<User> {
   const user = await findUserOf(store, principal.org, 'id', id, ['rev_user']);
   if (user.state === 'deleted') throw new NotFound('rev user', id);
+  if (user.id !== principal.user.id) requireNotCustomer(principal, 'read other rev users');
   return user;
 }
 
@@ -52,6 +53,7 @@ export async function listRevUsers(
   principal: Principal,
   filter: { cursor?: string; limit?: number; email?: string[]; externalRef?: string[]; revOrg?: string[] },
 ): Promise<Page<User>> {
+  requireNotCustomer(principal, 'list rev users');
   const org = principal.org;
   const revOrgIds = filter.revOrg && (await Promise.all(filter.revOrg.map((id) => revOrgIdOrNone(store, principal, id))));
   return readPage(
