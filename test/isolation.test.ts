@@ -8,7 +8,7 @@ const PAT = 'urn:devrev:params:oauth:token-type:pat';
 
 let a: Person;
 let b: Person;
-const their: Record<string, string> = {};
+const their = {} as Record<'devUser' | 'group' | 'revGroup' | 'serviceAccount' | 'revOrg' | 'revUser' | 'token', string>;
 
 beforeAll(async () => {
   a = await t.given.org();
@@ -40,6 +40,7 @@ describe("another organization's objects", () => {
     ['/groups.members.add', (ids) => ({ group: ids.group, member: a.id })],
     ['/groups.members.remove', (ids) => ({ group: ids.group, member: ids.devUser })],
     ['/groups.members.list', (ids) => ({ group: ids.group })],
+    ['/groups.get', (ids) => ({ id: ids.revGroup })],
     ['/service-accounts.get', (ids) => ({ id: ids.serviceAccount })],
     ['/service-accounts.update', (ids) => ({ id: ids.serviceAccount, display_name: 'pwned' })],
     ['/rev-orgs.get', (ids) => ({ id: ids.revOrg })],

@@ -31,19 +31,21 @@ export class GroupStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async insert(input: NewGroup): Promise<Group> {
-    const row = await translateUnique(() => this.db
-      .insertInto('groups')
-      .values({
-        org_id: input.orgId,
-        number: input.number,
-        name: input.name,
-        description: input.description,
-        member_type: input.memberType,
-        created_at: input.at,
-        modified_at: input.at,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow());
+    const row = await translateUnique(() =>
+      this.db
+        .insertInto('groups')
+        .values({
+          org_id: input.orgId,
+          number: input.number,
+          name: input.name,
+          description: input.description,
+          member_type: input.memberType,
+          created_at: input.at,
+          modified_at: input.at,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow(),
+    );
     return toGroup(row);
   }
 
@@ -96,16 +98,18 @@ export class GroupStore {
   }
 
   async update(id: number, changes: GroupChanges): Promise<Group> {
-    const row = await translateUnique(() => this.db
-      .updateTable('groups')
-      .set({
-        ...(changes.name !== undefined && { name: changes.name }),
-        ...(changes.description !== undefined && { description: changes.description }),
-        modified_at: changes.at,
-      })
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow());
+    const row = await translateUnique(() =>
+      this.db
+        .updateTable('groups')
+        .set({
+          ...(changes.name !== undefined && { name: changes.name }),
+          ...(changes.description !== undefined && { description: changes.description }),
+          modified_at: changes.at,
+        })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow(),
+    );
     return toGroup(row);
   }
 

@@ -125,18 +125,20 @@ export class UserStore {
   }
 
   async update(id: number, changes: UserChanges): Promise<User> {
-    await translateUnique(() => this.db
-      .updateTable('users')
-      .set({
-        ...(changes.displayName !== undefined && { display_name: changes.displayName }),
-        ...(changes.fullName !== undefined && { full_name: changes.fullName }),
-        ...(changes.state !== undefined && { state: changes.state }),
-        ...(changes.email !== undefined && { email: changes.email }),
-        ...(changes.externalRef !== undefined && { external_ref: changes.externalRef }),
-        modified_at: changes.at,
-      })
-      .where('id', '=', id)
-      .execute());
+    await translateUnique(() =>
+      this.db
+        .updateTable('users')
+        .set({
+          ...(changes.displayName !== undefined && { display_name: changes.displayName }),
+          ...(changes.fullName !== undefined && { full_name: changes.fullName }),
+          ...(changes.state !== undefined && { state: changes.state }),
+          ...(changes.email !== undefined && { email: changes.email }),
+          ...(changes.externalRef !== undefined && { external_ref: changes.externalRef }),
+          modified_at: changes.at,
+        })
+        .where('id', '=', id)
+        .execute(),
+    );
     return (await this.findById(id))!;
   }
 }
