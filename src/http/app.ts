@@ -5,9 +5,13 @@ import secureJson from 'secure-json-parse';
 import { BadRequest, NotFound } from '../domain/errors.js';
 import type { Store } from '../store/index.js';
 import { sendError } from './errors.js';
+import { authTokenRoutes } from './routes/auth-tokens.js';
 import { chatRoutes } from './routes/chats.js';
 import { devUserRoutes } from './routes/dev-users.js';
 import { timelineEntryRoutes } from './routes/timeline-entries.js';
+import { groupRoutes } from './routes/groups.js';
+import { revRoutes } from './routes/rev.js';
+import { serviceAccountRoutes } from './routes/service-accounts.js';
 import { compileValidator } from './validation.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -53,6 +57,10 @@ export async function buildApp({ store, logger }: AppOptions): Promise<FastifyIn
   chatRoutes(app, store);
   devUserRoutes(app, store);
   timelineEntryRoutes(app, store);
+  authTokenRoutes(app, store);
+  groupRoutes(app, store);
+  serviceAccountRoutes(app, store);
+  revRoutes(app, store);
   return app;
 }
 

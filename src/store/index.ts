@@ -8,6 +8,7 @@ import { GroupStore } from './groups.js';
 import type { DialectName } from './migrations/helpers.js';
 import { migrationProvider } from './migrations/index.js';
 import { OrgStore } from './orgs.js';
+import { RevOrgStore } from './rev-orgs.js';
 import type { Database } from './schema.js';
 import { SecretStore } from './secrets.js';
 import { TimelineEntryStore } from './timeline-entries.js';
@@ -25,6 +26,7 @@ export class Store {
   readonly chats: ChatStore;
   readonly timelineEntries: TimelineEntryStore;
   readonly secrets: SecretStore;
+  readonly revOrgs: RevOrgStore;
 
   constructor(
     protected readonly db: Kysely<Database>,
@@ -37,6 +39,7 @@ export class Store {
     this.chats = new ChatStore(db);
     this.timelineEntries = new TimelineEntryStore(db);
     this.secrets = new SecretStore(db);
+    this.revOrgs = new RevOrgStore(db);
   }
 
   /** Runs `work` in one transaction; everything it does through `tx` commits or none of it. */
