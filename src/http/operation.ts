@@ -40,7 +40,8 @@ export function operation<Req extends TObject, Res extends TSchema>(
   const status = spec.status ?? 200;
   const response = { [status]: spec.response };
   const onRequest = async (request: FastifyRequest) => {
-    request.principal = await authenticate(store, request.headers.authorization);
+    // The rate limiter may have authenticated this request already.
+    request.principal ??= await authenticate(store, request.headers.authorization);
   };
   const handler = async (request: FastifyRequest, reply: FastifyReply, input: Static<Req>): Promise<FastifyReply> =>
     reply.code(status).send(await spec.handle({ store, principal: request.principal!, request }, input));
