@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS, type Config } from './config.js';
 import { initOrg, type InitResult } from './domain/orgs.js';
-import { buildApp } from './http/app.js';
+import { buildApp, type AppOptions } from './http/app.js';
 import { closeGracefully } from './http/shutdown.js';
 import type { RootStore } from './store/index.js';
 import { openStore } from './store/open.js';
@@ -21,7 +21,11 @@ export interface RunningServer {
 export const FIRST_ORG_NAME = 'Confab';
 export const FIRST_ADMIN_EMAIL = 'admin@confab.local';
 
-export async function startServer(config: Config, logger: Logger = pino({ level: config.logLevel })): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  logger: Logger = pino({ level: config.logLevel }),
+  tuning: Pick<AppOptions, 'overload'> = {},
+): Promise<RunningServer> {
   const store = await openStore(config.databaseUrl);
   try {
     await store.migrate();
@@ -29,6 +33,7 @@ export async function startServer(config: Config, logger: Logger = pino({ level:
     const app = await buildApp({
       store,
       logger,
+      ...tuning,
       faults: config.faults,
       rateLimit:
         config.rateLimitRead !== undefined || config.rateLimitWrite !== undefined

@@ -33,9 +33,13 @@ export async function registerOverload(app: FastifyInstance, options: OverloadOp
     sampleInterval: options.sampleIntervalMs,
     retryAfter: options.retryAfterSeconds,
     // A rejected promise reaches the one error handler, which writes the DevRev body.
-    pressureHandler: async (request, _reply, type) => {
+    pressureHandler: async (request, _reply, type, value) => {
       if (request.url === '/health') return;
-      request.log.warn({ pressure: type }, 'overloaded: refusing a request');
+      // A sample with no event-loop ticks in it reads as an infinite delay; it happens when
+      // the sample timer beats the histogram's first tick (right after start), not under
+      // load: a loop that really stalled records the stall when it resumes.
+      if (type === 'eventLoopDelay' && !Number.isFinite(value)) return;
+      request.log.warn({ pressure: type, value }, 'overloaded: refusing a request');
       throw new ServiceUnavailable(`the server is overloaded (${type}); retry later`, options.retryAfterSeconds);
     },
   });

@@ -12,6 +12,8 @@ import { formatDisplayId, formatDon } from '../../src/domain/ids.js';
 import type { Org, User, UserType } from '../../src/domain/model.js';
 import { createUser, initOrg } from '../../src/domain/orgs.js';
 import { issueToken } from '../../src/domain/tokens.js';
+import type { Config } from '../../src/config.js';
+import type { AppOptions } from '../../src/http/app.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { assertMatchesContract } from './contract.js';
 
@@ -24,6 +26,8 @@ export interface Response<T = any> {
 export interface TestServer {
   server: RunningServer;
   url: string;
+  /** The SQLite file the server writes (for snapshots that prove nothing changed). */
+  databaseFile: string;
   /** Every log line the server wrote, parsed. */
   logs: Record<string, unknown>[];
   /** An unauthenticated client, or one that sends `authorization` as given. */
@@ -48,8 +52,11 @@ interface Given {
 
 let counter = 0;
 
-/** Starts a server for the calling test file (fresh database), stopped after it. */
-export function useServer(): TestServer {
+/**
+ * Starts a server for the calling test file (fresh database), stopped after it.
+ * `config` switches on what tests leave off by default (rate limits, faults).
+ */
+export function useServer(config: Partial<Config> = {}, tuning: Pick<AppOptions, 'overload'> = {}): TestServer {
   const handle = {} as TestServer;
   let dir: string;
   beforeAll(async () => {
@@ -62,12 +69,14 @@ export function useServer(): TestServer {
       },
     });
     const server = await startServer(
-      { port: 0, host: '127.0.0.1', databaseUrl: `sqlite:${join(dir, 'confab.db')}`, logLevel: 'info' },
+      { port: 0, host: '127.0.0.1', databaseUrl: `sqlite:${join(dir, 'confab.db')}`, logLevel: 'info', ...config },
       pino({ level: 'info' }, stream),
+      tuning,
     );
     Object.assign(handle, {
       server,
       url: server.url,
+      databaseFile: join(dir, 'confab.db'),
       logs,
       client: (authorization?: string) => new Client(server.url, authorization),
       as: (person: Person) => new Client(server.url, `Bearer ${person.token}`),
