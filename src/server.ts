@@ -8,6 +8,12 @@ import { closeGracefully } from './http/shutdown.js';
 import type { RootStore } from './store/index.js';
 import { openStore } from './store/open.js';
 
+/** Knobs that are not configuration, for tests: thresholds and key namespaces. */
+export interface ServerTuning {
+  overload?: AppOptions['overload'];
+  redisPrefix?: string;
+}
+
 export interface RunningServer {
   app: FastifyInstance;
   store: RootStore;
@@ -24,7 +30,7 @@ export const FIRST_ADMIN_EMAIL = 'admin@confab.local';
 export async function startServer(
   config: Config,
   logger: Logger = pino({ level: config.logLevel }),
-  tuning: Pick<AppOptions, 'overload'> = {},
+  tuning: ServerTuning = {},
 ): Promise<RunningServer> {
   const store = await openStore(config.databaseUrl);
   try {
@@ -33,11 +39,11 @@ export async function startServer(
     const app = await buildApp({
       store,
       logger,
-      ...tuning,
+      overload: tuning.overload,
       faults: config.faults,
       rateLimit:
         config.rateLimitRead !== undefined || config.rateLimitWrite !== undefined
-          ? { read: config.rateLimitRead ?? 0, write: config.rateLimitWrite ?? 0, redisUrl: config.redisUrl }
+          ? { read: config.rateLimitRead ?? 0, write: config.rateLimitWrite ?? 0, redisUrl: config.redisUrl, redisPrefix: tuning.redisPrefix }
           : undefined,
     });
     await app.listen({ port: config.port, host: config.host });

@@ -19,6 +19,8 @@ export interface RateLimitOptions {
   write: number;
   /** Share the buckets of all processes through this Redis. */
   redisUrl?: string;
+  /** Namespace of the Redis keys (tests isolate themselves with it). */
+  redisPrefix?: string;
 }
 
 const WINDOW_MS = 60_000;
@@ -34,12 +36,17 @@ export function isRead(request: FastifyRequest): boolean {
 
 export async function registerRateLimit(app: FastifyInstance, store: Store, options: RateLimitOptions): Promise<void> {
   if (options.read <= 0 && options.write <= 0) return;
-  const redis = options.redisUrl ? new Redis(options.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false }) : undefined;
+  const redis = options.redisUrl
+    ? new Redis(options.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true })
+    : undefined;
   if (redis) {
     redis.on('error', (error) => app.log.warn({ err: error }, 'rate limit: redis unavailable, requests are not limited'));
-    app.addHook('onClose', async () => void (await redis.quit().catch(() => undefined)));
+    app.addHook('onClose', async () => void (await redis.quit().catch(() => redis.disconnect())));
+    // Connected before the first request, which would otherwise go uncounted; a Redis that
+    // is down is retried in the background while requests pass unlimited.
+    await redis.connect().catch(() => undefined);
   }
-  const bucketStore = redis ? new RedisBucketStore(redis) : new LocalBucketStore();
+  const bucketStore = redis ? new RedisBucketStore(redis, options.redisPrefix) : new LocalBucketStore();
   const limitOf = (request: FastifyRequest) => (isRead(request) ? options.read : options.write);
 
   await app.register(rateLimit, {

@@ -13,8 +13,7 @@ import type { Org, User, UserType } from '../../src/domain/model.js';
 import { createUser, initOrg } from '../../src/domain/orgs.js';
 import { issueToken } from '../../src/domain/tokens.js';
 import type { Config } from '../../src/config.js';
-import type { AppOptions } from '../../src/http/app.js';
-import { startServer, type RunningServer } from '../../src/server.js';
+import { startServer, type RunningServer, type ServerTuning } from '../../src/server.js';
 import { assertMatchesContract } from './contract.js';
 
 export interface Response<T = any> {
@@ -56,7 +55,7 @@ let counter = 0;
  * Starts a server for the calling test file (fresh database), stopped after it.
  * `config` switches on what tests leave off by default (rate limits, faults).
  */
-export function useServer(config: Partial<Config> = {}, tuning: Pick<AppOptions, 'overload'> = {}): TestServer {
+export function useServer(config: Partial<Config> = {}, tuning: ServerTuning = {}): TestServer {
   const handle = {} as TestServer;
   let dir: string;
   beforeAll(async () => {
