@@ -24,7 +24,8 @@ export function sendError(error: unknown, request: FastifyRequest, reply: Fastif
     return reply.code(STATUS[domainError.kind] ?? 400).send(errorBody(domainError));
   }
   const referenceId = randomUUID();
-  request.log.error({ err: error, reference_id: referenceId }, 'unexpected error');
+  if (domainError) request.log.warn({ reference_id: referenceId }, 'injected internal error');
+  else request.log.error({ err: error, reference_id: referenceId }, 'unexpected error');
   const body: ErrorBody = {
     type: 'internal_error',
     message: `internal error; quote reference_id ${referenceId} when reporting it`,
