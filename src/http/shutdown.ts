@@ -15,9 +15,11 @@ export function registerDraining(app: FastifyInstance): void {
     reply.header('connection', 'close');
     throw new ServiceUnavailable('the server is shutting down; retry shortly', 1);
   });
-  // Responses to in-flight requests close their connection too, so the server can stop.
-  app.addHook('onSend', async (_request, reply) => {
-    if (draining.has(app)) reply.header('connection', 'close');
+  // A keep-alive connection whose last request just finished would hold the close until
+  // its idle timeout; it is closed once idle. One with a pipelined request waiting is not
+  // idle, so that request still gets its 503 rather than a dropped connection.
+  app.addHook('onResponse', async () => {
+    if (draining.has(app)) setImmediate(() => app.server.closeIdleConnections());
   });
 }
 
