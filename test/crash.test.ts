@@ -38,8 +38,10 @@ describe('crash safety', () => {
         }
       }
     };
-    const writers = Array.from({ length: 8 }, writer);
-    while (acknowledged.size < 150) await new Promise((resolve) => setTimeout(resolve, 5));
+    let writing = 8;
+    const writers = Array.from({ length: 8 }, () => writer().finally(() => (writing -= 1)));
+    while (acknowledged.size < 100 && writing > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(acknowledged.size).toBeGreaterThanOrEqual(100);
     first.child.kill('SIGKILL');
     stop = true;
     await Promise.all(writers);
@@ -71,5 +73,6 @@ describe('crash safety', () => {
     } finally {
       database.close();
     }
-  });
+    // Two server starts and a few hundred requests: slow on a loaded machine.
+  }, 120_000);
 });

@@ -30,7 +30,7 @@ describe('graceful shutdown', () => {
     expect(server.output()).toContain('shut down cleanly');
     // SQLite folds the WAL back and removes it only on a clean close.
     expect(existsSync(`${databaseFile}-wal`)).toBe(false);
-  });
+  }, 60_000);
 
   it('cuts requests still running at the deadline and exits 1', async () => {
     const server = await spawnServer(`sqlite:${join(dir, 'deadline.db')}`, { CONFAB_FAULTS: '1', SHUTDOWN_TIMEOUT_MS: '300' }, true);
@@ -47,7 +47,7 @@ describe('graceful shutdown', () => {
     expect(Date.now() - started).toBeLessThan(5000);
     expect(await slow).toBe('cut');
     expect(server.output()).toContain('shut down at the deadline');
-  });
+  }, 60_000);
 
   it('answers 503 service_unavailable to a request that arrives on an open connection while draining', async () => {
     const ada = await inProcess.given.org();
