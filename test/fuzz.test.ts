@@ -15,6 +15,8 @@ import { snapshotDatabase } from './helpers/snapshot.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261128);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
+/** Hundreds of requests per test: generous on a loaded machine, and scaled for long runs. */
+const FUZZ_TIMEOUT_MS = 120_000 + RUNS * 1_000;
 
 const t = useServer();
 let ada: Person;
@@ -174,7 +176,7 @@ describe('fuzzing every operation', () => {
         { seed: SEED, numRuns: RUNS },
       );
     }
-  });
+  }, FUZZ_TIMEOUT_MS);
 
   it('survives every field of a valid request set to each hostile value in turn', async () => {
     const served = operations.filter((path) => t.server.app.hasRoute({ method: 'POST', url: path }));
@@ -207,7 +209,7 @@ describe('fuzzing every operation', () => {
         }
       }
     }
-  });
+  }, FUZZ_TIMEOUT_MS);
 
   it('answers every hostile query string on GET with a DevRev 4xx and no change', async () => {
     const served = operations.filter((path) => t.server.app.hasRoute({ method: 'GET', url: path }));
@@ -230,7 +232,7 @@ describe('fuzzing every operation', () => {
         { seed: SEED, numRuns: RUNS },
       );
     }
-  });
+  }, FUZZ_TIMEOUT_MS);
 
   it('answers unknown operations with 404 not_found', async () => {
     await fc.assert(
