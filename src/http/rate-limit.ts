@@ -48,6 +48,7 @@ export async function registerRateLimit(app: FastifyInstance, store: Store, opti
   }
   const bucketStore = redis ? new RedisBucketStore(redis, options.redisPrefix) : new LocalBucketStore();
   const limitOf = (request: FastifyRequest) => (isRead(request) ? options.read : options.write);
+  const exempt = (request: FastifyRequest) => limitOf(request) <= 0 || request.url === '/health';
 
   await app.register(rateLimit, {
     // Registered below as a global onRequest hook so it runs before authentication
@@ -58,8 +59,9 @@ export async function registerRateLimit(app: FastifyInstance, store: Store, opti
     } as never,
     timeWindow: WINDOW_MS,
     max: (request) => limitOf(request),
-    allowList: (request) => limitOf(request) <= 0 || request.url === '/health',
-    keyGenerator: async (request) => `${isRead(request) ? 'r' : 'w'}:${await clientKey(store, request)}`,
+    allowList: exempt,
+    // The plugin asks for the key before the allow list: exempt requests skip the token lookup.
+    keyGenerator: async (request) => (exempt(request) ? 'exempt' : `${isRead(request) ? 'r' : 'w'}:${await clientKey(store, request)}`),
     // A shared store that is down must not take the API down with it.
     skipOnError: true,
     errorResponseBuilder: (_request, context) =>
