@@ -4,7 +4,20 @@ export interface Config {
   host: string;
   databaseUrl: string;
   logLevel: string;
+  /** Requests a minute per token (or IP) for reads and writes; 0 = off. Unset = off (tests). */
+  rateLimitRead?: number;
+  rateLimitWrite?: number;
+  /** Shares rate-limit counters across processes. */
+  redisUrl?: string;
+  /** Switchable faults for testing clients (X-Confab-Fault, /confab.faults.*). */
+  faults?: boolean;
+  /** How long shutdown waits for in-flight requests before closing anyway. */
+  shutdownTimeoutMs?: number;
 }
+
+export const DEFAULT_RATE_LIMIT_READ = 1200;
+export const DEFAULT_RATE_LIMIT_WRITE = 300;
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./.confab/confab.db';
 
@@ -12,6 +25,7 @@ export interface ConfigFlags {
   port?: string | number;
   host?: string;
   databaseUrl?: string;
+  faults?: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -26,5 +40,17 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     host: flags.host ?? env.HOST ?? '127.0.0.1',
     databaseUrl: flags.databaseUrl ?? env.DATABASE_URL ?? DEFAULT_DATABASE_URL,
     logLevel: env.LOG_LEVEL ?? 'info',
+    rateLimitRead: nonNegativeInteger('RATE_LIMIT_READ', env.RATE_LIMIT_READ, DEFAULT_RATE_LIMIT_READ),
+    rateLimitWrite: nonNegativeInteger('RATE_LIMIT_WRITE', env.RATE_LIMIT_WRITE, DEFAULT_RATE_LIMIT_WRITE),
+    redisUrl: env.REDIS_URL || undefined,
+    faults: flags.faults === true || env.CONFAB_FAULTS === '1' || env.CONFAB_FAULTS === 'true',
+    shutdownTimeoutMs: nonNegativeInteger('SHUTDOWN_TIMEOUT_MS', env.SHUTDOWN_TIMEOUT_MS, DEFAULT_SHUTDOWN_TIMEOUT_MS),
   };
+}
+
+function nonNegativeInteger(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0) throw new ConfigError(`invalid ${name} '${value}': use a whole number, 0 or more`);
+  return number;
 }

@@ -23,20 +23,30 @@ program
   .option('--port <port>', 'port to listen on (PORT, default 8080)')
   .option('--host <host>', 'address to listen on (HOST, default 127.0.0.1)')
   .addOption(databaseOption())
-  .action(async (flags: { port?: string; host?: string; databaseUrl?: string }) => {
+  .option('--faults', 'enable switchable faults for client testing (CONFAB_FAULTS=1)')
+  .action(async (flags: { port?: string; host?: string; databaseUrl?: string; faults?: boolean }) => {
     try {
       const config = loadConfig(flags);
       // Loaded here so that the other commands do not pay for loading the HTTP stack.
       const { startServer } = await import('../server.js');
       const server = await startServer(config);
       if (server.firstRun) announceFirstRun(server.url, server.firstRun.org, server.firstRun.user, server.firstRun.token);
+      // The first signal drains (in-flight requests finish, new ones get 503) and closes
+      // the database; a second one, from an impatient operator, exits at once.
+      let stopping = false;
       const shutdown = async (signal: string) => {
-        server.app.log.info({ signal }, 'shutting down');
-        await server.close();
-        process.exit(0);
+        if (stopping) process.exit(1);
+        stopping = true;
+        server.app.log.info({ signal, deadlineMs: config.shutdownTimeoutMs }, 'shutting down');
+        const finished = await server.close().catch((error: unknown) => {
+          server.app.log.error({ err: error }, 'shutdown failed');
+          return false;
+        });
+        server.app.log.info({ finished }, finished ? 'shut down cleanly' : 'shut down at the deadline');
+        process.exit(finished ? 0 : 1);
       };
-      process.once('SIGTERM', () => void shutdown('SIGTERM'));
-      process.once('SIGINT', () => void shutdown('SIGINT'));
+      process.on('SIGTERM', () => void shutdown('SIGTERM'));
+      process.on('SIGINT', () => void shutdown('SIGINT'));
     } catch (error) {
       fail(error, false);
     }

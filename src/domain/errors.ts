@@ -95,6 +95,22 @@ export class ServiceUnavailable extends DomainError {
   }
 }
 
+/** Over a rate limit (real or injected): the caller should wait `retryAfterSeconds`. */
+export class TooManyRequests extends DomainError {
+  readonly kind = 'too_many_requests';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds = 1,
+  ) {
+    super(message);
+  }
+}
+
+/** A failure injected on request (switchable faults): the same body a real bug gets. */
+export class InjectedInternalError extends DomainError {
+  readonly kind = 'internal_error';
+}
+
 /** Echoing attacker-controlled values back is fine, echoing megabytes of them is not. */
 export function truncate(value: string, max = 64): string {
   return value.length <= max ? value : `${value.slice(0, max)}…`;

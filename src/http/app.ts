@@ -5,13 +5,18 @@ import secureJson from 'secure-json-parse';
 import { BadRequest, NotFound } from '../domain/errors.js';
 import type { Store } from '../store/index.js';
 import { sendError } from './errors.js';
+import { registerFaults } from './faults.js';
+import { clientErrorHandler, registerLimits } from './limits.js';
+import { DEFAULT_OVERLOAD, registerOverload, type OverloadOptions } from './overload.js';
+import { registerRateLimit, type RateLimitOptions } from './rate-limit.js';
 import { authTokenRoutes } from './routes/auth-tokens.js';
 import { chatRoutes } from './routes/chats.js';
 import { devUserRoutes } from './routes/dev-users.js';
-import { timelineEntryRoutes } from './routes/timeline-entries.js';
 import { groupRoutes } from './routes/groups.js';
 import { revRoutes } from './routes/rev.js';
 import { serviceAccountRoutes } from './routes/service-accounts.js';
+import { timelineEntryRoutes } from './routes/timeline-entries.js';
+import { registerDraining } from './shutdown.js';
 import { compileValidator } from './validation.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -19,15 +24,22 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
 export interface AppOptions {
   store: Store;
   logger: FastifyBaseLogger;
+  /** Off when absent (as in most tests); `confab serve` passes the configured limits. */
+  rateLimit?: RateLimitOptions;
+  overload?: OverloadOptions;
+  faults?: boolean;
 }
 
-export async function buildApp({ store, logger }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ store, logger, rateLimit, overload, faults }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger,
     bodyLimit: BODY_LIMIT_BYTES,
     // genReqId reads X-Request-Id itself, so that an unsafe one is replaced, not echoed.
     requestIdHeader: false,
     genReqId: (request) => acceptedRequestId(request.headers['x-request-id']) ?? randomUUID(),
+    clientErrorHandler,
+    // Draining answers with a DevRev 503 (shutdown.ts), not Fastify's own body.
+    return503OnClosing: false,
   });
 
   app.setValidatorCompiler(compileValidator);
@@ -52,6 +64,12 @@ export async function buildApp({ store, logger }: AppOptions): Promise<FastifyIn
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+
+  await registerOverload(app, overload ?? DEFAULT_OVERLOAD);
+  registerDraining(app);
+  if (rateLimit) await registerRateLimit(app, store, rateLimit);
+  if (faults) registerFaults(app, store);
+  registerLimits(app);
 
   app.get('/health', async () => ({ status: 'ok' }));
   chatRoutes(app, store);

@@ -1,7 +1,7 @@
 /** The one place where errors become HTTP statuses and DevRev error bodies. */
 import { randomUUID } from 'node:crypto';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { BadRequest, DomainError, ServiceUnavailable } from '../domain/errors.js';
+import { BadRequest, DomainError, InjectedInternalError, ServiceUnavailable, TooManyRequests } from '../domain/errors.js';
 import type { ErrorBody } from '../schema/errors.js';
 import { validationError } from './validation.js';
 
@@ -17,12 +17,15 @@ const STATUS: Record<string, number> = {
 
 export function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const domainError = toDomainError(error as FastifyError);
-  if (domainError) {
-    if (domainError instanceof ServiceUnavailable) reply.header('retry-after', String(domainError.retryAfterSeconds));
+  if (domainError && !(domainError instanceof InjectedInternalError)) {
+    if (domainError instanceof ServiceUnavailable || domainError instanceof TooManyRequests) {
+      reply.header('retry-after', String(domainError.retryAfterSeconds));
+    }
     return reply.code(STATUS[domainError.kind] ?? 400).send(errorBody(domainError));
   }
   const referenceId = randomUUID();
-  request.log.error({ err: error, reference_id: referenceId }, 'unexpected error');
+  if (domainError) request.log.warn({ reference_id: referenceId }, 'injected internal error');
+  else request.log.error({ err: error, reference_id: referenceId }, 'unexpected error');
   const body: ErrorBody = {
     type: 'internal_error',
     message: `internal error; quote reference_id ${referenceId} when reporting it`,
@@ -32,6 +35,7 @@ export function sendError(error: unknown, request: FastifyRequest, reply: Fastif
 }
 
 export function errorBody(error: DomainError): ErrorBody {
+  if (error instanceof TooManyRequests) return { type: error.kind, message: error.message, retry_after: error.retryAfterSeconds };
   if (!(error instanceof BadRequest)) return { type: error.kind, message: error.message };
   const { fieldName, value, allowedValues, expected, actual, reason } = error.details;
   const body: ErrorBody = { type: error.type, message: error.message };

@@ -42,7 +42,8 @@ export function operation<Req extends TObject, Res extends TSchema>(
   const status = spec.status ?? 200;
   const response = spec.noContent ? {} : { [status]: spec.response };
   const onRequest = async (request: FastifyRequest) => {
-    request.principal = await authenticate(store, request.headers.authorization);
+    // The rate limiter may have authenticated this request already.
+    request.principal ??= await authenticate(store, request.headers.authorization);
   };
   const handler = async (request: FastifyRequest, reply: FastifyReply, input: Static<Req>): Promise<FastifyReply> => {
     const result = await spec.handle({ store, principal: request.principal!, request }, input);

@@ -12,7 +12,9 @@ import { formatDisplayId, formatDon } from '../../src/domain/ids.js';
 import type { Org, User, UserType } from '../../src/domain/model.js';
 import { createUser, initOrg } from '../../src/domain/orgs.js';
 import { issueToken } from '../../src/domain/tokens.js';
-import { startServer, type RunningServer } from '../../src/server.js';
+import type { Config } from '../../src/config.js';
+import { DEFAULT_OVERLOAD } from '../../src/http/overload.js';
+import { startServer, type RunningServer, type ServerTuning } from '../../src/server.js';
 import { assertMatchesContract } from './contract.js';
 
 export interface Response<T = any> {
@@ -50,8 +52,13 @@ interface Given {
 
 let counter = 0;
 
-/** Starts a server for the calling test file (fresh database), stopped after it. */
-export function useServer(): TestServer {
+/**
+ * Starts a server for the calling test file (fresh database), stopped after it.
+ * `config` switches on what tests leave off by default (rate limits, faults).
+ */
+const NO_OVERLOAD = { ...DEFAULT_OVERLOAD, maxEventLoopDelayMs: 0, maxHeapFraction: 1 };
+
+export function useServer(config: Partial<Config> = {}, tuning: ServerTuning = {}): TestServer {
   const handle = {} as TestServer;
   let dir: string;
   beforeAll(async () => {
@@ -65,8 +72,12 @@ export function useServer(): TestServer {
     });
     const databaseFile = join(dir, 'confab.db');
     const server = await startServer(
-      { port: 0, host: '127.0.0.1', databaseUrl: `sqlite:${databaseFile}`, logLevel: 'info' },
+      { port: 0, host: '127.0.0.1', databaseUrl: `sqlite:${databaseFile}`, logLevel: 'info', ...config },
       pino({ level: 'info' }, stream),
+      // The server shares its event loop with the test code and a loaded machine, so lag
+      // there says nothing about the server: overload protection is off unless a test
+      // (overload.test.ts) asks for it.
+      { overload: NO_OVERLOAD, ...tuning },
     );
     Object.assign(handle, {
       server,

@@ -1,0 +1,253 @@
+/**
+ * Property-based fuzzing of every DevRev operation the server answers. Invariants: no 5xx,
+ * every response matches the contract (so every error is a DevRev error body), and a
+ * rejected request leaves every row of the database as it was.
+ *
+ * CI runs a fixed seed; FUZZ_RUNS=5000 (and FUZZ_SEED=<n>) runs longer or elsewhere.
+ */
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { assertMatchesContract } from './helpers/contract.js';
+import { useServer, type Person } from './helpers/server.js';
+import { snapshotDatabase } from './helpers/snapshot.js';
+
+const SEED = Number(process.env.FUZZ_SEED ?? 20261128);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
+/** Hundreds of requests per test: generous on a loaded machine, and scaled for long runs. */
+const FUZZ_TIMEOUT_MS = 120_000 + RUNS * 1_000;
+
+const t = useServer();
+let ada: Person;
+let bob: Person;
+let eve: Person;
+let chatIds: string[] = [];
+let eveChatIds: string[] = [];
+
+interface Contract {
+  paths: Record<string, Record<string, { requestBody?: { content: { 'application/json': { schema: { $ref: string } } } } }>>;
+  components: { schemas: Record<string, { properties?: Record<string, unknown>; allOf?: { $ref?: string }[] }> };
+}
+const contract = parse(readFileSync(new URL('./fixtures/devrev-contract.yaml', import.meta.url), 'utf8')) as Contract;
+
+/** The request fields the contract names for an operation (following allOf). */
+function requestFields(path: string): string[] {
+  const ref = contract.paths[path]?.post?.requestBody?.content['application/json'].schema.$ref;
+  const fields = new Set<string>();
+  const visit = (name: string | undefined) => {
+    const schema = name ? contract.components.schemas[name.split('/').pop()!] : undefined;
+    for (const field of Object.keys(schema?.properties ?? {})) fields.add(field);
+    for (const part of schema?.allOf ?? []) visit(part.$ref);
+  };
+  visit(ref);
+  return [...fields];
+}
+
+beforeAll(async () => {
+  ada = await t.given.org();
+  bob = await t.given.user(ada);
+  eve = await t.given.org();
+  const chat = await t.as(ada).post('/chats.create', { type: 'dm', users: [ada.id, bob.id], title: 'fuzzed' });
+  const eveChat = await t.as(eve).post('/chats.create', { type: 'dm', users: [eve.id] });
+  chatIds = [chat.body.chat.id, chat.body.chat.display_id];
+  eveChatIds = [eveChat.body.chat.id, eveChat.body.chat.display_id];
+});
+
+/** Ids of every shape: ours, another tenant's, mangled, of the wrong type, absurd. */
+const anyId = () =>
+  fc.oneof(
+    fc.constantFrom(ada.id, bob.id, ada.displayId, bob.displayId, ...chatIds),
+    fc.constantFrom(eve.id, eve.displayId, ...eveChatIds),
+    fc.constantFrom(
+      '',
+      ' ',
+      'DEVU-0',
+      'DEVU--1',
+      'DEVU-99999999999999999999999',
+      'devu-1',
+      'CHAN-',
+      'CHAN-1e3',
+      'REVU-1',
+      'SVCACC-1',
+      'don:core:dvrv-us-1:devo/0:chat/1',
+      'don:identity:dvrv-us-1:devo/x:devu/1/extra',
+      'don:core:dvrv-us-1:devo/x:ticket/1',
+      'don:::::',
+      '__proto__',
+      'constructor',
+      '\u0000',
+      '💬'.repeat(300),
+      'x'.repeat(70_000),
+    ),
+    fc.tuple(fc.constantFrom(...chatIds, ada.id), fc.integer({ min: 0, max: 40 }), fc.string({ maxLength: 6 })).map(
+      ([id, at, junk]) => id.slice(0, at) + junk + id.slice(at),
+    ),
+    fc.string({ maxLength: 40 }),
+  );
+
+/** Stands for 20 000 nested arrays, spliced into the JSON text (building it as a value would overflow the stack here). */
+const DEEP = '\u0000deep';
+const deepJson = '['.repeat(20_000) + ']'.repeat(20_000);
+
+const anyValue = (): fc.Arbitrary<unknown> =>
+  fc.oneof(
+    anyId(),
+    fc.array(anyId(), { maxLength: 20 }),
+    fc.jsonValue({ maxDepth: 3 }),
+    fc.constantFrom(null, true, 0, -1, 1e308, 'dm', 'x'.repeat(100_000), DEEP, { set: [] }, { set: null }, [[]], {}),
+    fc.record({ set: fc.array(anyId(), { maxLength: 20 }) }),
+    fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 5 }),
+    // Objects whose values are hostile: custom fields are the free-form part of a request.
+    fc.dictionary(fc.string({ maxLength: 8 }), fc.constantFrom<unknown>(DEEP, 'x'.repeat(20_000), null, [DEEP]), { minKeys: 1, maxKeys: 2 }),
+  );
+
+/** A request the operation accepts, so that one bad field is what the server must catch. */
+function validRequest(path: string): Record<string, unknown> {
+  switch (path) {
+    case '/chats.create':
+      return { type: 'dm', users: [ada.id, bob.id], is_default: false };
+    case '/chats.get':
+    case '/chats.update':
+      return { id: chatIds[0] };
+    default:
+      return {};
+  }
+}
+
+const anyObject = (path: string, fields: string[]) =>
+  fc
+    .tuple(
+      fc.boolean(),
+      fc.dictionary(fc.constantFrom(...fields, 'type', 'id'), anyValue(), { minKeys: 1, maxKeys: fields.length + 1 }),
+      fc.dictionary(fc.string({ maxLength: 12 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 2 }),
+    )
+    .map(([fromValid, known, unknown]) =>
+      JSON.stringify({ ...unknown, ...(fromValid ? validRequest(path) : {}), ...known })
+        .split(JSON.stringify(DEEP))
+        .join(deepJson),
+    );
+
+/** Bodies that are not JSON at all, or not UTF-8, or JSON that is not an object. */
+const malformed = () =>
+  fc.oneof(
+    fc.string({ maxLength: 60 }),
+    fc.constantFrom('{', '{"users": [', 'null', '[]', '"dm"', '1e999', '{"__proto__": {"x": 1}}', '{"a":1,"a":2}', '\ufeff{}'),
+    fc.uint8Array({ minLength: 1, maxLength: 40 }).map((bytes) => Buffer.concat([Buffer.from('{"title":"'), Buffer.from(bytes), Buffer.from('"}')])),
+  );
+
+const contentType = fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', undefined);
+
+async function send(method: string, pathAndQuery: string, body: string | Buffer | undefined, type: string | undefined) {
+  const response = await fetch(t.url + pathAndQuery, {
+    method,
+    headers: { authorization: `Bearer ${ada.token}`, ...(type && { 'content-type': type }) },
+    body: typeof body === 'string' || body === undefined ? body : new Uint8Array(body),
+  });
+  const text = await response.text();
+  let parsed: unknown;
+  // DevRev answers a few operations (auth-tokens.delete) with an empty 200; errors always have a body.
+  if (text === '' && response.status < 300) return { status: response.status, body: undefined };
+  expect(() => (parsed = JSON.parse(text)), `${method} ${pathAndQuery} answered non-JSON: ${text.slice(0, 200)}`).not.toThrow();
+  return { status: response.status, body: parsed };
+}
+
+/** Runs one request and checks the three invariants; returns the database as it is after. */
+async function checkInvariants(before: string, method: string, path: string, query: string, body: string | Buffer | undefined, type?: string) {
+  const response = await send(method, path + query, body, type);
+  expect(response.status, `${method} ${path}${query.slice(0, 200)} → ${JSON.stringify(response.body).slice(0, 300)}`).toBeLessThan(500);
+  assertMatchesContract(path, method, response.status, response.body);
+  const after = snapshotDatabase(t.databaseFile);
+  if (response.status >= 400) expect(after, `${method} ${path} was rejected but changed stored data`).toBe(before);
+  return after;
+}
+
+describe('fuzzing every operation', () => {
+  // Revoking the fuzzing caller's own token would turn every later request into a 401 and
+  // test nothing; those operations have their own tests (auth-tokens.test.ts).
+  const SELF_REVOKING = new Set(['/auth-tokens.delete', '/auth-tokens.self.delete']);
+  const operations = Object.keys(contract.paths).filter((path) => contract.paths[path]?.post && !SELF_REVOKING.has(path));
+
+  it('answers every malformed, mistyped, oversized or hostile request with a DevRev 4xx and no change', async () => {
+    const served = operations.filter((path) => t.server.app.hasRoute({ method: 'POST', url: path }));
+    expect(served).toContain('/chats.create');
+    let before = snapshotDatabase(t.databaseFile);
+    for (const path of served) {
+      const fields = requestFields(path);
+      await fc.assert(
+        fc.asyncProperty(fc.oneof(anyObject(path, fields), malformed()), contentType, async (body, type) => {
+          before = await checkInvariants(before, 'POST', path, '', body, type);
+        }),
+        { seed: SEED, numRuns: RUNS },
+      );
+    }
+  }, FUZZ_TIMEOUT_MS);
+
+  it('survives every field of a valid request set to each hostile value in turn', async () => {
+    const served = operations.filter((path) => t.server.app.hasRoute({ method: 'POST', url: path }));
+    const manyKeys = Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`k${i}`, i]));
+    const hostile: unknown[] = [
+      DEEP,
+      { a: DEEP },
+      [DEEP],
+      'x'.repeat(200_000),
+      Array.from({ length: 5000 }, () => ada.id),
+      { set: Array.from({ length: 5000 }, () => bob.id) },
+      manyKeys,
+      { a: 'x'.repeat(200_000) },
+      null,
+      -1,
+      1e308,
+      true,
+      '',
+      eve.id,
+      [eve.id],
+      { set: [eve.id] },
+      eveChatIds[0],
+    ];
+    let before = snapshotDatabase(t.databaseFile);
+    for (const path of served) {
+      for (const field of requestFields(path)) {
+        for (const value of hostile) {
+          const body = JSON.stringify({ ...validRequest(path), [field]: value }).split(JSON.stringify(DEEP)).join(deepJson);
+          before = await checkInvariants(before, 'POST', path, '', body, 'application/json');
+        }
+      }
+    }
+  }, FUZZ_TIMEOUT_MS);
+
+  it('answers every hostile query string on GET with a DevRev 4xx and no change', async () => {
+    const served = operations.filter((path) => t.server.app.hasRoute({ method: 'GET', url: path }));
+    expect(served).toContain('/chats.get');
+    let before = snapshotDatabase(t.databaseFile);
+    const rawQueries = fc.constantFrom('?id=%', '?id=%E0%A4%A', '?id[]=1&id[0]=2', '?__proto__[x]=1', '?id=&id=', `?id=${'a'.repeat(8000)}`);
+    for (const path of served) {
+      const fields = [...requestFields(path), 'id', 'limit', 'cursor'];
+      const built = fc
+        .dictionary(fc.constantFrom(...fields), fc.oneof(anyId(), fc.array(anyId(), { maxLength: 4 })), { maxKeys: 4 })
+        .map((query) => {
+          const params = new URLSearchParams();
+          for (const [key, value] of Object.entries(query)) for (const item of [value].flat()) params.append(key, item);
+          return `?${params}`;
+        });
+      await fc.assert(
+        fc.asyncProperty(fc.oneof(built, rawQueries), async (query) => {
+          before = await checkInvariants(before, 'GET', path, query, undefined);
+        }),
+        { seed: SEED, numRuns: RUNS },
+      );
+    }
+  }, FUZZ_TIMEOUT_MS);
+
+  it('answers unknown operations with 404 not_found', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.stringMatching(/^[a-z.-]{1,30}$/), async (name) => {
+        fc.pre(!t.server.app.hasRoute({ method: 'POST', url: `/${name}` }));
+        const response = await send('POST', `/${encodeURIComponent(name)}`, '{}', 'application/json');
+        expect(response.status).toBe(404);
+        expect((response.body as { type: string }).type).toBe('not_found');
+      }),
+      { seed: SEED, numRuns: 30 },
+    );
+  });
+});

@@ -1,0 +1,43 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import { useServer } from './helpers/server.js';
+
+// The server runs in this process, so blocking this event loop lags the server's.
+const t = useServer({}, { overload: { maxEventLoopDelayMs: 50, maxHeapFraction: 0.95, sampleIntervalMs: 50, retryAfterSeconds: 2 } });
+
+function blockFor(ms: number): void {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    // Busy: nothing else runs on this loop meanwhile.
+  }
+}
+
+describe('overload', () => {
+  it('answers 503 service_unavailable with Retry-After while the event loop lags, keeps /health up, and recovers', async () => {
+    const ada = await t.given.org();
+    const lag = setInterval(() => blockFor(150), 5);
+    const statuses: number[] = [];
+    let refused;
+    try {
+      for (let i = 0; i < 20 && !refused; i++) {
+        const response = await t.as(ada).get('/dev-users.self');
+        statuses.push(response.status);
+        if (response.status === 503) refused = response;
+        expect((await t.client().get('/health')).status).toBe(200);
+      }
+    } finally {
+      clearInterval(lag);
+    }
+    expect(statuses.every((status) => status === 200 || status === 503)).toBe(true);
+    expect(refused!.body).toEqual({ type: 'service_unavailable', message: expect.stringMatching(/overloaded/) });
+    expect(refused!.headers.get('retry-after')).toBe('2');
+
+    // Recovery takes a sample or two without lag; a loaded machine may need a few more.
+    let recovered = 0;
+    for (let i = 0; i < 20 && recovered !== 200; i++) {
+      await sleep(150);
+      recovered = (await t.as(ada).get('/dev-users.self')).status;
+    }
+    expect(recovered).toBe(200);
+  });
+});
