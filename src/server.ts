@@ -20,10 +20,16 @@ export const FIRST_ORG_NAME = 'Confab';
 export const FIRST_ADMIN_EMAIL = 'admin@confab.local';
 
 export async function startServer(config: Config, logger: Logger = pino({ level: config.logLevel })): Promise<RunningServer> {
-  const store = await openStore(config.databaseUrl);
+  const store = await openStore(config.databaseUrl, {
+    poolSize: config.databasePoolSize,
+    onIdleError: (error) => logger.warn({ err: error }, 'a pooled database connection broke; it will be replaced'),
+  });
   try {
     await store.migrate();
-    const firstRun = (await store.orgs.list()).length === 0 ? await initOrg(store, FIRST_ORG_NAME, FIRST_ADMIN_EMAIL) : undefined;
+    // Several processes may start at once on one empty PostgreSQL: only one creates the org.
+    const firstRun = await store.exclusively('first-run', async (locked) =>
+      (await locked.orgs.list()).length === 0 ? initOrg(locked, FIRST_ORG_NAME, FIRST_ADMIN_EMAIL) : undefined,
+    );
     const app = await buildApp({ store, logger });
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address();

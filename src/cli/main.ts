@@ -129,7 +129,8 @@ program
 async function withStore(flags: { json?: boolean; databaseUrl?: string }, run: (store: RootStore) => Promise<void>): Promise<void> {
   let store: RootStore | undefined;
   try {
-    store = await openStore(loadConfig({ databaseUrl: flags.databaseUrl }).databaseUrl);
+    const config = loadConfig({ databaseUrl: flags.databaseUrl });
+    store = await openStore(config.databaseUrl, { poolSize: config.databasePoolSize });
     await store.migrate();
     await run(store);
   } catch (error) {

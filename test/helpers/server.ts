@@ -14,6 +14,7 @@ import { createUser, initOrg } from '../../src/domain/orgs.js';
 import { issueToken } from '../../src/domain/tokens.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { assertMatchesContract } from './contract.js';
+import { createTestSchema, testDatabaseUrl, type TestSchema } from './postgres.js';
 
 export interface Response<T = any> {
   status: number;
@@ -48,12 +49,18 @@ interface Given {
 
 let counter = 0;
 
-/** Starts a server for the calling test file (fresh database), stopped after it. */
+/**
+ * Starts a server for the calling test file (fresh database), stopped after it. The
+ * database is an SQLite file, or with TEST_DATABASE_URL a PostgreSQL schema of its own.
+ */
 export function useServer(): TestServer {
   const handle = {} as TestServer;
   let dir: string;
+  let schema: TestSchema | undefined;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'confab-test-'));
+    const postgresUrl = testDatabaseUrl();
+    if (postgresUrl) schema = await createTestSchema(postgresUrl);
     const logs: Record<string, unknown>[] = [];
     const stream = new Writable({
       write(chunk, _encoding, done) {
@@ -62,7 +69,7 @@ export function useServer(): TestServer {
       },
     });
     const server = await startServer(
-      { port: 0, host: '127.0.0.1', databaseUrl: `sqlite:${join(dir, 'confab.db')}`, logLevel: 'info' },
+      { port: 0, host: '127.0.0.1', databaseUrl: schema?.url ?? `sqlite:${join(dir, 'confab.db')}`, logLevel: 'info' },
       pino({ level: 'info' }, stream),
     );
     Object.assign(handle, {
@@ -91,6 +98,7 @@ export function useServer(): TestServer {
   });
   afterAll(async () => {
     await handle.server?.close();
+    await schema?.drop();
     rmSync(dir, { recursive: true, force: true });
   });
   return handle;
