@@ -41,3 +41,15 @@ export async function admin(baseUrl: string, statement: string): Promise<pg.Quer
     await client.end();
   }
 }
+
+/** One statement inside a test schema; `?` placeholders, as SQLite spells them. */
+export async function executeInSchema(schema: TestSchema, statement: string, params: unknown[]): Promise<void> {
+  let n = 0;
+  const client = new pg.Client({ connectionString: schema.url });
+  await client.connect();
+  try {
+    await client.query(statement.replace(/\?/g, () => `$${++n}`), params);
+  } finally {
+    await client.end();
+  }
+}

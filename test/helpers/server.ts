@@ -3,6 +3,7 @@
  * that checks every response it sees against DevRev's contract.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -14,7 +15,7 @@ import { createUser, initOrg } from '../../src/domain/orgs.js';
 import { issueToken } from '../../src/domain/tokens.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { assertMatchesContract } from './contract.js';
-import { createTestSchema, testDatabaseUrl, type TestSchema } from './postgres.js';
+import { createTestSchema, executeInSchema, testDatabaseUrl, type TestSchema } from './postgres.js';
 
 export interface Response<T = any> {
   status: number;
@@ -25,6 +26,13 @@ export interface Response<T = any> {
 export interface TestServer {
   server: RunningServer;
   url: string;
+  /** The SQLite file behind the server, for tests that must reach around it. */
+  databaseFile: string;
+  /**
+   * Runs one statement on the server's database behind its back, SQLite or PostgreSQL
+   * alike (`?` placeholders), as a bad disk or a bad manual edit would.
+   */
+  executeBehindItsBack(statement: string, params: unknown[]): Promise<void>;
   /** Every log line the server wrote, parsed. */
   logs: Record<string, unknown>[];
   /** An unauthenticated client, or one that sends `authorization` as given. */
@@ -68,13 +76,17 @@ export function useServer(): TestServer {
         done();
       },
     });
+    const databaseFile = join(dir, 'confab.db');
     const server = await startServer(
-      { port: 0, host: '127.0.0.1', databaseUrl: schema?.url ?? `sqlite:${join(dir, 'confab.db')}`, logLevel: 'info' },
+      { port: 0, host: '127.0.0.1', databaseUrl: schema?.url ?? `sqlite:${databaseFile}`, logLevel: 'info' },
       pino({ level: 'info' }, stream),
     );
     Object.assign(handle, {
       server,
       url: server.url,
+      databaseFile,
+      executeBehindItsBack: (statement: string, params: unknown[]) =>
+        schema ? executeInSchema(schema, statement, params) : executeInSqlite(databaseFile, statement, params),
       logs,
       client: (authorization?: string) => new Client(server.url, authorization),
       as: (person: Person) => new Client(server.url, `Bearer ${person.token}`),
@@ -102,6 +114,15 @@ export function useServer(): TestServer {
     rmSync(dir, { recursive: true, force: true });
   });
   return handle;
+}
+
+async function executeInSqlite(file: string, statement: string, params: unknown[]): Promise<void> {
+  const db = new Database(file);
+  try {
+    db.prepare(statement).run(...params);
+  } finally {
+    db.close();
+  }
 }
 
 function person(org: Org, user: User, token: string): Person {
