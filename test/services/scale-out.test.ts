@@ -108,6 +108,28 @@ describe('several processes on one PostgreSQL', () => {
     expect(numbers).toEqual(Array.from({ length: count }, (_, i) => i + 1));
   });
 
+  it('lists a message written through one process through every other at once, in order', async () => {
+    const ada = await newOrg();
+    const bob = await person(ada.org);
+    const chat = (await via(0, ada).post('/chats.create', { type: 'dm', users: [ada.id, bob.id] })).body.chat;
+    const sent: string[] = [];
+    for (let round = 0; round < 6; round++) {
+      const body = `message ${round}`;
+      const posted = await via(round, round % 2 ? bob : ada).post('/timeline-entries.create', {
+        object: chat.id,
+        type: 'timeline_comment',
+        body,
+      });
+      expect(posted.status).toBe(201);
+      sent.unshift(body);
+      for (let reader = 0; reader < servers.length; reader++) {
+        const listed = await via(round + 1 + reader, bob).post('/timeline-entries.list', { object: chat.id });
+        expect(listed.status).toBe(200);
+        expect(listed.body.timeline_entries.map((entry: { body: string }) => entry.body)).toEqual(sent);
+      }
+    }
+  });
+
   it('shows a change made through one process through the others at once', async () => {
     const ada = await newOrg();
     const bob = await person(ada.org);
