@@ -128,6 +128,16 @@ describe('several processes on one PostgreSQL', () => {
         expect(listed.body.timeline_entries.map((entry: { body: string }) => entry.body)).toEqual(sent);
       }
     }
+    // A cursor one process handed out pages on through the others.
+    const paged: string[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page === 0 || cursor; page++) {
+      const res = await via(page, bob).post('/timeline-entries.list', { object: chat.id, limit: 2, ...(cursor && { cursor }) });
+      expect(res.status).toBe(200);
+      paged.push(...res.body.timeline_entries.map((entry: { body: string }) => entry.body));
+      cursor = res.body.next_cursor;
+    }
+    expect(paged).toEqual(sent);
   });
 
   it('shows a change made through one process through the others at once', async () => {
