@@ -2,7 +2,7 @@
 /** The `confab` command line. Every command honours DATABASE_URL and takes --json. */
 import { Command, Option } from 'commander';
 import { loadConfig } from '../config.js';
-import { formatDisplayId, formatDon } from '../domain/ids.js';
+import { formatDisplayId, formatDon, formatOrgDon } from '../domain/ids.js';
 import { USER_TYPES, type Org, type User } from '../domain/model.js';
 import { createUser, findUserByRef, initOrg, pickOrg } from '../domain/orgs.js';
 import { issueToken } from '../domain/tokens.js';
@@ -151,7 +151,7 @@ async function orgOfUserRef(store: RootStore, ref: string, orgFlag: string | und
 }
 
 function presentOrg(org: Org) {
-  return { id: `don:identity:dvrv-us-1:devo/${org.slug}`, slug: org.slug, name: org.name, created_date: org.createdAt };
+  return { id: formatOrgDon(org.slug), slug: org.slug, name: org.name, created_date: org.createdAt };
 }
 
 function describeUser(user: User, org: Org): string {
