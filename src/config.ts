@@ -3,12 +3,14 @@ export interface Config {
   port: number;
   host: string;
   databaseUrl: string;
+  /** PostgreSQL connections per process. */
+  databasePoolSize?: number;
+  /** Shared counters and fan-out across processes; none means in-process only. */
+  redisUrl?: string;
   logLevel: string;
   /** Requests a minute per token (or IP) for reads and writes; 0 = off. Unset = off (tests). */
   rateLimitRead?: number;
   rateLimitWrite?: number;
-  /** Shares rate-limit counters across processes. */
-  redisUrl?: string;
   /** Switchable faults for testing clients (X-Confab-Fault, /confab.faults.*). */
   faults?: boolean;
   /** How long shutdown waits for in-flight requests before closing anyway. */
@@ -35,14 +37,19 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new ConfigError(`invalid port '${flags.port ?? env.PORT}': use a number from 0 to 65535 (--port or PORT)`);
   }
+  const poolSize = Number(env.DATABASE_POOL_SIZE ?? 10);
+  if (!Number.isInteger(poolSize) || poolSize < 1 || poolSize > 1000) {
+    throw new ConfigError(`invalid DATABASE_POOL_SIZE '${env.DATABASE_POOL_SIZE}': use a number from 1 to 1000`);
+  }
   return {
     port,
     host: flags.host ?? env.HOST ?? '127.0.0.1',
     databaseUrl: flags.databaseUrl ?? env.DATABASE_URL ?? DEFAULT_DATABASE_URL,
+    databasePoolSize: poolSize,
+    ...(env.REDIS_URL && { redisUrl: env.REDIS_URL }),
     logLevel: env.LOG_LEVEL ?? 'info',
     rateLimitRead: nonNegativeInteger('RATE_LIMIT_READ', env.RATE_LIMIT_READ, DEFAULT_RATE_LIMIT_READ),
     rateLimitWrite: nonNegativeInteger('RATE_LIMIT_WRITE', env.RATE_LIMIT_WRITE, DEFAULT_RATE_LIMIT_WRITE),
-    redisUrl: env.REDIS_URL || undefined,
     faults: flags.faults === true || env.CONFAB_FAULTS === '1' || env.CONFAB_FAULTS === 'true',
     shutdownTimeoutMs: nonNegativeInteger('SHUTDOWN_TIMEOUT_MS', env.SHUTDOWN_TIMEOUT_MS, DEFAULT_SHUTDOWN_TIMEOUT_MS),
   };

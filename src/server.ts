@@ -5,6 +5,7 @@ import { DEFAULT_SHUTDOWN_TIMEOUT_MS, type Config } from './config.js';
 import { initOrg, type InitResult } from './domain/orgs.js';
 import { buildApp, type AppOptions } from './http/app.js';
 import { closeGracefully } from './http/shutdown.js';
+import { connectRedis, type Redis } from './redis.js';
 import type { RootStore } from './store/index.js';
 import { openStore } from './store/open.js';
 
@@ -17,6 +18,8 @@ export interface ServerTuning {
 export interface RunningServer {
   app: FastifyInstance;
   store: RootStore;
+  /** Set when REDIS_URL is: shared counters and fan-out across processes. */
+  redis?: Redis;
   url: string;
   /** Set when this start created the first organization (its token is shown once). */
   firstRun?: InitResult;
@@ -32,10 +35,18 @@ export async function startServer(
   logger: Logger = pino({ level: config.logLevel }),
   tuning: ServerTuning = {},
 ): Promise<RunningServer> {
-  const store = await openStore(config.databaseUrl);
+  const store = await openStore(config.databaseUrl, {
+    poolSize: config.databasePoolSize,
+    onIdleError: (error) => logger.warn({ err: error }, 'a pooled database connection broke; it will be replaced'),
+  });
+  let redis: Redis | undefined;
   try {
+    if (config.redisUrl) redis = await connectRedis(config.redisUrl, logger);
     await store.migrate();
-    const firstRun = (await store.orgs.list()).length === 0 ? await initOrg(store, FIRST_ORG_NAME, FIRST_ADMIN_EMAIL) : undefined;
+    // Several processes may start at once on one empty PostgreSQL: only one creates the org.
+    const firstRun = await store.exclusively('first-run', async (locked) =>
+      (await locked.orgs.list()).length === 0 ? initOrg(locked, FIRST_ORG_NAME, FIRST_ADMIN_EMAIL) : undefined,
+    );
     const app = await buildApp({
       store,
       logger,
@@ -53,16 +64,19 @@ export async function startServer(
     return {
       app,
       store,
+      ...(redis && { redis }),
       url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
       firstRun,
       async close() {
         const finished = await closeGracefully(app, config.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS);
         await store.close();
+        await redis?.quit();
         return finished;
       },
     };
   } catch (error) {
     await store.close();
+    redis?.disconnect();
     throw error;
   }
 }

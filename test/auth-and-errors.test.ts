@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { useServer } from './helpers/server.js';
 
@@ -111,9 +110,7 @@ describe('errors', () => {
     const ada = await api.given.org();
     const created = await api.as(ada).post('/chats.create', { type: 'dm', users: [ada.id] });
     // Corrupt the stored row behind Confab's back, as a bad disk or a bad manual edit would.
-    const db = new Database(api.databaseFile);
-    db.prepare('UPDATE chats SET custom_fields = ? WHERE org_id = ?').run('{broken', ada.org.id);
-    db.close();
+    await api.executeBehindItsBack('UPDATE chats SET custom_fields = ? WHERE org_id = ?', ['{broken', ada.org.id]);
     const res = await api.as(ada).get('/chats.get', { id: created.body.chat.id });
     expect(res.status).toBe(500);
     expect(res.body.type).toBe('internal_error');

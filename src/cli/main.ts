@@ -143,7 +143,8 @@ async function withStore(
 ): Promise<void> {
   let store: RootStore | undefined;
   try {
-    store = await openStore(loadConfig({ databaseUrl: flags.databaseUrl }).databaseUrl);
+    const config = loadConfig({ databaseUrl: flags.databaseUrl });
+    store = await openStore(config.databaseUrl, { poolSize: config.databasePoolSize });
     if (flags.migrate !== false) await store.migrate();
     await run(store);
   } catch (error) {

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { BadRequest, DomainError, InjectedInternalError, ServiceUnavailable, TooManyRequests } from '../domain/errors.js';
 import type { ErrorBody } from '../schema/errors.js';
+import { DatabaseUnavailable } from '../store/errors.js';
 import { validationError } from './validation.js';
 
 const STATUS: Record<string, number> = {
@@ -14,6 +15,9 @@ const STATUS: Record<string, number> = {
   too_many_requests: 429,
   service_unavailable: 503,
 };
+
+/** Long enough for a PostgreSQL restart or failover to be mostly over. */
+export const DATABASE_RETRY_AFTER_SECONDS = 2;
 
 export function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const domainError = toDomainError(error as FastifyError);
@@ -51,6 +55,11 @@ export function errorBody(error: DomainError): ErrorBody {
 /** Fastify's own 4xx errors (bad JSON, oversized body, bad URL) are the client's, not bugs. */
 function toDomainError(error: FastifyError): DomainError | undefined {
   if (error instanceof DomainError) return error;
+  // Not a bug and not the client's fault: the database is down or restarting. Clients
+  // retry after a pause while the pool reconnects by itself.
+  if (error instanceof DatabaseUnavailable) {
+    return new ServiceUnavailable('the database is unavailable; retry shortly', DATABASE_RETRY_AFTER_SECONDS);
+  }
   if (error.validation) return validationError(error.validation);
   if (typeof error.code !== 'string' || !error.code.startsWith('FST_') || (error.statusCode ?? 500) >= 500) {
     return undefined;

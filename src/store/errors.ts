@@ -23,3 +23,58 @@ export async function translateUnique<T>(write: () => Promise<T>): Promise<T> {
     throw error;
   }
 }
+
+/**
+ * The database cannot be reached right now (refused, reset, restarting, too many
+ * connections). Nothing about the request was wrong; the same request may succeed later.
+ */
+export class DatabaseUnavailable extends Error {
+  constructor(cause: unknown) {
+    super(`the database is unavailable: ${(cause as Error | undefined)?.message ?? String(cause)}`, { cause });
+  }
+}
+
+const CONNECTION_ERROR_CODES = new Set([
+  // Node's socket errors, seen when PostgreSQL is down or a connection is cut.
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  // PostgreSQL's: too many connections, shutting down, crashed, starting up.
+  '53300',
+  '57P01',
+  '57P02',
+  '57P03',
+]);
+
+/** node-postgres reports a lost connection as a plain Error with one of these messages. */
+const CONNECTION_ERROR_MESSAGES = [
+  'Connection terminated',
+  'timeout expired',
+  'timeout exceeded when trying to connect',
+  'Client has encountered a connection error and is not queryable',
+  'Client was closed and is not queryable',
+  'Connection ended unexpectedly',
+];
+
+export function isConnectionError(error: unknown): boolean {
+  if (error instanceof DatabaseUnavailable) return true;
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  // Class 08 is PostgreSQL's "connection exception".
+  if (typeof code === 'string' && (CONNECTION_ERROR_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code))) return true;
+  if (error instanceof AggregateError) return error.errors.some(isConnectionError);
+  return typeof message === 'string' && CONNECTION_ERROR_MESSAGES.some((text) => message.startsWith(text));
+}
+
+/**
+ * PostgreSQL gave up on a transaction because of another one (serialization failure,
+ * deadlock): running it again from the start is the documented remedy.
+ */
+export function isRetryableTransactionError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '40001' || code === '40P01';
+}

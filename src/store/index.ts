@@ -2,8 +2,9 @@
  * The store: the only place SQL lives. One Store wraps a Kysely instance; each entity
  * has its own store class, and the same queries run on every dialect.
  */
-import { Kysely, Migrator } from 'kysely';
+import { Kysely, Migrator, sql } from 'kysely';
 import { ChatStore } from './chats.js';
+import { isRetryableTransactionError } from './errors.js';
 import { GroupStore } from './groups.js';
 import type { DialectName } from './migrations/helpers.js';
 import { migrationProvider } from './migrations/index.js';
@@ -15,7 +16,7 @@ import { TimelineEntryStore } from './timeline-entries.js';
 import { TokenStore } from './tokens.js';
 import { UserStore } from './users.js';
 
-export { UniqueViolation } from './errors.js';
+export { DatabaseUnavailable, UniqueViolation } from './errors.js';
 export type { DialectName } from './migrations/helpers.js';
 
 export class Store {
@@ -42,19 +43,66 @@ export class Store {
     this.revOrgs = new RevOrgStore(db);
   }
 
-  /** Runs `work` in one transaction; everything it does through `tx` commits or none of it. */
-  transaction<T>(work: (tx: Store) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((trx) => work(new Store(trx, this.dialect)));
+  /**
+   * Runs `work` in one transaction; everything it does through `tx` commits or none of it.
+   * When PostgreSQL aborts it for a serialization failure or a deadlock, `work` runs again
+   * from the start, a few times, so `work` must do nothing but go through `tx`.
+   */
+  async transaction<T>(work: (tx: Store) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.db.transaction().execute((trx) => work(new Store(trx, this.dialect)));
+      } catch (error) {
+        if (attempt >= MAX_TRANSACTION_ATTEMPTS || !isRetryableTransactionError(error)) throw error;
+        // Jittered backoff, so the two transactions that collided do not collide again.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** attempt));
+      }
+    }
   }
 }
 
+/** One run plus retries; past that the conflict is persistent and the caller hears of it. */
+export const MAX_TRANSACTION_ATTEMPTS = 4;
+
 /** A Store that owns its connection: it migrates and closes. */
 export class RootStore extends Store {
+  /**
+   * Applies pending migrations. On PostgreSQL Kysely's migrator holds a session advisory
+   * lock while it runs, so several processes may migrate at once: one applies, the others
+   * wait and then find nothing to do. Its bookkeeping tables go in the current schema,
+   * named explicitly because Kysely otherwise looks for them in every schema.
+   */
   async migrate(): Promise<string[]> {
-    const migrator = new Migrator({ db: this.db, provider: migrationProvider(this.dialect) });
+    const migrationTableSchema = this.dialect === 'postgres' ? await this.currentSchema() : undefined;
+    const migrator = new Migrator({ db: this.db, provider: migrationProvider(this.dialect), migrationTableSchema });
     const { error, results } = await migrator.migrateToLatest();
     if (error) throw error;
     return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
+  }
+
+  /**
+   * Runs `work` while no other process runs work under the same name on this database
+   * (a PostgreSQL advisory lock, per schema; SQLite has one process by design). For
+   * check-then-act steps at startup, such as creating the first organization.
+   */
+  async exclusively<T>(name: string, work: (store: Store) => Promise<T>): Promise<T> {
+    if (this.dialect !== 'postgres') return work(this);
+    return this.db.connection().execute(async (connection) => {
+      const key = sql`hashtext(current_schema() || ':' || ${name})`;
+      await sql`select pg_advisory_lock(${key})`.execute(connection);
+      try {
+        return await work(new Store(connection, this.dialect));
+      } finally {
+        await sql`select pg_advisory_unlock(${key})`.execute(connection);
+      }
+    });
+  }
+
+  private async currentSchema(): Promise<string> {
+    const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(this.db);
+    const schema = rows[0]?.schema;
+    if (!schema) throw new Error('no schema in the search_path exists: create it, or fix the search_path in DATABASE_URL');
+    return schema;
   }
 
   async close(): Promise<void> {

@@ -1,16 +1,34 @@
 import { resolve } from 'node:path';
 import type { RootStore } from './index.js';
+import { openPostgres } from './postgres.js';
 import { openSqlite } from './sqlite.js';
 
 export class UnsupportedDatabaseUrl extends Error {}
 
-/** Opens the store a DATABASE_URL names: `sqlite:<path>`, `sqlite::memory:`. */
-export async function openStore(url: string): Promise<RootStore> {
+export interface OpenOptions {
+  /** PostgreSQL connections per process; SQLite has one. */
+  poolSize?: number;
+  /** Told about pooled PostgreSQL connections that broke while idle. */
+  onIdleError?: (error: Error) => void;
+}
+
+export const DEFAULT_POOL_SIZE = 10;
+
+/** Opens the store a DATABASE_URL names: `sqlite:<path>`, `sqlite::memory:`, `postgres://…`. */
+export async function openStore(url: string, options: OpenOptions = {}): Promise<RootStore> {
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length);
     return openSqlite(path === ':memory:' ? path : resolve(path));
   }
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
+    return openPostgres(url, { poolSize: options.poolSize ?? DEFAULT_POOL_SIZE, onIdleError: options.onIdleError });
+  }
   throw new UnsupportedDatabaseUrl(
-    `unsupported DATABASE_URL '${url.replace(/\/\/[^@]*@/, '//***@')}': use sqlite:<path> or sqlite::memory:`,
+    `unsupported DATABASE_URL '${redactUrl(url)}': use sqlite:<path>, sqlite::memory: or postgres://user@host/database`,
   );
+}
+
+/** A URL fit for logs and error messages: no password. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//***@');
 }

@@ -58,7 +58,8 @@ export async function serve(databaseUrl: string, env: Record<string, string> = {
   child.stderr!.on('data', (chunk) => (stderr += chunk));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 15_000;
+  // Generous: several processes starting at once on a busy two-core machine take a while.
+  const deadline = Date.now() + 40_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`confab serve exited with ${child.exitCode}: ${stderr}`);
     try {

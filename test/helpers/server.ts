@@ -3,6 +3,7 @@
  * that checks every response it sees against DevRev's contract.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -16,6 +17,7 @@ import type { Config } from '../../src/config.js';
 import { DEFAULT_OVERLOAD } from '../../src/http/overload.js';
 import { startServer, type RunningServer, type ServerTuning } from '../../src/server.js';
 import { assertMatchesContract } from './contract.js';
+import { createTestSchema, executeInSchema, testDatabaseUrl, type TestSchema } from './postgres.js';
 
 export interface Response<T = any> {
   status: number;
@@ -28,6 +30,11 @@ export interface TestServer {
   url: string;
   /** The SQLite file behind the server, for tests that must reach around it. */
   databaseFile: string;
+  /**
+   * Runs one statement on the server's database behind its back, SQLite or PostgreSQL
+   * alike (`?` placeholders), as a bad disk or a bad manual edit would.
+   */
+  executeBehindItsBack(statement: string, params: unknown[]): Promise<void>;
   /** Every log line the server wrote, parsed. */
   logs: Record<string, unknown>[];
   /** An unauthenticated client, or one that sends `authorization` as given. */
@@ -52,17 +59,21 @@ interface Given {
 
 let counter = 0;
 
-/**
- * Starts a server for the calling test file (fresh database), stopped after it.
- * `config` switches on what tests leave off by default (rate limits, faults).
- */
 const NO_OVERLOAD = { ...DEFAULT_OVERLOAD, maxEventLoopDelayMs: 0, maxHeapFraction: 1 };
 
+/**
+ * Starts a server for the calling test file (fresh database), stopped after it. The
+ * database is an SQLite file, or with TEST_DATABASE_URL a PostgreSQL schema of its own.
+ * `config` switches on what tests leave off by default (rate limits, faults).
+ */
 export function useServer(config: Partial<Config> = {}, tuning: ServerTuning = {}): TestServer {
   const handle = {} as TestServer;
   let dir: string;
+  let schema: TestSchema | undefined;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'confab-test-'));
+    const postgresUrl = testDatabaseUrl();
+    if (postgresUrl) schema = await createTestSchema(postgresUrl);
     const logs: Record<string, unknown>[] = [];
     const stream = new Writable({
       write(chunk, _encoding, done) {
@@ -72,7 +83,7 @@ export function useServer(config: Partial<Config> = {}, tuning: ServerTuning = {
     });
     const databaseFile = join(dir, 'confab.db');
     const server = await startServer(
-      { port: 0, host: '127.0.0.1', databaseUrl: `sqlite:${databaseFile}`, logLevel: 'info', ...config },
+      { port: 0, host: '127.0.0.1', databaseUrl: schema?.url ?? `sqlite:${databaseFile}`, logLevel: 'info', ...config },
       pino({ level: 'info' }, stream),
       // The server shares its event loop with the test code and a loaded machine, so lag
       // there says nothing about the server: overload protection is off unless a test
@@ -83,6 +94,8 @@ export function useServer(config: Partial<Config> = {}, tuning: ServerTuning = {
       server,
       url: server.url,
       databaseFile,
+      executeBehindItsBack: (statement: string, params: unknown[]) =>
+        schema ? executeInSchema(schema, statement, params) : executeInSqlite(databaseFile, statement, params),
       logs,
       client: (authorization?: string) => new Client(server.url, authorization),
       as: (person: Person) => new Client(server.url, `Bearer ${person.token}`),
@@ -106,9 +119,19 @@ export function useServer(config: Partial<Config> = {}, tuning: ServerTuning = {
   });
   afterAll(async () => {
     await handle.server?.close();
+    await schema?.drop();
     rmSync(dir, { recursive: true, force: true });
   });
   return handle;
+}
+
+async function executeInSqlite(file: string, statement: string, params: unknown[]): Promise<void> {
+  const db = new Database(file);
+  try {
+    db.prepare(statement).run(...params);
+  } finally {
+    db.close();
+  }
 }
 
 function person(org: Org, user: User, token: string): Person {

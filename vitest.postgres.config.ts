@@ -1,0 +1,16 @@
+import { configDefaults, defineConfig } from 'vitest/config';
+
+/**
+ * `npm run test:postgres`: the whole suite on PostgreSQL (TEST_DATABASE_URL, a schema per
+ * test file), plus test/services/ (several server processes, outages, Redis).
+ */
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    exclude: configDefaults.exclude,
+    globalSetup: ['test/helpers/services-setup.ts'],
+    pool: 'forks',
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
