@@ -7,10 +7,12 @@ import { USER_TYPES, type Org, type User } from '../domain/model.js';
 import { createUser, findUserByRef, initOrg, pickOrg } from '../domain/orgs.js';
 import { issueToken } from '../domain/tokens.js';
 import { presentUserSummary } from '../http/present.js';
+import { MEMORY_DATABASE_URL, readFixtures, type LoadedOrg } from '../emulator/index.js';
 import { startServer } from '../server.js';
 import type { RootStore } from '../store/index.js';
 import { openStore } from '../store/open.js';
 import { fail, print } from './output.js';
+import { progress } from './progress.js';
 
 const program = new Command('confab')
   .description('Confab: a chat service that speaks DevRev\'s Chats API')
@@ -24,22 +26,37 @@ program
   .option('--port <port>', 'port to listen on (PORT, default 8080)')
   .option('--host <host>', 'address to listen on (HOST, default 127.0.0.1)')
   .addOption(databaseOption())
-  .action(async (flags: { port?: string; host?: string; databaseUrl?: string }) => {
-    try {
-      const config = loadConfig(flags);
-      const server = await startServer(config);
-      if (server.firstRun) announceFirstRun(server.url, server.firstRun.org, server.firstRun.user, server.firstRun.token);
-      const shutdown = async (signal: string) => {
-        server.app.log.info({ signal }, 'shutting down');
-        await server.close();
-        process.exit(0);
-      };
-      process.once('SIGTERM', () => void shutdown('SIGTERM'));
-      process.once('SIGINT', () => void shutdown('SIGINT'));
-    } catch (error) {
-      fail(error, false);
-    }
-  });
+  .option('--memory', `use a throwaway in-memory database (${MEMORY_DATABASE_URL})`)
+  .option('--fixtures <file>', 'emulator mode: load this fixtures file (needs --memory) and enable POST /confab.reset')
+  .option('--json', 'announce the start as one JSON line ({"url", "ready_ms"})')
+  .action(
+    async (flags: { port?: string; host?: string; databaseUrl?: string; memory?: boolean; fixtures?: string; json?: boolean }) => {
+      const started = performance.now();
+      try {
+        const config = loadConfig({ ...flags, databaseUrl: flags.memory ? MEMORY_DATABASE_URL : flags.databaseUrl });
+        const fixtures = flags.fixtures === undefined ? undefined : await readFixtures(flags.fixtures);
+        // An emulator serves a test suite: per-request logs would only drown its output.
+        if (fixtures && process.env.LOG_LEVEL === undefined) config.logLevel = 'warn';
+        const server = await startServer(config, undefined, {
+          fixtures,
+          onFixtureProgress: flags.json ? undefined : progress('loading fixtures'),
+        });
+        const readyMs = Math.round(performance.now() - started);
+        if (flags.json) print(true, { url: server.url, ready_ms: readyMs, emulator: !!server.emulator }, '');
+        else if (server.emulator) announceEmulator(server.url, readyMs, server.emulator.loaded);
+        if (server.firstRun) announceFirstRun(server.url, server.firstRun.org, server.firstRun.user, server.firstRun.token);
+        const shutdown = async (signal: string) => {
+          server.app.log.info({ signal }, 'shutting down');
+          await server.close();
+          process.exit(0);
+        };
+        process.once('SIGTERM', () => void shutdown('SIGTERM'));
+        process.once('SIGINT', () => void shutdown('SIGINT'));
+      } catch (error) {
+        fail(error, !!flags.json);
+      }
+    },
+  );
 
 program
   .command('init')
@@ -151,6 +168,14 @@ function presentOrg(org: Org) {
 
 function describeUser(user: User, org: Org): string {
   return `${user.type} ${formatDisplayId(user.type, user.number)} <${user.email}> (${formatDon(user.type, org.slug, user.number)})`;
+}
+
+function announceEmulator(url: string, readyMs: number, loaded: readonly LoadedOrg[]): void {
+  const lines = [`Confab emulator ready at ${url} in ${readyMs} ms. POST ${url}/confab.reset restores the fixtures.`];
+  for (const { org, tokens } of loaded) {
+    lines.push(`  ${org.name} (devo/${org.slug}): ${tokens.map(({ user, value }) => `${formatDisplayId(user.type, user.number)}=${value}`).join(' ') || 'no tokens'}`);
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 function announceFirstRun(url: string, org: Org, user: User, token: string): void {

@@ -1,22 +1,32 @@
 /** Builds the Fastify application: parsers, hooks, one error handler, and a plugin per resource. */
 import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import secureJson from 'secure-json-parse';
 import { BadRequest, NotFound } from '../domain/errors.js';
 import type { Store } from '../store/index.js';
 import { sendError } from './errors.js';
+import { registerMetrics } from './metrics.js';
+import { registerOpenApi } from './openapi.js';
 import { chatRoutes } from './routes/chats.js';
 import { devUserRoutes } from './routes/dev-users.js';
+import { emulatorRoutes, readinessRoutes } from './routes/ops.js';
 import { compileValidator } from './validation.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
+/** From package.json, which sits two levels above both src/http and dist/http. */
+export const CONFAB_VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
 export interface AppOptions {
   store: Store;
   logger: FastifyBaseLogger;
+  /** Migrations not yet applied; throws when the database is unreachable (`/ready`, `/metrics`). */
+  readiness?: () => Promise<string[]>;
+  /** Emulator mode: enables `POST /confab.reset`. */
+  emulator?: { reset(): Promise<void> };
 }
 
-export async function buildApp({ store, logger }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ store, logger, readiness = async () => [], emulator }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger,
     bodyLimit: BODY_LIMIT_BYTES,
@@ -47,7 +57,12 @@ export async function buildApp({ store, logger }: AppOptions): Promise<FastifyIn
     reply.header('x-request-id', request.id);
   });
 
+  // Before any route, so that the document and the metrics see every one.
+  await registerOpenApi(app, CONFAB_VERSION);
+  registerMetrics(app, { readiness });
   app.get('/health', async () => ({ status: 'ok' }));
+  readinessRoutes(app, readiness);
+  if (emulator) emulatorRoutes(app, emulator);
   chatRoutes(app, store);
   devUserRoutes(app, store);
   return app;

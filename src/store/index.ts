@@ -2,7 +2,7 @@
  * The store: the only place SQL lives. One Store wraps a Kysely instance; each entity
  * has its own store class, and the same queries run on every dialect.
  */
-import { Kysely, Migrator } from 'kysely';
+import { Kysely, Migrator, sql } from 'kysely';
 import { ChatStore } from './chats.js';
 import { GroupStore } from './groups.js';
 import type { DialectName } from './migrations/helpers.js';
@@ -46,6 +46,30 @@ export class RootStore extends Store {
     const { error, results } = await migrator.migrateToLatest();
     if (error) throw error;
     return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
+  }
+
+  /** Names of migrations the code has that the database has not applied (readiness). */
+  async pendingMigrations(): Promise<string[]> {
+    const migrator = new Migrator({ db: this.db, provider: migrationProvider(this.dialect) });
+    return (await migrator.getMigrations()).filter((migration) => migration.executedAt === undefined).map((migration) => migration.name);
+  }
+
+  /**
+   * Deletes every row of every table and restarts all numbering, keeping the schema: the
+   * emulator's reset. Tables are found in the catalogue, so tables added later are wiped too.
+   * SQLite only: it is meant for a throwaway in-memory database.
+   */
+  async wipe(): Promise<void> {
+    if (this.dialect !== 'sqlite') throw new Error('wipe() is for the in-memory SQLite emulator only');
+    const { rows } = await sql<{ name: string }>`
+      select name from sqlite_master
+      where type = 'table' and (name = 'sqlite_sequence' or (name not like 'sqlite_%' and name not like 'kysely_%'))`.execute(this.db);
+    // One transaction, with foreign keys checked at commit: by then every row is gone, so
+    // the order of the deletes does not matter and no request sees half a wipe.
+    await this.db.transaction().execute(async (trx) => {
+      await sql`pragma defer_foreign_keys = on`.execute(trx);
+      for (const { name } of rows) await sql`delete from ${sql.table(name)}`.execute(trx);
+    });
   }
 
   async close(): Promise<void> {
