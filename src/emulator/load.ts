@@ -28,6 +28,7 @@ export function countFixtureObjects(fixtures: Fixtures): number {
 }
 
 export async function loadFixtures(store: Store, fixtures: Fixtures, onProgress: Progress = () => {}): Promise<LoadedOrg[]> {
+  requireDistinctTokens(fixtures);
   const total = countFixtureObjects(fixtures);
   let done = 0;
   const step = () => onProgress(++done, total);
@@ -122,7 +123,7 @@ async function loadOrg(store: Store, spec: FixtureOrg, at: string, step: () => v
   for (const [index, token] of (spec.tokens ?? []).entries()) {
     const where = `${at}.tokens[${index}]`;
     const user = userOf(`${where}.user`, token.user);
-    await attempt(`${where}.value`, 'this token value is used twice; every token needs its own value', () =>
+    await attempt(`${where}.value`, 'this token value is taken', () =>
       store.transaction(async (tx) =>
         tx.tokens.insert({
           orgId: org.id,
@@ -138,6 +139,19 @@ async function loadOrg(store: Store, spec: FixtureOrg, at: string, step: () => v
     step();
   }
   return { org, users, tokens };
+}
+
+/** Checked up front: tokens are found by hash alone, so two equal values would be ambiguous. */
+function requireDistinctTokens(fixtures: Fixtures): void {
+  const seen = new Set<string>();
+  for (const [orgIndex, org] of fixtures.organizations.entries()) {
+    for (const [index, token] of (org.tokens ?? []).entries()) {
+      if (seen.has(token.value)) {
+        throw new FixtureError(`organizations[${orgIndex}].tokens[${index}].value: this token value is used twice; every token needs its own value`);
+      }
+      seen.add(token.value);
+    }
+  }
 }
 
 /** Runs one write; a broken rule or a duplicate becomes a FixtureError saying where. */
