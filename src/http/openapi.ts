@@ -29,7 +29,27 @@ const SERVER_ERRORS = ['500', '503'];
 export const OPENAPI_PATH = '/openapi.json';
 export const DOCS_PREFIX = '/docs';
 
+export interface RouteEntry {
+  method: string;
+  url: string;
+  /** Left out of the document on purpose (the document itself and the reference page). */
+  hidden: boolean;
+}
+
+const routeTables = new WeakMap<FastifyInstance, RouteEntry[]>();
+
+/** Every route the app has, as registered: what the OpenAPI document must cover. */
+export function routeTable(app: FastifyInstance): readonly RouteEntry[] {
+  return routeTables.get(app) ?? [];
+}
+
 export async function registerOpenApi(app: FastifyInstance, version: string): Promise<void> {
+  const routes: RouteEntry[] = [];
+  routeTables.set(app, routes);
+  app.addHook('onRoute', (route) => {
+    const hidden = (route.schema as { hide?: boolean } | undefined)?.hide === true;
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url, hidden });
+  });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
