@@ -30,7 +30,9 @@ export async function buildApp({ store, logger, readiness = async () => [], emul
   const app = Fastify({
     loggerInstance: logger,
     bodyLimit: BODY_LIMIT_BYTES,
-    requestIdHeader: 'x-request-id',
+    // false: Fastify would otherwise take the header as is and never call genReqId, which
+    // is where a caller's id is checked before it reaches logs and response headers.
+    requestIdHeader: false,
     genReqId: (request) => acceptedRequestId(request.headers['x-request-id']) ?? randomUUID(),
   });
 
