@@ -132,8 +132,8 @@ program
   .option('--json', 'print JSON')
   .addOption(databaseOption())
   .action(async (flags: { json?: boolean; databaseUrl?: string }) =>
-    withStore(flags, async (store) => {
-      const applied = await store.migrate();
+    withStore({ ...flags, skipMigrate: true }, async (store) => {
+      const applied = await store.migrate(progress('applying migrations'));
       print(
         !!flags.json,
         { applied },
@@ -143,11 +143,14 @@ program
   );
 
 /** Opens the store, migrates, runs the command, closes; errors become a one-line message. */
-async function withStore(flags: { json?: boolean; databaseUrl?: string }, run: (store: RootStore) => Promise<void>): Promise<void> {
+async function withStore(
+  flags: { json?: boolean; databaseUrl?: string; skipMigrate?: boolean },
+  run: (store: RootStore) => Promise<void>,
+): Promise<void> {
   let store: RootStore | undefined;
   try {
     store = await openStore(loadConfig({ databaseUrl: flags.databaseUrl }).databaseUrl);
-    await store.migrate();
+    if (!flags.skipMigrate) await store.migrate();
     await run(store);
   } catch (error) {
     await store?.close().catch(() => undefined);

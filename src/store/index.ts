@@ -41,11 +41,26 @@ export class Store {
 
 /** A Store that owns its connection: it migrates and closes. */
 export class RootStore extends Store {
-  async migrate(): Promise<string[]> {
+  async migrate(onProgress?: (done: number, total: number) => void): Promise<string[]> {
     const migrator = new Migrator({ db: this.db, provider: migrationProvider(this.dialect) });
-    const { error, results } = await migrator.migrateToLatest();
-    if (error) throw error;
-    return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
+    if (!onProgress) {
+      const { error, results } = await migrator.migrateToLatest();
+      if (error) throw error;
+      return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
+    }
+    // One migration at a time, so that a long migration run can say how far it is.
+    const total = (await this.pendingMigrations()).length;
+    const applied: string[] = [];
+    onProgress(0, total);
+    while (applied.length < total) {
+      const { error, results } = await migrator.migrateUp();
+      if (error) throw error;
+      const done = (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
+      if (done.length === 0) break;
+      applied.push(...done);
+      onProgress(applied.length, total);
+    }
+    return applied;
   }
 
   /** Names of migrations the code has that the database has not applied (readiness). */
