@@ -1,4 +1,6 @@
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+import { buildApp } from '../src/http/app.js';
 import { useServer } from './helpers/server.js';
 
 const test = useServer();
@@ -75,5 +77,34 @@ describe('request ids', () => {
     expect(kept.headers.get('x-request-id')).toBe('trace-abc.123');
     const replaced = await test.client().request('GET', '/health', undefined, { 'x-request-id': 'bad id <script>' });
     expect(replaced.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe('GET /ready when not ready', () => {
+  async function readyWith(readiness: () => Promise<string[]>) {
+    const app = await buildApp({ store: test.server.store, logger: pino({ level: 'silent' }), readiness });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const { port } = app.server.address() as { port: number };
+      const response = await fetch(`http://127.0.0.1:${port}/ready`);
+      return { status: response.status, retryAfter: response.headers.get('retry-after'), body: await response.json() };
+    } finally {
+      await app.close();
+    }
+  }
+
+  it('is 503 service_unavailable, naming the migrations to apply', async () => {
+    const response = await readyWith(async () => ['0002_next']);
+    expect(response.status).toBe(503);
+    expect(response.retryAfter).toBe('5');
+    expect(response.body).toEqual({ type: 'service_unavailable', message: 'migrations not applied: 0002_next; run `confab migrate`' });
+  });
+
+  it('is 503 service_unavailable when the database does not answer', async () => {
+    const response = await readyWith(async () => {
+      throw new Error('connection refused');
+    });
+    expect(response.status).toBe(503);
+    expect(response.body.type).toBe('service_unavailable');
   });
 });
