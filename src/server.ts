@@ -3,17 +3,24 @@ import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { DEFAULT_SHUTDOWN_TIMEOUT_MS, type Config } from './config.js';
 import { initOrg, type InitResult } from './domain/orgs.js';
+import { requireMemoryDatabase, startEmulator, type Emulator, type Fixtures, type Progress } from './emulator/index.js';
 import { buildApp, type AppOptions } from './http/app.js';
 import { closeGracefully } from './http/shutdown.js';
 import { connectRedis, type Redis } from './redis.js';
 import type { RootStore } from './store/index.js';
 import { openStore } from './store/open.js';
 
-/** Knobs that are not configuration, for tests: thresholds and key namespaces. */
+/** How to start beyond configuration: emulator fixtures, and knobs for tests. */
 export interface ServerTuning {
+  /** Emulator mode: load these into the (in-memory) database instead of a first organization. */
+  fixtures?: Fixtures;
+  onFixtureProgress?: Progress;
+  /** Overload thresholds and Redis key namespaces, for tests. */
   overload?: AppOptions['overload'];
   redisPrefix?: string;
 }
+
+export type StartOptions = ServerTuning;
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -23,6 +30,8 @@ export interface RunningServer {
   url: string;
   /** Set when this start created the first organization (its token is shown once). */
   firstRun?: InitResult;
+  /** Set in emulator mode (started with fixtures). */
+  emulator?: Emulator;
   /** Drains (see http/shutdown.ts), then closes the database; false if the deadline cut requests off. */
   close(): Promise<boolean>;
 }
@@ -35,6 +44,7 @@ export async function startServer(
   logger: Logger = pino({ level: config.logLevel }),
   tuning: ServerTuning = {},
 ): Promise<RunningServer> {
+  if (tuning.fixtures) requireMemoryDatabase(config.databaseUrl);
   const store = await openStore(config.databaseUrl, {
     poolSize: config.databasePoolSize,
     onIdleError: (error) => logger.warn({ err: error }, 'a pooled database connection broke; it will be replaced'),
@@ -43,13 +53,18 @@ export async function startServer(
   try {
     if (config.redisUrl) redis = await connectRedis(config.redisUrl, logger);
     await store.migrate();
+    const emulator = tuning.fixtures ? await startEmulator(store, tuning.fixtures, tuning.onFixtureProgress) : undefined;
     // Several processes may start at once on one empty PostgreSQL: only one creates the org.
-    const firstRun = await store.exclusively('first-run', async (locked) =>
-      (await locked.orgs.list()).length === 0 ? initOrg(locked, FIRST_ORG_NAME, FIRST_ADMIN_EMAIL) : undefined,
-    );
+    const firstRun = emulator
+      ? undefined
+      : await store.exclusively('first-run', async (locked) =>
+          (await locked.orgs.list()).length === 0 ? initOrg(locked, FIRST_ORG_NAME, FIRST_ADMIN_EMAIL) : undefined,
+        );
     const app = await buildApp({
       store,
       logger,
+      emulator,
+      readiness: () => store.pendingMigrations(),
       overload: tuning.overload,
       faults: config.faults,
       rateLimit:
@@ -67,6 +82,7 @@ export async function startServer(
       ...(redis && { redis }),
       url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
       firstRun,
+      emulator,
       async close() {
         const finished = await closeGracefully(app, config.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS);
         await store.close();

@@ -7,9 +7,11 @@ import { USER_TYPES, type Org, type User } from '../domain/model.js';
 import { createUser, findUserByRef, initOrg, pickOrg } from '../domain/orgs.js';
 import { issueToken } from '../domain/tokens.js';
 import { presentUserSummary } from '../http/present.js';
+import { MEMORY_DATABASE_URL, readFixtures, type LoadedOrg } from '../emulator/index.js';
 import type { RootStore } from '../store/index.js';
 import { openStore } from '../store/open.js';
 import { fail, print } from './output.js';
+import { progress } from './progress.js';
 
 const program = new Command('confab')
   .description('Confab: a chat service that speaks DevRev\'s Chats API')
@@ -24,33 +26,56 @@ program
   .option('--host <host>', 'address to listen on (HOST, default 127.0.0.1)')
   .addOption(databaseOption())
   .option('--faults', 'enable switchable faults for client testing (CONFAB_FAULTS=1)')
-  .action(async (flags: { port?: string; host?: string; databaseUrl?: string; faults?: boolean }) => {
-    try {
-      const config = loadConfig(flags);
-      // Loaded here so that the other commands do not pay for loading the HTTP stack.
-      const { startServer } = await import('../server.js');
-      const server = await startServer(config);
-      if (server.firstRun) announceFirstRun(server.url, server.firstRun.org, server.firstRun.user, server.firstRun.token);
-      // The first signal drains (in-flight requests finish, new ones get 503) and closes
-      // the database; a second one, from an impatient operator, exits at once.
-      let stopping = false;
-      const shutdown = async (signal: string) => {
-        if (stopping) process.exit(1);
-        stopping = true;
-        server.app.log.info({ signal, deadlineMs: config.shutdownTimeoutMs }, 'shutting down');
-        const finished = await server.close().catch((error: unknown) => {
-          server.app.log.error({ err: error }, 'shutdown failed');
-          return false;
+  .option('--memory', `use a throwaway in-memory database (${MEMORY_DATABASE_URL})`)
+  .option('--fixtures <file>', 'emulator mode: load this fixtures file (needs --memory) and enable POST /confab.reset')
+  .option('--json', 'announce the start as one JSON line ({"url", "ready_ms"})')
+  .action(
+    async (flags: {
+      port?: string;
+      host?: string;
+      databaseUrl?: string;
+      faults?: boolean;
+      memory?: boolean;
+      fixtures?: string;
+      json?: boolean;
+    }) => {
+      const started = performance.now();
+      try {
+        const config = loadConfig({ ...flags, databaseUrl: flags.memory ? MEMORY_DATABASE_URL : flags.databaseUrl });
+        const fixtures = flags.fixtures === undefined ? undefined : await readFixtures(flags.fixtures);
+        // An emulator serves a test suite: per-request logs would only drown its output.
+        if (fixtures && process.env.LOG_LEVEL === undefined) config.logLevel = 'warn';
+        // Loaded here so that the other commands do not pay for loading the HTTP stack.
+        const { startServer } = await import('../server.js');
+        const server = await startServer(config, undefined, {
+          fixtures,
+          onFixtureProgress: flags.json ? undefined : progress('loading fixtures'),
         });
-        server.app.log.info({ finished }, finished ? 'shut down cleanly' : 'shut down at the deadline');
-        process.exit(finished ? 0 : 1);
-      };
-      process.on('SIGTERM', () => void shutdown('SIGTERM'));
-      process.on('SIGINT', () => void shutdown('SIGINT'));
-    } catch (error) {
-      fail(error, false);
-    }
-  });
+        const readyMs = Math.round(performance.now() - started);
+        if (flags.json) print(true, { url: server.url, ready_ms: readyMs, emulator: !!server.emulator }, '');
+        else if (server.emulator) announceEmulator(server.url, readyMs, server.emulator.loaded);
+        if (server.firstRun) announceFirstRun(server.url, server.firstRun.org, server.firstRun.user, server.firstRun.token);
+        // The first signal drains (in-flight requests finish, new ones get 503) and closes
+        // the database; a second one, from an impatient operator, exits at once.
+        let stopping = false;
+        const shutdown = async (signal: string) => {
+          if (stopping) process.exit(1);
+          stopping = true;
+          server.app.log.info({ signal, deadlineMs: config.shutdownTimeoutMs }, 'shutting down');
+          const finished = await server.close().catch((error: unknown) => {
+            server.app.log.error({ err: error }, 'shutdown failed');
+            return false;
+          });
+          server.app.log.info({ finished }, finished ? 'shut down cleanly' : 'shut down at the deadline');
+          process.exit(finished ? 0 : 1);
+        };
+        process.on('SIGTERM', () => void shutdown('SIGTERM'));
+        process.on('SIGINT', () => void shutdown('SIGINT'));
+      } catch (error) {
+        fail(error, !!flags.json);
+      }
+    },
+  );
 
 program
   .command('init')
@@ -126,8 +151,8 @@ program
   .option('--json', 'print JSON')
   .addOption(databaseOption())
   .action(async (flags: { json?: boolean; databaseUrl?: string }) =>
-    withStore({ ...flags, migrate: false }, async (store) => {
-      const applied = await store.migrate();
+    withStore({ ...flags, skipMigrate: true }, async (store) => {
+      const applied = await store.migrate(progress('applying migrations'));
       print(
         !!flags.json,
         { applied },
@@ -138,14 +163,14 @@ program
 
 /** Opens the store, migrates, runs the command, closes; errors become a one-line message. */
 async function withStore(
-  flags: { json?: boolean; databaseUrl?: string; migrate?: boolean },
+  flags: { json?: boolean; databaseUrl?: string; skipMigrate?: boolean },
   run: (store: RootStore) => Promise<void>,
 ): Promise<void> {
   let store: RootStore | undefined;
   try {
     const config = loadConfig({ databaseUrl: flags.databaseUrl });
     store = await openStore(config.databaseUrl, { poolSize: config.databasePoolSize });
-    if (flags.migrate !== false) await store.migrate();
+    if (!flags.skipMigrate) await store.migrate();
     await run(store);
   } catch (error) {
     await store?.close().catch(() => undefined);
@@ -166,6 +191,14 @@ function presentOrg(org: Org) {
 
 function describeUser(user: User, org: Org): string {
   return `${user.type} ${formatDisplayId(user.type, user.number)} <${user.email}> (${formatDon(user.type, org.slug, user.number)})`;
+}
+
+function announceEmulator(url: string, readyMs: number, loaded: readonly LoadedOrg[]): void {
+  const lines = [`Confab emulator ready at ${url} in ${readyMs} ms. POST ${url}/confab.reset restores the fixtures.`];
+  for (const { org, tokens } of loaded) {
+    lines.push(`  ${org.name} (devo/${org.slug}): ${tokens.map(({ user, value }) => `${formatDisplayId(user.type, user.number)}=${value}`).join(' ') || 'no tokens'}`);
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 function announceFirstRun(url: string, org: Org, user: User, token: string): void {

@@ -1,5 +1,6 @@
 /** Builds the Fastify application: parsers, hooks, one error handler, and a plugin per resource. */
 import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import secureJson from 'secure-json-parse';
 import { BadRequest, NotFound } from '../domain/errors.js';
@@ -7,12 +8,15 @@ import type { Store } from '../store/index.js';
 import { sendError } from './errors.js';
 import { registerFaults } from './faults.js';
 import { clientErrorHandler, registerLimits } from './limits.js';
+import { registerMetrics } from './metrics.js';
+import { registerOpenApi } from './openapi.js';
 import { DEFAULT_OVERLOAD, registerOverload, type OverloadOptions } from './overload.js';
 import { registerRateLimit, type RateLimitOptions } from './rate-limit.js';
 import { authTokenRoutes } from './routes/auth-tokens.js';
 import { chatRoutes } from './routes/chats.js';
 import { devUserRoutes } from './routes/dev-users.js';
 import { groupRoutes } from './routes/groups.js';
+import { emulatorRoutes, readinessRoutes } from './routes/ops.js';
 import { revRoutes } from './routes/rev.js';
 import { serviceAccountRoutes } from './routes/service-accounts.js';
 import { timelineEntryRoutes } from './routes/timeline-entries.js';
@@ -20,6 +24,8 @@ import { registerDraining } from './shutdown.js';
 import { compileValidator } from './validation.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
+/** From package.json, which sits two levels above both src/http and dist/http. */
+export const CONFAB_VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
 export interface AppOptions {
   store: Store;
@@ -28,13 +34,26 @@ export interface AppOptions {
   rateLimit?: RateLimitOptions;
   overload?: OverloadOptions;
   faults?: boolean;
+  /** Migrations not yet applied; throws when the database is unreachable (`/ready`, `/metrics`). */
+  readiness?: () => Promise<string[]>;
+  /** Emulator mode: enables `POST /confab.reset`. */
+  emulator?: { reset(): Promise<void> };
 }
 
-export async function buildApp({ store, logger, rateLimit, overload, faults }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({
+  store,
+  logger,
+  rateLimit,
+  overload,
+  faults,
+  readiness = async () => [],
+  emulator,
+}: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger,
     bodyLimit: BODY_LIMIT_BYTES,
-    // genReqId reads X-Request-Id itself, so that an unsafe one is replaced, not echoed.
+    // false: Fastify would otherwise take the header as is and never call genReqId, which
+    // is where a caller's id is checked before it reaches logs and response headers.
     requestIdHeader: false,
     genReqId: (request) => acceptedRequestId(request.headers['x-request-id']) ?? randomUUID(),
     clientErrorHandler,
@@ -65,13 +84,17 @@ export async function buildApp({ store, logger, rateLimit, overload, faults }: A
     reply.header('x-request-id', request.id);
   });
 
+  // Before any route, so that the document and the metrics see every one.
+  await registerOpenApi(app, CONFAB_VERSION);
+  registerMetrics(app, { readiness });
   await registerOverload(app, overload ?? DEFAULT_OVERLOAD);
   registerDraining(app);
   if (rateLimit) await registerRateLimit(app, store, rateLimit);
   if (faults) registerFaults(app, store);
   registerLimits(app);
-
   app.get('/health', async () => ({ status: 'ok' }));
+  readinessRoutes(app, readiness);
+  if (emulator) emulatorRoutes(app, emulator);
   chatRoutes(app, store);
   devUserRoutes(app, store);
   timelineEntryRoutes(app, store);

@@ -50,7 +50,11 @@ export function operation<Req extends TObject, Res extends TSchema>(
     return spec.noContent ? reply.code(status).send() : reply.code(status).send(result);
   };
 
-  const postSchema: FastifySchema = { body: spec.request, response };
+  // `tags`, `operationId` and `security` only feed the OpenAPI document (http/openapi.ts);
+  // operation ids follow DevRev's: `chats-get` for GET, `chats-get-post` for its POST twin.
+  const operationId = spec.name.replace(/\./g, '-');
+  const docs = { tags: [spec.name.split('.')[0]!], security: [{ bearer: [] }] };
+  const postSchema: FastifySchema = { ...docs, operationId: spec.get ? `${operationId}-post` : operationId, body: spec.request, response };
   app.post(`/${spec.name}`, { schema: postSchema, onRequest }, (request, reply) =>
     handler(request, reply, request.body as Static<Req>),
   );
@@ -60,7 +64,7 @@ export function operation<Req extends TObject, Res extends TSchema>(
     const arrayFields = Object.entries(query.properties)
       .filter(([, schema]) => (schema as { type?: unknown }).type === 'array')
       .map(([field]) => field);
-    const getSchema: FastifySchema = { querystring: query, response };
+    const getSchema: FastifySchema = { ...docs, operationId, querystring: query, response };
     app.get(
       `/${spec.name}`,
       {

@@ -72,12 +72,55 @@ export class RootStore extends Store {
    * wait and then find nothing to do. Its bookkeeping tables go in the current schema,
    * named explicitly because Kysely otherwise looks for them in every schema.
    */
-  async migrate(): Promise<string[]> {
+  async migrate(onProgress?: (done: number, total: number) => void): Promise<string[]> {
+    const migrator = await this.migrator();
+    if (!onProgress) {
+      const { error, results } = await migrator.migrateToLatest();
+      if (error) throw error;
+      return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
+    }
+    // One migration at a time, so that a long migration run can say how far it is.
+    const total = (await this.pendingMigrations()).length;
+    const applied: string[] = [];
+    onProgress(0, total);
+    while (applied.length < total) {
+      const { error, results } = await migrator.migrateUp();
+      if (error) throw error;
+      const done = (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
+      if (done.length === 0) break;
+      applied.push(...done);
+      onProgress(applied.length, total);
+    }
+    return applied;
+  }
+
+  /** Names of migrations the code has that the database has not applied (readiness). */
+  async pendingMigrations(): Promise<string[]> {
+    const migrator = await this.migrator();
+    return (await migrator.getMigrations()).filter((migration) => migration.executedAt === undefined).map((migration) => migration.name);
+  }
+
+  private async migrator(): Promise<Migrator> {
     const migrationTableSchema = this.dialect === 'postgres' ? await this.currentSchema() : undefined;
-    const migrator = new Migrator({ db: this.db, provider: migrationProvider(this.dialect), migrationTableSchema });
-    const { error, results } = await migrator.migrateToLatest();
-    if (error) throw error;
-    return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
+    return new Migrator({ db: this.db, provider: migrationProvider(this.dialect), migrationTableSchema });
+  }
+
+  /**
+   * Deletes every row of every table and restarts all numbering, keeping the schema: the
+   * emulator's reset. Tables are found in the catalogue, so tables added later are wiped too.
+   * SQLite only: it is meant for a throwaway in-memory database.
+   */
+  async wipe(): Promise<void> {
+    if (this.dialect !== 'sqlite') throw new Error('wipe() is for the in-memory SQLite emulator only');
+    const { rows } = await sql<{ name: string }>`
+      select name from sqlite_master
+      where type = 'table' and (name = 'sqlite_sequence' or (name not like 'sqlite_%' and name not like 'kysely_%'))`.execute(this.db);
+    // One transaction, with foreign keys checked at commit: by then every row is gone, so
+    // the order of the deletes does not matter and no request sees half a wipe.
+    await this.db.transaction().execute(async (trx) => {
+      await sql`pragma defer_foreign_keys = on`.execute(trx);
+      for (const { name } of rows) await sql`delete from ${sql.table(name)}`.execute(trx);
+    });
   }
 
   /**

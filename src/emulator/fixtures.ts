@@ -1,0 +1,134 @@
+/**
+ * The emulator's fixture file: a declarative description of the state a test suite starts
+ * from. Everything that appears on the wire is fixed by the file — org slugs (and so every
+ * DON), numbering (users, groups and chats are numbered in file order) and token values —
+ * so tests can hardcode ids and tokens.
+ */
+import { readFile } from 'node:fs/promises';
+import { Type, type Static } from '@sinclair/typebox';
+import { Ajv, type ErrorObject } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { USER_STATES } from '../domain/model.js';
+import { StringEnum } from '../schema/common.js';
+
+/** A name the file uses to refer to a user, group or chat of the same organization. */
+const Ref = Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' });
+const Refs = Type.Array(Ref, { maxItems: 1000 });
+
+export const FixtureUser = Type.Object(
+  {
+    ref: Ref,
+    type: StringEnum(['dev_user', 'rev_user', 'service_account'] as const),
+    email: Type.String({ minLength: 3, maxLength: 256 }),
+    display_name: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+    full_name: Type.Optional(Type.String({ maxLength: 256 })),
+    state: Type.Optional(StringEnum(USER_STATES.filter((state) => state !== 'deleted'))),
+    admin: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+
+export const FixtureGroup = Type.Object(
+  {
+    ref: Ref,
+    name: Type.String({ minLength: 1, maxLength: 256 }),
+    description: Type.Optional(Type.String({ maxLength: 1024 })),
+    member_type: Type.Optional(StringEnum(['dev_user', 'rev_user'] as const)),
+    members: Type.Optional(Refs),
+  },
+  { additionalProperties: false },
+);
+
+export const FixtureChat = Type.Object(
+  {
+    ref: Type.Optional(Ref),
+    /** Member users; the first is the chat's creator unless `created_by` says otherwise. */
+    users: Type.Array(Ref, { minItems: 1, maxItems: 16 }),
+    created_by: Type.Optional(Ref),
+    title: Type.Optional(Type.String({ maxLength: 1024 })),
+    is_default: Type.Optional(Type.Boolean()),
+    groups: Type.Optional(Type.Array(Ref, { maxItems: 16 })),
+    records: Type.Optional(Type.Array(Type.String(), { maxItems: 16 })),
+    custom_fields: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  },
+  { additionalProperties: false },
+);
+
+export const FixtureToken = Type.Object(
+  {
+    user: Ref,
+    /** The literal secret clients send as `Authorization: Bearer <value>`. */
+    value: Type.String({ pattern: '^[A-Za-z0-9._~+/=-]{8,512}$' }),
+    expires_at: Type.Optional(Type.String({ format: 'date-time' })),
+  },
+  { additionalProperties: false },
+);
+
+export const FixtureOrg = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 256 }),
+    /** Appears in every DON of the org (`devo/<slug>`); defaults to the name's letters and digits. */
+    slug: Type.Optional(Type.String({ pattern: '^[a-z0-9]{1,32}$' })),
+    users: Type.Optional(Type.Array(FixtureUser, { maxItems: 10_000 })),
+    groups: Type.Optional(Type.Array(FixtureGroup, { maxItems: 1000 })),
+    chats: Type.Optional(Type.Array(FixtureChat, { maxItems: 10_000 })),
+    tokens: Type.Optional(Type.Array(FixtureToken, { maxItems: 10_000 })),
+  },
+  { additionalProperties: false },
+);
+
+export const Fixtures = Type.Object(
+  {
+    $schema: Type.Optional(Type.String()),
+    organizations: Type.Array(FixtureOrg, { minItems: 1, maxItems: 100 }),
+  },
+  { additionalProperties: false },
+);
+export type Fixtures = Static<typeof Fixtures>;
+export type FixtureOrg = Static<typeof FixtureOrg>;
+
+/** A fixture file that cannot be loaded; the message names the file, the place and the fix. */
+export class FixtureError extends Error {}
+
+// ajv-formats ships CommonJS; its default export is the function under NodeNext.
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+const ajv = addFormats(new Ajv({ allErrors: false, strict: false }));
+const validateFixtures = ajv.compile<Fixtures>(Fixtures);
+
+export async function readFixtures(path: string): Promise<Fixtures> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new FixtureError(`cannot read fixtures file ${path}: ${(error as Error).message}; check the --fixtures path`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new FixtureError(`${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  return parseFixtures(data, path);
+}
+
+export function parseFixtures(data: unknown, source = 'fixtures'): Fixtures {
+  if (!validateFixtures(data)) throw new FixtureError(`${source}: ${describe(validateFixtures.errors?.[0])}`);
+  return data;
+}
+
+function describe(error: ErrorObject | undefined): string {
+  if (!error) return 'is not a valid fixtures document';
+  const at = error.instancePath
+    .split('/')
+    .slice(1)
+    .reduce((path, segment) => (/^\d+$/.test(segment) ? `${path}[${segment}]` : path ? `${path}.${segment}` : segment), '');
+  const where = at || 'the top level';
+  if (error.keyword === 'additionalProperties') {
+    const extra = (error.params as { additionalProperty: string }).additionalProperty;
+    return `${where} has an unknown field '${extra}' (see "Developer tools" in the README for the fixture format)`;
+  }
+  if (error.keyword === 'required') {
+    return `${where} needs the field '${(error.params as { missingProperty: string }).missingProperty}'`;
+  }
+  return `${where} ${error.message ?? 'is invalid'}`;
+}

@@ -1,0 +1,88 @@
+/**
+ * `GET /openapi.json` and `GET /docs`. The document is generated from the routes'
+ * own TypeBox schemas (the ones that validate requests and serialize responses), so it
+ * cannot drift from what the server does. Error responses are added here, once, because
+ * every DevRev operation can answer with the same error bodies.
+ */
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance, FastifySchema } from 'fastify';
+import { ErrorBody } from '../schema/errors.js';
+
+const { $id: _errorId, ...errorSchema } = ErrorBody;
+
+/** What each error status means on every authenticated operation (DESIGN.md, "Errors"). */
+const OPERATION_ERRORS: Record<string, string> = {
+  400: 'Bad request: malformed JSON, a schema violation or a broken rule (`type` says which, `field_name` where)',
+  401: 'Unauthenticated: the token is missing, unknown, expired or revoked',
+  403: 'Forbidden: authenticated, but not allowed',
+  404: 'Not found in the caller\'s organization',
+  409: 'Conflict: a unique property is already taken',
+  429: 'Too many requests: wait `retry_after` seconds (also in the `Retry-After` header)',
+  500: 'Internal error: quote `reference_id` when reporting it',
+  503: 'Service unavailable: retry after the `Retry-After` header',
+};
+
+/** Operational endpoints (health, metrics) can still fail as a whole. */
+const SERVER_ERRORS = ['500', '503'];
+
+export const OPENAPI_PATH = '/openapi.json';
+export const DOCS_PREFIX = '/docs';
+
+export interface RouteEntry {
+  method: string;
+  url: string;
+  /** Left out of the document on purpose (the document itself and the reference page). */
+  hidden: boolean;
+}
+
+const routeTables = new WeakMap<FastifyInstance, RouteEntry[]>();
+
+/** Every route the app has, as registered: what the OpenAPI document must cover. */
+export function routeTable(app: FastifyInstance): readonly RouteEntry[] {
+  return routeTables.get(app) ?? [];
+}
+
+export async function registerOpenApi(app: FastifyInstance, version: string): Promise<void> {
+  const routes: RouteEntry[] = [];
+  routeTables.set(app, routes);
+  app.addHook('onRoute', (route) => {
+    const hidden = (route.schema as { hide?: boolean } | undefined)?.hide === true;
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url, hidden });
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Confab API',
+        version,
+        description:
+          "Confab speaks DevRev's REST API for chats: `POST /<resource>.<verb>` with a JSON body; reads also answer `GET` " +
+          'with the same fields as query parameters. Authenticate with `Authorization: Bearer <token>`.',
+      },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API token (`confab tokens create`).' } },
+        schemas: { error: errorSchema as Record<string, unknown> },
+      },
+    },
+    // Shared schemas keep their TypeBox `$id` as their component name (`user-summary`).
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+    transform: ({ schema, url }) => ({ schema: withErrorResponses(schema as FastifySchema | undefined), url }),
+  });
+  await app.register(swaggerUi, { routePrefix: DOCS_PREFIX, staticCSP: true, uiConfig: { docExpansion: 'list' } });
+  app.get(OPENAPI_PATH, { schema: { hide: true } }, async () => app.swagger());
+}
+
+function withErrorResponses(schema: FastifySchema | undefined): FastifySchema {
+  const base: FastifySchema = schema ?? {};
+  const authenticated = Array.isArray((base as { security?: unknown }).security);
+  const codes = authenticated ? Object.keys(OPERATION_ERRORS) : SERVER_ERRORS;
+  const response: Record<string, unknown> = { ...((base.response as Record<string, unknown> | undefined) ?? {}) };
+  for (const code of codes) {
+    response[code] ??= {
+      description: OPERATION_ERRORS[code],
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/error' } } },
+    };
+  }
+  return { ...base, response };
+}
