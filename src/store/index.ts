@@ -9,6 +9,8 @@ import type { DialectName } from './migrations/helpers.js';
 import { migrationProvider } from './migrations/index.js';
 import { OrgStore } from './orgs.js';
 import type { Database } from './schema.js';
+import { SecretStore } from './secrets.js';
+import { TimelineEntryStore } from './timeline-entries.js';
 import { TokenStore } from './tokens.js';
 import { UserStore } from './users.js';
 
@@ -21,6 +23,8 @@ export class Store {
   readonly tokens: TokenStore;
   readonly groups: GroupStore;
   readonly chats: ChatStore;
+  readonly timelineEntries: TimelineEntryStore;
+  readonly secrets: SecretStore;
 
   constructor(
     protected readonly db: Kysely<Database>,
@@ -31,6 +35,8 @@ export class Store {
     this.tokens = new TokenStore(db);
     this.groups = new GroupStore(db);
     this.chats = new ChatStore(db);
+    this.timelineEntries = new TimelineEntryStore(db);
+    this.secrets = new SecretStore(db);
   }
 
   /** Runs `work` in one transaction; everything it does through `tx` commits or none of it. */
