@@ -4,6 +4,7 @@ import { pino, type Logger } from 'pino';
 import type { Config } from './config.js';
 import { initOrg, type InitResult } from './domain/orgs.js';
 import { buildApp } from './http/app.js';
+import { startRealtime, type Realtime } from './realtime/index.js';
 import type { RootStore } from './store/index.js';
 import { openStore } from './store/open.js';
 
@@ -21,10 +22,12 @@ export const FIRST_ADMIN_EMAIL = 'admin@confab.local';
 
 export async function startServer(config: Config, logger: Logger = pino({ level: config.logLevel })): Promise<RunningServer> {
   const store = await openStore(config.databaseUrl);
+  let realtime: Realtime | undefined;
   try {
     await store.migrate();
     const firstRun = (await store.orgs.list()).length === 0 ? await initOrg(store, FIRST_ORG_NAME, FIRST_ADMIN_EMAIL) : undefined;
-    const app = await buildApp({ store, logger });
+    realtime = await startRealtime(store, config.realtime, logger);
+    const app = await buildApp({ store, logger, realtime });
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
@@ -35,11 +38,14 @@ export async function startServer(config: Config, logger: Logger = pino({ level:
       url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
       firstRun,
       async close() {
+        // Streams first: an open event stream would keep app.close() waiting forever.
+        await realtime!.stop();
         await app.close();
         await store.close();
       },
     };
   } catch (error) {
+    await realtime?.stop();
     await store.close();
     throw error;
   }

@@ -3,11 +3,14 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import secureJson from 'secure-json-parse';
 import { BadRequest, NotFound } from '../domain/errors.js';
+import type { Realtime } from '../realtime/index.js';
 import type { Store } from '../store/index.js';
 import { sendError } from './errors.js';
 import { chatRoutes } from './routes/chats.js';
 import { devUserRoutes } from './routes/dev-users.js';
+import { eventRoutes } from './routes/events.js';
 import { timelineEntryRoutes } from './routes/timeline-entries.js';
+import { webhookRoutes } from './routes/webhooks.js';
 import { compileValidator } from './validation.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -15,9 +18,11 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
 export interface AppOptions {
   store: Store;
   logger: FastifyBaseLogger;
+  /** The event stream and webhooks; without it the app serves neither. */
+  realtime?: Realtime;
 }
 
-export async function buildApp({ store, logger }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ store, logger, realtime }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger,
     bodyLimit: BODY_LIMIT_BYTES,
@@ -53,6 +58,11 @@ export async function buildApp({ store, logger }: AppOptions): Promise<FastifyIn
   chatRoutes(app, store);
   devUserRoutes(app, store);
   timelineEntryRoutes(app, store);
+  if (realtime) {
+    const { settings, dispatcher } = realtime;
+    eventRoutes(app, store, dispatcher, { heartbeatMs: settings.streamHeartbeatMs, maxBufferBytes: settings.streamMaxBufferBytes });
+    webhookRoutes(app, store, { allowPrivate: settings.webhookAllowPrivate });
+  }
   return app;
 }
 

@@ -2,8 +2,10 @@
  * The store: the only place SQL lives. One Store wraps a Kysely instance; each entity
  * has its own store class, and the same queries run on every dialect.
  */
+import { EventEmitter } from 'node:events';
 import { Kysely, Migrator } from 'kysely';
 import { ChatStore } from './chats.js';
+import { EventStore } from './events.js';
 import { GroupStore } from './groups.js';
 import type { DialectName } from './migrations/helpers.js';
 import { migrationProvider } from './migrations/index.js';
@@ -13,6 +15,7 @@ import { SecretStore } from './secrets.js';
 import { TimelineEntryStore } from './timeline-entries.js';
 import { TokenStore } from './tokens.js';
 import { UserStore } from './users.js';
+import { WebhookStore } from './webhooks.js';
 
 export { UniqueViolation } from './errors.js';
 export type { DialectName } from './migrations/helpers.js';
@@ -25,10 +28,15 @@ export class Store {
   readonly chats: ChatStore;
   readonly timelineEntries: TimelineEntryStore;
   readonly secrets: SecretStore;
+  readonly events: EventStore;
+  readonly webhooks: WebhookStore;
 
   constructor(
     protected readonly db: Kysely<Database>,
     readonly dialect: DialectName,
+    /** Emits 'events' in this process when appended events are committed (wakes the dispatcher). */
+    readonly signals: EventEmitter = new EventEmitter(),
+    private readonly pending?: { eventsAppended: boolean },
   ) {
     this.orgs = new OrgStore(db);
     this.users = new UserStore(db);
@@ -37,11 +45,22 @@ export class Store {
     this.chats = new ChatStore(db);
     this.timelineEntries = new TimelineEntryStore(db);
     this.secrets = new SecretStore(db);
+    this.events = new EventStore(db);
+    this.webhooks = new WebhookStore(db);
   }
 
   /** Runs `work` in one transaction; everything it does through `tx` commits or none of it. */
-  transaction<T>(work: (tx: Store) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((trx) => work(new Store(trx, this.dialect)));
+  async transaction<T>(work: (tx: Store) => Promise<T>): Promise<T> {
+    const pending = { eventsAppended: false };
+    const result = await this.db.transaction().execute((trx) => work(new Store(trx, this.dialect, this.signals, pending)));
+    if (pending.eventsAppended) this.signals.emit('events');
+    return result;
+  }
+
+  /** Says events were appended; listeners hear it once they are committed, not before. */
+  eventsAppended(): void {
+    if (this.pending) this.pending.eventsAppended = true;
+    else this.signals.emit('events');
   }
 }
 

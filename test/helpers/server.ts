@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll } from 'vitest';
+import type { RealtimeConfig } from '../../src/config.js';
 import { formatDisplayId, formatDon } from '../../src/domain/ids.js';
 import type { Org, User, UserType } from '../../src/domain/model.js';
 import { createUser, initOrg } from '../../src/domain/orgs.js';
@@ -51,7 +52,7 @@ interface Given {
 let counter = 0;
 
 /** Starts a server for the calling test file (fresh database), stopped after it. */
-export function useServer(): TestServer {
+export function useServer(options: { realtime?: Partial<RealtimeConfig> } = {}): TestServer {
   const handle = {} as TestServer;
   let dir: string;
   beforeAll(async () => {
@@ -65,7 +66,7 @@ export function useServer(): TestServer {
     });
     const databaseFile = join(dir, 'confab.db');
     const server = await startServer(
-      { port: 0, host: '127.0.0.1', databaseUrl: `sqlite:${databaseFile}`, logLevel: 'info' },
+      { port: 0, host: '127.0.0.1', databaseUrl: `sqlite:${databaseFile}`, logLevel: 'info', realtime: options.realtime },
       pino({ level: 'info' }, stream),
     );
     Object.assign(handle, {
