@@ -4,7 +4,7 @@
  * degraded, and a degraded webhook is re-verified until it answers again.
  */
 import type { Store } from '../store/index.js';
-import type { DeliveryAttempt, Webhook, WebhookDelivery } from './model.js';
+import { now, type DeliveryAttempt, type Webhook, type WebhookDelivery } from './model.js';
 import { queueVerify } from './webhooks.js';
 
 export async function settleAttempt(
@@ -15,7 +15,8 @@ export async function settleAttempt(
   succeeded: boolean,
   delaysMs: readonly number[],
 ): Promise<void> {
-  const at = attempt.at;
+  // Delays count from the end of the failed attempt, however long it took.
+  const at = now();
   await store.transaction(async (tx) => {
     if (succeeded) {
       await tx.webhooks.recordAttempt(delivery.id, attempt, { state: 'succeeded' });
