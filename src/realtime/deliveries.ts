@@ -65,7 +65,7 @@ export class DeliveryWorker {
   private async deliverBatch(): Promise<boolean> {
     const now = Date.now();
     // Held past the longest an attempt can take; a crashed worker's claims then lapse.
-    const claimUntil = new Date(now + this.settings.webhookTimeoutMs + 10_000).toISOString();
+    const claimUntil = new Date(now + this.settings.webhookTimeoutMs + 5_000).toISOString();
     const due = await this.store.webhooks.claimDue(new Date(now).toISOString(), claimUntil, BATCH);
     await Promise.all(due.map((delivery) => this.deliver(delivery)));
     return due.length === BATCH;
