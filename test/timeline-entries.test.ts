@@ -232,7 +232,9 @@ describe('timeline-entries.create', () => {
     });
     await store.groups.addMember(group.id, cyd.user.id, new Date().toISOString());
     const chat = await chatOf(ada, [], { groups: [formatDon('group', ada.org.slug, group.number)] });
-    await post(cyd, chat, 'via the group');
+    const entry = await post(cyd, chat, 'via the group');
+    expect(await bodiesOf(cyd, chat)).toEqual(['via the group']);
+    expect((await t.as(cyd).get('/timeline-entries.get', { id: entry.id })).status).toBe(200);
     expect(await bodiesOf(ada, chat)).toEqual(['via the group']);
   });
 });
@@ -262,6 +264,9 @@ describe('timeline-entries.get', () => {
     expect(missing.body.type).toBe('not_found');
     const wrongRef = await t.as(bob).get('/timeline-entries.get', { id: entry.id, external_ref: 'ext-8' });
     expect(wrongRef.status).toBe(404);
+    const chatAlone = await t.as(bob).get('/timeline-entries.get', { id: chat.id });
+    expect(chatAlone.status).toBe(400);
+    expect(chatAlone.body).toMatchObject({ type: 'unexpected_id_type', field_name: 'id' });
   });
 
   it('returns 403 to non-members, 404 to other organizations and for unknown ids', async () => {
@@ -448,12 +453,17 @@ describe('timeline-entries.list', () => {
 
   it('walks 1,000 messages forward and back with no gap and no duplicate while messages arrive', async () => {
     const { ada, bob, chat } = await team();
-    const original: string[] = [];
-    for (let i = 0; i < 1000; i++) {
-      const body = `m${String(i).padStart(4, '0')}`;
-      await post(i % 3 ? ada : bob, chat, body);
-      original.push(body);
+    // Posted ten at a time, so the timeline's order is the server's: entry numbers, which
+    // are handed out under the same lock that stamps created_date.
+    const posted: { body: string; number: number }[] = [];
+    for (let batch = 0; batch < 100; batch++) {
+      const entries = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => post(i % 3 ? ada : bob, chat, `m${String(batch * 10 + i).padStart(4, '0')}`)),
+      );
+      posted.push(...entries.map((entry) => ({ body: entry.body, number: Number(entry.display_id.split('-')[1]) })));
     }
+    const original = posted.sort((a, b) => a.number - b.number).map((entry) => entry.body);
+    expect(new Set(original).size).toBe(1000);
     const arrivals: string[] = [];
     const forward: string[] = [];
     let cursor: string | undefined;
@@ -557,4 +567,174 @@ describe('timeline-entries.list', () => {
     }
     expect(await bodiesOf(cyd, chat)).toEqual(['soon gone']);
   });
+});
+
+describe('timeline-entries.list cursors', () => {
+  const elsewhere = useServer();
+
+  async function cursorFor(chat: Chat, reader: Person) {
+    const page = await t.as(reader).get('/timeline-entries.list', { object: chat.id, limit: '1' });
+    expect(page.body.next_cursor).toEqual(expect.any(String));
+    return page.body.next_cursor as string;
+  }
+
+  async function expectRefused(reader: Person, chat: Chat, cursor: string) {
+    for (const response of [
+      await t.as(reader).get('/timeline-entries.list', { object: chat.id, cursor }),
+      await t.as(reader).post('/timeline-entries.list', { object: chat.id, cursor }),
+    ]) {
+      expect(response.status).toBe(400);
+      expect(response.body).toMatchObject({ type: 'invalid_field', field_name: 'cursor' });
+    }
+  }
+
+  it('refuses forged and malformed cursors with 400', async () => {
+    const { ada, chat } = await team();
+    await post(ada, chat, 'a');
+    for (const forged of ['', 'abc', 'v1..', 'v1.e30.', '☃', 'v2.e30.AAAA', 'v1.e30.AAAA.extra', 'x'.repeat(600)]) {
+      await expectRefused(ada, chat, forged);
+    }
+  });
+
+  it('refuses a cursor whose position was altered', async () => {
+    const { ada, chat } = await team();
+    await post(ada, chat, 'a');
+    await post(ada, chat, 'b');
+    const [version, payload, signature] = (await cursorFor(chat, ada)).split('.');
+    const position = JSON.parse(Buffer.from(payload!, 'base64url').toString());
+    const altered = Buffer.from(JSON.stringify({ ...position, i: position.i + 1 })).toString('base64url');
+    await expectRefused(ada, chat, `${version}.${altered}.${signature}`);
+    const flipped = signature!.slice(0, -1) + (signature!.endsWith('A') ? 'B' : 'A');
+    await expectRefused(ada, chat, `${version}.${payload}.${flipped}`);
+  });
+
+  it("refuses another chat's cursor rather than showing that chat", async () => {
+    const { ada, bob, chat } = await team();
+    const other = await chatOf(ada);
+    await post(ada, other, 'private thoughts');
+    await post(ada, other, 'more private thoughts');
+    await post(ada, chat, 'shared');
+    await expectRefused(ada, chat, await cursorFor(other, ada));
+    expect(bob).toBeDefined();
+  });
+
+  it("refuses another server's cursor", async () => {
+    const ada = await elsewhere.given.org();
+    const chat = (await elsewhere.as(ada).post('/chats.create', { type: 'dm', users: [ada.id], is_default: false })).body.chat;
+    for (const body of ['a', 'b']) {
+      await elsewhere.as(ada).post('/timeline-entries.create', { type: 'timeline_comment', object: chat.id, body });
+    }
+    const foreign = (await elsewhere.as(ada).get('/timeline-entries.list', { object: chat.id, limit: '1' })).body.next_cursor;
+    const local = await team();
+    await post(local.ada, local.chat, 'x');
+    await expectRefused(local.ada, local.chat, foreign);
+  });
+
+  it('keeps working across a restart and between processes sharing the database', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'confab-cursor-'));
+    const config = { port: 0, host: '127.0.0.1', databaseUrl: `sqlite:${join(dir, 'confab.db')}`, logLevel: 'silent' };
+    try {
+      const first = await startServer(config, pino({ level: 'silent' }));
+      const second = await startServer(config, pino({ level: 'silent' }));
+      const { org, token } = await initOrg(first.store, 'restart', 'restart@example.com');
+      const owner = new Client(first.url, `Bearer ${token}`);
+      const me = (await owner.get('/dev-users.self')).body.dev_user.id;
+      const chat = (await owner.post('/chats.create', { type: 'dm', users: [me] })).body.chat;
+      for (const body of ['one', 'two', 'three']) {
+        await owner.post('/timeline-entries.create', { type: 'timeline_comment', object: chat.id, body });
+      }
+      const cursor = (await owner.get('/timeline-entries.list', { object: chat.id, limit: '1' })).body.next_cursor;
+      const onSecond = await new Client(second.url, `Bearer ${token}`).get('/timeline-entries.list', { object: chat.id, cursor });
+      expect(onSecond.status).toBe(200);
+      expect(onSecond.body.timeline_entries.map((entry: { body: string }) => entry.body)).toEqual(['two', 'one']);
+      await first.close();
+      await second.close();
+
+      const restarted = await startServer(config, pino({ level: 'silent' }));
+      try {
+        const again = await new Client(restarted.url, `Bearer ${token}`).get('/timeline-entries.list', {
+          object: chat.id,
+          cursor,
+          limit: '1',
+        });
+        expect(again.status).toBe(200);
+        expect(again.body.timeline_entries.map((entry: { body: string }) => entry.body)).toEqual(['two']);
+        expect(org.slug).toBeTruthy();
+      } finally {
+        await restarted.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('ephemeral entries (expires_at)', () => {
+  it('stop being returned once expired, free their external_ref, and are purged', async () => {
+    const { ada, bob, chat } = await team();
+    const soon = () => new Date(Date.now() + 1500).toISOString();
+    const fleeting = await post(ada, chat, 'fleeting', { expires_at: soon(), external_ref: 'eph' });
+    const other = await post(ada, chat, 'also fleeting', { expires_at: soon() });
+    await post(ada, chat, 'lasting');
+    expect(await bodiesOf(bob, chat)).toEqual(['lasting', 'also fleeting', 'fleeting']);
+    expect(fleeting.expires_at).toBeUndefined();
+
+    await new Promise((resolve) => setTimeout(resolve, 1600));
+    expect(await bodiesOf(bob, chat)).toEqual(['lasting']);
+    for (const entry of [fleeting, other]) {
+      const gone = await t.as(bob).get('/timeline-entries.get', { id: entry.id });
+      expect(gone.status).toBe(404);
+      expect(gone.body.type).toBe('not_found');
+    }
+    const byRef = await t.as(bob).get('/timeline-entries.get', { id: chat.id, external_ref: 'eph' });
+    expect(byRef.status).toBe(404);
+    const reused = await post(ada, chat, 'reborn', { external_ref: 'eph' });
+    expect(reused.external_ref).toBe('eph');
+
+    // The reuse already purged `fleeting`; the sweep takes the other one, and then nothing.
+    expect(await purgeExpiredEntries(t.server.store)).toBe(1);
+    expect(await purgeExpiredEntries(t.server.store)).toBe(0);
+    expect(await bodiesOf(bob, chat)).toEqual(['reborn', 'lasting']);
+  });
+
+  it('accepts an offset date-time and stores it as UTC', async () => {
+    const { ada, chat } = await team();
+    const later = new Date(Date.now() + 3_600_000);
+    const offset = later.toISOString().replace('Z', '+00:00');
+    expect((await post(ada, chat, 'in an hour', { expires_at: offset })).body).toBe('in an hour');
+  });
+});
+
+describe('hostile input', () => {
+  it('answers every wrong type, shape and size with a 400, never a 500', async () => {
+    const { ada, chat } = await team();
+    const entry = await post(ada, chat, 'untouched');
+    const create = { type: 'timeline_comment', object: chat.id, body: 'x' };
+    const update = { type: 'timeline_comment', id: entry.id, body: 'y' };
+    const list = { object: chat.id };
+    const wrong = [1, true, null, {}, [], 'x'.repeat(2000), [null], [{}]];
+    const cases: [string, Record<string, unknown>][] = [];
+    for (const value of wrong) {
+      for (const field of ['type', 'object', 'body', 'body_type', 'labels', 'external_ref', 'visibility', 'private_to', 'expires_at']) {
+        cases.push(['/timeline-entries.create', { ...create, [field]: value }]);
+      }
+      for (const field of ['type', 'id', 'body', 'body_type']) cases.push(['/timeline-entries.update', { ...update, [field]: value }]);
+      for (const field of ['object', 'cursor', 'limit', 'mode', 'labels', 'visibility', 'collections']) {
+        cases.push(['/timeline-entries.list', { ...list, [field]: value }]);
+      }
+      cases.push(['/timeline-entries.get', { id: value }], ['/timeline-entries.delete', { id: value }]);
+    }
+    for (const [path, body] of cases) {
+      // Some of these values are right for some fields (a long body, an empty label list).
+      const response = await t.as(ada).post(path, body);
+      if (response.status >= 300) expect(response.status, `${path} ${JSON.stringify(body).slice(0, 120)}`).toBe(400);
+    }
+    for (const raw of ['[]', '"text"', '{"__proto__":{"x":1}}', '{"object":', 'null']) {
+      const response = await t.as(ada).request('POST', '/timeline-entries.create', raw);
+      expect(response.status, raw).toBe(400);
+    }
+    // Only the few valid ones among them (a long body, an empty label list) wrote anything.
+    const bodies = await bodiesOf(ada, chat);
+    expect(bodies.every((body) => body === 'x' || body === 'x'.repeat(2000))).toBe(true);
+  }, 60_000);
 });

@@ -74,6 +74,9 @@ export async function createTimelineEntry(
       // An expired entry is gone to readers; it must not keep its external_ref either.
       if (externalRef !== null) await tx.timelineEntries.purgeExpired(at, 1, { chatId: chat.id, externalRef });
       const number = await tx.orgs.nextNumber(org.id, 'timeline_comment');
+      // Stamped after taking the org's sequence lock, so entries commit in created_date order
+      // and none can appear behind a page a reader has already passed.
+      const postedAt = now();
       await tx.timelineEntries.insert({
         orgId: org.id,
         chatId: chat.id,
@@ -86,16 +89,17 @@ export async function createTimelineEntry(
         privateTo: privateTo.map((user) => user.id),
         expiresAt,
         createdBy: caller.id,
-        at,
+        at: postedAt,
       });
-      await tx.chats.touch(chat.id, at);
+      await tx.chats.touch(chat.id, postedAt);
+      // Read as of `at`, which expires_at was checked against: the answer is the entry just made.
       const created = (await tx.timelineEntries.findByNumber(org.id, number, at))!;
       await recordEntryEvent(
         tx,
         'timeline_entry_created',
         created,
         privateTo.map((user) => user.id),
-        at,
+        postedAt,
       );
       return created;
     });
