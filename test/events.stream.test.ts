@@ -77,6 +77,32 @@ describe('events.stream', () => {
     expect(bobStream.events[1]!.data.chat_updated.chat.title).toBe('Plans');
   });
 
+  it('reaches members through the chat’s groups, and stops when they leave the chat', async () => {
+    const ada = await t.given.org();
+    const bob = await t.given.user(ada);
+    // Groups have no API on this branch yet: made through the store, as the identity API will.
+    const store = t.server.store;
+    const group = await store.groups.insert({ orgId: ada.org.id, number: 900 + bob.user.id, name: `team ${bob.user.id}`, description: null, memberType: 'dev_user', at: new Date().toISOString() });
+    await store.groups.addMember(group.id, bob.user.id, new Date().toISOString());
+    const response = await t.as(ada).post('/chats.create', { type: 'dm', users: [ada.id], is_default: false, groups: [`GRP-${group.number}`] });
+    expect(response.status).toBe(201);
+    const chat = response.body.chat;
+    const bobStream = await stream(bob);
+    await post(ada, chat, 'via the group');
+    await bobStream.until(() => messages(bobStream).length === 1);
+
+    expect((await t.as(ada).post('/chats.update', { id: chat.id, groups: { set: [] } })).status).toBe(200);
+    await post(ada, chat, 'after bob left');
+    const eve = await t.given.user(ada);
+    const check = await chatOf(ada, [bob, eve]);
+    await post(ada, check, 'a later message bob does get');
+    await bobStream.until(() => messages(bobStream).length === 2);
+    expect(messages(bobStream).map((event) => event.data.timeline_entry_created.entry.body)).toEqual([
+      'via the group',
+      'a later message bob does get',
+    ]);
+  });
+
   it('sends updates and deletions of entries with their old versions', async () => {
     const ada = await t.given.org();
     const bob = await t.given.user(ada);

@@ -17,6 +17,7 @@ export interface StreamOptions {
 const CATCH_UP_PAGE = 500;
 /** Live events held while the catch-up is read; past this the client is too far behind. */
 const MAX_HELD_EVENTS = 10_000;
+const STALL_LIMIT_MS = 60_000;
 
 export class EventStream {
   private lastSent: number;
@@ -95,9 +96,15 @@ export class EventStream {
     if (this.response.writableLength > this.options.maxBufferBytes) this.close();
   }
 
+  /** Waits for the socket to drain; a client that reads nothing for a minute is cut off. */
   private drained(): Promise<void> {
     return new Promise((resolve) => {
+      const stalled = setTimeout(() => {
+        this.close();
+        done();
+      }, STALL_LIMIT_MS);
       const done = () => {
+        clearTimeout(stalled);
         this.response.off('drain', done);
         this.response.off('close', done);
         resolve();
