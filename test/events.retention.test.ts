@@ -22,5 +22,5 @@ describe('outbox retention', () => {
     } finally {
       await stream.close();
     }
-  });
+  }, 15_000);
 });
