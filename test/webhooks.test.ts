@@ -220,6 +220,30 @@ describe('event deliveries', () => {
   }, 15_000);
 });
 
+describe('group membership events', () => {
+  it('sends group_member_added and group_member_removed, once per change', async () => {
+    const admin = await t.given.org();
+    const bob = await t.given.user(admin);
+    const target = await receiver();
+    const webhook = await activeWebhook(admin, target, { event_types: ['group_member_added', 'group_member_removed'] });
+    const group = await t.as(admin).post('/groups.create', { name: 'Support', description: 'the support team' });
+    expect(group.status).toBe(201);
+    const change = { group: group.body.group.id, member: bob.id };
+    expect((await t.as(admin).post('/groups.members.add', change)).status).toBe(200);
+    expect((await t.as(admin).post('/groups.members.add', change)).status).toBe(200);
+    expect((await t.as(admin).post('/groups.members.remove', change)).status).toBe(200);
+    await target.until(() => target.of('group_member_removed').length === 1);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(target.of('group_member_added')).toHaveLength(1);
+    const [added] = target.of('group_member_added');
+    assertMatchesSchema('webhook-event-request', added!.body);
+    expect(added!.body.webhook_id).toBe(webhook.id);
+    expect(added!.body.group_member_added.group.id).toBe(group.body.group.id);
+    expect(added!.body.group_member_added.member.id).toBe(bob.id);
+    assertMatchesSchema('webhook-event-request', target.of('group_member_removed')[0]!.body);
+  });
+});
+
 describe('webhooks.get, list, update, delete', () => {
   it('lists, updates and deletes an organization’s webhooks, and hides them from other organizations', async () => {
     const admin = await t.given.org();

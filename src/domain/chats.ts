@@ -84,7 +84,7 @@ export interface GetChatInput {
 export async function getChat(store: Store, principal: Principal, input: GetChatInput): Promise<Chat> {
   let chat: Chat | undefined;
   if (input.id !== undefined) {
-    chat = await findChat(store, principal, input.id);
+    chat = await findChat(store, principal, 'id', input.id);
   } else if (input.users !== undefined) {
     if (input.type === undefined) throw BadRequest.missingField('type');
     chat = await findDefaultDm(store, principal, input.users);
@@ -106,7 +106,7 @@ export interface UpdateChatInput {
 
 export async function updateChat(store: Store, principal: Principal, input: UpdateChatInput): Promise<Chat> {
   const { org, user: caller } = principal;
-  const chat = await findChat(store, principal, input.id);
+  const chat = await findChat(store, principal, 'id', input.id);
   await assertMember(store, chat, caller);
 
   const patch: ChatPatch = { modifiedBy: caller.id, at: now() };
@@ -154,8 +154,8 @@ export async function updateChat(store: Store, principal: Principal, input: Upda
 }
 
 /** By id in either form; a chat of another organization is as absent as one never made. */
-async function findChat(store: Store, principal: Principal, id: string): Promise<Chat> {
-  const ref = parseRefOf('id', id, ['chat'] as const);
+export async function findChat(store: Store, principal: Principal, fieldName: string, id: string): Promise<Chat> {
+  const ref = parseRefOf(fieldName, id, ['chat'] as const);
   const chat = refBelongsTo(ref, principal.org.slug) ? await store.chats.findByNumber(principal.org.id, ref.number) : undefined;
   if (!chat) throw new NotFound('chat', id);
   return chat;

@@ -16,6 +16,16 @@ export interface Org {
   createdAt: string;
 }
 
+export interface RevOrg {
+  id: number;
+  orgId: number;
+  number: number;
+  displayName: string;
+  externalRef: string | null;
+  createdAt: string;
+  modifiedAt: string;
+}
+
 export interface RevOrgSummary {
   number: number;
   displayName: string;
@@ -43,6 +53,9 @@ export interface Group {
   number: number;
   name: string;
   memberType: GroupMemberType;
+  description: string | null;
+  createdAt: string;
+  modifiedAt: string;
 }
 
 export interface SyncMetadata {

@@ -90,16 +90,16 @@ function newOrgSlug(): string {
   return Array.from(randomBytes(10), (byte) => alphabet[byte % alphabet.length]).join('');
 }
 
-function displayNameOf(email: string): string {
+export function displayNameOf(email: string): string {
   return email.split('@')[0]!.trim();
 }
 
-function requireText(fieldName: string, value: string): void {
+export function requireText(fieldName: string, value: string): void {
   if (value.trim().length === 0) throw BadRequest.missingField(fieldName);
   if (value.length > 256) throw BadRequest.invalidField(fieldName, 'at most 256 characters');
 }
 
-function requireEmail(email: string): void {
+export function requireEmail(email: string): void {
   if (!/^[^\s@]+@[^\s@]+$/.test(email.trim()) || email.length > 256) {
     throw BadRequest.invalidField('email', `'${email}' is not an email address`);
   }

@@ -6,7 +6,7 @@
 import type { Store } from '../store/index.js';
 import { UniqueViolation } from '../store/index.js';
 import type { TimelineEntryPatch } from '../store/timeline-entries.js';
-import { assertMember } from './chats.js';
+import { assertMember, findChat } from './chats.js';
 import { BadRequest, Conflict, Forbidden, NotFound } from './errors.js';
 import { recordEntryEvent } from './events.js';
 import { formatDisplayId, parseRefOf, refBelongsTo } from './ids.js';
@@ -197,13 +197,6 @@ export async function purgeExpiredEntries(store: Store): Promise<number> {
 }
 
 /** A chat by id in either form, for the field that named it; other orgs' chats do not exist. */
-export async function findChat(store: Store, principal: Principal, fieldName: string, id: string): Promise<Chat> {
-  const ref = parseRefOf(fieldName, id, ['chat'] as const);
-  const chat = refBelongsTo(ref, principal.org.slug) ? await store.chats.findByNumber(principal.org.id, ref.number) : undefined;
-  if (!chat) throw new NotFound('chat', id);
-  return chat;
-}
-
 /** The entry, if the caller is a member of its chat (403 otherwise) and may see it (404 otherwise). */
 async function readEntry(store: Store, principal: Principal, id: string): Promise<TimelineEntry> {
   const ref = parseRefOf('id', id, ['timeline_comment'] as const);

@@ -9,7 +9,7 @@ import type { TimelinePosition, TimelineView } from '../store/timeline-entries.j
 import { assertMember } from './chats.js';
 import { cursorSecret, openCursor, sealCursor, type ListMode } from './cursors.js';
 import { now, type Principal, type TimelineEntry, type TimelineVisibility } from './model.js';
-import { findChat } from './timeline-entries.js';
+import { findChat } from './chats.js';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 100;

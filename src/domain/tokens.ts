@@ -15,7 +15,18 @@ export interface IssuedToken {
   tokenId: number;
 }
 
-export async function issueToken(store: Store, user: User, expiresAt: string | null = null): Promise<IssuedToken> {
+export interface TokenDetails {
+  requestedTokenType?: string | null;
+  tokenHint?: string | null;
+  createdBy?: number | null;
+}
+
+export async function issueToken(
+  store: Store,
+  user: User,
+  expiresAt: string | null = null,
+  details: TokenDetails = {},
+): Promise<IssuedToken> {
   const secret = TOKEN_PREFIX + randomBytes(32).toString('base64url');
   const tokenId = await store.transaction(async (tx) =>
     tx.tokens.insert({
@@ -25,6 +36,7 @@ export async function issueToken(store: Store, user: User, expiresAt: string | n
       hash: hashToken(secret),
       at: now(),
       expiresAt,
+      ...details,
     }),
   );
   return { secret, tokenId };

@@ -6,10 +6,14 @@ import { BadRequest, NotFound } from '../domain/errors.js';
 import type { Realtime } from '../realtime/index.js';
 import type { Store } from '../store/index.js';
 import { sendError } from './errors.js';
+import { authTokenRoutes } from './routes/auth-tokens.js';
 import { chatRoutes } from './routes/chats.js';
 import { devUserRoutes } from './routes/dev-users.js';
 import { eventRoutes } from './routes/events.js';
 import { timelineEntryRoutes } from './routes/timeline-entries.js';
+import { groupRoutes } from './routes/groups.js';
+import { revRoutes } from './routes/rev.js';
+import { serviceAccountRoutes } from './routes/service-accounts.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { compileValidator } from './validation.js';
 
@@ -58,6 +62,10 @@ export async function buildApp({ store, logger, realtime }: AppOptions): Promise
   chatRoutes(app, store);
   devUserRoutes(app, store);
   timelineEntryRoutes(app, store);
+  authTokenRoutes(app, store);
+  groupRoutes(app, store);
+  serviceAccountRoutes(app, store);
+  revRoutes(app, store);
   if (realtime) {
     const { settings, dispatcher } = realtime;
     eventRoutes(app, store, dispatcher, { heartbeatMs: settings.streamHeartbeatMs, maxBufferBytes: settings.streamMaxBufferBytes });

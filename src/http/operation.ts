@@ -29,6 +29,8 @@ export interface OperationSpec<Req extends TObject, Res extends TSchema> {
   status?: 200 | 201;
   /** Also answer `GET /<name>`, taking these fields (default: the request's) from the query. */
   get?: boolean | TObject;
+  /** DevRev answers some operations (auth-tokens.delete) with a bare 200 and no body. */
+  noContent?: boolean;
   handle(context: OperationContext, input: Static<Req>): Promise<Static<Res>>;
 }
 
@@ -38,12 +40,14 @@ export function operation<Req extends TObject, Res extends TSchema>(
   spec: OperationSpec<Req, Res>,
 ): void {
   const status = spec.status ?? 200;
-  const response = { [status]: spec.response };
+  const response = spec.noContent ? {} : { [status]: spec.response };
   const onRequest = async (request: FastifyRequest) => {
     request.principal = await authenticate(store, request.headers.authorization);
   };
-  const handler = async (request: FastifyRequest, reply: FastifyReply, input: Static<Req>): Promise<FastifyReply> =>
-    reply.code(status).send(await spec.handle({ store, principal: request.principal!, request }, input));
+  const handler = async (request: FastifyRequest, reply: FastifyReply, input: Static<Req>): Promise<FastifyReply> => {
+    const result = await spec.handle({ store, principal: request.principal!, request }, input);
+    return spec.noContent ? reply.code(status).send() : reply.code(status).send(result);
+  };
 
   const postSchema: FastifySchema = { body: spec.request, response };
   app.post(`/${spec.name}`, { schema: postSchema, onRequest }, (request, reply) =>

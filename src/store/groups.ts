@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
-import type { Group, GroupMemberType } from '../domain/model.js';
-import { toGroup } from './rows.js';
+import type { Group, GroupMemberType, User } from '../domain/model.js';
+import { translateUnique } from './errors.js';
+import { toGroup, toUser, type UserRow } from './rows.js';
 import type { Database } from './schema.js';
 
 export interface NewGroup {
@@ -12,23 +13,39 @@ export interface NewGroup {
   at: string;
 }
 
+export interface GroupListQuery {
+  orgId: number;
+  memberTypes?: readonly GroupMemberType[];
+  names?: readonly string[];
+  afterNumber: number;
+  limit: number;
+}
+
+export interface GroupChanges {
+  name?: string;
+  description?: string;
+  at: string;
+}
+
 export class GroupStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async insert(input: NewGroup): Promise<Group> {
-    const row = await this.db
-      .insertInto('groups')
-      .values({
-        org_id: input.orgId,
-        number: input.number,
-        name: input.name,
-        description: input.description,
-        member_type: input.memberType,
-        created_at: input.at,
-        modified_at: input.at,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await translateUnique(() =>
+      this.db
+        .insertInto('groups')
+        .values({
+          org_id: input.orgId,
+          number: input.number,
+          name: input.name,
+          description: input.description,
+          member_type: input.memberType,
+          created_at: input.at,
+          modified_at: input.at,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow(),
+    );
     return toGroup(row);
   }
 
@@ -43,12 +60,14 @@ export class GroupStore {
     return rows.map(toGroup);
   }
 
-  async addMember(groupId: number, userId: number, at: string): Promise<void> {
-    await this.db
+  /** False when the user already was a member. */
+  async addMember(groupId: number, userId: number, at: string): Promise<boolean> {
+    const result = await this.db
       .insertInto('group_members')
       .values({ group_id: groupId, user_id: userId, created_at: at })
       .onConflict((oc) => oc.doNothing())
-      .execute();
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
   }
 
   /** True when the user belongs to any of the groups. */
@@ -62,5 +81,66 @@ export class GroupStore {
       .limit(1)
       .executeTakeFirst();
     return row !== undefined;
+  }
+
+  async findByNumber(orgId: number, number: number): Promise<Group | undefined> {
+    return (await this.findByNumbers(orgId, [number]))[0];
+  }
+
+  async list(query: GroupListQuery): Promise<Group[]> {
+    let select = this.db
+      .selectFrom('groups')
+      .selectAll()
+      .where('org_id', '=', query.orgId)
+      .where('number', '>', query.afterNumber);
+    if (query.memberTypes) select = select.where('member_type', 'in', query.memberTypes);
+    if (query.names) select = select.where('name', 'in', query.names);
+    const rows = await select.orderBy('number').limit(query.limit).execute();
+    return rows.map(toGroup);
+  }
+
+  async update(id: number, changes: GroupChanges): Promise<Group> {
+    const row = await translateUnique(() =>
+      this.db
+        .updateTable('groups')
+        .set({
+          ...(changes.name !== undefined && { name: changes.name }),
+          ...(changes.description !== undefined && { description: changes.description }),
+          modified_at: changes.at,
+        })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow(),
+    );
+    return toGroup(row);
+  }
+
+  /** False when the user was not a member. */
+  async removeMember(groupId: number, userId: number): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom('group_members')
+      .where('group_id', '=', groupId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  /**
+   * One page of a group's members in user-number order. A group holds one type of user,
+   * so the number alone orders them.
+   */
+  async listMembers(groupId: number, afterNumber: number, limit: number): Promise<User[]> {
+    const rows = await this.db
+      .selectFrom('group_members')
+      .innerJoin('users', 'users.id', 'group_members.user_id')
+      .leftJoin('rev_orgs', 'rev_orgs.id', 'users.rev_org_id')
+      .selectAll('users')
+      .select(['rev_orgs.number as rev_org_number', 'rev_orgs.display_name as rev_org_name'])
+      .where('group_members.group_id', '=', groupId)
+      .where('users.number', '>', afterNumber)
+      .orderBy('users.number')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => toUser(row as UserRow));
   }
 }

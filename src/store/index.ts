@@ -10,6 +10,7 @@ import { GroupStore } from './groups.js';
 import type { DialectName } from './migrations/helpers.js';
 import { migrationProvider } from './migrations/index.js';
 import { OrgStore } from './orgs.js';
+import { RevOrgStore } from './rev-orgs.js';
 import type { Database } from './schema.js';
 import { SecretStore } from './secrets.js';
 import { TimelineEntryStore } from './timeline-entries.js';
@@ -30,6 +31,7 @@ export class Store {
   readonly secrets: SecretStore;
   readonly events: EventStore;
   readonly webhooks: WebhookStore;
+  readonly revOrgs: RevOrgStore;
 
   constructor(
     protected readonly db: Kysely<Database>,
@@ -47,6 +49,7 @@ export class Store {
     this.secrets = new SecretStore(db);
     this.events = new EventStore(db);
     this.webhooks = new WebhookStore(db);
+    this.revOrgs = new RevOrgStore(db);
   }
 
   /** Runs `work` in one transaction; everything it does through `tx` commits or none of it. */

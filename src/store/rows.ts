@@ -37,6 +37,9 @@ export function toGroup(row: Selectable<GroupsTable>): Group {
     number: row.number,
     name: row.name,
     memberType: row.member_type as GroupMemberType,
+    description: row.description,
+    createdAt: row.created_at,
+    modifiedAt: row.modified_at,
   };
 }
 

@@ -104,6 +104,11 @@ export interface TokensTable {
   created_at: string;
   expires_at: string | null;
   revoked_at: string | null;
+  /** DevRev's `requested_token_type`; NULL for tokens made before the API could make them. */
+  requested_token_type: string | null;
+  token_hint: string | null;
+  /** Who issued the token: the user it acts as, or an admin acting for them. */
+  created_by: number | null;
 }
 
 export interface TimelineEntriesTable {

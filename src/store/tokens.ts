@@ -1,7 +1,7 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { Principal } from '../domain/model.js';
 import { toOrg, toUser, type UserRow } from './rows.js';
-import type { Database } from './schema.js';
+import type { Database, TokensTable } from './schema.js';
 
 export interface NewToken {
   orgId: number;
@@ -10,6 +10,23 @@ export interface NewToken {
   hash: string;
   at: string;
   expiresAt: string | null;
+  requestedTokenType?: string | null;
+  tokenHint?: string | null;
+  createdBy?: number | null;
+}
+
+/** A token's metadata: everything but the secret, which is never stored. */
+export interface TokenRecord {
+  id: number;
+  orgId: number;
+  number: number;
+  userId: number;
+  createdBy: number | null;
+  requestedTokenType: string | null;
+  tokenHint: string | null;
+  createdAt: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
 }
 
 export interface TokenGrant extends Principal {
@@ -31,6 +48,9 @@ export class TokenStore {
         created_at: input.at,
         expires_at: input.expiresAt,
         revoked_at: null,
+        requested_token_type: input.requestedTokenType ?? null,
+        token_hint: input.tokenHint ?? null,
+        created_by: input.createdBy ?? null,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
@@ -66,4 +86,49 @@ export class TokenStore {
       revokedAt: row.token_revoked_at,
     };
   }
+
+  async findByNumber(orgId: number, number: number): Promise<TokenRecord | undefined> {
+    const row = await this.db
+      .selectFrom('tokens')
+      .selectAll()
+      .where('org_id', '=', orgId)
+      .where('number', '=', number)
+      .executeTakeFirst();
+    return row && toTokenRecord(row);
+  }
+
+  /** A user's tokens, newest first; `requestedTokenType` narrows them when given. */
+  async listOfUser(userId: number, requestedTokenType?: string): Promise<TokenRecord[]> {
+    let select = this.db.selectFrom('tokens').selectAll().where('user_id', '=', userId);
+    if (requestedTokenType !== undefined) select = select.where('requested_token_type', '=', requestedTokenType);
+    const rows = await select.orderBy('number', 'desc').execute();
+    return rows.map(toTokenRecord);
+  }
+
+  /** Revokes the token if it is not already; the first revocation's time is kept. */
+  async revoke(id: number, at: string): Promise<void> {
+    await this.db.updateTable('tokens').set({ revoked_at: at }).where('id', '=', id).where('revoked_at', 'is', null).execute();
+  }
+
+  /** Revokes every live token of a user (of one requested type, when given). */
+  async revokeAllOfUser(userId: number, at: string, requestedTokenType?: string): Promise<void> {
+    let update = this.db.updateTable('tokens').set({ revoked_at: at }).where('user_id', '=', userId).where('revoked_at', 'is', null);
+    if (requestedTokenType !== undefined) update = update.where('requested_token_type', '=', requestedTokenType);
+    await update.execute();
+  }
+}
+
+function toTokenRecord(row: Selectable<TokensTable>): TokenRecord {
+  return {
+    id: row.id,
+    orgId: row.org_id,
+    number: row.number,
+    userId: row.user_id,
+    createdBy: row.created_by,
+    requestedTokenType: row.requested_token_type,
+    tokenHint: row.token_hint,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    revokedAt: row.revoked_at,
+  };
 }

@@ -18,6 +18,28 @@ export interface NewUser {
   at: string;
 }
 
+export interface UserListQuery {
+  orgId: number;
+  type: UserType;
+  emails?: readonly string[];
+  states?: readonly UserState[];
+  externalRefs?: readonly string[];
+  revOrgIds?: readonly number[];
+  /** Keyset: only users numbered above this, in number order. */
+  afterNumber: number;
+  limit: number;
+}
+
+export interface UserChanges {
+  displayName?: string;
+  fullName?: string;
+  state?: UserState;
+  /** null clears it. */
+  email?: string | null;
+  externalRef?: string | null;
+  at: string;
+}
+
 export interface UserNumberRef {
   type: UserType;
   number: number;
@@ -86,5 +108,37 @@ export class UserStore {
       .where('users.email', '=', email)
       .executeTakeFirst();
     return row && toUser(row as UserRow);
+  }
+
+  /** One page of an organization's users of one type; the (org, type, number) index serves it. */
+  async list(query: UserListQuery): Promise<User[]> {
+    let select = this.selectUsers()
+      .where('users.org_id', '=', query.orgId)
+      .where('users.type', '=', query.type)
+      .where('users.number', '>', query.afterNumber);
+    if (query.emails) select = select.where('users.email', 'in', query.emails);
+    if (query.states) select = select.where('users.state', 'in', query.states);
+    if (query.externalRefs) select = select.where('users.external_ref', 'in', query.externalRefs);
+    if (query.revOrgIds) select = select.where('users.rev_org_id', 'in', query.revOrgIds);
+    const rows = await select.orderBy('users.number').limit(query.limit).execute();
+    return rows.map((row) => toUser(row as UserRow));
+  }
+
+  async update(id: number, changes: UserChanges): Promise<User> {
+    await translateUnique(() =>
+      this.db
+        .updateTable('users')
+        .set({
+          ...(changes.displayName !== undefined && { display_name: changes.displayName }),
+          ...(changes.fullName !== undefined && { full_name: changes.fullName }),
+          ...(changes.state !== undefined && { state: changes.state }),
+          ...(changes.email !== undefined && { email: changes.email }),
+          ...(changes.externalRef !== undefined && { external_ref: changes.externalRef }),
+          modified_at: changes.at,
+        })
+        .where('id', '=', id)
+        .execute(),
+    );
+    return (await this.findById(id))!;
   }
 }

@@ -80,7 +80,9 @@ export function responseSchemaRef(path: string, method: string, status: number):
     const resolved = response.$ref
       ? contract.components.responses[response.$ref.split('/').pop()!]
       : (response as { content: Schema });
-    const schema = (resolved?.content as { 'application/json': { schema: { $ref: string } } })['application/json'].schema;
+    // A response without content (auth-tokens.delete's 200) has no body at all.
+    if (!resolved?.content) return NO_CONTENT;
+    const schema = (resolved.content as { 'application/json': { schema: { $ref: string } } })['application/json'].schema;
     return schema.$ref.replace(/^#/, '#');
   }
   const generic = GENERIC_ERRORS[status];
@@ -88,6 +90,8 @@ export function responseSchemaRef(path: string, method: string, status: number):
 }
 
 export class ContractViolation extends Error {}
+
+const NO_CONTENT = 'no content';
 
 /** Throws unless `body` is what the contract says `method path` answers with `status`. */
 export function assertMatchesContract(path: string, method: string, status: number, body: unknown): void {
@@ -98,6 +102,10 @@ export function assertMatchesContract(path: string, method: string, status: numb
       return;
     }
     throw new ContractViolation(`the contract has no ${status} response for ${method} ${path}`);
+  }
+  if (ref === NO_CONTENT) {
+    if (body !== undefined) throw new ContractViolation(`${method} ${path} → ${status} must have no body: ${JSON.stringify(body)}`);
+    return;
   }
   const validate = validatorFor(ref);
   if (!validate(body)) {

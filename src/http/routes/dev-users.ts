@@ -1,6 +1,28 @@
 import type { FastifyInstance } from 'fastify';
+import {
+  activateDevUser,
+  createDevUser,
+  deactivateDevUser,
+  getDevUser,
+  listDevUsers,
+  updateDevUser,
+  updateSelf,
+} from '../../domain/dev-users.js';
 import { Forbidden } from '../../domain/errors.js';
-import { DevUsersSelfResponse, Empty } from '../../schema/users.js';
+import type { Principal } from '../../domain/model.js';
+import {
+  DevUserResponse,
+  DevUsersActivateRequest,
+  DevUsersActivateResponse,
+  DevUsersCreateRequest,
+  DevUsersListRequest,
+  DevUsersListResponse,
+  DevUsersSelfResponse,
+  DevUsersSelfUpdateRequest,
+  DevUsersUpdateRequest,
+  Empty,
+  IdRequest,
+} from '../../schema/users.js';
 import type { Store } from '../../store/index.js';
 import { operation } from '../operation.js';
 import { presentDevUser } from '../present.js';
@@ -12,8 +34,94 @@ export function devUserRoutes(app: FastifyInstance, store: Store): void {
     response: DevUsersSelfResponse,
     get: true,
     async handle({ principal }) {
-      if (principal.user.type !== 'dev_user') throw new Forbidden('dev-users.self is for dev users; this token is not one');
+      requireDevUser(principal, 'dev-users.self');
       return { dev_user: presentDevUser(principal.user, principal.org) };
     },
   });
+
+  operation(app, store, {
+    name: 'dev-users.create',
+    request: DevUsersCreateRequest,
+    response: DevUserResponse,
+    status: 201,
+    async handle({ store, principal }, body) {
+      const user = await createDevUser(store, principal, {
+        email: body.email,
+        state: body.state,
+        fullName: body.full_name,
+        displayName: body.display_name,
+      });
+      return { dev_user: presentDevUser(user, principal.org) };
+    },
+  });
+
+  operation(app, store, {
+    name: 'dev-users.get',
+    request: IdRequest,
+    response: DevUserResponse,
+    get: true,
+    async handle({ store, principal }, body) {
+      return { dev_user: presentDevUser(await getDevUser(store, principal, body.id), principal.org) };
+    },
+  });
+
+  operation(app, store, {
+    name: 'dev-users.list',
+    request: DevUsersListRequest,
+    response: DevUsersListResponse,
+    get: true,
+    async handle({ store, principal }, body) {
+      const page = await listDevUsers(store, principal, body);
+      return {
+        dev_users: page.items.map((user) => presentDevUser(user, principal.org)),
+        ...(page.nextCursor !== undefined && { next_cursor: page.nextCursor }),
+      };
+    },
+  });
+
+  operation(app, store, {
+    name: 'dev-users.update',
+    request: DevUsersUpdateRequest,
+    response: DevUserResponse,
+    async handle({ store, principal }, body) {
+      const user = await updateDevUser(store, principal, body.id, { displayName: body.display_name, fullName: body.full_name });
+      return { dev_user: presentDevUser(user, principal.org) };
+    },
+  });
+
+  operation(app, store, {
+    name: 'dev-users.self.update',
+    request: DevUsersSelfUpdateRequest,
+    response: DevUserResponse,
+    async handle({ store, principal }, body) {
+      requireDevUser(principal, 'dev-users.self.update');
+      const user = await updateSelf(store, principal, { displayName: body.display_name, fullName: body.full_name });
+      return { dev_user: presentDevUser(user, principal.org) };
+    },
+  });
+
+  operation(app, store, {
+    name: 'dev-users.deactivate',
+    request: IdRequest,
+    response: Empty,
+    async handle({ store, principal }, body) {
+      await deactivateDevUser(store, principal, body.id);
+      return {};
+    },
+  });
+
+  operation(app, store, {
+    name: 'dev-users.activate',
+    request: DevUsersActivateRequest,
+    response: DevUsersActivateResponse,
+    async handle({ store, principal }, body) {
+      await activateDevUser(store, principal, body.id);
+      // Confab sends no email: there is no invite to send.
+      return { invite_sent: false };
+    },
+  });
+}
+
+function requireDevUser(principal: Principal, operationName: string): void {
+  if (principal.user.type !== 'dev_user') throw new Forbidden(`${operationName} is for dev users; this token is not one`);
 }

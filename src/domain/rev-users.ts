@@ -1,0 +1,127 @@
+/** rev-users.*: customers, who can be in DMs with an org's dev users. */
+import type { Store } from '../store/index.js';
+import { UniqueViolation } from '../store/index.js';
+import { findUserOf, requireAdmin, requireNotCustomer } from './access.js';
+import { readPage, type Page } from './list-cursors.js';
+import { Conflict, NotFound } from './errors.js';
+import { now, type Principal, type User } from './model.js';
+import { requireEmail, requireText } from './orgs.js';
+import { getRevOrg } from './rev-orgs.js';
+
+export interface RevUserInput {
+  displayName?: string;
+  email?: string;
+  externalRef?: string;
+  revOrg?: string;
+}
+
+export async function createRevUser(store: Store, principal: Principal, input: RevUserInput): Promise<User> {
+  requireAdmin(principal, 'create rev users');
+  validate(input);
+  const revOrg = input.revOrg === undefined ? undefined : await getRevOrg(store, principal, input.revOrg, 'rev_org');
+  const org = principal.org;
+  const email = input.email?.trim().toLowerCase() ?? null;
+  return unique(() =>
+    store.transaction(async (tx) =>
+      tx.users.insert({
+        orgId: org.id,
+        number: await tx.orgs.nextNumber(org.id, 'rev_user'),
+        type: 'rev_user',
+        email,
+        displayName: input.displayName?.trim() ?? email?.split('@')[0] ?? input.externalRef?.trim() ?? 'customer',
+        fullName: null,
+        state: 'active',
+        isAdmin: false,
+        externalRef: input.externalRef?.trim() ?? null,
+        revOrgId: revOrg?.id ?? null,
+        at: now(),
+      }),
+    ),
+  );
+}
+
+/** Deleted rev users stay in the chats they were in, but are gone from reads and lists. */
+export async function getRevUser(store: Store, principal: Principal, id: string): Promise<User> {
+  const user = await findUserOf(store, principal.org, 'id', id, ['rev_user']);
+  if (user.state === 'deleted') throw new NotFound('rev user', id);
+  if (user.id !== principal.user.id) requireNotCustomer(principal, 'read other rev users');
+  return user;
+}
+
+export async function listRevUsers(
+  store: Store,
+  principal: Principal,
+  filter: { cursor?: string; limit?: number; email?: string[]; externalRef?: string[]; revOrg?: string[] },
+): Promise<Page<User>> {
+  requireNotCustomer(principal, 'list rev users');
+  const org = principal.org;
+  const revOrgIds = filter.revOrg && (await Promise.all(filter.revOrg.map((id) => revOrgIdOrNone(store, principal, id))));
+  return readPage(
+    `${org.slug}:rev-users`,
+    filter.limit,
+    filter.cursor,
+    (afterNumber, limit) =>
+      store.users.list({
+        orgId: org.id,
+        type: 'rev_user',
+        emails: filter.email?.map((email) => email.trim().toLowerCase()),
+        externalRefs: filter.externalRef,
+        revOrgIds,
+        states: ['active', 'deactivated', 'shadow', 'locked', 'unassigned'],
+        afterNumber,
+        limit,
+      }),
+    (user) => user.number,
+  );
+}
+
+export async function updateRevUser(
+  store: Store,
+  principal: Principal,
+  id: string,
+  changes: { displayName?: string; email?: string; externalRef?: string },
+): Promise<User> {
+  const user = await getRevUser(store, principal, id);
+  requireAdmin(principal, 'change rev users');
+  validate(changes);
+  return unique(() =>
+    store.users.update(user.id, {
+      displayName: changes.displayName?.trim(),
+      email: changes.email?.trim().toLowerCase(),
+      externalRef: changes.externalRef?.trim(),
+      at: now(),
+    }),
+  );
+}
+
+/** A soft delete: the email and external_ref are freed for reuse, the person stays in old chats. */
+export async function deleteRevUser(store: Store, principal: Principal, id: string): Promise<void> {
+  const user = await getRevUser(store, principal, id);
+  requireAdmin(principal, 'delete rev users');
+  await store.users.update(user.id, { state: 'deleted', email: null, externalRef: null, at: now() });
+}
+
+/** A filter naming a rev org that is not here matches nothing, like any other filter value. */
+async function revOrgIdOrNone(store: Store, principal: Principal, id: string): Promise<number> {
+  try {
+    return (await getRevOrg(store, principal, id, 'rev_org')).id;
+  } catch (error) {
+    if (error instanceof NotFound) return 0;
+    throw error;
+  }
+}
+
+function validate(input: { displayName?: string; email?: string; externalRef?: string }): void {
+  if (input.displayName !== undefined) requireText('display_name', input.displayName);
+  if (input.email !== undefined) requireEmail(input.email);
+  if (input.externalRef !== undefined) requireText('external_ref', input.externalRef);
+}
+
+async function unique<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (error instanceof UniqueViolation) throw new Conflict('a rev user with this email or external_ref already exists');
+    throw error;
+  }
+}

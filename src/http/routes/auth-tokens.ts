@@ -1,0 +1,77 @@
+import type { FastifyInstance } from 'fastify';
+import { createAuthToken, deleteAuthToken, deleteOwnTokens, getAuthToken, listAuthTokens } from '../../domain/auth-tokens.js';
+import {
+  AuthTokensCreateRequest,
+  AuthTokensCreateResponse,
+  AuthTokensDeleteRequest,
+  AuthTokensGetRequest,
+  AuthTokensGetResponse,
+  AuthTokensListRequest,
+  AuthTokensListResponse,
+  AuthTokensSelfDeleteRequest,
+} from '../../schema/auth-tokens.js';
+import { Empty } from '../../schema/users.js';
+import type { Store } from '../../store/index.js';
+import { operation } from '../operation.js';
+import { presentAuthToken } from '../present-identity.js';
+
+export function authTokenRoutes(app: FastifyInstance, store: Store): void {
+  operation(app, store, {
+    name: 'auth-tokens.create',
+    request: AuthTokensCreateRequest,
+    response: AuthTokensCreateResponse,
+    status: 201,
+    async handle({ store, principal }, body) {
+      const token = await createAuthToken(store, principal, {
+        requestedTokenType: body.requested_token_type,
+        actAs: body.act_as,
+        expiresIn: body.expires_in,
+        tokenHint: body.token_hint,
+      });
+      return { access_token: token.accessToken, expires_in: token.expiresIn, token_type: 'bearer' as const };
+    },
+  });
+
+  operation(app, store, {
+    name: 'auth-tokens.get',
+    request: AuthTokensGetRequest,
+    response: AuthTokensGetResponse,
+    get: true,
+    async handle({ store, principal }, body) {
+      return { token: presentAuthToken(await getAuthToken(store, principal, body.token_id), principal.org) };
+    },
+  });
+
+  operation(app, store, {
+    name: 'auth-tokens.list',
+    request: AuthTokensListRequest,
+    response: AuthTokensListResponse,
+    get: true,
+    async handle({ store, principal }, body) {
+      const tokens = await listAuthTokens(store, principal, { subject: body.subject, requestedTokenType: body.requested_token_type });
+      return { tokens: tokens.map((token) => presentAuthToken(token, principal.org)) };
+    },
+  });
+
+  operation(app, store, {
+    name: 'auth-tokens.delete',
+    request: AuthTokensDeleteRequest,
+    response: Empty,
+    noContent: true,
+    async handle({ store, principal }, body) {
+      await deleteAuthToken(store, principal, body.token_id);
+      return {};
+    },
+  });
+
+  operation(app, store, {
+    name: 'auth-tokens.self.delete',
+    request: AuthTokensSelfDeleteRequest,
+    response: Empty,
+    noContent: true,
+    async handle({ store, principal }, body) {
+      await deleteOwnTokens(store, principal, body.requested_token_type);
+      return {};
+    },
+  });
+}

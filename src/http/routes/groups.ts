@@ -1,0 +1,116 @@
+import type { FastifyInstance } from 'fastify';
+import {
+  addGroupMember,
+  createGroup,
+  getGroup,
+  listGroupMembers,
+  listGroups,
+  removeGroupMember,
+  updateGroup,
+} from '../../domain/groups.js';
+import {
+  GroupMembersChangeRequest,
+  GroupMembersListRequest,
+  GroupMembersListResponse,
+  GroupResponse,
+  GroupsCreateRequest,
+  GroupsListRequest,
+  GroupsListResponse,
+  GroupsUpdateRequest,
+} from '../../schema/groups.js';
+import { Empty, IdRequest } from '../../schema/users.js';
+import type { Store } from '../../store/index.js';
+import { operation } from '../operation.js';
+import { presentGroup } from '../present-identity.js';
+import { presentUserSummary } from '../present.js';
+
+export function groupRoutes(app: FastifyInstance, store: Store): void {
+  operation(app, store, {
+    name: 'groups.create',
+    request: GroupsCreateRequest,
+    response: GroupResponse,
+    status: 201,
+    async handle({ store, principal }, body) {
+      const group = await createGroup(store, principal, {
+        name: body.name,
+        description: body.description,
+        memberType: body.member_type,
+        type: body.type,
+      });
+      return { group: presentGroup(group, principal.org) };
+    },
+  });
+
+  operation(app, store, {
+    name: 'groups.get',
+    request: IdRequest,
+    response: GroupResponse,
+    get: true,
+    async handle({ store, principal }, body) {
+      return { group: presentGroup(await getGroup(store, principal, body.id), principal.org) };
+    },
+  });
+
+  operation(app, store, {
+    name: 'groups.list',
+    request: GroupsListRequest,
+    response: GroupsListResponse,
+    get: true,
+    async handle({ store, principal }, body) {
+      const page = await listGroups(store, principal, {
+        cursor: body.cursor,
+        limit: body.limit,
+        memberType: body.member_type,
+        name: body.name,
+      });
+      return {
+        groups: page.items.map((group) => presentGroup(group, principal.org)),
+        ...(page.nextCursor !== undefined && { next_cursor: page.nextCursor }),
+      };
+    },
+  });
+
+  operation(app, store, {
+    name: 'groups.update',
+    request: GroupsUpdateRequest,
+    response: GroupResponse,
+    async handle({ store, principal }, body) {
+      const group = await updateGroup(store, principal, body.id, { name: body.name, description: body.description });
+      return { group: presentGroup(group, principal.org) };
+    },
+  });
+
+  operation(app, store, {
+    name: 'groups.members.add',
+    request: GroupMembersChangeRequest,
+    response: Empty,
+    async handle({ store, principal }, body) {
+      await addGroupMember(store, principal, body.group, body.member);
+      return {};
+    },
+  });
+
+  operation(app, store, {
+    name: 'groups.members.remove',
+    request: GroupMembersChangeRequest,
+    response: Empty,
+    async handle({ store, principal }, body) {
+      await removeGroupMember(store, principal, body.group, body.member);
+      return {};
+    },
+  });
+
+  operation(app, store, {
+    name: 'groups.members.list',
+    request: GroupMembersListRequest,
+    response: GroupMembersListResponse,
+    get: true,
+    async handle({ store, principal }, body) {
+      const page = await listGroupMembers(store, principal, body);
+      return {
+        members: page.items.map((user) => ({ member: presentUserSummary(user, principal.org) })),
+        ...(page.nextCursor !== undefined && { next_cursor: page.nextCursor }),
+      };
+    },
+  });
+}
