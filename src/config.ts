@@ -15,11 +15,37 @@ export interface Config {
   faults?: boolean;
   /** How long shutdown waits for in-flight requests before closing anyway. */
   shutdownTimeoutMs?: number;
+  /** Event stream and webhook settings; unset ones take their defaults. */
+  realtime?: Partial<RealtimeConfig>;
 }
 
 export const DEFAULT_RATE_LIMIT_READ = 1200;
 export const DEFAULT_RATE_LIMIT_WRITE = 300;
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
+
+export interface RealtimeConfig {
+  /** Delay before each webhook attempt: DevRev's default is at once, after 30 s, after 3 min. */
+  webhookRetryDelaysMs: number[];
+  /** Lets webhooks reach loopback and private addresses (tests and local use only). */
+  webhookAllowPrivate: boolean;
+  webhookTimeoutMs: number;
+  streamHeartbeatMs: number;
+  /** A stream whose unsent bytes pass this is disconnected: it reconnects with Last-Event-ID. */
+  streamMaxBufferBytes: number;
+  /** How often the outbox is read for other processes' writes (local ones wake it at once). */
+  eventPollMs: number;
+  eventRetentionMs: number;
+}
+
+export const REALTIME_DEFAULTS: RealtimeConfig = {
+  webhookRetryDelaysMs: [0, 30_000, 180_000],
+  webhookAllowPrivate: false,
+  webhookTimeoutMs: 3_000,
+  streamHeartbeatMs: 15_000,
+  streamMaxBufferBytes: 1024 * 1024,
+  eventPollMs: 500,
+  eventRetentionMs: 7 * 24 * 3600_000,
+};
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./.confab/confab.db';
 
@@ -52,6 +78,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     rateLimitWrite: nonNegativeInteger('RATE_LIMIT_WRITE', env.RATE_LIMIT_WRITE, DEFAULT_RATE_LIMIT_WRITE),
     faults: flags.faults === true || env.CONFAB_FAULTS === '1' || env.CONFAB_FAULTS === 'true',
     shutdownTimeoutMs: nonNegativeInteger('SHUTDOWN_TIMEOUT_MS', env.SHUTDOWN_TIMEOUT_MS, DEFAULT_SHUTDOWN_TIMEOUT_MS),
+    realtime: loadRealtimeConfig(env),
   };
 }
 
@@ -60,4 +87,29 @@ function nonNegativeInteger(name: string, value: string | undefined, fallback: n
   const number = Number(value);
   if (!Number.isInteger(number) || number < 0) throw new ConfigError(`invalid ${name} '${value}': use a whole number, 0 or more`);
   return number;
+}
+
+function loadRealtimeConfig(env: NodeJS.ProcessEnv): Partial<RealtimeConfig> {
+  const realtime: Partial<RealtimeConfig> = {};
+  if (env.WEBHOOK_RETRY_DELAYS_MS !== undefined) {
+    const delays = env.WEBHOOK_RETRY_DELAYS_MS.split(',').map((part) => Number(part.trim()));
+    if (delays.length === 0 || delays.some((delay) => !Number.isInteger(delay) || delay < 0)) {
+      throw new ConfigError(`invalid WEBHOOK_RETRY_DELAYS_MS '${env.WEBHOOK_RETRY_DELAYS_MS}': use milliseconds like 0,30000,180000`);
+    }
+    realtime.webhookRetryDelaysMs = delays;
+  }
+  if (env.WEBHOOK_ALLOW_PRIVATE !== undefined) realtime.webhookAllowPrivate = env.WEBHOOK_ALLOW_PRIVATE === '1';
+  const numbers: [keyof RealtimeConfig, string][] = [
+    ['streamHeartbeatMs', 'STREAM_HEARTBEAT_MS'],
+    ['eventPollMs', 'EVENT_POLL_MS'],
+    ['eventRetentionMs', 'EVENT_RETENTION_MS'],
+  ];
+  for (const [key, name] of numbers) {
+    const text = env[name];
+    if (text === undefined) continue;
+    const value = Number(text);
+    if (!Number.isInteger(value) || value <= 0) throw new ConfigError(`invalid ${name} '${text}': use a positive number of milliseconds`);
+    (realtime as Record<string, number>)[key] = value;
+  }
+  return realtime;
 }

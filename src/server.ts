@@ -6,6 +6,7 @@ import { initOrg, type InitResult } from './domain/orgs.js';
 import { requireMemoryDatabase, startEmulator, type Emulator, type Fixtures, type Progress } from './emulator/index.js';
 import { buildApp, type AppOptions } from './http/app.js';
 import { closeGracefully } from './http/shutdown.js';
+import { startRealtime, type Realtime } from './realtime/index.js';
 import { connectRedis, type Redis } from './redis.js';
 import type { RootStore } from './store/index.js';
 import { openStore } from './store/open.js';
@@ -50,6 +51,7 @@ export async function startServer(
     onIdleError: (error) => logger.warn({ err: error }, 'a pooled database connection broke; it will be replaced'),
   });
   let redis: Redis | undefined;
+  let realtime: Realtime | undefined;
   try {
     if (config.redisUrl) redis = await connectRedis(config.redisUrl, logger);
     await store.migrate();
@@ -60,10 +62,12 @@ export async function startServer(
       : await store.exclusively('first-run', async (locked) =>
           (await locked.orgs.list()).length === 0 ? initOrg(locked, FIRST_ORG_NAME, FIRST_ADMIN_EMAIL) : undefined,
         );
+    realtime = await startRealtime(store, config.realtime, logger);
     const app = await buildApp({
       store,
       logger,
       emulator,
+      realtime,
       readiness: () => store.pendingMigrations(),
       overload: tuning.overload,
       faults: config.faults,
@@ -84,6 +88,8 @@ export async function startServer(
       firstRun,
       emulator,
       async close() {
+        // Streams first: an open event stream would keep the drain waiting until its deadline.
+        await realtime!.stop();
         const finished = await closeGracefully(app, config.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS);
         await store.close();
         await redis?.quit();
@@ -91,6 +97,7 @@ export async function startServer(
       },
     };
   } catch (error) {
+    await realtime?.stop();
     await store.close();
     redis?.disconnect();
     throw error;

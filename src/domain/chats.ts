@@ -6,6 +6,7 @@ import type { Store } from '../store/index.js';
 import { UniqueViolation } from '../store/index.js';
 import type { ChatPatch } from '../store/chats.js';
 import { BadRequest, Conflict, Forbidden, NotFound } from './errors.js';
+import { recordChatEvent } from './events.js';
 import { formatDisplayId, parseRefOf, refBelongsTo } from './ids.js';
 import { memberKey, requireGroups, requireUsers, resolveUsers, Unresolved } from './members.js';
 import { now, type Chat, type Group, type Principal, type User } from './model.js';
@@ -58,7 +59,9 @@ export async function createChat(store: Store, principal: Principal, input: Crea
         createdBy: caller.id,
         at,
       });
-      return (await tx.chats.findById(chatId))!;
+      const created = (await tx.chats.findById(chatId))!;
+      await recordChatEvent(tx, 'chat_created', created);
+      return created;
     });
     return { chat, created: true };
   } catch (error) {
@@ -138,7 +141,9 @@ export async function updateChat(store: Store, principal: Principal, input: Upda
   try {
     return await store.transaction(async (tx) => {
       await tx.chats.update(chat.id, patch);
-      return (await tx.chats.findById(chat.id))!;
+      const updated = (await tx.chats.findById(chat.id))!;
+      await recordChatEvent(tx, 'chat_updated', updated);
+      return updated;
     });
   } catch (error) {
     if (error instanceof UniqueViolation) {

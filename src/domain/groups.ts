@@ -8,6 +8,7 @@ import { UniqueViolation } from '../store/index.js';
 import { findUserOf, requireAdmin, requireNotCustomer } from './access.js';
 import { readPage, type Page } from './list-cursors.js';
 import { BadRequest, Conflict, NotFound } from './errors.js';
+import { recordGroupMemberEvent } from './events.js';
 import { formatDisplayId, parseRefOf, refBelongsTo } from './ids.js';
 import { now, type Group, type GroupMemberType, type Principal, type User } from './model.js';
 import { requireText } from './orgs.js';
@@ -91,16 +92,26 @@ export async function addGroupMember(store: Store, principal: Principal, groupId
   if (member.state === 'deactivated' || member.state === 'deleted') {
     throw BadRequest.notPermitted('member', `${formatDisplayId(member.type, member.number)} is ${member.state}`);
   }
-  await store.groups.addMember(group.id, member.id, now());
+  const at = now();
+  await store.transaction(async (tx) => {
+    // Adding a member twice is no change, and no event.
+    if (await tx.groups.addMember(group.id, member.id, at)) {
+      await recordGroupMemberEvent(tx, 'group_member_added', { group, member }, at);
+    }
+  });
 }
 
 export async function removeGroupMember(store: Store, principal: Principal, groupId: string, memberId: string): Promise<void> {
   const group = await getGroup(store, principal, groupId, 'group');
   const member = await findUserOf(store, principal.org, 'member', memberId, ['dev_user', 'rev_user', 'service_account']);
   requireAdmin(principal, 'change group members');
-  if (!(await store.groups.removeMember(group.id, member.id))) {
-    throw new NotFound(`member ${formatDisplayId(member.type, member.number)} of group`, groupId);
-  }
+  const at = now();
+  const removed = await store.transaction(async (tx) => {
+    if (!(await tx.groups.removeMember(group.id, member.id))) return false;
+    await recordGroupMemberEvent(tx, 'group_member_removed', { group, member }, at);
+    return true;
+  });
+  if (!removed) throw new NotFound(`member ${formatDisplayId(member.type, member.number)} of group`, groupId);
 }
 
 export async function listGroupMembers(

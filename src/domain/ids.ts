@@ -8,10 +8,10 @@ import { BadRequest } from './errors.js';
 
 export const PARTITION = 'dvrv-us-1';
 
-export type ObjectKind = 'dev_user' | 'rev_user' | 'service_account' | 'sys_user' | 'group' | 'rev_org' | 'chat' | 'token' | 'timeline_comment';
+export type ObjectKind = 'dev_user' | 'rev_user' | 'service_account' | 'sys_user' | 'group' | 'rev_org' | 'chat' | 'token' | 'timeline_comment' | 'webhook';
 
 interface KindSpec {
-  service: 'identity' | 'core';
+  service: 'identity' | 'core' | 'integration';
   donType: string;
   displayPrefix: string;
   label: string;
@@ -27,6 +27,7 @@ const KINDS: Record<ObjectKind, KindSpec> = {
   chat: { service: 'core', donType: 'chat', displayPrefix: 'CHAN', label: 'chat' },
   token: { service: 'identity', donType: 'token', displayPrefix: 'TKN', label: 'token' },
   timeline_comment: { service: 'core', donType: 'comment', displayPrefix: 'COMMENT', label: 'timeline entry' },
+  webhook: { service: 'integration', donType: 'webhook', displayPrefix: 'WEBHOOK', label: 'webhook' },
 };
 
 const BY_DON_TYPE = new Map(Object.entries(KINDS).map(([kind, spec]) => [spec.donType, kind as ObjectKind]));
@@ -36,7 +37,7 @@ const BY_PREFIX = new Map(Object.entries(KINDS).map(([kind, spec]) => [spec.disp
 export const MAX_OBJECT_NUMBER = 2_147_483_647;
 const MAX_ID_LENGTH = 256;
 
-const DON = /^don:(identity|core):([a-z0-9-]{1,32}):devo\/([A-Za-z0-9]{1,32}):([a-z_]{1,16})\/(\d{1,16})$/;
+const DON = /^don:(identity|core|integration):([a-z0-9-]{1,32}):devo\/([A-Za-z0-9]{1,32}):([a-z_]{1,16})\/(\d{1,16})$/;
 const DISPLAY = /^([A-Za-z]{1,16})-(\d{1,16})$/;
 
 export interface ObjectRef {

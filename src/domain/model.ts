@@ -120,3 +120,86 @@ export interface TimelineEntry {
   createdAt: string;
   modifiedAt: string;
 }
+
+/**
+ * What the outbox records: DevRev's event names, plus Confab's `chat_created` and
+ * `chat_updated` (DevRev has no chat events; documented in the README).
+ */
+export const CHAT_EVENT_TYPES = [
+  'chat_created',
+  'chat_updated',
+  'timeline_entry_created',
+  'timeline_entry_updated',
+  'timeline_entry_deleted',
+] as const;
+export type ChatEventType = (typeof CHAT_EVENT_TYPES)[number];
+export type EventType = ChatEventType | 'group_member_added' | 'group_member_removed';
+
+/** The domain objects an event carries; they are presented to the wire when read. */
+export interface EventPayload {
+  chat?: Chat;
+  entry?: TimelineEntry;
+  oldEntry?: TimelineEntry;
+  group?: Group;
+  member?: User;
+  /** Who of the chat's members may see it (a private entry); absent: every member. */
+  audience?: number[];
+  /** An internal entry: dev users and service accounts only, never rev users. */
+  internalOnly?: boolean;
+}
+
+export interface StoredEvent {
+  id: number;
+  orgId: number;
+  chatId: number | null;
+  type: EventType;
+  payload: EventPayload;
+  createdAt: string;
+}
+
+export const WEBHOOK_STATUSES = ['unverified', 'active', 'inactive', 'degraded'] as const;
+export type WebhookStatus = (typeof WEBHOOK_STATUSES)[number];
+
+export interface WebhookHeader {
+  name: string;
+  value: string;
+}
+
+export interface Webhook {
+  id: number;
+  orgId: number;
+  number: number;
+  url: string;
+  secret: string;
+  /** null: every event type, Confab's additions included. */
+  eventTypes: string[] | null;
+  headers: WebhookHeader[];
+  status: WebhookStatus;
+  /** It has answered a verify challenge at its current URL at least once. */
+  verified: boolean;
+  createdBy: User;
+  modifiedBy: User;
+  createdAt: string;
+  modifiedAt: string;
+}
+
+export interface DeliveryAttempt {
+  at: string;
+  duration_ms: number;
+  status_code?: number;
+  error?: string;
+}
+
+export interface WebhookDelivery {
+  id: number;
+  webhookId: number;
+  eventId: number | null;
+  type: string;
+  challenge: string | null;
+  state: 'pending' | 'succeeded' | 'failed';
+  attempts: number;
+  nextAttemptAt: string;
+  log: DeliveryAttempt[];
+  createdAt: string;
+  finishedAt: string | null;
+}

@@ -8,6 +8,7 @@ import { UniqueViolation } from '../store/index.js';
 import type { TimelineEntryPatch } from '../store/timeline-entries.js';
 import { assertMember, findChat } from './chats.js';
 import { BadRequest, Conflict, Forbidden, NotFound } from './errors.js';
+import { recordEntryEvent } from './events.js';
 import { formatDisplayId, parseRefOf, refBelongsTo } from './ids.js';
 import { requireUsers } from './members.js';
 import {
@@ -92,7 +93,15 @@ export async function createTimelineEntry(
       });
       await tx.chats.touch(chat.id, postedAt);
       // Read as of `at`, which expires_at was checked against: the answer is the entry just made.
-      return (await tx.timelineEntries.findByNumber(org.id, number, at))!;
+      const created = (await tx.timelineEntries.findByNumber(org.id, number, at))!;
+      await recordEntryEvent(
+        tx,
+        'timeline_entry_created',
+        created,
+        privateTo.map((user) => user.id),
+        postedAt,
+      );
+      return created;
     });
   } catch (error) {
     if (error instanceof UniqueViolation) throw new Conflict(`an entry with external_ref '${externalRef}' exists in this chat`);
@@ -150,7 +159,9 @@ export async function updateTimelineEntry(
       const externalRef = patch.externalRef;
       if (externalRef) await tx.timelineEntries.purgeExpired(at, 1, { chatId: entry.chatId, externalRef });
       await tx.timelineEntries.update(entry.id, patch);
-      return (await tx.timelineEntries.findByNumber(entry.orgId, entry.number, at)) ?? entry;
+      const updated = (await tx.timelineEntries.findByNumber(entry.orgId, entry.number, at)) ?? entry;
+      await recordEntryEvent(tx, 'timeline_entry_updated', updated, await readersOf(tx, updated), at, entry);
+      return updated;
     });
   } catch (error) {
     if (error instanceof UniqueViolation) throw new Conflict(`an entry with external_ref '${patch.externalRef}' exists in this chat`);
@@ -162,7 +173,17 @@ export async function updateTimelineEntry(
 export async function deleteTimelineEntry(store: Store, principal: Principal, id: string): Promise<void> {
   const entry = await readEntry(store, principal, id);
   assertAuthor(entry, principal.user, 'delete');
-  if (entry.deletedAt === null) await store.timelineEntries.markDeleted(entry.id, principal.user.id, now());
+  if (entry.deletedAt !== null) return;
+  const at = now();
+  await store.transaction(async (tx) => {
+    await tx.timelineEntries.markDeleted(entry.id, principal.user.id, at);
+    await recordEntryEvent(tx, 'timeline_entry_deleted', entry, await readersOf(tx, entry), at, entry);
+  });
+}
+
+/** A private entry's readers besides its author, for the audience of its events. */
+async function readersOf(store: Store, entry: TimelineEntry): Promise<number[]> {
+  return entry.visibility === 'private' ? store.events.privateReaders(entry.id) : [];
 }
 
 /** Sweeps every expired entry away; returns how many. Safe to run from several processes at once. */

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import secureJson from 'secure-json-parse';
 import { BadRequest, NotFound } from '../domain/errors.js';
+import type { Realtime } from '../realtime/index.js';
 import type { Store } from '../store/index.js';
 import { sendError } from './errors.js';
 import { registerFaults } from './faults.js';
@@ -15,11 +16,13 @@ import { registerRateLimit, type RateLimitOptions } from './rate-limit.js';
 import { authTokenRoutes } from './routes/auth-tokens.js';
 import { chatRoutes } from './routes/chats.js';
 import { devUserRoutes } from './routes/dev-users.js';
+import { eventRoutes } from './routes/events.js';
 import { groupRoutes } from './routes/groups.js';
 import { emulatorRoutes, readinessRoutes } from './routes/ops.js';
 import { revRoutes } from './routes/rev.js';
 import { serviceAccountRoutes } from './routes/service-accounts.js';
 import { timelineEntryRoutes } from './routes/timeline-entries.js';
+import { webhookRoutes } from './routes/webhooks.js';
 import { registerDraining } from './shutdown.js';
 import { compileValidator } from './validation.js';
 
@@ -38,6 +41,8 @@ export interface AppOptions {
   readiness?: () => Promise<string[]>;
   /** Emulator mode: enables `POST /confab.reset`. */
   emulator?: { reset(): Promise<void> };
+  /** The event stream and webhooks; without it the app serves neither. */
+  realtime?: Realtime;
 }
 
 export async function buildApp({
@@ -48,6 +53,7 @@ export async function buildApp({
   faults,
   readiness = async () => [],
   emulator,
+  realtime,
 }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger,
@@ -102,6 +108,11 @@ export async function buildApp({
   groupRoutes(app, store);
   serviceAccountRoutes(app, store);
   revRoutes(app, store);
+  if (realtime) {
+    const { settings, dispatcher } = realtime;
+    eventRoutes(app, store, dispatcher, { heartbeatMs: settings.streamHeartbeatMs, maxBufferBytes: settings.streamMaxBufferBytes });
+    webhookRoutes(app, store, { allowPrivate: settings.webhookAllowPrivate });
+  }
   return app;
 }
 

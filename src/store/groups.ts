@@ -60,12 +60,14 @@ export class GroupStore {
     return rows.map(toGroup);
   }
 
-  async addMember(groupId: number, userId: number, at: string): Promise<void> {
-    await this.db
+  /** False when the user already was a member. */
+  async addMember(groupId: number, userId: number, at: string): Promise<boolean> {
+    const result = await this.db
       .insertInto('group_members')
       .values({ group_id: groupId, user_id: userId, created_at: at })
       .onConflict((oc) => oc.doNothing())
-      .execute();
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
   }
 
   /** True when the user belongs to any of the groups. */

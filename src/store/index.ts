@@ -2,9 +2,11 @@
  * The store: the only place SQL lives. One Store wraps a Kysely instance; each entity
  * has its own store class, and the same queries run on every dialect.
  */
+import { EventEmitter } from 'node:events';
 import { Kysely, Migrator, sql } from 'kysely';
 import { ChatStore } from './chats.js';
 import { isRetryableTransactionError } from './errors.js';
+import { EventStore } from './events.js';
 import { GroupStore } from './groups.js';
 import type { DialectName } from './migrations/helpers.js';
 import { migrationProvider } from './migrations/index.js';
@@ -15,6 +17,7 @@ import { SecretStore } from './secrets.js';
 import { TimelineEntryStore } from './timeline-entries.js';
 import { TokenStore } from './tokens.js';
 import { UserStore } from './users.js';
+import { WebhookStore } from './webhooks.js';
 
 export { DatabaseUnavailable, UniqueViolation } from './errors.js';
 export type { DialectName } from './migrations/helpers.js';
@@ -27,11 +30,16 @@ export class Store {
   readonly chats: ChatStore;
   readonly timelineEntries: TimelineEntryStore;
   readonly secrets: SecretStore;
+  readonly events: EventStore;
+  readonly webhooks: WebhookStore;
   readonly revOrgs: RevOrgStore;
 
   constructor(
     protected readonly db: Kysely<Database>,
     readonly dialect: DialectName,
+    /** Emits 'events' in this process when appended events are committed (wakes the dispatcher). */
+    readonly signals: EventEmitter = new EventEmitter(),
+    private readonly pending?: { eventsAppended: boolean },
   ) {
     this.orgs = new OrgStore(db);
     this.users = new UserStore(db);
@@ -40,24 +48,37 @@ export class Store {
     this.chats = new ChatStore(db);
     this.timelineEntries = new TimelineEntryStore(db);
     this.secrets = new SecretStore(db);
+    this.events = new EventStore(db);
+    this.webhooks = new WebhookStore(db);
     this.revOrgs = new RevOrgStore(db);
   }
 
   /**
    * Runs `work` in one transaction; everything it does through `tx` commits or none of it.
    * When PostgreSQL aborts it for a serialization failure or a deadlock, `work` runs again
-   * from the start, a few times, so `work` must do nothing but go through `tx`.
+   * from the start, a few times, so `work` must do nothing but go through `tx`. Listeners
+   * hear of appended events only once they are committed.
    */
   async transaction<T>(work: (tx: Store) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
+      // Fresh per attempt: an aborted attempt's events were never committed.
+      const pending = { eventsAppended: false };
       try {
-        return await this.db.transaction().execute((trx) => work(new Store(trx, this.dialect)));
+        const result = await this.db.transaction().execute((trx) => work(new Store(trx, this.dialect, this.signals, pending)));
+        if (pending.eventsAppended) this.signals.emit('events');
+        return result;
       } catch (error) {
         if (attempt >= MAX_TRANSACTION_ATTEMPTS || !isRetryableTransactionError(error)) throw error;
         // Jittered backoff, so the two transactions that collided do not collide again.
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** attempt));
       }
     }
+  }
+
+  /** Says events were appended; listeners hear it once they are committed, not before. */
+  eventsAppended(): void {
+    if (this.pending) this.pending.eventsAppended = true;
+    else this.signals.emit('events');
   }
 }
 

@@ -147,6 +147,49 @@ export interface ServerSecretsTable {
   created_at: string;
 }
 
+export interface EventsTable {
+  id: Generated<number>;
+  org_id: number;
+  chat_id: number | null;
+  type: string;
+  /** JSON: the domain objects the event carries, presented to the wire when it is read. */
+  payload: string;
+  created_at: string;
+}
+
+export interface WebhooksTable {
+  id: Generated<number>;
+  org_id: number;
+  number: number;
+  url: string;
+  secret: string;
+  event_types: string | null;
+  headers: string | null;
+  status: string;
+  verified: number;
+  deleted: number;
+  created_by: number;
+  modified_by: number;
+  created_at: string;
+  modified_at: string;
+}
+
+export interface WebhookDeliveriesTable {
+  id: Generated<number>;
+  webhook_id: number;
+  event_id: number | null;
+  type: string;
+  challenge: string | null;
+  state: string;
+  attempts: number;
+  next_attempt_at: string;
+  claimed_until: string | null;
+  /** JSON array of attempts: {at, duration_ms, status_code?, error?}. */
+  log: string;
+  created_at: string;
+  finished_at: string | null;
+}
+
 export interface Database {
   orgs: OrgsTable;
   sequences: SequencesTable;
@@ -162,4 +205,7 @@ export interface Database {
   timeline_entry_labels: TimelineEntryLabelsTable;
   timeline_entry_private_to: TimelineEntryPrivateToTable;
   server_secrets: ServerSecretsTable;
+  events: EventsTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }

@@ -64,7 +64,8 @@ const NO_OVERLOAD = { ...DEFAULT_OVERLOAD, maxEventLoopDelayMs: 0, maxHeapFracti
 /**
  * Starts a server for the calling test file (fresh database), stopped after it. The
  * database is an SQLite file, or with TEST_DATABASE_URL a PostgreSQL schema of its own.
- * `config` switches on what tests leave off by default (rate limits, faults).
+ * `config` switches on what tests leave off by default (rate limits, faults) and tunes
+ * the rest (e.g. `realtime` for short webhook retries).
  */
 export function useServer(config: Partial<Config> = {}, tuning: ServerTuning = {}): TestServer {
   const handle = {} as TestServer;

@@ -1,0 +1,89 @@
+/**
+ * The transactional outbox (DESIGN.md "Events"). Every write others should hear about
+ * calls `recordEvent` with the transaction it writes in: the event, and one delivery per
+ * active webhook that wants it, commit with the write or not at all.
+ */
+import type { Store } from '../store/index.js';
+import type { Chat, EventPayload, EventType, StoredEvent, TimelineEntry, User } from './model.js';
+
+/** Event types a webhook may name in `event_types`: DevRev's, as its contract lists them. */
+export const DEVREV_EVENT_TYPES = new Set<string>([
+  'timeline_entry_created',
+  'timeline_entry_updated',
+  'timeline_entry_deleted',
+  'group_member_added',
+  'group_member_removed',
+]);
+
+export interface RecordedEvent {
+  orgId: number;
+  chatId: number | null;
+  type: EventType;
+  payload: EventPayload;
+  at: string;
+}
+
+export async function recordEvent(tx: Store, event: RecordedEvent): Promise<number> {
+  const eventId = await tx.events.append(event);
+  const webhooks = await tx.webhooks.listActive(event.orgId);
+  await tx.webhooks.insertDeliveries(
+    webhooks
+      .filter((webhook) => wants(webhook.eventTypes, event.type))
+      .map((webhook) => ({ webhookId: webhook.id, eventId, type: event.type, challenge: null, at: event.at })),
+  );
+  tx.eventsAppended();
+  return eventId;
+}
+
+/** No event_types means every event, Confab's own (chat_created, chat_updated) included. */
+export function wants(eventTypes: readonly string[] | null, type: string): boolean {
+  return eventTypes === null || eventTypes.length === 0 || eventTypes.includes(type);
+}
+
+export function recordChatEvent(tx: Store, type: 'chat_created' | 'chat_updated', chat: Chat): Promise<number> {
+  return recordEvent(tx, { orgId: chat.orgId, chatId: chat.id, type, payload: { chat }, at: chat.modifiedAt });
+}
+
+/**
+ * A timeline entry's event. Its audience is what readers of the entry are: a private
+ * entry's author and `private_to`, an internal one's dev organization.
+ */
+export function recordEntryEvent(
+  tx: Store,
+  type: 'timeline_entry_created' | 'timeline_entry_updated' | 'timeline_entry_deleted',
+  entry: TimelineEntry,
+  privateTo: readonly number[],
+  at: string,
+  oldEntry?: TimelineEntry,
+): Promise<number> {
+  const payload: EventPayload = { entry };
+  if (oldEntry) payload.oldEntry = oldEntry;
+  if (entry.visibility === 'private') payload.audience = [...new Set([entry.createdBy.id, ...privateTo])];
+  if (entry.visibility === 'internal') payload.internalOnly = true;
+  return recordEvent(tx, { orgId: entry.orgId, chatId: entry.chatId, type, payload, at });
+}
+
+/**
+ * Group membership changes, for the identity work to call from its groups.members.add
+ * and .remove transactions: they go to webhooks (DevRev's group_member_added/removed),
+ * not to chat streams, since they belong to no one chat.
+ */
+export function recordGroupMemberEvent(
+  tx: Store,
+  type: 'group_member_added' | 'group_member_removed',
+  payload: Required<Pick<EventPayload, 'group' | 'member'>>,
+  at: string,
+): Promise<number> {
+  return recordEvent(tx, { orgId: payload.group.orgId, chatId: null, type, payload, at });
+}
+
+/**
+ * Whether a member of the event's chat may see it on a stream: a private entry only by
+ * its audience, an internal one not by rev users. Membership itself is checked by the
+ * caller, against the chat's members at the time of sending.
+ */
+export function visibleTo(event: StoredEvent, user: User): boolean {
+  if (event.payload.audience && !event.payload.audience.includes(user.id)) return false;
+  if (event.payload.internalOnly && user.type === 'rev_user') return false;
+  return true;
+}

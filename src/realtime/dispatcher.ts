@@ -1,0 +1,112 @@
+/**
+ * One dispatcher per process reads the outbox in id order and hands each event to the
+ * streams of the chat's members. Local writes wake it at once; a poll picks up other
+ * processes' writes.
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import { visibleTo } from '../domain/events.js';
+import type { StoredEvent, User } from '../domain/model.js';
+import type { Store } from '../store/index.js';
+
+export interface Subscriber {
+  orgId: number;
+  user: User;
+  /** Called in id order with every event this user may see above the watermark at subscription. */
+  deliver(event: StoredEvent): void;
+  /** The server is shutting down. */
+  close(): void;
+}
+
+/**
+ * In PostgreSQL an identity value is taken at insert and becomes visible at commit, so id
+ * 11 can be read while 10 is still committing. The dispatcher does not pass a gap whose
+ * next event is younger than this; an older gap is a rolled-back insert and is skipped.
+ */
+export const GAP_WAIT_MS = 3_000;
+const BATCH = 500;
+
+export class Dispatcher {
+  /** Every event up to here has been handed out (or was a gap given up on). */
+  private watermark = 0;
+  /**
+   * The highest id whose fan-out has begun. A stream that subscribes now gets later ids
+   * live; it must read its catch-up up to here, since the current fan-out picked its
+   * listeners before it subscribed.
+   */
+  horizon = 0;
+  private readonly subscribers = new Set<Subscriber>();
+  private running: Promise<void> | undefined;
+  private again = false;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly wake = () => void this.run();
+
+  constructor(
+    private readonly store: Store,
+    private readonly pollMs: number,
+    private readonly log: FastifyBaseLogger,
+  ) {}
+
+  async start(): Promise<void> {
+    this.watermark = await this.store.events.lastId();
+    this.horizon = this.watermark;
+    this.store.signals.on('events', this.wake);
+    this.timer = setInterval(this.wake, this.pollMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.store.signals.off('events', this.wake);
+    clearInterval(this.timer);
+    for (const subscriber of this.subscribers) subscriber.close();
+    this.subscribers.clear();
+    await this.running;
+  }
+
+  /** Subscribe first, then read the catch-up up to `horizon`: nothing falls in between. */
+  subscribe(subscriber: Subscriber): () => void {
+    this.subscribers.add(subscriber);
+    return () => this.subscribers.delete(subscriber);
+  }
+
+  /** Runs one drain at a time; a wake-up during a drain makes it go round once more. */
+  private async run(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = (async () => {
+      do {
+        this.again = false;
+        try {
+          while (await this.drainBatch());
+        } catch (error) {
+          this.log.error({ err: error }, 'event dispatch failed; retrying at the next poll');
+        }
+      } while (this.again);
+    })();
+    await this.running;
+    this.running = undefined;
+  }
+
+  /** True when a full batch was handed out and there may be more. */
+  private async drainBatch(): Promise<boolean> {
+    const events = await this.store.events.after(this.watermark, BATCH);
+    for (const event of events) {
+      if (event.id !== this.watermark + 1 && Date.now() - Date.parse(event.createdAt) < GAP_WAIT_MS) return false;
+      await this.fanOut(event);
+      this.watermark = event.id;
+    }
+    return events.length === BATCH;
+  }
+
+  private async fanOut(event: StoredEvent): Promise<void> {
+    this.horizon = event.id;
+    if (event.chatId === null) return;
+    const listening = [...this.subscribers].filter((subscriber) => subscriber.orgId === event.orgId);
+    if (listening.length === 0) return;
+    const members = new Set(await this.store.events.chatMemberIds(event.chatId));
+    for (const subscriber of listening) {
+      if (members.has(subscriber.user.id) && visibleTo(event, subscriber.user)) subscriber.deliver(event);
+    }
+  }
+}

@@ -1,0 +1,31 @@
+/** The realtime parts of a server process: the outbox dispatcher and the webhook worker. */
+import type { FastifyBaseLogger } from 'fastify';
+import { REALTIME_DEFAULTS, type RealtimeConfig } from '../config.js';
+import type { Store } from '../store/index.js';
+import { DeliveryWorker } from './deliveries.js';
+import { Dispatcher } from './dispatcher.js';
+import { Retention } from './retention.js';
+
+export interface Realtime {
+  settings: RealtimeConfig;
+  dispatcher: Dispatcher;
+  stop(): Promise<void>;
+}
+
+export async function startRealtime(store: Store, config: Partial<RealtimeConfig> | undefined, log: FastifyBaseLogger): Promise<Realtime> {
+  const settings: RealtimeConfig = { ...REALTIME_DEFAULTS, ...config };
+  const dispatcher = new Dispatcher(store, settings.eventPollMs, log);
+  const worker = new DeliveryWorker(store, settings, log);
+  const retention = new Retention(store, settings.eventRetentionMs, log);
+  await dispatcher.start();
+  worker.start();
+  retention.start();
+  return {
+    settings,
+    dispatcher,
+    async stop() {
+      retention.stop();
+      await Promise.all([dispatcher.stop(), worker.stop()]);
+    },
+  };
+}

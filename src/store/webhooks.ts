@@ -1,0 +1,275 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { DeliveryAttempt, User, Webhook, WebhookDelivery, WebhookHeader, WebhookStatus } from '../domain/model.js';
+import { parseJson } from './rows.js';
+import type { Database, WebhookDeliveriesTable, WebhooksTable } from './schema.js';
+import { UserStore } from './users.js';
+
+export interface NewWebhook {
+  orgId: number;
+  number: number;
+  url: string;
+  secret: string;
+  eventTypes: string[] | null;
+  headers: WebhookHeader[];
+  createdBy: number;
+  at: string;
+}
+
+export interface WebhookPatch {
+  url?: string;
+  secret?: string;
+  eventTypes?: string[] | null;
+  headers?: WebhookHeader[];
+  status?: WebhookStatus;
+  verified?: boolean;
+  modifiedBy?: number;
+  at: string;
+}
+
+export interface NewDelivery {
+  webhookId: number;
+  eventId: number | null;
+  type: string;
+  challenge: string | null;
+  at: string;
+}
+
+export class WebhookStore {
+  private readonly users: UserStore;
+
+  constructor(private readonly db: Kysely<Database>) {
+    this.users = new UserStore(db);
+  }
+
+  async insert(input: NewWebhook): Promise<number> {
+    const { id } = await this.db
+      .insertInto('webhooks')
+      .values({
+        org_id: input.orgId,
+        number: input.number,
+        url: input.url,
+        secret: input.secret,
+        event_types: input.eventTypes === null ? null : JSON.stringify(input.eventTypes),
+        headers: JSON.stringify(input.headers),
+        status: 'unverified',
+        verified: 0,
+        deleted: 0,
+        created_by: input.createdBy,
+        modified_by: input.createdBy,
+        created_at: input.at,
+        modified_at: input.at,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return Number(id);
+  }
+
+  async update(webhookId: number, patch: WebhookPatch): Promise<void> {
+    await this.db
+      .updateTable('webhooks')
+      .set({
+        ...(patch.url !== undefined && { url: patch.url }),
+        ...(patch.secret !== undefined && { secret: patch.secret }),
+        ...(patch.eventTypes !== undefined && {
+          event_types: patch.eventTypes === null ? null : JSON.stringify(patch.eventTypes),
+        }),
+        ...(patch.headers !== undefined && { headers: JSON.stringify(patch.headers) }),
+        ...(patch.status !== undefined && { status: patch.status }),
+        ...(patch.verified !== undefined && { verified: patch.verified ? 1 : 0 }),
+        ...(patch.modifiedBy !== undefined && { modified_by: patch.modifiedBy, modified_at: patch.at }),
+      })
+      .where('id', '=', webhookId)
+      .execute();
+  }
+
+  /** Deleted webhooks keep their row (their deliveries refer to it) but are gone to everyone. */
+  async markDeleted(webhookId: number): Promise<void> {
+    await this.db.updateTable('webhooks').set({ deleted: 1, status: 'inactive' }).where('id', '=', webhookId).execute();
+    await this.db
+      .updateTable('webhook_deliveries')
+      .set({ state: 'failed' })
+      .where('webhook_id', '=', webhookId)
+      .where('state', '=', 'pending')
+      .execute();
+  }
+
+  async findByNumber(orgId: number, number: number): Promise<Webhook | undefined> {
+    const row = await this.db
+      .selectFrom('webhooks')
+      .selectAll()
+      .where('org_id', '=', orgId)
+      .where('number', '=', number)
+      .where('deleted', '=', 0)
+      .executeTakeFirst();
+    return row && (await this.assemble([row]))[0];
+  }
+
+  async findById(webhookId: number): Promise<Webhook | undefined> {
+    const row = await this.db.selectFrom('webhooks').selectAll().where('id', '=', webhookId).where('deleted', '=', 0).executeTakeFirst();
+    return row && (await this.assemble([row]))[0];
+  }
+
+  async list(orgId: number): Promise<Webhook[]> {
+    const rows = await this.db
+      .selectFrom('webhooks')
+      .selectAll()
+      .where('org_id', '=', orgId)
+      .where('deleted', '=', 0)
+      .orderBy('id')
+      .execute();
+    return this.assemble(rows);
+  }
+
+  /** The webhooks new events are queued for: active ones only. */
+  async listActive(orgId: number): Promise<{ id: number; eventTypes: string[] | null }[]> {
+    const rows = await this.db
+      .selectFrom('webhooks')
+      .select(['id', 'event_types'])
+      .where('org_id', '=', orgId)
+      .where('status', '=', 'active')
+      .where('deleted', '=', 0)
+      .execute();
+    return rows.map((row) => ({ id: Number(row.id), eventTypes: parseJson<string[]>(row.event_types) }));
+  }
+
+  async insertDeliveries(deliveries: readonly NewDelivery[]): Promise<void> {
+    if (deliveries.length === 0) return;
+    await this.db
+      .insertInto('webhook_deliveries')
+      .values(
+        deliveries.map((delivery) => ({
+          webhook_id: delivery.webhookId,
+          event_id: delivery.eventId,
+          type: delivery.type,
+          challenge: delivery.challenge,
+          state: 'pending',
+          attempts: 0,
+          next_attempt_at: delivery.at,
+          claimed_until: null,
+          log: '[]',
+          created_at: delivery.at,
+          finished_at: null,
+        })),
+      )
+      .execute();
+  }
+
+  /**
+   * Takes up to `limit` due deliveries for this worker until `claimUntil`. The claim
+   * condition is repeated on the UPDATE itself: in PostgreSQL a second process that
+   * selected the same rows re-checks it after the first one's row lock is released, so
+   * each attempt is made by one process only.
+   */
+  async claimDue(now: string, claimUntil: string, limit: number): Promise<WebhookDelivery[]> {
+    const unclaimed = (eb: any) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]);
+    const rows = await this.db
+      .updateTable('webhook_deliveries')
+      .set({ claimed_until: claimUntil })
+      .where('id', 'in', (eb) =>
+        eb
+          .selectFrom('webhook_deliveries')
+          .select('id')
+          .where('state', '=', 'pending')
+          .where('next_attempt_at', '<=', now)
+          .where(unclaimed)
+          .orderBy('id')
+          .limit(limit),
+      )
+      .where('state', '=', 'pending')
+      .where(unclaimed)
+      .returningAll()
+      .execute();
+    return rows.map(toDelivery);
+  }
+
+  /** Records an attempt and releases the claim. */
+  async recordAttempt(
+    deliveryId: number,
+    attempt: DeliveryAttempt,
+    outcome: { state: WebhookDelivery['state']; nextAttemptAt?: string },
+  ): Promise<void> {
+    const row = await this.db
+      .selectFrom('webhook_deliveries')
+      .select(['log', 'attempts'])
+      .where('id', '=', deliveryId)
+      .executeTakeFirstOrThrow();
+    const log = [...(JSON.parse(row.log) as DeliveryAttempt[]), attempt];
+    await this.db
+      .updateTable('webhook_deliveries')
+      .set({
+        log: JSON.stringify(log),
+        attempts: row.attempts + 1,
+        state: outcome.state,
+        claimed_until: null,
+        ...(outcome.nextAttemptAt !== undefined && { next_attempt_at: outcome.nextAttemptAt }),
+        ...(outcome.state !== 'pending' && { finished_at: attempt.at }),
+      })
+      .where('id', '=', deliveryId)
+      .execute();
+  }
+
+  /** Newest first; `before` is the id to continue below. */
+  async listDeliveries(webhookId: number, limit: number, before?: number): Promise<WebhookDelivery[]> {
+    let query = this.db.selectFrom('webhook_deliveries').selectAll().where('webhook_id', '=', webhookId);
+    if (before !== undefined) query = query.where('id', '<', before);
+    const rows = await query.orderBy('id', 'desc').limit(limit).execute();
+    return rows.map(toDelivery);
+  }
+
+  async hasPendingVerify(webhookId: number): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('webhook_deliveries')
+      .select('id')
+      .where('webhook_id', '=', webhookId)
+      .where('type', '=', 'verify')
+      .where('state', '=', 'pending')
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /** Retention: finished deliveries older than `before`. */
+  async pruneDeliveriesBefore(before: string): Promise<number> {
+    const result = await this.db
+      .deleteFrom('webhook_deliveries')
+      .where('state', '!=', 'pending')
+      .where('created_at', '<', before)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  private async assemble(rows: Selectable<WebhooksTable>[]): Promise<Webhook[]> {
+    const ids = [...new Set(rows.flatMap((row) => [row.created_by, row.modified_by]))];
+    const byId = new Map((await this.users.findByIds(ids)).map((user): [number, User] => [user.id, user]));
+    return rows.map((row) => ({
+      id: Number(row.id),
+      orgId: row.org_id,
+      number: row.number,
+      url: row.url,
+      secret: row.secret,
+      eventTypes: parseJson<string[]>(row.event_types),
+      headers: parseJson<WebhookHeader[]>(row.headers) ?? [],
+      status: row.status as WebhookStatus,
+      verified: row.verified === 1,
+      createdBy: byId.get(row.created_by)!,
+      modifiedBy: byId.get(row.modified_by)!,
+      createdAt: row.created_at,
+      modifiedAt: row.modified_at,
+    }));
+  }
+}
+
+function toDelivery(row: Selectable<WebhookDeliveriesTable>): WebhookDelivery {
+  return {
+    id: Number(row.id),
+    webhookId: row.webhook_id,
+    eventId: row.event_id === null ? null : Number(row.event_id),
+    type: row.type,
+    challenge: row.challenge,
+    state: row.state as WebhookDelivery['state'],
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    log: JSON.parse(row.log) as DeliveryAttempt[],
+    createdAt: row.created_at,
+    finishedAt: row.finished_at,
+  };
+}
