@@ -3,6 +3,7 @@
  * has its own store class, and the same queries run on every dialect.
  */
 import { Kysely, Migrator } from 'kysely';
+import { BulkLoader } from './bulk.js';
 import { ChatStore } from './chats.js';
 import { GroupStore } from './groups.js';
 import type { DialectName } from './migrations/helpers.js';
@@ -21,6 +22,7 @@ export class Store {
   readonly tokens: TokenStore;
   readonly groups: GroupStore;
   readonly chats: ChatStore;
+  readonly bulk: BulkLoader;
 
   constructor(
     protected readonly db: Kysely<Database>,
@@ -31,6 +33,7 @@ export class Store {
     this.tokens = new TokenStore(db);
     this.groups = new GroupStore(db);
     this.chats = new ChatStore(db);
+    this.bulk = new BulkLoader(db);
   }
 
   /** Runs `work` in one transaction; everything it does through `tx` commits or none of it. */
