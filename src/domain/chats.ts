@@ -170,7 +170,7 @@ async function findDefaultDm(store: Store, principal: Principal, values: string[
 }
 
 /** Members are the chat's users and the members of its groups. */
-async function assertMember(store: Store, chat: Chat, user: User): Promise<void> {
+export async function assertMember(store: Store, chat: Chat, user: User): Promise<void> {
   if (chat.users.some((member) => member.id === user.id)) return;
   const viaGroup = await store.groups.isMemberOfAny(
     user.id,

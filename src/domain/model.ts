@@ -81,3 +81,29 @@ export interface Principal {
 export function now(): string {
   return new Date().toISOString();
 }
+
+export const TIMELINE_VISIBILITIES = ['external', 'internal', 'private', 'public'] as const;
+export type TimelineVisibility = (typeof TIMELINE_VISIBILITIES)[number];
+
+export const TIMELINE_BODY_TYPES = ['data', 'snap_kit', 'snap_widget', 'text'] as const;
+export type TimelineBodyType = (typeof TIMELINE_BODY_TYPES)[number];
+
+/** A message: DevRev's `timeline_comment` on a chat. */
+export interface TimelineEntry {
+  id: number;
+  orgId: number;
+  chatId: number;
+  chatNumber: number;
+  number: number;
+  body: string | null;
+  bodyType: TimelineBodyType | null;
+  externalRef: string | null;
+  visibility: TimelineVisibility;
+  labels: string[];
+  expiresAt: string | null;
+  deletedAt: string | null;
+  createdBy: User;
+  modifiedBy: User;
+  createdAt: string;
+  modifiedAt: string;
+}

@@ -7,6 +7,7 @@ import type { Store } from '../store/index.js';
 import { sendError } from './errors.js';
 import { chatRoutes } from './routes/chats.js';
 import { devUserRoutes } from './routes/dev-users.js';
+import { timelineEntryRoutes } from './routes/timeline-entries.js';
 import { compileValidator } from './validation.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -50,6 +51,7 @@ export async function buildApp({ store, logger }: AppOptions): Promise<FastifyIn
   app.get('/health', async () => ({ status: 'ok' }));
   chatRoutes(app, store);
   devUserRoutes(app, store);
+  timelineEntryRoutes(app, store);
   return app;
 }
 

@@ -1,8 +1,9 @@
 /** Domain objects → DevRev wire objects. Optional fields without a value are omitted. */
 import { formatDisplayId, formatDon } from '../domain/ids.js';
-import type { Chat, Group, Org, User } from '../domain/model.js';
+import type { Chat, Group, Org, TimelineEntry, User } from '../domain/model.js';
 import type { Chat as ChatWire } from '../schema/chats.js';
 import type { GroupSummary, UserSummary } from '../schema/common.js';
+import type { TimelineEntry as TimelineEntryWire } from '../schema/timeline-entries.js';
 import type { DevUser } from '../schema/users.js';
 
 export function presentUserSummary(user: User, org: Org): UserSummary {
@@ -69,4 +70,27 @@ export function presentDevUser(user: User, org: Org): DevUser {
   if (summary.full_name !== undefined) devUser.full_name = summary.full_name;
   if (summary.email !== undefined) devUser.email = summary.email;
   return devUser;
+}
+
+/** A message on the wire: a deleted one keeps its place and loses `body` and `body_type`. */
+export function presentTimelineEntry(entry: TimelineEntry, org: Org): TimelineEntryWire {
+  const wire: TimelineEntryWire = {
+    type: 'timeline_comment',
+    id: formatDon('timeline_comment', org.slug, entry.number),
+    display_id: formatDisplayId('timeline_comment', entry.number),
+    object: formatDon('chat', org.slug, entry.chatNumber),
+    object_display_id: formatDisplayId('chat', entry.chatNumber),
+    // DevRev's value for a DM; its object-type enum has no `chat`.
+    object_type: 'dm',
+    created_by: presentUserSummary(entry.createdBy, org),
+    created_date: entry.createdAt,
+    modified_by: presentUserSummary(entry.modifiedBy, org),
+    modified_date: entry.modifiedAt,
+    visibility: entry.visibility,
+  };
+  if (entry.body !== null) wire.body = entry.body;
+  if (entry.bodyType !== null) wire.body_type = entry.bodyType;
+  if (entry.externalRef !== null) wire.external_ref = entry.externalRef;
+  if (entry.labels.length > 0) wire.labels = entry.labels;
+  return wire;
 }

@@ -116,6 +116,11 @@ export class ChatStore {
     return row && this.assemble(row);
   }
 
+  /** Activity in a chat (a new message) changes its modified_date, not its modified_by. */
+  async touch(chatId: number, at: string): Promise<void> {
+    await this.db.updateTable('chats').set({ modified_at: at }).where('id', '=', chatId).execute();
+  }
+
   private async replaceUsers(chatId: number, userIds: readonly number[], clear = false): Promise<void> {
     if (clear) await this.db.deleteFrom('chat_users').where('chat_id', '=', chatId).execute();
     if (userIds.length === 0) return;

@@ -10,6 +10,8 @@ import type { DialectName } from './migrations/helpers.js';
 import { migrationProvider } from './migrations/index.js';
 import { OrgStore } from './orgs.js';
 import type { Database } from './schema.js';
+import { SecretStore } from './secrets.js';
+import { TimelineEntryStore } from './timeline-entries.js';
 import { TokenStore } from './tokens.js';
 import { UserStore } from './users.js';
 
@@ -22,6 +24,8 @@ export class Store {
   readonly tokens: TokenStore;
   readonly groups: GroupStore;
   readonly chats: ChatStore;
+  readonly timelineEntries: TimelineEntryStore;
+  readonly secrets: SecretStore;
   readonly bulk: BulkLoader;
 
   constructor(
@@ -33,6 +37,8 @@ export class Store {
     this.tokens = new TokenStore(db);
     this.groups = new GroupStore(db);
     this.chats = new ChatStore(db);
+    this.timelineEntries = new TimelineEntryStore(db);
+    this.secrets = new SecretStore(db);
     this.bulk = new BulkLoader(db);
   }
 

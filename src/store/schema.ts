@@ -106,6 +106,42 @@ export interface TokensTable {
   revoked_at: string | null;
 }
 
+export interface TimelineEntriesTable {
+  id: Generated<number>;
+  org_id: number;
+  chat_id: number;
+  number: number;
+  /** NULL once the entry is deleted: it keeps its place in the timeline, not its text. */
+  body: string | null;
+  body_type: string | null;
+  external_ref: string | null;
+  visibility: string;
+  /** JSON array in the order given; `timeline_entry_labels` holds the same for filtering. */
+  labels: string | null;
+  expires_at: string | null;
+  deleted_at: string | null;
+  created_by: number;
+  modified_by: number;
+  created_at: string;
+  modified_at: string;
+}
+
+export interface TimelineEntryLabelsTable {
+  entry_id: number;
+  label: string;
+}
+
+export interface TimelineEntryPrivateToTable {
+  entry_id: number;
+  user_id: number;
+}
+
+export interface ServerSecretsTable {
+  name: string;
+  value: string;
+  created_at: string;
+}
+
 export interface Database {
   orgs: OrgsTable;
   sequences: SequencesTable;
@@ -117,4 +153,8 @@ export interface Database {
   chat_users: ChatUsersTable;
   chat_groups: ChatGroupsTable;
   tokens: TokensTable;
+  timeline_entries: TimelineEntriesTable;
+  timeline_entry_labels: TimelineEntryLabelsTable;
+  timeline_entry_private_to: TimelineEntryPrivateToTable;
+  server_secrets: ServerSecretsTable;
 }

@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { init } from './0001_init.js';
+import { timelineEntries } from './0002_timeline_entries.js';
 import type { DialectName } from './helpers.js';
 
 /** Migrations are listed here rather than read from a folder, so they ship inside the build. */
@@ -8,6 +9,7 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
     async getMigrations(): Promise<Record<string, Migration>> {
       return {
         '0001_init': init(dialect),
+        '0002_timeline_entries': timelineEntries(dialect),
       };
     },
   };

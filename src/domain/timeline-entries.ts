@@ -1,0 +1,236 @@
+/**
+ * Messages (DESIGN.md "Messages"): DevRev timeline comments on a chat. Only members of the
+ * chat read and write them; `private` entries are for their author and `private_to`;
+ * `internal` ones for the dev organization; `external_ref` is unique within a chat.
+ */
+import type { Store } from '../store/index.js';
+import { UniqueViolation } from '../store/index.js';
+import type { TimelineEntryPatch } from '../store/timeline-entries.js';
+import { assertMember } from './chats.js';
+import { BadRequest, Conflict, Forbidden, NotFound } from './errors.js';
+import { formatDisplayId, parseRefOf, refBelongsTo } from './ids.js';
+import { requireUsers } from './members.js';
+import {
+  now,
+  type Chat,
+  type Principal,
+  type TimelineBodyType,
+  type TimelineEntry,
+  type TimelineVisibility,
+  type User,
+} from './model.js';
+
+/** Body types Confab stores: both are plain text to it. Snap kits need a renderer it lacks. */
+const SUPPORTED_BODY_TYPES: readonly TimelineBodyType[] = ['text', 'data'];
+
+export interface CreateTimelineEntryInput {
+  object: string;
+  body?: string;
+  bodyType?: TimelineBodyType;
+  labels?: string[];
+  externalRef?: string;
+  visibility?: TimelineVisibility;
+  privateTo?: string[];
+  expiresAt?: string;
+  artifacts?: string[];
+}
+
+export async function createTimelineEntry(
+  store: Store,
+  principal: Principal,
+  input: CreateTimelineEntryInput,
+): Promise<TimelineEntry> {
+  const { org, user: caller } = principal;
+  const chat = await findChat(store, principal, 'object', input.object);
+  await assertMember(store, chat, caller);
+
+  const bodyType = checkBodyType(input.bodyType ?? 'text');
+  const body = checkBody(input.body);
+  if (input.artifacts && input.artifacts.length > 0) {
+    throw BadRequest.notPermitted('artifacts', 'Confab does not store artifacts; send the message without them');
+  }
+  const requestedPrivateTo = input.privateTo ?? [];
+  // Naming readers makes an entry private unless the caller said otherwise, which is an error.
+  const visibility = input.visibility ?? (requestedPrivateTo.length > 0 ? 'private' : 'external');
+  if (requestedPrivateTo.length > 0 && visibility !== 'private') {
+    throw BadRequest.notPermitted('private_to', 'private_to is only for entries with visibility private');
+  }
+  if (visibility === 'internal' && caller.type === 'rev_user') {
+    throw BadRequest.notPermitted('visibility', 'internal entries are for the dev organization; rev users cannot post them');
+  }
+  const privateTo = await requireUsers(store, org, 'private_to', requestedPrivateTo);
+  for (const reader of privateTo) {
+    if (!(await isMember(store, chat, reader))) {
+      throw BadRequest.notPermitted('private_to', `${formatDisplayId(reader.type, reader.number)} is not a member of the chat`);
+    }
+  }
+  const at = now();
+  const expiresAt = input.expiresAt === undefined ? null : checkExpiry(input.expiresAt, at);
+  const externalRef = input.externalRef ?? null;
+
+  try {
+    return await store.transaction(async (tx) => {
+      // An expired entry is gone to readers; it must not keep its external_ref either.
+      if (externalRef !== null) await tx.timelineEntries.purgeExpired(at, 1, { chatId: chat.id, externalRef });
+      const number = await tx.orgs.nextNumber(org.id, 'timeline_comment');
+      await tx.timelineEntries.insert({
+        orgId: org.id,
+        chatId: chat.id,
+        number,
+        body,
+        bodyType,
+        externalRef,
+        visibility,
+        labels: [...new Set(input.labels ?? [])],
+        privateTo: privateTo.map((user) => user.id),
+        expiresAt,
+        createdBy: caller.id,
+        at,
+      });
+      await tx.chats.touch(chat.id, at);
+      return (await tx.timelineEntries.findByNumber(org.id, number, at))!;
+    });
+  } catch (error) {
+    if (error instanceof UniqueViolation) throw new Conflict(`an entry with external_ref '${externalRef}' exists in this chat`);
+    throw error;
+  }
+}
+
+export interface GetTimelineEntryInput {
+  /** The entry's id; or, with `external_ref`, the chat's, to find the entry by its external ref. */
+  id: string;
+  externalRef?: string;
+}
+
+export async function getTimelineEntry(store: Store, principal: Principal, input: GetTimelineEntryInput): Promise<TimelineEntry> {
+  const ref = parseRefOf('id', input.id, ['timeline_comment', 'chat'] as const);
+  if (ref.kind === 'chat') {
+    if (input.externalRef === undefined) throw BadRequest.unexpectedIdType('id', input.id, 'timeline entry');
+    const chat = await findChat(store, principal, 'id', input.id);
+    await assertMember(store, chat, principal.user);
+    const entry = await store.timelineEntries.findByExternalRef(chat.id, input.externalRef, now());
+    if (!entry || !(await canSee(store, entry, principal.user))) throw new NotFound('timeline entry', input.externalRef);
+    return entry;
+  }
+  const entry = await readEntry(store, principal, input.id);
+  if (input.externalRef !== undefined && entry.externalRef !== input.externalRef) throw new NotFound('timeline entry', input.id);
+  return entry;
+}
+
+export interface UpdateTimelineEntryInput {
+  id: string;
+  body?: string;
+  bodyType?: TimelineBodyType;
+  /** null removes it. */
+  externalRef?: string | null;
+}
+
+export async function updateTimelineEntry(
+  store: Store,
+  principal: Principal,
+  input: UpdateTimelineEntryInput,
+): Promise<TimelineEntry> {
+  const entry = await readEntry(store, principal, input.id);
+  assertAuthor(entry, principal.user, 'edit');
+  if (entry.deletedAt !== null) throw BadRequest.notPermitted('id', 'the entry was deleted and cannot be edited');
+
+  const at = now();
+  const patch: TimelineEntryPatch = { modifiedBy: principal.user.id, at };
+  if (input.body !== undefined) patch.body = checkBody(input.body);
+  if (input.bodyType !== undefined) patch.bodyType = checkBodyType(input.bodyType);
+  if (input.externalRef !== undefined) patch.externalRef = input.externalRef;
+  if (patch.body === undefined && patch.bodyType === undefined && patch.externalRef === undefined) return entry;
+
+  try {
+    return await store.transaction(async (tx) => {
+      const externalRef = patch.externalRef;
+      if (externalRef) await tx.timelineEntries.purgeExpired(at, 1, { chatId: entry.chatId, externalRef });
+      await tx.timelineEntries.update(entry.id, patch);
+      return (await tx.timelineEntries.findByNumber(entry.orgId, entry.number, at)) ?? entry;
+    });
+  } catch (error) {
+    if (error instanceof UniqueViolation) throw new Conflict(`an entry with external_ref '${patch.externalRef}' exists in this chat`);
+    throw error;
+  }
+}
+
+/** Deleting twice is not an error: a retried delete finds what it wanted. */
+export async function deleteTimelineEntry(store: Store, principal: Principal, id: string): Promise<void> {
+  const entry = await readEntry(store, principal, id);
+  assertAuthor(entry, principal.user, 'delete');
+  if (entry.deletedAt === null) await store.timelineEntries.markDeleted(entry.id, principal.user.id, now());
+}
+
+/** Sweeps every expired entry away; returns how many. Safe to run from several processes at once. */
+export async function purgeExpiredEntries(store: Store): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const purged = await store.transaction((tx) => tx.timelineEntries.purgeExpired(now()));
+    total += purged;
+    if (purged === 0) return total;
+  }
+}
+
+/** A chat by id in either form, for the field that named it; other orgs' chats do not exist. */
+export async function findChat(store: Store, principal: Principal, fieldName: string, id: string): Promise<Chat> {
+  const ref = parseRefOf(fieldName, id, ['chat'] as const);
+  const chat = refBelongsTo(ref, principal.org.slug) ? await store.chats.findByNumber(principal.org.id, ref.number) : undefined;
+  if (!chat) throw new NotFound('chat', id);
+  return chat;
+}
+
+/** The entry, if the caller is a member of its chat (403 otherwise) and may see it (404 otherwise). */
+async function readEntry(store: Store, principal: Principal, id: string): Promise<TimelineEntry> {
+  const ref = parseRefOf('id', id, ['timeline_comment'] as const);
+  const entry = refBelongsTo(ref, principal.org.slug)
+    ? await store.timelineEntries.findByNumber(principal.org.id, ref.number, now())
+    : undefined;
+  if (!entry) throw new NotFound('timeline entry', id);
+  const chat = (await store.chats.findById(entry.chatId))!;
+  await assertMember(store, chat, principal.user);
+  // Unseen entries are absent rather than forbidden: a reader cannot learn they exist.
+  if (!(await canSee(store, entry, principal.user))) throw new NotFound('timeline entry', id);
+  return entry;
+}
+
+async function canSee(store: Store, entry: TimelineEntry, user: User): Promise<boolean> {
+  if (entry.visibility === 'internal') return user.type !== 'rev_user';
+  if (entry.visibility !== 'private' || entry.createdBy.id === user.id) return true;
+  return store.timelineEntries.isPrivateTo(entry.id, user.id);
+}
+
+async function isMember(store: Store, chat: Chat, user: User): Promise<boolean> {
+  try {
+    await assertMember(store, chat, user);
+    return true;
+  } catch (error) {
+    if (error instanceof Forbidden) return false;
+    throw error;
+  }
+}
+
+function assertAuthor(entry: TimelineEntry, user: User, verb: string): void {
+  if (entry.createdBy.id !== user.id) throw new Forbidden(`only the author of a timeline entry may ${verb} it`);
+}
+
+function checkBodyType(bodyType: TimelineBodyType): TimelineBodyType {
+  if (!SUPPORTED_BODY_TYPES.includes(bodyType)) {
+    throw BadRequest.notPermitted('body_type', `Confab stores ${SUPPORTED_BODY_TYPES.join(' and ')} bodies only`);
+  }
+  return bodyType;
+}
+
+function checkBody(body: string | undefined): string {
+  if (body === undefined) throw BadRequest.missingField('body');
+  if (body.trim().length === 0) throw BadRequest.invalidField('body', 'a message needs some text');
+  return body;
+}
+
+/** Stored and compared as UTC with milliseconds, whatever offset the client wrote. */
+function checkExpiry(value: string, at: string): string {
+  const time = new Date(value);
+  if (Number.isNaN(time.getTime())) throw BadRequest.invalidField('expires_at', `'${value}' is not a date-time`);
+  const expiresAt = time.toISOString();
+  if (expiresAt <= at) throw BadRequest.notPermitted('expires_at', 'expires_at must be in the future');
+  return expiresAt;
+}

@@ -1,0 +1,99 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { MAX_CURSOR_LENGTH } from '../domain/cursors.js';
+import { MAX_PAGE_SIZE } from '../domain/timeline-pages.js';
+import { TIMELINE_BODY_TYPES, TIMELINE_VISIBILITIES } from '../domain/model.js';
+import { Id, StringEnum, Timestamp, UserSummary } from './common.js';
+
+export const MAX_LABELS = 16;
+export const MAX_LABEL_LENGTH = 64;
+export const MAX_EXTERNAL_REF_LENGTH = 512;
+/** Confab's limit, not DevRev's (which publishes none): a message, not a document. */
+export const MAX_BODY_LENGTH = 64 * 1024;
+/** List filters take this many values each, which keeps every query's parameters few. */
+export const MAX_FILTER_VALUES = 16;
+/** Confab's limit: DevRev publishes none, and a chat has at most 16 users. */
+export const MAX_PRIVATE_TO = 16;
+
+const EntryType = StringEnum(['timeline_comment'] as const);
+const Visibility = StringEnum(TIMELINE_VISIBILITIES);
+const BodyType = StringEnum(TIMELINE_BODY_TYPES);
+const Collection = StringEnum(['discussions', 'events'] as const);
+const Label = Type.String({ minLength: 1, maxLength: MAX_LABEL_LENGTH });
+const ExternalRef = Type.String({ minLength: 1, maxLength: MAX_EXTERNAL_REF_LENGTH });
+const Body = Type.String({ maxLength: MAX_BODY_LENGTH });
+
+/** DevRev's `timeline-entry`, as its `timeline_comment` branch on a DM. */
+export const TimelineEntry = Type.Object({
+  type: Type.Literal('timeline_comment'),
+  id: Type.String(),
+  display_id: Type.String(),
+  object: Type.String(),
+  object_display_id: Type.String(),
+  object_type: Type.Literal('dm'),
+  created_by: UserSummary,
+  created_date: Timestamp,
+  modified_by: UserSummary,
+  modified_date: Timestamp,
+  body: Type.Optional(Type.String()),
+  body_type: Type.Optional(BodyType),
+  external_ref: Type.Optional(Type.String()),
+  labels: Type.Optional(Type.Array(Type.String())),
+  visibility: Visibility,
+});
+export type TimelineEntry = Static<typeof TimelineEntry>;
+
+export const TimelineEntryResponse = Type.Object({ timeline_entry: TimelineEntry });
+export type TimelineEntryResponse = Static<typeof TimelineEntryResponse>;
+
+export const TimelineEntriesCreateRequest = Type.Object({
+  type: EntryType,
+  object: Id,
+  body: Type.Optional(Body),
+  body_type: Type.Optional(BodyType),
+  labels: Type.Optional(Type.Array(Label, { maxItems: MAX_LABELS })),
+  external_ref: Type.Optional(ExternalRef),
+  visibility: Type.Optional(Visibility),
+  private_to: Type.Optional(Type.Array(Id, { maxItems: MAX_PRIVATE_TO })),
+  expires_at: Type.Optional(Timestamp),
+  collections: Type.Optional(Type.Array(Collection)),
+  artifacts: Type.Optional(Type.Array(Id, { maxItems: 50 })),
+});
+export type TimelineEntriesCreateRequest = Static<typeof TimelineEntriesCreateRequest>;
+
+export const TimelineEntriesGetRequest = Type.Object({
+  id: Id,
+  external_ref: Type.Optional(ExternalRef),
+});
+export type TimelineEntriesGetRequest = Static<typeof TimelineEntriesGetRequest>;
+
+export const TimelineEntriesUpdateRequest = Type.Object({
+  type: EntryType,
+  id: Id,
+  body: Type.Optional(Body),
+  body_type: Type.Optional(BodyType),
+  external_ref: Type.Optional(Type.Union([ExternalRef, Type.Null()])),
+});
+export type TimelineEntriesUpdateRequest = Static<typeof TimelineEntriesUpdateRequest>;
+
+export const TimelineEntriesDeleteRequest = Type.Object({ id: Id });
+export type TimelineEntriesDeleteRequest = Static<typeof TimelineEntriesDeleteRequest>;
+
+export const TimelineEntriesDeleteResponse = Type.Object({});
+
+export const TimelineEntriesListRequest = Type.Object({
+  object: Id,
+  cursor: Type.Optional(Type.String({ maxLength: MAX_CURSOR_LENGTH })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE })),
+  mode: Type.Optional(StringEnum(['after', 'before'] as const)),
+  labels: Type.Optional(Type.Array(Label, { maxItems: MAX_FILTER_VALUES })),
+  visibility: Type.Optional(Type.Array(Visibility, { maxItems: MAX_FILTER_VALUES })),
+  collections: Type.Optional(Type.Array(Collection, { maxItems: MAX_FILTER_VALUES })),
+});
+export type TimelineEntriesListRequest = Static<typeof TimelineEntriesListRequest>;
+
+export const TimelineEntriesListResponse = Type.Object({
+  timeline_entries: Type.Array(TimelineEntry),
+  next_cursor: Type.Optional(Type.String()),
+  prev_cursor: Type.Optional(Type.String()),
+});
+export type TimelineEntriesListResponse = Static<typeof TimelineEntriesListResponse>;

@@ -1,0 +1,286 @@
+import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
+import type { TimelineBodyType, TimelineEntry, TimelineVisibility, User } from '../domain/model.js';
+import { translateUnique } from './errors.js';
+import { parseJson } from './rows.js';
+import type { Database, TimelineEntriesTable } from './schema.js';
+import { UserStore } from './users.js';
+
+export interface NewTimelineEntry {
+  orgId: number;
+  chatId: number;
+  number: number;
+  body: string;
+  bodyType: TimelineBodyType;
+  externalRef: string | null;
+  visibility: TimelineVisibility;
+  labels: string[];
+  privateTo: number[];
+  expiresAt: string | null;
+  createdBy: number;
+  at: string;
+}
+
+export interface TimelineEntryPatch {
+  body?: string;
+  bodyType?: TimelineBodyType;
+  externalRef?: string | null;
+  modifiedBy: number;
+  at: string;
+}
+
+/** A place in a chat's timeline: the keyset every page is cut on. */
+export interface TimelinePosition {
+  createdAt: string;
+  id: number;
+}
+
+/** What one reader may see of one chat, optionally narrowed by the list's filters. */
+export interface TimelineView {
+  chatId: number;
+  viewerId: number;
+  /** Rev users never see `internal` entries: those are for the dev organization only. */
+  hideInternal: boolean;
+  now: string;
+  visibility?: readonly TimelineVisibility[];
+  labels?: readonly string[];
+}
+
+export interface TimelineSlice {
+  /** `older`: entries before `from` in time, newest first; `newer`: after it, oldest first. */
+  direction: 'older' | 'newer';
+  from?: TimelinePosition;
+  limit: number;
+}
+
+type EntryRow = Selectable<TimelineEntriesTable> & { chat_number: number };
+type EntryBuilder = ExpressionBuilder<Database, 'timeline_entries'>;
+
+export class TimelineEntryStore {
+  private readonly users: UserStore;
+
+  constructor(private readonly db: Kysely<Database>) {
+    this.users = new UserStore(db);
+  }
+
+  /** Throws `UniqueViolation` when the chat already has an entry with this external_ref. */
+  async insert(input: NewTimelineEntry): Promise<number> {
+    const { id } = await translateUnique(() =>
+      this.db
+        .insertInto('timeline_entries')
+        .values({
+          org_id: input.orgId,
+          chat_id: input.chatId,
+          number: input.number,
+          body: input.body,
+          body_type: input.bodyType,
+          external_ref: input.externalRef,
+          visibility: input.visibility,
+          labels: input.labels.length === 0 ? null : JSON.stringify(input.labels),
+          expires_at: input.expiresAt,
+          deleted_at: null,
+          created_by: input.createdBy,
+          modified_by: input.createdBy,
+          created_at: input.at,
+          modified_at: input.at,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow(),
+    );
+    if (input.labels.length > 0) {
+      await this.db
+        .insertInto('timeline_entry_labels')
+        .values(input.labels.map((label) => ({ entry_id: id, label })))
+        .execute();
+    }
+    if (input.privateTo.length > 0) {
+      await this.db
+        .insertInto('timeline_entry_private_to')
+        .values(input.privateTo.map((userId) => ({ entry_id: id, user_id: userId })))
+        .execute();
+    }
+    return id;
+  }
+
+  /** Throws `UniqueViolation` when the new external_ref is taken in the chat. */
+  async update(entryId: number, patch: TimelineEntryPatch): Promise<void> {
+    await translateUnique(() =>
+      this.db
+        .updateTable('timeline_entries')
+        .set({
+          ...(patch.body !== undefined && { body: patch.body }),
+          ...(patch.bodyType !== undefined && { body_type: patch.bodyType }),
+          ...(patch.externalRef !== undefined && { external_ref: patch.externalRef }),
+          modified_by: patch.modifiedBy,
+          modified_at: patch.at,
+        })
+        .where('id', '=', entryId)
+        .execute(),
+    );
+  }
+
+  /** A deleted comment keeps its place (and its external_ref) but loses its text. */
+  async markDeleted(entryId: number, by: number, at: string): Promise<void> {
+    await this.db
+      .updateTable('timeline_entries')
+      .set({ body: null, body_type: null, deleted_at: at, modified_by: by, modified_at: at })
+      .where('id', '=', entryId)
+      .execute();
+  }
+
+  /** Unexpired entries only: an expired entry is gone even before the sweeper purges it. */
+  async findByNumber(orgId: number, number: number, now: string): Promise<TimelineEntry | undefined> {
+    const row = await this.selectEntries()
+      .where('timeline_entries.org_id', '=', orgId)
+      .where('timeline_entries.number', '=', number)
+      .where((eb) => unexpired(eb, now))
+      .executeTakeFirst();
+    return row && (await this.assemble([row]))[0];
+  }
+
+  async findByExternalRef(chatId: number, externalRef: string, now: string): Promise<TimelineEntry | undefined> {
+    const row = await this.selectEntries()
+      .where('timeline_entries.chat_id', '=', chatId)
+      .where('timeline_entries.external_ref', '=', externalRef)
+      .where((eb) => unexpired(eb, now))
+      .executeTakeFirst();
+    return row && (await this.assemble([row]))[0];
+  }
+
+  async isPrivateTo(entryId: number, userId: number): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('timeline_entry_private_to')
+      .select('entry_id')
+      .where('entry_id', '=', entryId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /**
+   * One slice of what `view` sees, read as a range scan of (chat_id, created_at, id):
+   * `created_at <= t` bounds the scan through the index and the tie on `t` is settled by id,
+   * so a page deep in a long chat costs what the first page costs.
+   */
+  async slice(view: TimelineView, slice: TimelineSlice): Promise<TimelineEntry[]> {
+    const order = slice.direction === 'older' ? 'desc' : 'asc';
+    let query = this.selectEntries().where((eb) => this.visibleTo(eb, view));
+    if (slice.from) query = query.where((eb) => beyond(eb, slice.direction, slice.from!));
+    const rows = await query
+      .orderBy('timeline_entries.created_at', order)
+      .orderBy('timeline_entries.id', order)
+      .limit(slice.limit)
+      .execute();
+    return this.assemble(rows);
+  }
+
+  /** Whether `view` sees anything beyond `from` in `direction`: one index probe. */
+  async anyBeyond(view: TimelineView, direction: 'older' | 'newer', from: TimelinePosition): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('timeline_entries')
+      .select('timeline_entries.id')
+      .where((eb) => this.visibleTo(eb, view))
+      .where((eb) => beyond(eb, direction, from))
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /**
+   * Deletes entries whose time is up, in batches so that a large backlog never holds the
+   * database for long. Returns how many went. `externalRef` narrows it to one chat's ref,
+   * which frees that ref for reuse the moment its entry expires.
+   */
+  async purgeExpired(now: string, batch = 500, only?: { chatId: number; externalRef: string }): Promise<number> {
+    let query = this.db
+      .selectFrom('timeline_entries')
+      .select('id')
+      .where('expires_at', 'is not', null)
+      .where('expires_at', '<=', now);
+    if (only) query = query.where('chat_id', '=', only.chatId).where('external_ref', '=', only.externalRef);
+    const ids = (await query.limit(batch).execute()).map((row) => row.id);
+    if (ids.length === 0) return 0;
+    await this.db.deleteFrom('timeline_entry_labels').where('entry_id', 'in', ids).execute();
+    await this.db.deleteFrom('timeline_entry_private_to').where('entry_id', 'in', ids).execute();
+    await this.db.deleteFrom('timeline_entries').where('id', 'in', ids).execute();
+    return ids.length;
+  }
+
+  private visibleTo(eb: EntryBuilder, view: TimelineView) {
+    const conditions = [
+      eb('timeline_entries.chat_id', '=', view.chatId),
+      unexpired(eb, view.now),
+      eb.or([
+        eb('timeline_entries.visibility', '!=', 'private'),
+        eb('timeline_entries.created_by', '=', view.viewerId),
+        eb.exists(
+          eb
+            .selectFrom('timeline_entry_private_to')
+            .select('timeline_entry_private_to.entry_id')
+            .whereRef('timeline_entry_private_to.entry_id', '=', 'timeline_entries.id')
+            .where('timeline_entry_private_to.user_id', '=', view.viewerId),
+        ),
+      ]),
+    ];
+    if (view.hideInternal) conditions.push(eb('timeline_entries.visibility', '!=', 'internal'));
+    if (view.visibility && view.visibility.length > 0) {
+      conditions.push(eb('timeline_entries.visibility', 'in', [...view.visibility]));
+    }
+    if (view.labels && view.labels.length > 0) {
+      conditions.push(
+        eb.exists(
+          eb
+            .selectFrom('timeline_entry_labels')
+            .select('timeline_entry_labels.entry_id')
+            .whereRef('timeline_entry_labels.entry_id', '=', 'timeline_entries.id')
+            .where('timeline_entry_labels.label', 'in', [...view.labels]),
+        ),
+      );
+    }
+    return eb.and(conditions);
+  }
+
+  private selectEntries() {
+    return this.db
+      .selectFrom('timeline_entries')
+      .innerJoin('chats', 'chats.id', 'timeline_entries.chat_id')
+      .selectAll('timeline_entries')
+      .select('chats.number as chat_number');
+  }
+
+  /** Rows → entries, with every author and editor fetched in one query. */
+  private async assemble(rows: readonly EntryRow[]): Promise<TimelineEntry[]> {
+    if (rows.length === 0) return [];
+    const wanted = [...new Set(rows.flatMap((row) => [row.created_by, row.modified_by]))];
+    const byId = new Map((await this.users.findByIds(wanted)).map((user): [number, User] => [user.id, user]));
+    return rows.map((row) => ({
+      id: row.id,
+      orgId: row.org_id,
+      chatId: row.chat_id,
+      chatNumber: row.chat_number,
+      number: row.number,
+      body: row.body,
+      bodyType: row.body_type as TimelineBodyType | null,
+      externalRef: row.external_ref,
+      visibility: row.visibility as TimelineVisibility,
+      labels: parseJson<string[]>(row.labels) ?? [],
+      expiresAt: row.expires_at,
+      deletedAt: row.deleted_at,
+      createdBy: byId.get(row.created_by)!,
+      modifiedBy: byId.get(row.modified_by)!,
+      createdAt: row.created_at,
+      modifiedAt: row.modified_at,
+    }));
+  }
+}
+
+function unexpired(eb: EntryBuilder, now: string) {
+  return eb.or([eb('timeline_entries.expires_at', 'is', null), eb('timeline_entries.expires_at', '>', now)]);
+}
+
+function beyond(eb: EntryBuilder, direction: 'older' | 'newer', from: TimelinePosition) {
+  const [range, strict] = direction === 'older' ? (['<=', '<'] as const) : (['>=', '>'] as const);
+  return eb.and([
+    eb('timeline_entries.created_at', range, from.createdAt),
+    eb.or([eb('timeline_entries.created_at', strict, from.createdAt), eb('timeline_entries.id', strict, from.id)]),
+  ]);
+}

@@ -1,0 +1,560 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { formatDon } from '../src/domain/ids.js';
+import { initOrg } from '../src/domain/orgs.js';
+import { purgeExpiredEntries } from '../src/domain/timeline-entries.js';
+import { startServer } from '../src/server.js';
+import { Client, useServer, type Person } from './helpers/server.js';
+
+const t = useServer();
+
+interface Chat {
+  id: string;
+  display_id: string;
+  modified_date: string;
+}
+
+async function chatOf(owner: Person, others: Person[] = [], extra: Record<string, unknown> = {}): Promise<Chat> {
+  const response = await t
+    .as(owner)
+    .post('/chats.create', { type: 'dm', users: [owner.id, ...others.map((p) => p.id)], is_default: false, ...extra });
+  expect(response.status).toBe(201);
+  return response.body.chat;
+}
+
+async function post(author: Person, chat: Chat, body: string, extra: Record<string, unknown> = {}) {
+  const response = await t
+    .as(author)
+    .post('/timeline-entries.create', { type: 'timeline_comment', object: chat.id, body, ...extra });
+  expect(response.status).toBe(201);
+  return response.body.timeline_entry;
+}
+
+async function bodiesOf(reader: Person, chat: Chat, query: Record<string, unknown> = {}): Promise<string[]> {
+  const response = await t.as(reader).post('/timeline-entries.list', { object: chat.id, ...query });
+  expect(response.status).toBe(200);
+  return response.body.timeline_entries.map((entry: { body?: string }) => entry.body ?? '(deleted)');
+}
+
+/** An org with an admin and two members, and a chat between the admin and the first member. */
+async function team() {
+  const ada = await t.given.org();
+  const bob = await t.given.user(ada);
+  const cyd = await t.given.user(ada);
+  const chat = await chatOf(ada, [bob]);
+  return { ada, bob, cyd, chat };
+}
+
+describe('timeline-entries.create', () => {
+  it('posts a message with DevRev timeline-comment shape', async () => {
+    const { ada, chat } = await team();
+    const response = await t.as(ada).post('/timeline-entries.create', {
+      type: 'timeline_comment',
+      object: chat.id,
+      body: 'hello',
+      labels: ['greeting', 'greeting', 'first'],
+      external_ref: 'msg-1',
+    });
+    expect(response.status).toBe(201);
+    const entry = response.body.timeline_entry;
+    expect(entry).toMatchObject({
+      type: 'timeline_comment',
+      object: chat.id,
+      object_display_id: chat.display_id,
+      object_type: 'dm',
+      body: 'hello',
+      body_type: 'text',
+      visibility: 'external',
+      external_ref: 'msg-1',
+      labels: ['greeting', 'first'],
+    });
+    expect(entry.id).toMatch(/^don:core:dvrv-us-1:devo\/[a-z0-9]+:comment\/\d+$/);
+    expect(entry.display_id).toMatch(/^COMMENT-\d+$/);
+    for (const who of [entry.created_by, entry.modified_by]) {
+      expect(who).toEqual({
+        type: 'dev_user',
+        id: ada.id,
+        display_id: ada.displayId,
+        display_name: ada.user.displayName,
+        email: ada.user.email,
+        state: 'active',
+      });
+    }
+    expect(entry.created_date).toBe(entry.modified_date);
+  });
+
+  it("accepts the chat's display id as object", async () => {
+    const { ada, chat } = await team();
+    const entry = await post(ada, chat, 'by display id', { object: chat.display_id });
+    expect(entry.object).toBe(chat.id);
+  });
+
+  it("sets the chat's modified_date", async () => {
+    const { ada, bob, chat } = await team();
+    const entry = await post(bob, chat, 'ping');
+    const after = await t.as(ada).get('/chats.get', { id: chat.id });
+    expect(after.body.chat.modified_date).toBe(entry.created_date);
+    expect(after.body.chat.modified_date > chat.modified_date).toBe(true);
+    expect(after.body.chat.modified_by.id).toBe(ada.id);
+  });
+
+  it('returns 409 conflict for an external_ref already used in the chat, and stores nothing', async () => {
+    const { ada, bob, chat } = await team();
+    await post(ada, chat, 'first', { external_ref: 'dup' });
+    const again = await t.as(bob).post('/timeline-entries.create', {
+      type: 'timeline_comment',
+      object: chat.id,
+      body: 'second',
+      external_ref: 'dup',
+    });
+    expect(again.status).toBe(409);
+    expect(again.body.type).toBe('conflict');
+    expect(await bodiesOf(ada, chat)).toEqual(['first']);
+  });
+
+  it('allows the same external_ref in another chat', async () => {
+    const { ada, bob, cyd, chat } = await team();
+    await post(ada, chat, 'one', { external_ref: 'shared' });
+    const other = await chatOf(ada, [cyd]);
+    const entry = await post(ada, other, 'two', { external_ref: 'shared' });
+    expect(entry.external_ref).toBe('shared');
+    expect(bob).toBeDefined();
+  });
+
+  it('returns 403 forbidden to an org user who is not a member', async () => {
+    const { cyd, chat } = await team();
+    const response = await t.as(cyd).post('/timeline-entries.create', { type: 'timeline_comment', object: chat.id, body: 'x' });
+    expect(response.status).toBe(403);
+    expect(response.body.type).toBe('forbidden');
+  });
+
+  it("returns 404 not_found for another organization's chat", async () => {
+    const { chat } = await team();
+    const eve = await t.given.org();
+    const response = await t.as(eve).post('/timeline-entries.create', { type: 'timeline_comment', object: chat.id, body: 'x' });
+    expect(response.status).toBe(404);
+    expect(response.body.type).toBe('not_found');
+  });
+
+  it.each([
+    [{ object: 'not-an-id' }, 'invalid_id', 'object'],
+    [{ object: 'DEVU-1' }, 'unexpected_id_type', 'object'],
+    [{ body: undefined }, 'missing_required_field', 'body'],
+    [{ body: '   ' }, 'invalid_field', 'body'],
+    [{ body: 'x'.repeat(64 * 1024 + 1) }, 'invalid_field', 'body'],
+    [{ body: 42 }, 'unexpected_json_type', 'body'],
+    [{ type: 'timeline_change_event' }, 'invalid_enum_value', 'type'],
+    [{ type: undefined }, 'missing_required_field', 'type'],
+    [{ visibility: 'everyone' }, 'invalid_enum_value', 'visibility'],
+    [{ body_type: 'snap_kit' }, 'value_not_permitted', 'body_type'],
+    [{ labels: Array.from({ length: 17 }, (_, i) => `l${i}`) }, 'invalid_field', 'labels'],
+    [{ labels: [''] }, 'invalid_field', 'labels[0]'],
+    [{ labels: ['x'.repeat(65)] }, 'invalid_field', 'labels[0]'],
+    [{ external_ref: '' }, 'invalid_field', 'external_ref'],
+    [{ expires_at: 'tomorrow' }, 'invalid_field', 'expires_at'],
+    [{ expires_at: '2001-01-01T00:00:00.000Z' }, 'value_not_permitted', 'expires_at'],
+    [{ artifacts: ['ARTIFACT-1'] }, 'value_not_permitted', 'artifacts'],
+    [{ private_to: ['nobody'] }, 'invalid_id', 'private_to'],
+    [{ private_to: ['DEVU-999999'] }, 'invalid_field', 'private_to'],
+  ])('rejects %j with 400 %s on %s and stores nothing', async (change, type, fieldName) => {
+    const { ada, chat } = await team();
+    const response = await t.as(ada).post('/timeline-entries.create', {
+      type: 'timeline_comment',
+      object: chat.id,
+      body: 'ok',
+      ...change,
+    });
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({ type, field_name: fieldName });
+    expect(await bodiesOf(ada, chat)).toEqual([]);
+  });
+
+  it('accepts exactly 16 labels', async () => {
+    const { ada, chat } = await team();
+    const labels = Array.from({ length: 16 }, (_, i) => `l${i}`);
+    expect((await post(ada, chat, 'many labels', { labels })).labels).toEqual(labels);
+  });
+
+  it('refuses private_to naming someone outside the chat, or on a non-private entry', async () => {
+    const { ada, bob, cyd, chat } = await team();
+    const outsider = await t.as(ada).post('/timeline-entries.create', {
+      type: 'timeline_comment',
+      object: chat.id,
+      body: 'x',
+      private_to: [cyd.id],
+    });
+    expect(outsider.status).toBe(400);
+    expect(outsider.body).toMatchObject({ type: 'value_not_permitted', field_name: 'private_to' });
+    const notPrivate = await t.as(ada).post('/timeline-entries.create', {
+      type: 'timeline_comment',
+      object: chat.id,
+      body: 'x',
+      visibility: 'public',
+      private_to: [bob.id],
+    });
+    expect(notPrivate.status).toBe(400);
+    expect(notPrivate.body).toMatchObject({ type: 'value_not_permitted', field_name: 'private_to' });
+  });
+
+  it('lets rev users post, but not internal entries', async () => {
+    const ada = await t.given.org();
+    const rex = await t.given.user(ada, 'rev_user');
+    const chat = await chatOf(ada, [rex]);
+    const entry = await post(rex, chat, 'from a customer');
+    expect(entry.created_by).toMatchObject({ type: 'rev_user', id: rex.id });
+    const internal = await t
+      .as(rex)
+      .post('/timeline-entries.create', { type: 'timeline_comment', object: chat.id, body: 'x', visibility: 'internal' });
+    expect(internal.status).toBe(400);
+    expect(internal.body).toMatchObject({ type: 'value_not_permitted', field_name: 'visibility' });
+  });
+
+  it('returns 401 without a token', async () => {
+    const { chat } = await team();
+    const response = await t.client().post('/timeline-entries.create', { type: 'timeline_comment', object: chat.id, body: 'x' });
+    expect(response.status).toBe(401);
+    expect(response.body.type).toBe('unauthenticated');
+  });
+
+  it('lets members of the chat\'s groups post and read', async () => {
+    const { ada, cyd } = await team();
+    const store = t.server.store;
+    const group = await store.groups.insert({
+      orgId: ada.org.id,
+      number: await store.orgs.nextNumber(ada.org.id, 'group'),
+      name: 'crew',
+      description: null,
+      memberType: 'dev_user',
+      at: new Date().toISOString(),
+    });
+    await store.groups.addMember(group.id, cyd.user.id, new Date().toISOString());
+    const chat = await chatOf(ada, [], { groups: [formatDon('group', ada.org.slug, group.number)] });
+    await post(cyd, chat, 'via the group');
+    expect(await bodiesOf(ada, chat)).toEqual(['via the group']);
+  });
+});
+
+describe('timeline-entries.get', () => {
+  it('answers GET and POST by id or display id', async () => {
+    const { ada, bob, chat } = await team();
+    const entry = await post(ada, chat, 'find me');
+    for (const id of [entry.id, entry.display_id]) {
+      const viaGet = await t.as(bob).get('/timeline-entries.get', { id });
+      expect(viaGet.status).toBe(200);
+      expect(viaGet.body.timeline_entry).toEqual(entry);
+      const viaPost = await t.as(bob).post('/timeline-entries.get', { id });
+      expect(viaPost.status).toBe(200);
+      expect(viaPost.body.timeline_entry).toEqual(entry);
+    }
+  });
+
+  it('finds an entry by its chat and external_ref', async () => {
+    const { ada, bob, chat } = await team();
+    const entry = await post(ada, chat, 'by ref', { external_ref: 'ext-7' });
+    const found = await t.as(bob).get('/timeline-entries.get', { id: chat.id, external_ref: 'ext-7' });
+    expect(found.status).toBe(200);
+    expect(found.body.timeline_entry.id).toBe(entry.id);
+    const missing = await t.as(bob).get('/timeline-entries.get', { id: chat.id, external_ref: 'ext-8' });
+    expect(missing.status).toBe(404);
+    expect(missing.body.type).toBe('not_found');
+    const wrongRef = await t.as(bob).get('/timeline-entries.get', { id: entry.id, external_ref: 'ext-8' });
+    expect(wrongRef.status).toBe(404);
+  });
+
+  it('returns 403 to non-members, 404 to other organizations and for unknown ids', async () => {
+    const { ada, cyd, chat } = await team();
+    const entry = await post(ada, chat, 'members only');
+    const outsider = await t.as(cyd).get('/timeline-entries.get', { id: entry.id });
+    expect(outsider.status).toBe(403);
+    expect(outsider.body.type).toBe('forbidden');
+    const eve = await t.given.org();
+    const foreign = await t.as(eve).get('/timeline-entries.get', { id: entry.id });
+    expect(foreign.status).toBe(404);
+    expect(foreign.body.type).toBe('not_found');
+    const unknown = await t.as(ada).get('/timeline-entries.get', { id: 'COMMENT-999999' });
+    expect(unknown.status).toBe(404);
+    const malformed = await t.as(ada).get('/timeline-entries.get', { id: 'COMMENT-x' });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body).toMatchObject({ type: 'invalid_id', field_name: 'id' });
+    const missing = await t.as(ada).get('/timeline-entries.get');
+    expect(missing.status).toBe(400);
+    expect(missing.body).toMatchObject({ type: 'missing_required_field', field_name: 'id' });
+  });
+
+  it('shows private entries to their author and private_to only', async () => {
+    const ada = await t.given.org();
+    const bob = await t.given.user(ada);
+    const cyd = await t.given.user(ada);
+    const chat = await chatOf(ada, [bob, cyd]);
+    const secret = await post(ada, chat, 'for bob', { private_to: [bob.displayId] });
+    expect(secret.visibility).toBe('private');
+    const solo = await post(ada, chat, 'note to self', { visibility: 'private' });
+    await post(cyd, chat, 'public chatter');
+    for (const reader of [ada, bob]) {
+      expect((await t.as(reader).get('/timeline-entries.get', { id: secret.id })).status).toBe(200);
+    }
+    const hidden = await t.as(cyd).get('/timeline-entries.get', { id: secret.id });
+    expect(hidden.status).toBe(404);
+    expect(hidden.body.type).toBe('not_found');
+    expect((await t.as(bob).get('/timeline-entries.get', { id: solo.id })).status).toBe(404);
+    expect(await bodiesOf(ada, chat)).toEqual(['public chatter', 'note to self', 'for bob']);
+    expect(await bodiesOf(bob, chat)).toEqual(['public chatter', 'for bob']);
+    expect(await bodiesOf(cyd, chat)).toEqual(['public chatter']);
+  });
+
+  it('hides internal entries from rev users', async () => {
+    const ada = await t.given.org();
+    const rex = await t.given.user(ada, 'rev_user');
+    const chat = await chatOf(ada, [rex]);
+    const internal = await post(ada, chat, 'dev eyes only', { visibility: 'internal' });
+    await post(ada, chat, 'hello customer');
+    expect((await t.as(rex).get('/timeline-entries.get', { id: internal.id })).status).toBe(404);
+    expect(await bodiesOf(rex, chat)).toEqual(['hello customer']);
+    expect(await bodiesOf(ada, chat)).toEqual(['hello customer', 'dev eyes only']);
+  });
+});
+
+describe('timeline-entries.update', () => {
+  it('lets the author edit the body, recording who and when', async () => {
+    const { ada, chat } = await team();
+    const entry = await post(ada, chat, 'helo');
+    const response = await t
+      .as(ada)
+      .post('/timeline-entries.update', { type: 'timeline_comment', id: entry.display_id, body: 'hello' });
+    expect(response.status).toBe(200);
+    const updated = response.body.timeline_entry;
+    expect(updated).toMatchObject({ id: entry.id, body: 'hello', created_date: entry.created_date });
+    expect(updated.modified_date >= entry.modified_date).toBe(true);
+    expect(updated.modified_by.id).toBe(ada.id);
+    expect((await t.as(ada).get('/timeline-entries.get', { id: entry.id })).body.timeline_entry.body).toBe('hello');
+  });
+
+  it('returns 403 to members who are not the author, and changes nothing', async () => {
+    const { ada, bob, chat } = await team();
+    const entry = await post(ada, chat, 'mine');
+    const response = await t.as(bob).post('/timeline-entries.update', { type: 'timeline_comment', id: entry.id, body: 'ours' });
+    expect(response.status).toBe(403);
+    expect(response.body.type).toBe('forbidden');
+    expect(await bodiesOf(ada, chat)).toEqual(['mine']);
+  });
+
+  it('sets, conflicts on and clears external_ref', async () => {
+    const { ada, chat } = await team();
+    const first = await post(ada, chat, 'one', { external_ref: 'a' });
+    const second = await post(ada, chat, 'two');
+    const taken = await t.as(ada).post('/timeline-entries.update', { type: 'timeline_comment', id: second.id, external_ref: 'a' });
+    expect(taken.status).toBe(409);
+    expect(taken.body.type).toBe('conflict');
+    const cleared = await t.as(ada).post('/timeline-entries.update', { type: 'timeline_comment', id: first.id, external_ref: null });
+    expect(cleared.status).toBe(200);
+    expect(cleared.body.timeline_entry.external_ref).toBeUndefined();
+    const moved = await t.as(ada).post('/timeline-entries.update', { type: 'timeline_comment', id: second.id, external_ref: 'a' });
+    expect(moved.status).toBe(200);
+    expect(moved.body.timeline_entry.external_ref).toBe('a');
+  });
+
+  it('rejects bad input with the field at fault', async () => {
+    const { ada, chat } = await team();
+    const entry = await post(ada, chat, 'x');
+    const cases: [Record<string, unknown>, string, string][] = [
+      [{ body: '' }, 'invalid_field', 'body'],
+      [{ body_type: 'snap_widget' }, 'value_not_permitted', 'body_type'],
+      [{ type: undefined }, 'missing_required_field', 'type'],
+      [{ id: undefined }, 'missing_required_field', 'id'],
+      [{ id: chat.id }, 'unexpected_id_type', 'id'],
+    ];
+    for (const [change, type, fieldName] of cases) {
+      const response = await t
+        .as(ada)
+        .post('/timeline-entries.update', { type: 'timeline_comment', id: entry.id, body: 'y', ...change });
+      expect(response.status, JSON.stringify(change)).toBe(400);
+      expect(response.body).toMatchObject({ type, field_name: fieldName });
+    }
+    expect(await bodiesOf(ada, chat)).toEqual(['x']);
+  });
+});
+
+describe('timeline-entries.delete', () => {
+  it('lets the author delete; the entry keeps its place without a body', async () => {
+    const { ada, bob, chat } = await team();
+    await post(ada, chat, 'before');
+    const doomed = await post(ada, chat, 'oops', { external_ref: 'gone' });
+    await post(bob, chat, 'after');
+    const response = await t.as(ada).post('/timeline-entries.delete', { id: doomed.id });
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({});
+    expect(await bodiesOf(bob, chat)).toEqual(['after', '(deleted)', 'before']);
+    const got = (await t.as(bob).get('/timeline-entries.get', { id: doomed.id })).body.timeline_entry;
+    expect(got.body).toBeUndefined();
+    expect(got.body_type).toBeUndefined();
+    expect(got).toMatchObject({ id: doomed.id, created_date: doomed.created_date, external_ref: 'gone' });
+  });
+
+  it('is idempotent for the author; a deleted entry cannot be edited', async () => {
+    const { ada, chat } = await team();
+    const entry = await post(ada, chat, 'twice');
+    expect((await t.as(ada).post('/timeline-entries.delete', { id: entry.id })).status).toBe(200);
+    expect((await t.as(ada).post('/timeline-entries.delete', { id: entry.id })).status).toBe(200);
+    const edit = await t.as(ada).post('/timeline-entries.update', { type: 'timeline_comment', id: entry.id, body: 'back' });
+    expect(edit.status).toBe(400);
+    expect(edit.body).toMatchObject({ type: 'value_not_permitted', field_name: 'id' });
+  });
+
+  it('returns 403 to other members and non-members, 404 to other orgs, and keeps the entry', async () => {
+    const { ada, bob, cyd, chat } = await team();
+    const entry = await post(ada, chat, 'keep');
+    for (const person of [bob, cyd]) {
+      const response = await t.as(person).post('/timeline-entries.delete', { id: entry.id });
+      expect(response.status).toBe(403);
+      expect(response.body.type).toBe('forbidden');
+    }
+    const eve = await t.given.org();
+    const foreign = await t.as(eve).post('/timeline-entries.delete', { id: entry.id });
+    expect(foreign.status).toBe(404);
+    expect(foreign.body.type).toBe('not_found');
+    expect(await bodiesOf(ada, chat)).toEqual(['keep']);
+  });
+});
+
+describe('timeline-entries.list', () => {
+  it('lists newest first, 50 by default, with a next_cursor when more exist', async () => {
+    const { ada, bob, chat } = await team();
+    for (let i = 0; i < 52; i++) await post(i % 2 ? ada : bob, chat, `m${i}`);
+    const response = await t.as(bob).get('/timeline-entries.list', { object: chat.display_id });
+    expect(response.status).toBe(200);
+    const bodies = response.body.timeline_entries.map((entry: { body: string }) => entry.body);
+    expect(bodies).toEqual(Array.from({ length: 50 }, (_, i) => `m${51 - i}`));
+    expect(response.body.next_cursor).toEqual(expect.any(String));
+    expect(response.body.prev_cursor).toBeUndefined();
+    const rest = await t.as(bob).get('/timeline-entries.list', { object: chat.id, cursor: response.body.next_cursor });
+    expect(rest.body.timeline_entries.map((entry: { body: string }) => entry.body)).toEqual(['m1', 'm0']);
+    expect(rest.body.next_cursor).toBeUndefined();
+    expect(rest.body.prev_cursor).toEqual(expect.any(String));
+  });
+
+  it('starts from the oldest entries with mode before and no cursor', async () => {
+    const { ada, chat } = await team();
+    for (let i = 0; i < 5; i++) await post(ada, chat, `m${i}`);
+    const response = await t.as(ada).get('/timeline-entries.list', { object: chat.id, mode: 'before', limit: '2' });
+    expect(response.body.timeline_entries.map((entry: { body: string }) => entry.body)).toEqual(['m1', 'm0']);
+    expect(response.body.prev_cursor).toEqual(expect.any(String));
+    expect(response.body.next_cursor).toBeUndefined();
+    const newer = await t.as(ada).get('/timeline-entries.list', { object: chat.id, cursor: response.body.prev_cursor, limit: '2' });
+    expect(newer.body.timeline_entries.map((entry: { body: string }) => entry.body)).toEqual(['m3', 'm2']);
+  });
+
+  it('walks 1,000 messages forward and back with no gap and no duplicate while messages arrive', async () => {
+    const { ada, bob, chat } = await team();
+    const original: string[] = [];
+    for (let i = 0; i < 1000; i++) {
+      const body = `m${String(i).padStart(4, '0')}`;
+      await post(i % 3 ? ada : bob, chat, body);
+      original.push(body);
+    }
+    const arrivals: string[] = [];
+    const forward: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    let last: any;
+    do {
+      last = (await t.as(bob).get('/timeline-entries.list', { object: chat.id, limit: '100', ...(cursor && { cursor }) })).body;
+      forward.push(...last.timeline_entries.map((entry: { body: string }) => entry.body));
+      cursor = last.next_cursor;
+      const arrival = `new${pages++}`;
+      await post(ada, chat, arrival);
+      arrivals.push(arrival);
+    } while (cursor);
+    expect(forward).toEqual([...original].reverse());
+    expect(pages).toBe(10);
+
+    // Back toward the newest from the oldest page, following prev_cursor (with an explicit mode too).
+    const backPages: string[][] = [];
+    cursor = last.prev_cursor;
+    let explicit = false;
+    while (cursor) {
+      const query = { object: chat.id, limit: '100', cursor, ...(explicit && { mode: 'before' }) };
+      const page = (await t.as(bob).get('/timeline-entries.list', query)).body;
+      backPages.push(page.timeline_entries.map((entry: { body: string }) => entry.body));
+      cursor = page.prev_cursor;
+      explicit = !explicit;
+    }
+    const backward = [...backPages].reverse().flat();
+    expect(backward).toEqual([...[...original, ...arrivals].reverse().slice(0, 1010 - 100)]);
+  }, 120_000);
+
+  it('filters by labels and visibility, from repeated and comma-joined query parameters', async () => {
+    const { ada, bob, chat } = await team();
+    await post(ada, chat, 'bug', { labels: ['bug'] });
+    await post(ada, chat, 'idea', { labels: ['idea', 'later'] });
+    await post(ada, chat, 'plain');
+    await post(ada, chat, 'inside', { visibility: 'internal', labels: ['bug'] });
+    await post(ada, chat, 'open', { visibility: 'public' });
+    const bodies = async (query: Record<string, string | string[]>) =>
+      (await t.as(bob).get('/timeline-entries.list', { object: chat.id, ...query })).body.timeline_entries.map(
+        (entry: { body: string }) => entry.body,
+      );
+    expect(await bodies({ labels: ['bug', 'idea'] })).toEqual(['inside', 'idea', 'bug']);
+    expect(await bodies({ labels: 'bug,later' })).toEqual(['inside', 'idea', 'bug']);
+    expect(await bodies({ labels: 'idea' })).toEqual(['idea']);
+    expect(await bodies({ visibility: 'internal,public' })).toEqual(['open', 'inside']);
+    expect(await bodies({ visibility: ['external'], labels: ['bug'] })).toEqual(['bug']);
+    expect(await bodiesOf(bob, chat, { labels: ['later'], visibility: ['external'] })).toEqual(['idea']);
+    expect(await bodies({ collections: 'events' })).toEqual([]);
+    expect(await bodies({ collections: 'discussions,events' })).toHaveLength(5);
+    const bad = await t.as(bob).get('/timeline-entries.list', { object: chat.id, visibility: 'secret' });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ type: 'invalid_enum_value', field_name: 'visibility[0]' });
+  });
+
+  it.each([
+    [{ limit: '0' }, 'invalid_field', 'limit'],
+    [{ limit: '101' }, 'invalid_field', 'limit'],
+    [{ limit: 'lots' }, 'unexpected_json_type', 'limit'],
+    [{ mode: 'sideways' }, 'invalid_enum_value', 'mode'],
+    [{ object: 'nope' }, 'invalid_id', 'object'],
+  ])('rejects %j with 400 %s', async (change, type, fieldName) => {
+    const { ada, chat } = await team();
+    const response = await t.as(ada).get('/timeline-entries.list', { object: chat.id, ...change });
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({ type, field_name: fieldName });
+  });
+
+  it('accepts the documented maximum limit of 100', async () => {
+    const { ada, chat } = await team();
+    expect((await t.as(ada).post('/timeline-entries.list', { object: chat.id, limit: 100 })).status).toBe(200);
+  });
+
+  it('returns 403 to non-members and 404 for other organizations', async () => {
+    const { ada, cyd, chat } = await team();
+    await post(ada, chat, 'x');
+    const outsider = await t.as(cyd).get('/timeline-entries.list', { object: chat.id });
+    expect(outsider.status).toBe(403);
+    expect(outsider.body.type).toBe('forbidden');
+    const eve = await t.given.org();
+    const foreign = await t.as(eve).get('/timeline-entries.list', { object: chat.id });
+    expect(foreign.status).toBe(404);
+    expect(foreign.body.type).toBe('not_found');
+  });
+
+  it('shuts out a member removed by chats.update at once', async () => {
+    const { ada, bob, cyd, chat } = await team();
+    const entry = await post(bob, chat, 'soon gone');
+    expect((await t.as(bob).get('/timeline-entries.list', { object: chat.id })).status).toBe(200);
+    const update = await t.as(ada).post('/chats.update', { id: chat.id, users: { set: [ada.id, cyd.id] } });
+    expect(update.status).toBe(200);
+    const attempts = [
+      await t.as(bob).get('/timeline-entries.list', { object: chat.id }),
+      await t.as(bob).get('/timeline-entries.get', { id: entry.id }),
+      await t.as(bob).post('/timeline-entries.create', { type: 'timeline_comment', object: chat.id, body: 'hi' }),
+      await t.as(bob).post('/timeline-entries.delete', { id: entry.id }),
+    ];
+    for (const response of attempts) {
+      expect(response.status).toBe(403);
+      expect(response.body.type).toBe('forbidden');
+    }
+    expect(await bodiesOf(cyd, chat)).toEqual(['soon gone']);
+  });
+});
