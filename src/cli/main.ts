@@ -2,12 +2,11 @@
 /** The `confab` command line. Every command honours DATABASE_URL and takes --json. */
 import { Command, Option } from 'commander';
 import { loadConfig } from '../config.js';
-import { formatDisplayId, formatDon } from '../domain/ids.js';
+import { formatDisplayId, formatDon, formatOrgDon } from '../domain/ids.js';
 import { USER_TYPES, type Org, type User } from '../domain/model.js';
 import { createUser, findUserByRef, initOrg, pickOrg } from '../domain/orgs.js';
 import { issueToken } from '../domain/tokens.js';
 import { presentUserSummary } from '../http/present.js';
-import { startServer } from '../server.js';
 import type { RootStore } from '../store/index.js';
 import { openStore } from '../store/open.js';
 import { fail, print } from './output.js';
@@ -27,6 +26,8 @@ program
   .action(async (flags: { port?: string; host?: string; databaseUrl?: string }) => {
     try {
       const config = loadConfig(flags);
+      // Loaded here so that the other commands do not pay for loading the HTTP stack.
+      const { startServer } = await import('../server.js');
       const server = await startServer(config);
       if (server.firstRun) announceFirstRun(server.url, server.firstRun.org, server.firstRun.user, server.firstRun.token);
       const shutdown = async (signal: string) => {
@@ -115,7 +116,7 @@ program
   .option('--json', 'print JSON')
   .addOption(databaseOption())
   .action(async (flags: { json?: boolean; databaseUrl?: string }) =>
-    withStore(flags, async (store) => {
+    withStore({ ...flags, migrate: false }, async (store) => {
       const applied = await store.migrate();
       print(
         !!flags.json,
@@ -126,11 +127,14 @@ program
   );
 
 /** Opens the store, migrates, runs the command, closes; errors become a one-line message. */
-async function withStore(flags: { json?: boolean; databaseUrl?: string }, run: (store: RootStore) => Promise<void>): Promise<void> {
+async function withStore(
+  flags: { json?: boolean; databaseUrl?: string; migrate?: boolean },
+  run: (store: RootStore) => Promise<void>,
+): Promise<void> {
   let store: RootStore | undefined;
   try {
     store = await openStore(loadConfig({ databaseUrl: flags.databaseUrl }).databaseUrl);
-    await store.migrate();
+    if (flags.migrate !== false) await store.migrate();
     await run(store);
   } catch (error) {
     await store?.close().catch(() => undefined);
@@ -146,7 +150,7 @@ async function orgOfUserRef(store: RootStore, ref: string, orgFlag: string | und
 }
 
 function presentOrg(org: Org) {
-  return { id: `don:identity:dvrv-us-1:devo/${org.slug}`, slug: org.slug, name: org.name, created_date: org.createdAt };
+  return { id: formatOrgDon(org.slug), slug: org.slug, name: org.name, created_date: org.createdAt };
 }
 
 function describeUser(user: User, org: Org): string {

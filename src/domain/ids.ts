@@ -51,6 +51,11 @@ export function formatDon(kind: ObjectKind, orgSlug: string, number: number): st
   return `don:${spec.service}:${PARTITION}:devo/${orgSlug}:${spec.donType}/${number}`;
 }
 
+/** The DON of an organization itself (DevRev's dev org). */
+export function formatOrgDon(orgSlug: string): string {
+  return `don:identity:${PARTITION}:devo/${orgSlug}`;
+}
+
 export function formatDisplayId(kind: ObjectKind, number: number): string {
   return `${KINDS[kind].displayPrefix}-${number}`;
 }

@@ -58,18 +58,17 @@ export async function resolveGroups(store: Store, org: Org, fieldName: string, v
 }
 
 /** For writes, a name that resolves to nobody is the request's fault: a 400 on the field. */
-export async function requireUsers(store: Store, org: Org, fieldName: string, values: readonly string[]): Promise<User[]> {
-  try {
-    return await resolveUsers(store, org, fieldName, values);
-  } catch (error) {
-    if (error instanceof Unresolved) throw BadRequest.invalidField(fieldName, error.message);
-    throw error;
-  }
+export function requireUsers(store: Store, org: Org, fieldName: string, values: readonly string[]): Promise<User[]> {
+  return unresolvedIsInvalid(fieldName, () => resolveUsers(store, org, fieldName, values));
 }
 
-export async function requireGroups(store: Store, org: Org, fieldName: string, values: readonly string[]): Promise<Group[]> {
+export function requireGroups(store: Store, org: Org, fieldName: string, values: readonly string[]): Promise<Group[]> {
+  return unresolvedIsInvalid(fieldName, () => resolveGroups(store, org, fieldName, values));
+}
+
+async function unresolvedIsInvalid<T>(fieldName: string, resolve: () => Promise<T>): Promise<T> {
   try {
-    return await resolveGroups(store, org, fieldName, values);
+    return await resolve();
   } catch (error) {
     if (error instanceof Unresolved) throw BadRequest.invalidField(fieldName, error.message);
     throw error;

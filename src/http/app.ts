@@ -21,7 +21,8 @@ export async function buildApp({ store, logger }: AppOptions): Promise<FastifyIn
   const app = Fastify({
     loggerInstance: logger,
     bodyLimit: BODY_LIMIT_BYTES,
-    requestIdHeader: 'x-request-id',
+    // genReqId reads X-Request-Id itself, so that an unsafe one is replaced, not echoed.
+    requestIdHeader: false,
     genReqId: (request) => acceptedRequestId(request.headers['x-request-id']) ?? randomUUID(),
   });
 

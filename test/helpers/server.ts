@@ -24,6 +24,8 @@ export interface Response<T = any> {
 export interface TestServer {
   server: RunningServer;
   url: string;
+  /** The SQLite file behind the server, for tests that must reach around it. */
+  databaseFile: string;
   /** Every log line the server wrote, parsed. */
   logs: Record<string, unknown>[];
   /** An unauthenticated client, or one that sends `authorization` as given. */
@@ -61,13 +63,15 @@ export function useServer(): TestServer {
         done();
       },
     });
+    const databaseFile = join(dir, 'confab.db');
     const server = await startServer(
-      { port: 0, host: '127.0.0.1', databaseUrl: `sqlite:${join(dir, 'confab.db')}`, logLevel: 'info' },
+      { port: 0, host: '127.0.0.1', databaseUrl: `sqlite:${databaseFile}`, logLevel: 'info' },
       pino({ level: 'info' }, stream),
     );
     Object.assign(handle, {
       server,
       url: server.url,
+      databaseFile,
       logs,
       client: (authorization?: string) => new Client(server.url, authorization),
       as: (person: Person) => new Client(server.url, `Bearer ${person.token}`),
