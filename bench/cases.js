@@ -52,5 +52,21 @@ export function chatCases(world) {
         return { path: '/chats.create', ...json(bearer(a), { type: 'dm', users: [a.don, b.don], is_default: false }) };
       },
     },
+    {
+      name: 'timeline-entries.create',
+      key: 'timeline_entries_create',
+      request() {
+        const { don, a } = someChat(world, world.chatCount);
+        return { path: '/timeline-entries.create', ...json(bearer(a), { type: 'timeline_comment', object: don, body: 'hello from the bench' }) };
+      },
+    },
+    {
+      name: 'timeline-entries.list (first 50)',
+      key: 'timeline_entries_list',
+      request() {
+        const { don, b } = someChat(world, world.chatsWithMessages);
+        return { method: 'GET', path: `/timeline-entries.list?object=${encodeURIComponent(don)}&limit=50`, headers: { authorization: bearer(b) } };
+      },
+    },
   ];
 }

@@ -35,6 +35,7 @@ const connections = Number(options.connections);
 const rounds = Number(options.rounds);
 const USERS = 1_000;
 const CHATS = 10_000;
+const MESSAGES = 100_000;
 const SCALE_CHATS = 1_000_000;
 const nodeFlags = options['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', 'bench/profiles'] : [];
 
@@ -44,7 +45,7 @@ const databaseUrl = `sqlite:${join(dir, 'bench.db')}`;
 const results = {
   date: new Date().toISOString(),
   machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, platform: process.platform },
-  settings: { connections, durationSeconds: duration, rounds, users: USERS, chats: CHATS },
+  settings: { connections, durationSeconds: duration, rounds, users: USERS, chats: CHATS, messages: MESSAGES },
   startup: {},
   cases: [],
 };
@@ -52,8 +53,8 @@ const running = [];
 
 try {
   let at = performance.now();
-  const world = await seed(databaseUrl, { userCount: USERS, chatCount: CHATS });
-  log(`seeded ${USERS} users, ${CHATS} chats in ${((performance.now() - at) / 1000).toFixed(1)} s`);
+  const world = await seed(databaseUrl, { userCount: USERS, chatCount: CHATS, messageCount: MESSAGES });
+  log(`seeded ${USERS} users, ${CHATS} chats, ${MESSAGES} messages in ${((performance.now() - at) / 1000).toFixed(1)} s`);
   results.seedSeconds = (performance.now() - at) / 1000;
 
   results.startup = await measureStartup(databaseUrl);

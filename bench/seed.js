@@ -23,8 +23,12 @@ export function chatMembers(k, userCount) {
 
 const BATCH = 10_000;
 
-/** A fresh organization with `userCount` dev users (each with a token) and `chatCount` chats. */
-export async function seed(databaseUrl, { userCount, chatCount }) {
+/**
+ * A fresh organization with `userCount` dev users (each with a token), `chatCount` chats
+ * and `messageCount` messages: 100 in each of the first chats, so that the first page of
+ * 50 is full wherever the bench lists.
+ */
+export async function seed(databaseUrl, { userCount, chatCount, messageCount }) {
   const store = await openStore(databaseUrl);
   try {
     await store.migrate();
@@ -58,7 +62,8 @@ export async function seed(databaseUrl, { userCount, chatCount }) {
       await tx.bulk.setSequence(org.id, 'token', userCount + 1);
     });
     const world = { databaseUrl, org: { id: org.id, slug: org.slug }, users, chatCount: 0 };
-    await addChats(store, world, chatCount);
+    const chatIds = await addChats(store, world, chatCount);
+    world.chatsWithMessages = await addMessages(store, world, chatIds, messageCount);
     return world;
   } finally {
     await store.close();
@@ -75,8 +80,10 @@ export async function growChats(world, total) {
   }
 }
 
+/** Returns the row ids of the first batch of chats (for their messages). */
 async function addChats(store, world, total) {
   const { users } = world;
+  let firstIds;
   const defaults = maxDefaultDms(users.length);
   const at = new Date().toISOString();
   for (let start = world.chatCount; start < total; start += BATCH) {
@@ -93,10 +100,41 @@ async function addChats(store, world, total) {
         createdBy: a.id,
       });
     }
-    await store.transaction(async (tx) => {
-      await tx.bulk.insertChats(world.org.id, chats, at);
+    const ids = await store.transaction(async (tx) => {
+      const ids = await tx.bulk.insertChats(world.org.id, chats, at);
       await tx.bulk.setSequence(world.org.id, 'chat', end);
+      return ids;
     });
+    firstIds ??= ids;
     world.chatCount = end;
   }
+  return firstIds;
+}
+
+const MESSAGES_PER_CHAT = 100;
+
+/** Returns how many chats (numbers 1…n) hold messages. */
+async function addMessages(store, world, chatIds, total) {
+  const chats = Math.ceil(total / MESSAGES_PER_CHAT);
+  if (chats > chatIds.size) throw new Error(`${total} messages need ${chats} chats in the first batch`);
+  const start = Date.now() - total * 1000;
+  for (let from = 0; from < total; from += BATCH) {
+    const entries = [];
+    for (let n = from; n < Math.min(total, from + BATCH); n++) {
+      const k = n % chats;
+      const [a, b] = chatMembers(k, world.users.length).map((index) => world.users[index]);
+      entries.push({
+        chatId: chatIds.get(k + 1),
+        number: n + 1,
+        body: `message ${n + 1}: the quick brown fox jumps over the lazy dog`,
+        createdBy: (n % 2 === 0 ? a : b).id,
+        at: new Date(start + n * 1000).toISOString(),
+      });
+    }
+    await store.transaction(async (tx) => {
+      await tx.bulk.insertTimelineEntries(world.org.id, entries);
+      await tx.bulk.setSequence(world.org.id, 'timeline_comment', Math.min(total, from + BATCH));
+    });
+  }
+  return chats;
 }

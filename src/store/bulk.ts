@@ -35,6 +35,14 @@ export interface BulkChat {
   createdBy: number;
 }
 
+export interface BulkTimelineEntry {
+  chatId: number;
+  number: number;
+  body: string;
+  createdBy: number;
+  at: string;
+}
+
 export class BulkLoader {
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -121,6 +129,33 @@ export class BulkLoader {
     );
     for (const chunk of chunks(members, 3)) await this.db.insertInto('chat_users').values(chunk).execute();
     return ids;
+  }
+
+  /** Text comments with `external` visibility, as timeline-entries.create makes by default. */
+  async insertTimelineEntries(orgId: number, entries: readonly BulkTimelineEntry[]): Promise<void> {
+    for (const chunk of chunks(entries, 14)) {
+      await this.db
+        .insertInto('timeline_entries')
+        .values(
+          chunk.map((entry) => ({
+            org_id: orgId,
+            chat_id: entry.chatId,
+            number: entry.number,
+            body: entry.body,
+            body_type: 'text',
+            external_ref: null,
+            visibility: 'external',
+            labels: null,
+            expires_at: null,
+            deleted_at: null,
+            created_by: entry.createdBy,
+            modified_by: entry.createdBy,
+            created_at: entry.at,
+            modified_at: entry.at,
+          })),
+        )
+        .execute();
+    }
   }
 
   /** Moves an organization's counter for `kind` past the numbers loaded, so new objects continue after them. */
