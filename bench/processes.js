@@ -53,6 +53,20 @@ export function memoryOf(child) {
   return { rssMb: kb('VmRSS') / 1024, peakRssMb: kb('VmHWM') / 1024 };
 }
 
+/**
+ * CPU seconds (user + system) a child has used so far (Linux). Per request, this is the
+ * figure that holds still when other work shares the machine: throughput falls with the
+ * share of a core a server gets, its CPU cost per request does not.
+ */
+export function cpuSecondsOf(child) {
+  const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+  // Fields after the parenthesised command name; utime and stime are the 12th and 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+}
+
+const CLOCK_TICKS_PER_SECOND = 100;
+
 async function waitForHealth(child, port, started) {
   let stderr = '';
   child.stderr.on('data', (chunk) => (stderr += chunk));

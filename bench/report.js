@@ -13,12 +13,20 @@ export function summarize(testCase, runs) {
     p50Ms: mean(list.map((r) => r.latency.p50)),
     p99Ms: Math.max(...list.map((r) => r.latency.p99)),
     requests: list.reduce((sum, r) => sum + r.requests.total, 0),
+    cpuMsPerRequest: (1000 * list.reduce((sum, r) => sum + r.serverCpuSeconds, 0)) / list.reduce((sum, r) => sum + r.requests.total, 0),
     non2xx: list.reduce((sum, r) => sum + r.non2xx, 0),
     errors: list.reduce((sum, r) => sum + r.errors + r.timeouts, 0),
   });
   const baseline = side(runs.baseline);
   const confab = side(runs.confab);
-  const summary = { name: testCase.name, key: testCase.key, baseline, confab, ratio: confab.requestsPerSecond / baseline.requestsPerSecond };
+  const summary = {
+    name: testCase.name,
+    key: testCase.key,
+    baseline,
+    confab,
+    ratio: confab.requestsPerSecond / baseline.requestsPerSecond,
+    cpuRatio: baseline.cpuMsPerRequest / confab.cpuMsPerRequest,
+  };
   const target = TARGETS[testCase.key];
   if (target) summary.target = { ...target, met: meets(summary, target) };
   return summary;
@@ -38,7 +46,7 @@ export function printTable(results) {
   out.push(`Node ${machine.node}, ${machine.cpus} CPUs (${machine.cpuModel}); ${settings.connections} connections, ${settings.rounds}×${settings.durationSeconds} s per side`);
   out.push(`baseline: bare node:http answering a ${results.baselineBodyBytes}-byte chats.get body`);
   out.push('');
-  const rows = [['case', 'baseline req/s', 'Confab req/s', 'ratio', 'p50 ms', 'p99 ms', 'non-2xx', 'target']];
+  const rows = [['case', 'baseline req/s', 'Confab req/s', 'ratio', 'p50 ms', 'p99 ms', 'non-2xx', 'CPU µs/req', 'CPU ratio', 'target']];
   for (const c of results.cases) {
     rows.push([
       c.name,
@@ -48,11 +56,15 @@ export function printTable(results) {
       fixed(c.confab.p50Ms, 1),
       fixed(c.confab.p99Ms, 1),
       String(c.confab.non2xx + c.confab.errors),
+      `${fixed(1000 * c.baseline.cpuMsPerRequest, 0)} / ${fixed(1000 * c.confab.cpuMsPerRequest, 0)}`,
+      `${fixed(c.cpuRatio, 2)}×`,
       c.target ? `${describe(c.target)} ${c.target.met ? 'met' : 'MISSED'}` : '',
     ]);
   }
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
   for (const row of rows) out.push(row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  '));
+  out.push('ratio: Confab req/s ÷ baseline req/s. CPU µs/req: server CPU per request, baseline / Confab; CPU ratio:');
+  out.push('baseline CPU ÷ Confab CPU per request, what the ratio tends to when the load generator is not the limit.');
   out.push('');
   const startup = results.startup;
   out.push(`startup (confab serve → first 200 on /health, existing database): median ${fixed(startup.medianMs, 0)} ms of ${startup.samplesMs.map((ms) => fixed(ms, 0)).join(', ')} (target ≤ 300 ms ${startup.medianMs <= 300 ? 'met' : 'MISSED'})`);

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { chatCases } from './cases.js';
-import { memoryOf, startBaseline, startConfab } from './processes.js';
+import { cpuSecondsOf, memoryOf, startBaseline, startConfab } from './processes.js';
 import { printTable, summarize } from './report.js';
 import { growChats, seed } from './seed.js';
 
@@ -85,23 +85,26 @@ try {
 /** Alternates baseline and Confab runs of the same requests; a short warm-up each first. */
 async function compare(testCase, baseline, confab) {
   log(`${testCase.name}…`);
-  await drive(baseline.url, testCase, 1);
-  await drive(confab.url, testCase, 1);
+  await drive(baseline, testCase, 1);
+  await drive(confab, testCase, 1);
   const runs = { baseline: [], confab: [] };
   for (let round = 0; round < rounds; round++) {
-    runs.baseline.push(await drive(baseline.url, testCase, duration));
-    runs.confab.push(await drive(confab.url, testCase, duration));
+    runs.baseline.push(await drive(baseline, testCase, duration));
+    runs.confab.push(await drive(confab, testCase, duration));
   }
   return summarize(testCase, runs);
 }
 
-function drive(url, testCase, seconds) {
-  return autocannon({
-    url,
+async function drive(server, testCase, seconds) {
+  const cpuBefore = cpuSecondsOf(server.child);
+  const result = await autocannon({
+    url: server.url,
     connections,
     duration: seconds,
     requests: [{ setupRequest: (request) => Object.assign(request, testCase.request()) }],
   });
+  result.serverCpuSeconds = cpuSecondsOf(server.child) - cpuBefore;
+  return result;
 }
 
 async function measureStartup(url, times = 3) {
