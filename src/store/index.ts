@@ -3,6 +3,7 @@
  * has its own store class, and the same queries run on every dialect.
  */
 import { Kysely, Migrator } from 'kysely';
+import { CachedTokenStore, type AuthClock } from './auth-cache.js';
 import { BulkLoader } from './bulk.js';
 import { ChatStore } from './chats.js';
 import { GroupStore } from './groups.js';
@@ -18,6 +19,11 @@ import { UserStore } from './users.js';
 export { UniqueViolation } from './errors.js';
 export type { DialectName } from './migrations/helpers.js';
 
+/** Process-local caches, for a dialect that can tell when they go stale (see auth-cache.ts). */
+export interface StoreCaches {
+  authClock?: AuthClock;
+}
+
 export class Store {
   readonly orgs: OrgStore;
   readonly users: UserStore;
@@ -31,10 +37,11 @@ export class Store {
   constructor(
     protected readonly db: Kysely<Database>,
     readonly dialect: DialectName,
+    caches: StoreCaches = {},
   ) {
     this.orgs = new OrgStore(db);
     this.users = new UserStore(db);
-    this.tokens = new TokenStore(db);
+    this.tokens = caches.authClock ? new CachedTokenStore(db, caches.authClock) : new TokenStore(db);
     this.groups = new GroupStore(db);
     this.chats = new ChatStore(db);
     this.timelineEntries = new TimelineEntryStore(db);
@@ -42,7 +49,10 @@ export class Store {
     this.bulk = new BulkLoader(db);
   }
 
-  /** Runs `work` in one transaction; everything it does through `tx` commits or none of it. */
+  /**
+   * Runs `work` in one transaction; everything it does through `tx` commits or none of it.
+   * `tx` has no caches: what it reads may yet be rolled back.
+   */
   transaction<T>(work: (tx: Store) => Promise<T>): Promise<T> {
     return this.db.transaction().execute((trx) => work(new Store(trx, this.dialect)));
   }
