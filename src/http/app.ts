@@ -1,6 +1,6 @@
 /** Builds the Fastify application: parsers, hooks, one error handler, and a plugin per resource. */
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import secureJson from 'secure-json-parse';
 import { BadRequest, NotFound } from '../domain/errors.js';
 import type { Store } from '../store/index.js';
@@ -25,7 +25,7 @@ export async function buildApp({ store, logger }: AppOptions): Promise<FastifyIn
     requestIdHeader: false,
     genReqId: (request) => acceptedRequestId(request.headers['x-request-id']) ?? randomUUID(),
     // One log line per request (onResponse below) instead of Fastify's two.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
   });
 
   app.setValidatorCompiler(compileValidator);
