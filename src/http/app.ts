@@ -1,7 +1,7 @@
 /** Builds the Fastify application: parsers, hooks, one error handler, and a plugin per resource. */
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import secureJson from 'secure-json-parse';
 import { BadRequest, NotFound } from '../domain/errors.js';
 import type { Realtime } from '../realtime/index.js';
@@ -65,6 +65,8 @@ export async function buildApp({
     clientErrorHandler,
     // Draining answers with a DevRev 503 (shutdown.ts), not Fastify's own body.
     return503OnClosing: false,
+    // One log line per request (onResponse below) instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
   });
 
   app.setValidatorCompiler(compileValidator);
@@ -88,6 +90,15 @@ export async function buildApp({
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+  });
+  // Logging was ~10% of chats.get's CPU with a line for the request and one for the
+  // response; the response's line carries everything the request's did.
+  app.addHook('onResponse', (request, reply, done) => {
+    request.log.info(
+      { req: { method: request.method, url: request.url }, res: { statusCode: reply.statusCode }, responseTime: reply.elapsedTime },
+      'request completed',
+    );
+    done();
   });
 
   // Before any route, so that the document and the metrics see every one.

@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { Chat, Group, SyncMetadata, User } from '../domain/model.js';
+import type { Chat, Group, SyncMetadata } from '../domain/model.js';
 import { translateUnique } from './errors.js';
-import { parseJson, toGroup } from './rows.js';
+import { parseJson, toGroup, toUser, type UserRow } from './rows.js';
 import type { ChatsTable, Database } from './schema.js';
 import { UserStore } from './users.js';
 
@@ -139,13 +139,21 @@ export class ChatStore {
       .execute();
   }
 
+  /**
+   * Members come with their user rows in one join; creator and modifier are nearly always
+   * members, and are looked up only when they are not. Two queries for a chat's members
+   * and groups where there were three.
+   */
   private async assemble(row: Selectable<ChatsTable>): Promise<Chat> {
     const [memberRows, groupRows] = await Promise.all([
       this.db
         .selectFrom('chat_users')
-        .select('user_id')
-        .where('chat_id', '=', row.id)
-        .orderBy('position')
+        .innerJoin('users', 'users.id', 'chat_users.user_id')
+        .leftJoin('rev_orgs', 'rev_orgs.id', 'users.rev_org_id')
+        .selectAll('users')
+        .select(['rev_orgs.number as rev_org_number', 'rev_orgs.display_name as rev_org_name'])
+        .where('chat_users.chat_id', '=', row.id)
+        .orderBy('chat_users.position')
         .execute(),
       this.db
         .selectFrom('chat_groups')
@@ -155,10 +163,10 @@ export class ChatStore {
         .orderBy('chat_groups.position')
         .execute(),
     ]);
-    const memberIds = memberRows.map((member) => member.user_id);
-    const wanted = [...new Set([...memberIds, row.created_by, row.modified_by])];
-    const byId = new Map((await this.users.findByIds(wanted)).map((user) => [user.id, user]));
-    const users = memberIds.map((id) => byId.get(id)).filter((user): user is User => user !== undefined);
+    const users = memberRows.map((member) => toUser(member as UserRow));
+    const byId = new Map(users.map((user) => [user.id, user]));
+    const missing = [row.created_by, row.modified_by].filter((id) => !byId.has(id));
+    if (missing.length > 0) for (const user of await this.users.findByIds([...new Set(missing)])) byId.set(user.id, user);
     const groups: Group[] = groupRows.map(toGroup);
     return {
       id: row.id,

@@ -4,6 +4,8 @@
  */
 import { EventEmitter } from 'node:events';
 import { Kysely, Migrator, sql } from 'kysely';
+import { CachedTokenStore, type AuthClock } from './auth-cache.js';
+import { BulkLoader } from './bulk.js';
 import { ChatStore } from './chats.js';
 import { isRetryableTransactionError } from './errors.js';
 import { EventStore } from './events.js';
@@ -22,6 +24,11 @@ import { WebhookStore } from './webhooks.js';
 export { DatabaseUnavailable, UniqueViolation } from './errors.js';
 export type { DialectName } from './migrations/helpers.js';
 
+/** Process-local caches, for a dialect that can tell when they go stale (see auth-cache.ts). */
+export interface StoreCaches {
+  authClock?: AuthClock;
+}
+
 export class Store {
   readonly orgs: OrgStore;
   readonly users: UserStore;
@@ -33,6 +40,7 @@ export class Store {
   readonly events: EventStore;
   readonly webhooks: WebhookStore;
   readonly revOrgs: RevOrgStore;
+  readonly bulk: BulkLoader;
 
   constructor(
     protected readonly db: Kysely<Database>,
@@ -40,10 +48,11 @@ export class Store {
     /** Emits 'events' in this process when appended events are committed (wakes the dispatcher). */
     readonly signals: EventEmitter = new EventEmitter(),
     private readonly pending?: { eventsAppended: boolean },
+    caches: StoreCaches = {},
   ) {
     this.orgs = new OrgStore(db);
     this.users = new UserStore(db);
-    this.tokens = new TokenStore(db);
+    this.tokens = caches.authClock ? new CachedTokenStore(db, caches.authClock) : new TokenStore(db);
     this.groups = new GroupStore(db);
     this.chats = new ChatStore(db);
     this.timelineEntries = new TimelineEntryStore(db);
@@ -51,13 +60,15 @@ export class Store {
     this.events = new EventStore(db);
     this.webhooks = new WebhookStore(db);
     this.revOrgs = new RevOrgStore(db);
+    this.bulk = new BulkLoader(db);
   }
 
   /**
    * Runs `work` in one transaction; everything it does through `tx` commits or none of it.
    * When PostgreSQL aborts it for a serialization failure or a deadlock, `work` runs again
    * from the start, a few times, so `work` must do nothing but go through `tx`. Listeners
-   * hear of appended events only once they are committed.
+   * hear of appended events only once they are committed. `tx` has no caches: what it
+   * reads may yet be rolled back.
    */
   async transaction<T>(work: (tx: Store) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
@@ -155,7 +166,7 @@ export class RootStore extends Store {
       const key = sql`hashtext(current_schema() || ':' || ${name})`;
       await sql`select pg_advisory_lock(${key})`.execute(connection);
       try {
-        return await work(new Store(connection, this.dialect));
+        return await work(new Store(connection, this.dialect, this.signals));
       } finally {
         await sql`select pg_advisory_unlock(${key})`.execute(connection);
       }

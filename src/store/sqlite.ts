@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
+import { AuthClock } from './auth-cache.js';
 import { RootStore } from './index.js';
 import type { Database } from './schema.js';
 
@@ -16,26 +17,34 @@ export function openSqlite(path: string): RootStore {
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
-  cacheStatements(database);
+  // 32 MB of page cache instead of SQLite's 2 MB: random reads across a million chats
+  // otherwise go to the OS for most pages (see README "Benchmark").
+  database.pragma('cache_size = -32000');
+  const dataVersion = database.prepare('PRAGMA data_version').pluck();
+  const authClock = new AuthClock(() => dataVersion.get() as number);
+  cacheStatements(database, authClock);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
-  return new RootStore(db, 'sqlite');
+  return new RootStore(db, 'sqlite', undefined, undefined, { authClock });
 }
 
 /**
  * Kysely prepares every query anew; the SQL text of a query is the same each time, so
- * keeping prepared statements by text skips SQLite's parser on the hot path.
+ * keeping prepared statements by text skips SQLite's parser on the hot path. Kysely
+ * prepares right before it runs, which makes this the one place that sees every
+ * statement: those that may change a token grant advance the auth clock.
  */
-function cacheStatements(database: BetterSqlite3.Database): void {
+function cacheStatements(database: BetterSqlite3.Database, authClock: AuthClock): void {
   const prepare = database.prepare.bind(database);
-  const cache = new Map<string, BetterSqlite3.Statement>();
+  const cache = new Map<string, { statement: BetterSqlite3.Statement; writesAuth: boolean }>();
   const MAX_CACHED = 500;
   database.prepare = ((source: string) => {
-    let statement = cache.get(source);
-    if (!statement) {
-      statement = prepare(source);
+    let entry = cache.get(source);
+    if (!entry) {
+      entry = { statement: prepare(source), writesAuth: AuthClock.writesAuth(source) };
       if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
-      cache.set(source, statement);
+      cache.set(source, entry);
     }
-    return statement;
+    if (entry.writesAuth) authClock.advance();
+    return entry.statement;
   }) as typeof database.prepare;
 }

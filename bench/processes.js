@@ -1,0 +1,100 @@
+/**
+ * The servers under test run as child processes, as they do in production: their CPU,
+ * memory and startup are their own, and the load generator (this process) does not share
+ * their event loop. On a 2-core machine that gives one core to each side.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export async function freePort() {
+  const server = createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/**
+ * `confab serve` on an existing database; resolves once /health answers 200, with the
+ * milliseconds from spawn to that answer.
+ */
+export async function startConfab(databaseUrl, { nodeFlags = [], env = {} } = {}) {
+  const port = await freePort();
+  const started = performance.now();
+  const child = spawn(
+    process.execPath,
+    [...nodeFlags, 'dist/cli/main.js', 'serve', '--port', String(port), '--database-url', databaseUrl],
+    { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } },
+  );
+  const startupMs = await waitForHealth(child, port, started);
+  return { child, port, url: `http://127.0.0.1:${port}`, startupMs, stop: () => stop(child) };
+}
+
+export async function startBaseline(bodyFile) {
+  const port = await freePort();
+  const started = performance.now();
+  const child = spawn(process.execPath, ['bench/baseline.js', String(port), bodyFile], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  await waitForHealth(child, port, started);
+  return { child, port, url: `http://127.0.0.1:${port}`, stop: () => stop(child) };
+}
+
+/** Resident and peak resident memory of a child, in MB (Linux). */
+export function memoryOf(child) {
+  const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+  const kb = (field) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN);
+  return { rssMb: kb('VmRSS') / 1024, peakRssMb: kb('VmHWM') / 1024 };
+}
+
+/**
+ * CPU seconds (user + system) a child has used so far (Linux). Per request, this is the
+ * figure that holds still when other work shares the machine: throughput falls with the
+ * share of a core a server gets, its CPU cost per request does not.
+ */
+export function cpuSecondsOf(child) {
+  const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+  // Fields after the parenthesised command name; utime and stime are the 12th and 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+}
+
+const CLOCK_TICKS_PER_SECOND = 100;
+
+async function waitForHealth(child, port, started) {
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  for (;;) {
+    if (exited) throw new Error(`server exited before answering /health:\n${stderr}`);
+    if ((await healthStatus(port)) === 200) return performance.now() - started;
+    if (performance.now() - started > 30_000) throw new Error(`server did not answer /health in 30 s:\n${stderr}`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+function healthStatus(port) {
+  return new Promise((resolve) => {
+    const req = request({ host: '127.0.0.1', port, path: '/health', agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode));
+    });
+    req.on('error', () => resolve(0));
+    req.end();
+  });
+}
+
+function stop(child) {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', resolve);
+    child.kill('SIGTERM');
+  });
+}

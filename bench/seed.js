@@ -1,0 +1,140 @@
+/**
+ * Seed data for the benchmark, written through the store's bulk loader (no SQL here).
+ * Everything is derived from numbers, so run.js can name any chat and its members
+ * without keeping a million of them in memory.
+ */
+import { randomBytes } from 'node:crypto';
+import { formatDon } from '../dist/domain/ids.js';
+import { initOrg } from '../dist/domain/orgs.js';
+import { hashToken } from '../dist/domain/tokens.js';
+import { openStore } from '../dist/store/open.js';
+
+/** Pairs (a, a+d mod U) with 1 ≤ d < U/2 are all distinct: that many chats can be default DMs. */
+export function maxDefaultDms(userCount) {
+  return userCount * Math.floor((userCount - 1) / 2);
+}
+
+/** Chat k (0-based; its number is k + 1) is between users a and a + d (indexes into `users`). */
+export function chatMembers(k, userCount) {
+  const d = 1 + (Math.floor(k / userCount) % Math.floor((userCount - 1) / 2));
+  const a = k % userCount;
+  return [a, (a + d) % userCount];
+}
+
+const BATCH = 10_000;
+
+/**
+ * A fresh organization with `userCount` dev users (each with a token), `chatCount` chats
+ * and `messageCount` messages: 100 in each of the first chats, so that the first page of
+ * 50 is full wherever the bench lists.
+ */
+export async function seed(databaseUrl, { userCount, chatCount, messageCount }) {
+  const store = await openStore(databaseUrl);
+  try {
+    await store.migrate();
+    const { org } = await initOrg(store, 'Bench', 'admin@bench.example');
+    const at = new Date().toISOString();
+    // The admin is DEVU-1; the seeded users are DEVU-2 … DEVU-(userCount+1).
+    const users = Array.from({ length: userCount }, (_, index) => {
+      const number = index + 2;
+      return { number, secret: `cfb_${randomBytes(32).toString('base64url')}`, don: formatDon('dev_user', org.slug, number) };
+    });
+    await store.transaction(async (tx) => {
+      const ids = await tx.bulk.insertUsers(
+        org.id,
+        users.map((user) => ({
+          number: user.number,
+          type: 'dev_user',
+          email: `user${user.number}@bench.example`,
+          displayName: `user${user.number}`,
+          fullName: `Bench User ${user.number}`,
+          state: 'active',
+        })),
+        at,
+      );
+      for (const user of users) user.id = ids.get(user.number);
+      await tx.bulk.insertTokens(
+        org.id,
+        users.map((user, index) => ({ number: index + 2, userId: user.id, hash: hashToken(user.secret) })),
+        at,
+      );
+      await tx.bulk.setSequence(org.id, 'dev_user', userCount + 1);
+      await tx.bulk.setSequence(org.id, 'token', userCount + 1);
+    });
+    const world = { databaseUrl, org: { id: org.id, slug: org.slug }, users, chatCount: 0 };
+    const chatIds = await addChats(store, world, chatCount);
+    world.chatsWithMessages = await addMessages(store, world, chatIds, messageCount);
+    return world;
+  } finally {
+    await store.close();
+  }
+}
+
+/** Adds chats until the organization has `total`; accepts an open store or a URL. */
+export async function growChats(world, total) {
+  const store = await openStore(world.databaseUrl);
+  try {
+    await addChats(store, world, total);
+  } finally {
+    await store.close();
+  }
+}
+
+/** Returns the row ids of the first batch of chats (for their messages). */
+async function addChats(store, world, total) {
+  const { users } = world;
+  let firstIds;
+  const defaults = maxDefaultDms(users.length);
+  const at = new Date().toISOString();
+  for (let start = world.chatCount; start < total; start += BATCH) {
+    const end = Math.min(total, start + BATCH);
+    const chats = [];
+    for (let k = start; k < end; k++) {
+      const [a, b] = chatMembers(k, users.length).map((index) => users[index]);
+      chats.push({
+        number: k + 1,
+        title: null,
+        isDefault: k < defaults,
+        memberKey: [a.id, b.id].sort((x, y) => x - y).join(','),
+        userIds: [a.id, b.id],
+        createdBy: a.id,
+      });
+    }
+    const ids = await store.transaction(async (tx) => {
+      const ids = await tx.bulk.insertChats(world.org.id, chats, at);
+      await tx.bulk.setSequence(world.org.id, 'chat', end);
+      return ids;
+    });
+    firstIds ??= ids;
+    world.chatCount = end;
+  }
+  return firstIds;
+}
+
+const MESSAGES_PER_CHAT = 100;
+
+/** Returns how many chats (numbers 1…n) hold messages. */
+async function addMessages(store, world, chatIds, total) {
+  const chats = Math.ceil(total / MESSAGES_PER_CHAT);
+  if (chats > chatIds.size) throw new Error(`${total} messages need ${chats} chats in the first batch`);
+  const start = Date.now() - total * 1000;
+  for (let from = 0; from < total; from += BATCH) {
+    const entries = [];
+    for (let n = from; n < Math.min(total, from + BATCH); n++) {
+      const k = n % chats;
+      const [a, b] = chatMembers(k, world.users.length).map((index) => world.users[index]);
+      entries.push({
+        chatId: chatIds.get(k + 1),
+        number: n + 1,
+        body: `message ${n + 1}: the quick brown fox jumps over the lazy dog`,
+        createdBy: (n % 2 === 0 ? a : b).id,
+        at: new Date(start + n * 1000).toISOString(),
+      });
+    }
+    await store.transaction(async (tx) => {
+      await tx.bulk.insertTimelineEntries(world.org.id, entries);
+      await tx.bulk.setSequence(world.org.id, 'timeline_comment', Math.min(total, from + BATCH));
+    });
+  }
+  return chats;
+}

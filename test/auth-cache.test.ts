@@ -1,0 +1,64 @@
+/**
+ * Token grants are cached in-process on SQLite (src/store/auth-cache.ts). A change made
+ * by another process on the same database — the CLI, an operator's script — must take
+ * effect on the very next request, as if there were no cache.
+ */
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { AuthClock } from '../src/store/auth-cache.js';
+import { useServer } from './helpers/server.js';
+
+const api = useServer();
+
+/** Another process's connection to the server's database file. */
+function otherProcess<T>(work: (db: Database.Database) => T): T {
+  const db = new Database(api.databaseFile);
+  try {
+    return work(db);
+  } finally {
+    db.close();
+  }
+}
+
+describe('cached authentication', () => {
+  it('refuses a token revoked by another process on the next request', async () => {
+    const ada = await api.given.org();
+    expect((await api.as(ada).get('/dev-users.self')).status).toBe(200);
+    expect((await api.as(ada).get('/dev-users.self')).status).toBe(200);
+    otherProcess((db) => db.prepare('UPDATE tokens SET revoked_at = ? WHERE user_id = ?').run(new Date().toISOString(), ada.user.id));
+    const res = await api.as(ada).get('/dev-users.self');
+    expect(res.status).toBe(401);
+    expect(res.body.type).toBe('unauthenticated');
+  });
+
+  it('refuses a user deactivated by another process on the next request', async () => {
+    const admin = await api.given.org();
+    const bob = await api.given.user(admin);
+    expect((await api.as(bob).get('/dev-users.self')).status).toBe(200);
+    otherProcess((db) => db.prepare("UPDATE users SET state = 'deactivated' WHERE id = ?").run(bob.user.id));
+    const res = await api.as(bob).get('/dev-users.self');
+    expect(res.status).toBe(401);
+    expect(res.body.type).toBe('unauthenticated');
+  });
+
+  it('shows a user renamed by another process on the next request', async () => {
+    const admin = await api.given.org();
+    const bob = await api.given.user(admin);
+    expect((await api.as(bob).get('/dev-users.self')).status).toBe(200);
+    otherProcess((db) => db.prepare('UPDATE users SET display_name = ? WHERE id = ?').run('robert', bob.user.id));
+    const res = await api.as(bob).get('/dev-users.self');
+    expect(res.status).toBe(200);
+    expect(res.body.dev_user.display_name).toBe('robert');
+  });
+
+  it('counts every write to a table a grant is made of, and nothing else, as a change', () => {
+    expect(AuthClock.writesAuth('update "tokens" set "revoked_at" = ? where "id" = ?')).toBe(true);
+    expect(AuthClock.writesAuth('update "users" set "state" = ? where "id" = ? returning *')).toBe(true);
+    expect(AuthClock.writesAuth('delete from "orgs" where "id" = ?')).toBe(true);
+    expect(AuthClock.writesAuth('insert into "rev_orgs" ("org_id") values (?)')).toBe(true);
+    expect(AuthClock.writesAuth('with "x" as (select 1) update "users" set "state" = ?')).toBe(true);
+    expect(AuthClock.writesAuth('select * from "tokens" inner join "users" on "users"."id" = "tokens"."user_id"')).toBe(false);
+    expect(AuthClock.writesAuth('insert into "chats" ("org_id") values (?)')).toBe(false);
+    expect(AuthClock.writesAuth('update "sequences" set "last" = ?')).toBe(false);
+  });
+});
