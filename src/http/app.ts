@@ -5,6 +5,7 @@ import secureJson from 'secure-json-parse';
 import { BadRequest, NotFound } from '../domain/errors.js';
 import type { Store } from '../store/index.js';
 import { sendError } from './errors.js';
+import { artifactRoutes } from './routes/artifacts.js';
 import { authTokenRoutes } from './routes/auth-tokens.js';
 import { chatRoutes } from './routes/chats.js';
 import { devUserRoutes } from './routes/dev-users.js';
@@ -61,6 +62,7 @@ export async function buildApp({ store, logger }: AppOptions): Promise<FastifyIn
   groupRoutes(app, store);
   serviceAccountRoutes(app, store);
   revRoutes(app, store);
+  artifactRoutes(app, store);
   return app;
 }
 

@@ -3,6 +3,7 @@
  * has its own store class, and the same queries run on every dialect.
  */
 import { Kysely, Migrator } from 'kysely';
+import { ArtifactStore } from './artifacts.js';
 import { ChatStore } from './chats.js';
 import { GroupStore } from './groups.js';
 import type { DialectName } from './migrations/helpers.js';
@@ -27,6 +28,7 @@ export class Store {
   readonly timelineEntries: TimelineEntryStore;
   readonly secrets: SecretStore;
   readonly revOrgs: RevOrgStore;
+  readonly artifacts: ArtifactStore;
 
   constructor(
     protected readonly db: Kysely<Database>,
@@ -40,6 +42,7 @@ export class Store {
     this.timelineEntries = new TimelineEntryStore(db);
     this.secrets = new SecretStore(db);
     this.revOrgs = new RevOrgStore(db);
+    this.artifacts = new ArtifactStore(db);
   }
 
   /** Runs `work` in one transaction; everything it does through `tx` commits or none of it. */
