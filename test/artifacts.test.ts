@@ -1,5 +1,7 @@
 import { crc32, deflateSync } from 'node:zlib';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { sealLink, type LinkPurpose } from '../src/domain/artifact-links.js';
 import { assertMatchesSchema } from './helpers/contract.js';
 import { useServer, type Person } from './helpers/server.js';
 
@@ -172,6 +174,22 @@ describe('artifacts.prepare and the upload', () => {
     expect((await uploadRaw(`${t.url}/artifacts.upload/${downloadToken}`, png())).status).toBe(404);
   });
 
+  it('refuses a genuine link once it has expired, upload or download', async () => {
+    const ada = await t.given.org();
+    const prepared = await prepare(ada);
+    const artifactId = Number(prepared.url.split('/artifacts.upload/')[1]!.split('.')[1]);
+    const database = new Database(t.databaseFile, { readonly: true });
+    const row = database.prepare("SELECT value FROM server_secrets WHERE name = 'artifact-links'").get() as { value: string };
+    database.close();
+    const link = (purpose: LinkPurpose, expiresAt: number) =>
+      sealLink(Buffer.from(row.value, 'base64url'), { artifactId, purpose, expiresAt });
+    expect((await uploadRaw(`${t.url}/artifacts.upload/${link('upload', Date.now() - 1000)}`, png())).status).toBe(404);
+    // The same link, still valid, is accepted: the refusal above was the expiry.
+    expect((await uploadRaw(`${t.url}/artifacts.upload/${link('upload', Date.now() + 60_000)}`, png())).status).toBe(204);
+    expect((await fetch(`${t.url}/artifacts.download/${link('download', Date.now() - 1000)}`)).status).toBe(404);
+    expect((await fetch(`${t.url}/artifacts.download/${link('download', Date.now() + 60_000)}`)).status).toBe(200);
+  });
+
   it('validates prepare input with DevRev errors', async () => {
     const ada = await t.given.org();
     const cases: [unknown, string, string][] = [
@@ -338,5 +356,35 @@ describe('display_picture on dev users', () => {
       expect(response.status, String(value)).toBe(400);
       expect(response.body).toMatchObject({ type, field_name: 'display_picture' });
     }
+  });
+
+  it('lets two concurrent attachments of one artifact to two users have one winner', async () => {
+    const admin = await t.given.org();
+    const bob = await t.given.user(admin);
+    const carol = await t.given.user(admin);
+    const id = await picture(admin);
+    const responses = await Promise.all(
+      [bob, carol].map((person) => t.as(admin).post('/dev-users.update', { id: person.id, display_picture: id })),
+    );
+    expect(responses.map((r) => r.status).sort()).toEqual([200, 400]);
+    const loser = responses.find((r) => r.status === 400)!;
+    expect(loser.body.type).toBe('artifact_already_attached_to_a_parent');
+    const winner = responses.find((r) => r.status === 200)!;
+    expect(loser.body.existing_parent).toBe(winner.body.dev_user.id);
+  });
+});
+
+describe('display_picture on rev users', () => {
+  it('is set by an admin with rev-users.update and shows wherever the customer does', async () => {
+    const admin = await t.given.org();
+    const carla = await t.given.user(admin, 'rev_user');
+    const id = await picture(admin, 'carla.webp');
+    const updated = await t.as(admin).post('/rev-users.update', { id: carla.id, display_picture: id });
+    expect(updated.status).toBe(200);
+    expect(updated.body.rev_user.display_picture).toMatchObject({ id, file: { name: 'carla.webp', type: 'image/png' } });
+    const chat = await t.as(admin).post('/chats.create', { type: 'dm', users: [admin.id, carla.id], is_default: false });
+    expect(chat.body.chat.users.find((u: { id: string }) => u.id === carla.id).display_picture.id).toBe(id);
+    const self = await t.as(carla).post('/rev-users.get', { id: carla.id });
+    expect(self.body.rev_user.display_picture.id).toBe(id);
   });
 });
