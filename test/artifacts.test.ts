@@ -51,6 +51,19 @@ describe('artifacts.prepare and the upload', () => {
     expect(Buffer.from(await download.arrayBuffer()).equals(gif)).toBe(true);
   });
 
+  it('recognises JPEG and WebP by their bytes, whatever the name says', async () => {
+    const ada = await t.given.org();
+    const webp = Buffer.concat([Buffer.from('RIFF', 'latin1'), Buffer.from([20, 0, 0, 0]), Buffer.from('WEBPVP8 ', 'latin1'), Buffer.alloc(12)]);
+    const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(16)]);
+    const riffNotWebp = Buffer.concat([Buffer.from('RIFF', 'latin1'), Buffer.from([20, 0, 0, 0]), Buffer.from('WAVEfmt ', 'latin1')]);
+    for (const [bytes, type] of [[webp, 'image/webp'], [jpeg, 'image/jpeg'], [riffNotWebp, undefined]] as const) {
+      const prepared = await prepare(t, ada, 'picture.png');
+      const upload = await uploadRaw(prepared.url, bytes);
+      expect(upload.status, type).toBe(type ? 204 : 400);
+      if (type) expect((await t.as(ada).get('/artifacts.get', { id: prepared.id, version: '1' })).body.artifact.file.type).toBe(type);
+    }
+  });
+
   it('refuses anything but PNG, JPEG, GIF or WebP with 400 invalid_field, and keeps nothing', async () => {
     const ada = await t.given.org();
     const prepared = await prepare(t, ada);
@@ -64,6 +77,20 @@ describe('artifacts.prepare and the upload', () => {
     const located = await t.as(ada).post('/artifacts.locate', { id: prepared.id });
     expect(located.status).toBe(400);
     expect(located.body).toMatchObject({ type: 'value_not_permitted', field_name: 'id' });
+  });
+
+  it('answers a malformed form with parse_error and a form without a file with missing_required_field', async () => {
+    const ada = await t.given.org();
+    const prepared = await prepare(t, ada);
+    const broken = await uploadRaw(prepared.url, Buffer.from('--nope\r\n'), 'multipart/form-data; boundary=zz');
+    expect(broken.status).toBe(400);
+    expect(broken.body.type).toBe('parse_error');
+    const form = new FormData();
+    form.append('note', 'no file here');
+    const response = await fetch(prepared.url, { method: 'POST', body: form });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ type: 'missing_required_field', field_name: 'file' });
+    expect((await uploadForm(prepared, png())).status).toBe(204);
   });
 
   it('refuses a file over 5 MiB with 400, in the body limit or after it', async () => {
