@@ -8,7 +8,7 @@ const PAT = 'urn:devrev:params:oauth:token-type:pat';
 
 let a: Person;
 let b: Person;
-const their = {} as Record<'devUser' | 'group' | 'revGroup' | 'serviceAccount' | 'revOrg' | 'revUser' | 'token', string>;
+const their = {} as Record<'devUser' | 'group' | 'revGroup' | 'serviceAccount' | 'revOrg' | 'revUser' | 'token' | 'artifact', string>;
 
 beforeAll(async () => {
   a = await t.given.org();
@@ -22,6 +22,11 @@ beforeAll(async () => {
   their.revUser = (await t.as(b).post('/rev-users.create', { display_name: 'B rev', external_ref: 'b-rev' })).body.rev_user.id;
   await t.as(b).post('/groups.members.add', { group: their.group, member: bob.id });
   their.token = (await t.as(b).get('/auth-tokens.list')).body.tokens[0].id;
+  const prepared = (await t.as(b).post('/artifacts.prepare', { file_name: 'b.png' })).body;
+  const pngSignature = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]);
+  expect((await fetch(prepared.url, { method: 'POST', body: pngSignature })).status).toBe(204);
+  await t.as(b).post('/dev-users.update', { id: bob.id, display_picture: prepared.id });
+  their.artifact = prepared.id;
 });
 
 describe("another organization's objects", () => {
@@ -50,6 +55,10 @@ describe("another organization's objects", () => {
     ['/rev-users.get', (ids) => ({ id: ids.revUser })],
     ['/rev-users.update', (ids) => ({ id: ids.revUser, display_name: 'pwned' })],
     ['/rev-users.delete', (ids) => ({ id: ids.revUser })],
+    ['/artifacts.get', (ids) => ({ id: ids.artifact })],
+    ['/artifacts.locate', (ids) => ({ id: ids.artifact })],
+    ['/artifacts.list', (ids) => ({ parent_id: ids.devUser })],
+    ['/dev-users.self.update', (ids) => ({ display_picture: ids.artifact })],
   ];
 
   it.each(calls)('%s answers 404 for their DON, as admin', async (path, body) => {
@@ -63,7 +72,7 @@ describe("another organization's objects", () => {
     const displayIds = Object.fromEntries(
       Object.entries(their).map(([key, don]) => {
         const [, kind] = /:(\w+)\/\d+$/.exec(don)!;
-        const prefix = { devu: 'DEVU', group: 'GRP', svcacc: 'SVCACC', revo: 'REV', revu: 'REVU', token: 'TKN' }[kind!]!;
+        const prefix = { devu: 'DEVU', group: 'GRP', svcacc: 'SVCACC', revo: 'REV', revu: 'REVU', token: 'TKN', artifact: 'ARTIFACT' }[kind!]!;
         return [key, `${prefix}-987654`];
       }),
     );

@@ -1,6 +1,7 @@
 /** dev-users.*: an organization's own people, managed by its admins. */
 import type { Store } from '../store/index.js';
 import { UniqueViolation } from '../store/index.js';
+import { attachDisplayPicture } from './artifacts.js';
 import { findUserOf, requireAdmin, requireNotCustomer, requireSelfOrAdmin } from './access.js';
 import { readPage, type Page } from './list-cursors.js';
 import { BadRequest, Conflict } from './errors.js';
@@ -79,16 +80,18 @@ export function listDevUsers(store: Store, principal: Principal, filter: DevUser
 export interface DevUserChanges {
   displayName?: string;
   fullName?: string;
+  /** An artifact id; null removes the picture. */
+  displayPicture?: string | null;
 }
 
 export async function updateDevUser(store: Store, principal: Principal, id: string, changes: DevUserChanges): Promise<User> {
   const user = await findUserOf(store, principal.org, 'id', id, ['dev_user']);
   requireSelfOrAdmin(principal, user, 'update the profile');
-  return applyChanges(store, user, changes);
+  return applyChanges(store, principal, user, changes);
 }
 
 export async function updateSelf(store: Store, principal: Principal, changes: DevUserChanges): Promise<User> {
-  return applyChanges(store, principal.user, changes);
+  return applyChanges(store, principal, principal.user, changes);
 }
 
 /** Deactivation takes effect on the very next request: authentication reads the state live. */
@@ -106,13 +109,18 @@ export async function activateDevUser(store: Store, principal: Principal, id: st
   if (user.state !== 'active') await store.users.update(user.id, { state: 'active', at: now() });
 }
 
-async function applyChanges(store: Store, user: User, changes: DevUserChanges): Promise<User> {
+async function applyChanges(store: Store, principal: Principal, user: User, changes: DevUserChanges): Promise<User> {
   if (changes.displayName !== undefined) requireText('display_name', changes.displayName);
   if (changes.fullName !== undefined) requireText('full_name', changes.fullName);
-  if (changes.displayName === undefined && changes.fullName === undefined) return user;
-  return store.users.update(user.id, {
-    displayName: changes.displayName?.trim(),
-    fullName: changes.fullName?.trim(),
-    at: now(),
-  });
+  if (changes.displayName === undefined && changes.fullName === undefined && changes.displayPicture === undefined) return user;
+  // Attaching the picture and pointing the user at it commit together or not at all.
+  return store.transaction(async (tx) =>
+    tx.users.update(user.id, {
+      displayName: changes.displayName?.trim(),
+      fullName: changes.fullName?.trim(),
+      displayPictureId:
+        changes.displayPicture === undefined ? undefined : await attachDisplayPicture(tx, principal, user, changes.displayPicture),
+      at: now(),
+    }),
+  );
 }

@@ -13,7 +13,8 @@ export type BadRequestType =
   | 'invalid_id'
   | 'unexpected_id_type'
   | 'unexpected_json_type'
-  | 'value_not_permitted';
+  | 'value_not_permitted'
+  | 'artifact_already_attached_to_a_parent';
 
 export type JsonTypeName = 'array' | 'bool' | 'null' | 'number' | 'object' | 'string';
 
@@ -27,6 +28,9 @@ export interface BadRequestDetails {
   actual?: JsonTypeName;
   /** value_not_permitted */
   reason?: string;
+  /** artifact_already_attached_to_a_parent: the parent's id, and whether it is the one asked for. */
+  existingParent?: string;
+  isSame?: boolean;
 }
 
 export abstract class DomainError extends Error {
@@ -59,6 +63,14 @@ export class BadRequest extends DomainError {
 
   static notPermitted(fieldName: string, reason: string): BadRequest {
     return new BadRequest('value_not_permitted', `${fieldName}: ${reason}`, { fieldName, reason });
+  }
+
+  static alreadyAttached(fieldName: string, existingParent: string, isSame: boolean): BadRequest {
+    return new BadRequest('artifact_already_attached_to_a_parent', `${fieldName}: the artifact is already attached to ${existingParent}`, {
+      fieldName,
+      existingParent,
+      isSame,
+    });
   }
 
   static invalidField(fieldName: string, message: string): BadRequest {

@@ -8,7 +8,7 @@ import { BadRequest } from './errors.js';
 
 export const PARTITION = 'dvrv-us-1';
 
-export type ObjectKind = 'dev_user' | 'rev_user' | 'service_account' | 'sys_user' | 'group' | 'rev_org' | 'chat' | 'token' | 'timeline_comment' | 'webhook';
+export type ObjectKind = 'dev_user' | 'rev_user' | 'service_account' | 'sys_user' | 'group' | 'rev_org' | 'chat' | 'token' | 'timeline_comment' | 'webhook' | 'artifact';
 
 interface KindSpec {
   service: 'identity' | 'core' | 'integration';
@@ -28,6 +28,7 @@ const KINDS: Record<ObjectKind, KindSpec> = {
   token: { service: 'identity', donType: 'token', displayPrefix: 'TKN', label: 'token' },
   timeline_comment: { service: 'core', donType: 'comment', displayPrefix: 'COMMENT', label: 'timeline entry' },
   webhook: { service: 'integration', donType: 'webhook', displayPrefix: 'WEBHOOK', label: 'webhook' },
+  artifact: { service: 'core', donType: 'artifact', displayPrefix: 'ARTIFACT', label: 'artifact' },
 };
 
 const BY_DON_TYPE = new Map(Object.entries(KINDS).map(([kind, spec]) => [spec.donType, kind as ObjectKind]));

@@ -31,6 +31,14 @@ export interface RevOrgSummary {
   displayName: string;
 }
 
+/** What every user summary shows of a display picture (DevRev's `artifact-summary`). */
+export interface ArtifactSummary {
+  number: number;
+  fileName: string;
+  fileType: string | null;
+  size: number | null;
+}
+
 export interface User {
   id: number;
   orgId: number;
@@ -43,6 +51,7 @@ export interface User {
   isAdmin: boolean;
   externalRef: string | null;
   revOrg: RevOrgSummary | null;
+  displayPicture: ArtifactSummary | null;
   createdAt: string;
   modifiedAt: string;
 }
@@ -79,6 +88,18 @@ export interface Chat {
   groups: Group[];
   createdBy: User;
   modifiedBy: User;
+  createdAt: string;
+  modifiedAt: string;
+}
+
+/** An uploaded file. `content` is only read when the bytes are served. */
+export interface Artifact extends ArtifactSummary {
+  id: number;
+  orgId: number;
+  declaredType: string | null;
+  uploadedAt: string | null;
+  parent: { kind: string; number: number } | null;
+  createdBy: User;
   createdAt: string;
   modifiedAt: string;
 }

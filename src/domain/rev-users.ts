@@ -2,6 +2,7 @@
 import type { Store } from '../store/index.js';
 import { UniqueViolation } from '../store/index.js';
 import { findUserOf, requireAdmin, requireNotCustomer } from './access.js';
+import { attachDisplayPicture } from './artifacts.js';
 import { readPage, type Page } from './list-cursors.js';
 import { Conflict, NotFound } from './errors.js';
 import { now, type Principal, type User } from './model.js';
@@ -79,18 +80,22 @@ export async function updateRevUser(
   store: Store,
   principal: Principal,
   id: string,
-  changes: { displayName?: string; email?: string; externalRef?: string },
+  changes: { displayName?: string; email?: string; externalRef?: string; displayPicture?: string | null },
 ): Promise<User> {
   const user = await getRevUser(store, principal, id);
   requireAdmin(principal, 'change rev users');
   validate(changes);
   return unique(() =>
-    store.users.update(user.id, {
-      displayName: changes.displayName?.trim(),
-      email: changes.email?.trim().toLowerCase(),
-      externalRef: changes.externalRef?.trim(),
-      at: now(),
-    }),
+    store.transaction(async (tx) =>
+      tx.users.update(user.id, {
+        displayName: changes.displayName?.trim(),
+        email: changes.email?.trim().toLowerCase(),
+        externalRef: changes.externalRef?.trim(),
+        displayPictureId:
+          changes.displayPicture === undefined ? undefined : await attachDisplayPicture(tx, principal, user, changes.displayPicture),
+        at: now(),
+      }),
+    ),
   );
 }
 

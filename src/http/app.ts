@@ -13,6 +13,7 @@ import { registerMetrics } from './metrics.js';
 import { registerOpenApi } from './openapi.js';
 import { DEFAULT_OVERLOAD, registerOverload, type OverloadOptions } from './overload.js';
 import { registerRateLimit, type RateLimitOptions } from './rate-limit.js';
+import { artifactRoutes } from './routes/artifacts.js';
 import { authTokenRoutes } from './routes/auth-tokens.js';
 import { chatRoutes } from './routes/chats.js';
 import { devUserRoutes } from './routes/dev-users.js';
@@ -119,6 +120,7 @@ export async function buildApp({
   groupRoutes(app, store);
   serviceAccountRoutes(app, store);
   revRoutes(app, store);
+  artifactRoutes(app, store);
   if (realtime) {
     const { settings, dispatcher } = realtime;
     eventRoutes(app, store, dispatcher, { heartbeatMs: settings.streamHeartbeatMs, maxBufferBytes: settings.streamMaxBufferBytes });

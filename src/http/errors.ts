@@ -41,7 +41,7 @@ export function sendError(error: unknown, request: FastifyRequest, reply: Fastif
 export function errorBody(error: DomainError): ErrorBody {
   if (error instanceof TooManyRequests) return { type: error.kind, message: error.message, retry_after: error.retryAfterSeconds };
   if (!(error instanceof BadRequest)) return { type: error.kind, message: error.message };
-  const { fieldName, value, allowedValues, expected, actual, reason } = error.details;
+  const { fieldName, value, allowedValues, expected, actual, reason, existingParent, isSame } = error.details;
   const body: ErrorBody = { type: error.type, message: error.message };
   if (fieldName !== undefined) body.field_name = fieldName;
   if (value !== undefined) body.value = value;
@@ -49,6 +49,8 @@ export function errorBody(error: DomainError): ErrorBody {
   if (expected !== undefined) body.expected = expected;
   if (actual !== undefined) body.actual = actual;
   if (reason !== undefined) body.reason = reason;
+  if (existingParent !== undefined) body.existing_parent = existingParent;
+  if (isSame !== undefined) body.is_same = isSame;
   return body;
 }
 

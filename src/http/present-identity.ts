@@ -76,5 +76,6 @@ export function presentRevUser(user: User, org: Org): Static<typeof RevUserWire>
   if (summary.email !== undefined) wire.email = summary.email;
   if (summary.external_ref !== undefined) wire.external_ref = summary.external_ref;
   if (summary.rev_org !== undefined) wire.rev_org = summary.rev_org;
+  if (summary.display_picture !== undefined) wire.display_picture = summary.display_picture;
   return wire;
 }

@@ -1,8 +1,8 @@
 /** Domain objects → DevRev wire objects. Optional fields without a value are omitted. */
 import { formatDisplayId, formatDon } from '../domain/ids.js';
-import type { Chat, Group, Org, TimelineEntry, User } from '../domain/model.js';
+import type { ArtifactSummary as ArtifactSummaryModel, Chat, Group, Org, TimelineEntry, User } from '../domain/model.js';
 import type { Chat as ChatWire } from '../schema/chats.js';
-import type { GroupSummary, UserSummary } from '../schema/common.js';
+import type { ArtifactSummary, GroupSummary, UserSummary } from '../schema/common.js';
 import type { TimelineEntry as TimelineEntryWire } from '../schema/timeline-entries.js';
 import type { DevUser } from '../schema/users.js';
 
@@ -16,6 +16,7 @@ export function presentUserSummary(user: User, org: Org): UserSummary {
   };
   if (user.fullName !== null) summary.full_name = user.fullName;
   if (user.email !== null) summary.email = user.email;
+  if (user.displayPicture !== null) summary.display_picture = presentArtifactSummary(user.displayPicture, org);
   if (user.type === 'rev_user') {
     if (user.externalRef !== null) summary.external_ref = user.externalRef;
     if (user.revOrg !== null) {
@@ -28,6 +29,13 @@ export function presentUserSummary(user: User, org: Org): UserSummary {
     }
   }
   return summary;
+}
+
+export function presentArtifactSummary(artifact: ArtifactSummaryModel, org: Org): ArtifactSummary {
+  const file: NonNullable<ArtifactSummary['file']> = { name: artifact.fileName };
+  if (artifact.fileType !== null) file.type = artifact.fileType;
+  if (artifact.size !== null) file.size = artifact.size;
+  return { id: formatDon('artifact', org.slug, artifact.number), display_id: formatDisplayId('artifact', artifact.number), file };
 }
 
 export function presentGroupSummary(group: Group, org: Org): GroupSummary {
@@ -69,6 +77,7 @@ export function presentDevUser(user: User, org: Org): DevUser {
   };
   if (summary.full_name !== undefined) devUser.full_name = summary.full_name;
   if (summary.email !== undefined) devUser.email = summary.email;
+  if (summary.display_picture !== undefined) devUser.display_picture = summary.display_picture;
   return devUser;
 }
 

@@ -31,6 +31,7 @@ export const ArtifactSummary = Type.Object({
     }),
   ),
 });
+export type ArtifactSummary = Static<typeof ArtifactSummary>;
 
 export const OrgSummary = Type.Object({
   type: Type.Literal('rev_org'),

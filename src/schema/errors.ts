@@ -14,6 +14,8 @@ export const ErrorBody = Type.Object(
     reason: Type.Optional(Type.String()),
     retry_after: Type.Optional(Type.Integer()),
     reference_id: Type.Optional(Type.String()),
+    existing_parent: Type.Optional(Type.String()),
+    is_same: Type.Optional(Type.Boolean()),
   },
   { $id: 'error' },
 );

@@ -1,7 +1,7 @@
 /** rev-orgs and rev-users: customers and their organizations. */
 import { Type } from '@sinclair/typebox';
-import { Id, OrgSummary, Timestamp, UserState } from './common.js';
-import { Limit } from './users.js';
+import { ArtifactSummary, Id, OrgSummary, Timestamp, UserState } from './common.js';
+import { DisplayPictureInput, Limit } from './users.js';
 
 const Text = Type.String({ maxLength: 256 });
 const Cursor = Type.String({ maxLength: 512 });
@@ -45,6 +45,7 @@ export const RevUser = Type.Object({
   state: UserState,
   external_ref: Type.Optional(Type.String()),
   rev_org: Type.Optional(OrgSummary),
+  display_picture: Type.Optional(ArtifactSummary),
   created_date: Timestamp,
   modified_date: Timestamp,
 });
@@ -73,4 +74,5 @@ export const RevUsersUpdateRequest = Type.Object({
   display_name: Type.Optional(Text),
   email: Type.Optional(Text),
   external_ref: Type.Optional(Text),
+  display_picture: Type.Optional(DisplayPictureInput),
 });

@@ -56,15 +56,20 @@ export const DevUsersListResponse = Type.Object({
   next_cursor: Type.Optional(Type.String()),
 });
 
+/** An artifact id; null removes the picture. DevRev has it on rev users; Confab on dev users too. */
+export const DisplayPictureInput = Type.Union([Type.String({ maxLength: 256 }), Type.Null()]);
+
 export const DevUsersSelfUpdateRequest = Type.Object({
   display_name: Type.Optional(Text),
   full_name: Type.Optional(Text),
+  display_picture: Type.Optional(DisplayPictureInput),
 });
 
 export const DevUsersUpdateRequest = Type.Object({
   id: Id,
   display_name: Type.Optional(Text),
   full_name: Type.Optional(Text),
+  display_picture: Type.Optional(DisplayPictureInput),
 });
 
 export const DevUsersActivateRequest = Type.Object({

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Group, GroupMemberType, User } from '../domain/model.js';
 import { translateUnique } from './errors.js';
-import { toGroup, toUser, type UserRow } from './rows.js';
+import { toGroup, toUser, USER_JOINED_COLUMNS, type UserRow } from './rows.js';
 import type { Database } from './schema.js';
 
 export interface NewGroup {
@@ -134,8 +134,9 @@ export class GroupStore {
       .selectFrom('group_members')
       .innerJoin('users', 'users.id', 'group_members.user_id')
       .leftJoin('rev_orgs', 'rev_orgs.id', 'users.rev_org_id')
+      .leftJoin('artifacts as display_pictures', 'display_pictures.id', 'users.display_picture_id')
       .selectAll('users')
-      .select(['rev_orgs.number as rev_org_number', 'rev_orgs.display_name as rev_org_name'])
+      .select(USER_JOINED_COLUMNS)
       .where('group_members.group_id', '=', groupId)
       .where('users.number', '>', afterNumber)
       .orderBy('users.number')

@@ -6,6 +6,7 @@ import { EventEmitter } from 'node:events';
 import { Kysely, Migrator, sql } from 'kysely';
 import { CachedTokenStore, type AuthClock } from './auth-cache.js';
 import { BulkLoader } from './bulk.js';
+import { ArtifactStore } from './artifacts.js';
 import { ChatStore } from './chats.js';
 import { isRetryableTransactionError } from './errors.js';
 import { EventStore } from './events.js';
@@ -41,6 +42,7 @@ export class Store {
   readonly webhooks: WebhookStore;
   readonly revOrgs: RevOrgStore;
   readonly bulk: BulkLoader;
+  readonly artifacts: ArtifactStore;
 
   constructor(
     protected readonly db: Kysely<Database>,
@@ -61,6 +63,7 @@ export class Store {
     this.webhooks = new WebhookStore(db);
     this.revOrgs = new RevOrgStore(db);
     this.bulk = new BulkLoader(db);
+    this.artifacts = new ArtifactStore(db);
   }
 
   /**

@@ -3,7 +3,27 @@ import type { Selectable } from 'kysely';
 import type { Group, GroupMemberType, Org, User, UserState, UserType } from '../domain/model.js';
 import type { GroupsTable, OrgsTable, UsersTable } from './schema.js';
 
-export type UserRow = Selectable<UsersTable> & { rev_org_number: number | null; rev_org_name: string | null };
+export type UserRow = Selectable<UsersTable> & {
+  rev_org_number: number | null;
+  rev_org_name: string | null;
+  display_picture_number: number | null;
+  display_picture_name: string | null;
+  display_picture_type: string | null;
+  display_picture_size: number | null;
+};
+
+/**
+ * A user's rev org and display picture come with the user in the same query (joined as
+ * `rev_orgs` and `display_pictures`), so reading a chat stays one query per table.
+ */
+export const USER_JOINED_COLUMNS = [
+  'rev_orgs.number as rev_org_number',
+  'rev_orgs.display_name as rev_org_name',
+  'display_pictures.number as display_picture_number',
+  'display_pictures.file_name as display_picture_name',
+  'display_pictures.content_type as display_picture_type',
+  'display_pictures.size as display_picture_size',
+] as const;
 
 export function toOrg(row: Selectable<OrgsTable>): Org {
   return { id: row.id, slug: row.slug, name: row.name, createdAt: row.created_at };
@@ -25,6 +45,15 @@ export function toUser(row: UserRow): User {
       row.rev_org_number === null || row.rev_org_name === null
         ? null
         : { number: row.rev_org_number, displayName: row.rev_org_name },
+    displayPicture:
+      row.display_picture_number === null || row.display_picture_name === null
+        ? null
+        : {
+            number: row.display_picture_number,
+            fileName: row.display_picture_name,
+            fileType: row.display_picture_type,
+            size: row.display_picture_size,
+          },
     createdAt: row.created_at,
     modifiedAt: row.modified_at,
   };

@@ -31,6 +31,7 @@ export interface UsersTable {
   is_admin: number;
   external_ref: string | null;
   rev_org_id: number | null;
+  display_picture_id: number | null;
   created_at: string;
   modified_at: string;
 }
@@ -141,6 +142,26 @@ export interface TimelineEntryPrivateToTable {
   user_id: number;
 }
 
+export interface ArtifactsTable {
+  id: Generated<number>;
+  org_id: number;
+  number: number;
+  file_name: string;
+  /** What the client said the file is (`file_type`); the served type is `content_type`. */
+  declared_type: string | null;
+  /** Sniffed from the bytes on upload; NULL until then. */
+  content_type: string | null;
+  size: number | null;
+  content: Uint8Array | null;
+  uploaded_at: string | null;
+  /** The object the artifact is attached to (a user, for a display picture), by kind and number. */
+  parent_kind: string | null;
+  parent_number: number | null;
+  created_by: number;
+  created_at: string;
+  modified_at: string;
+}
+
 export interface ServerSecretsTable {
   name: string;
   value: string;
@@ -208,4 +229,5 @@ export interface Database {
   events: EventsTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  artifacts: ArtifactsTable;
 }

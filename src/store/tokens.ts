@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Principal } from '../domain/model.js';
-import { toOrg, toUser, type UserRow } from './rows.js';
+import { toOrg, toUser, USER_JOINED_COLUMNS, type UserRow } from './rows.js';
 import type { Database, TokensTable } from './schema.js';
 
 export interface NewToken {
@@ -64,7 +64,9 @@ export class TokenStore {
       .innerJoin('users', 'users.id', 'tokens.user_id')
       .innerJoin('orgs', 'orgs.id', 'tokens.org_id')
       .leftJoin('rev_orgs', 'rev_orgs.id', 'users.rev_org_id')
+      .leftJoin('artifacts as display_pictures', 'display_pictures.id', 'users.display_picture_id')
       .selectAll('users')
+      .select(USER_JOINED_COLUMNS)
       .select([
         'tokens.id as token_id',
         'tokens.expires_at as token_expires_at',
@@ -72,8 +74,6 @@ export class TokenStore {
         'orgs.slug as org_slug',
         'orgs.name as org_name',
         'orgs.created_at as org_created_at',
-        'rev_orgs.number as rev_org_number',
-        'rev_orgs.display_name as rev_org_name',
       ])
       .where('tokens.hash', '=', hash)
       .executeTakeFirst();

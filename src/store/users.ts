@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { User, UserState, UserType } from '../domain/model.js';
 import { translateUnique } from './errors.js';
-import { toUser, type UserRow } from './rows.js';
+import { toUser, USER_JOINED_COLUMNS, type UserRow } from './rows.js';
 import type { Database } from './schema.js';
 
 export interface NewUser {
@@ -37,6 +37,8 @@ export interface UserChanges {
   /** null clears it. */
   email?: string | null;
   externalRef?: string | null;
+  /** An artifact's row id; null clears it. */
+  displayPictureId?: number | null;
   at: string;
 }
 
@@ -52,8 +54,9 @@ export class UserStore {
     return this.db
       .selectFrom('users')
       .leftJoin('rev_orgs', 'rev_orgs.id', 'users.rev_org_id')
+      .leftJoin('artifacts as display_pictures', 'display_pictures.id', 'users.display_picture_id')
       .selectAll('users')
-      .select(['rev_orgs.number as rev_org_number', 'rev_orgs.display_name as rev_org_name']);
+      .select(USER_JOINED_COLUMNS);
   }
 
   async insert(input: NewUser): Promise<User> {
@@ -134,6 +137,7 @@ export class UserStore {
           ...(changes.state !== undefined && { state: changes.state }),
           ...(changes.email !== undefined && { email: changes.email }),
           ...(changes.externalRef !== undefined && { external_ref: changes.externalRef }),
+          ...(changes.displayPictureId !== undefined && { display_picture_id: changes.displayPictureId }),
           modified_at: changes.at,
         })
         .where('id', '=', id)

@@ -84,7 +84,11 @@ export function devUserRoutes(app: FastifyInstance, store: Store): void {
     request: DevUsersUpdateRequest,
     response: DevUserResponse,
     async handle({ store, principal }, body) {
-      const user = await updateDevUser(store, principal, body.id, { displayName: body.display_name, fullName: body.full_name });
+      const user = await updateDevUser(store, principal, body.id, {
+        displayName: body.display_name,
+        fullName: body.full_name,
+        displayPicture: body.display_picture,
+      });
       return { dev_user: presentDevUser(user, principal.org) };
     },
   });
@@ -95,7 +99,11 @@ export function devUserRoutes(app: FastifyInstance, store: Store): void {
     response: DevUserResponse,
     async handle({ store, principal }, body) {
       requireDevUser(principal, 'dev-users.self.update');
-      const user = await updateSelf(store, principal, { displayName: body.display_name, fullName: body.full_name });
+      const user = await updateSelf(store, principal, {
+        displayName: body.display_name,
+        fullName: body.full_name,
+        displayPicture: body.display_picture,
+      });
       return { dev_user: presentDevUser(user, principal.org) };
     },
   });

@@ -134,6 +134,7 @@ export function revRoutes(app: FastifyInstance, store: Store): void {
         displayName: body.display_name,
         email: body.email,
         externalRef: body.external_ref,
+        displayPicture: body.display_picture,
       });
       return { rev_user: presentRevUser(user, principal.org) };
     },

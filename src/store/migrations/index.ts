@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import { init } from './0001_init.js';
 import { timelineEntries } from './0002_timeline_entries.js';
 import { identity } from './0003_identity.js';
+import { artifacts } from './0004_artifacts.js';
 import { events } from './0006_events.js';
 import type { DialectName } from './helpers.js';
 
@@ -13,6 +14,7 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
         '0001_init': init(dialect),
         '0002_timeline_entries': timelineEntries(dialect),
         '0003_identity': identity(dialect),
+        '0004_artifacts': artifacts(dialect),
         '0006_events': events(dialect),
       };
     },

@@ -1,0 +1,145 @@
+/**
+ * artifacts.*: DevRev's upload flow. `artifacts.prepare` makes an empty artifact and a
+ * link to upload its bytes to; the upload fills it once; `artifacts.locate` hands out a
+ * short-lived download link. An artifact is attached to at most one parent (today: a user,
+ * as their display picture) and from then on anyone in the organization may read it.
+ */
+import type { Store } from '../store/index.js';
+import { requireAdmin } from './access.js';
+import { LINK_LIFETIME_MS, linkSecret, openLink, sealLink } from './artifact-links.js';
+import { BadRequest, NotFound } from './errors.js';
+import { formatDon, parseRefOf, refBelongsTo, type ObjectKind } from './ids.js';
+import { MAX_ARTIFACT_BYTES, sniffImageType } from './images.js';
+import { now, type Artifact, type Principal, type User } from './model.js';
+import { requireText } from './orgs.js';
+
+/** Artifacts are small in number per parent or uploader; one page is enough for now. */
+const LIST_LIMIT = 100;
+
+export interface PrepareInput {
+  fileName: string;
+  fileType?: string;
+}
+
+export interface Prepared {
+  artifact: Artifact;
+  /** The signed token to put in the upload URL. */
+  uploadToken: string;
+}
+
+export async function prepareArtifact(store: Store, principal: Principal, input: PrepareInput): Promise<Prepared> {
+  requireFileName(input.fileName);
+  if (input.fileType !== undefined) requireText('file_type', input.fileType);
+  const org = principal.org;
+  const artifact = await store.transaction(async (tx) =>
+    tx.artifacts.insert({
+      orgId: org.id,
+      number: await tx.orgs.nextNumber(org.id, 'artifact'),
+      fileName: input.fileName.trim(),
+      declaredType: input.fileType?.trim() ?? null,
+      createdBy: principal.user.id,
+      at: now(),
+    }),
+  );
+  const secret = await linkSecret(store);
+  return { artifact, uploadToken: sealLink(secret, { artifactId: artifact.id, purpose: 'upload', expiresAt: Date.now() + LINK_LIFETIME_MS }) };
+}
+
+/** Stores the bytes an upload link was issued for: images only, once, at most 5 MiB. */
+export async function uploadArtifact(store: Store, token: string, content: Uint8Array): Promise<void> {
+  const artifactId = openLink(await linkSecret(store), token, 'upload');
+  if (content.byteLength === 0) throw BadRequest.invalidField('file', 'the file is empty');
+  if (content.byteLength > MAX_ARTIFACT_BYTES) throw BadRequest.invalidField('file', `larger than ${MAX_ARTIFACT_BYTES} bytes`);
+  const contentType = sniffImageType(content);
+  if (!contentType) throw BadRequest.invalidField('file', 'not a PNG, JPEG, GIF or WebP image');
+  // Bytes never change once written: a display picture someone sees is the one uploaded.
+  const stored = await store.artifacts.upload(artifactId, { contentType, content, at: now() });
+  if (!stored) throw BadRequest.notPermitted('file', 'the artifact has already been uploaded');
+}
+
+export async function getArtifact(store: Store, principal: Principal, id: string): Promise<Artifact> {
+  const artifact = await findArtifactOf(store, principal, 'id', id);
+  if (!mayRead(principal, artifact)) throw new NotFound('artifact', id);
+  return artifact;
+}
+
+export interface Located {
+  downloadToken: string;
+  expiresAt: string;
+}
+
+export async function locateArtifact(store: Store, principal: Principal, id: string): Promise<Located> {
+  const artifact = await getArtifact(store, principal, id);
+  if (artifact.uploadedAt === null) throw BadRequest.notPermitted('id', 'the artifact has not been uploaded yet');
+  const expiresAt = Date.now() + LINK_LIFETIME_MS;
+  const downloadToken = sealLink(await linkSecret(store), { artifactId: artifact.id, purpose: 'download', expiresAt });
+  return { downloadToken, expiresAt: new Date(expiresAt).toISOString() };
+}
+
+export interface Download {
+  contentType: string;
+  fileName: string;
+  content: Buffer;
+}
+
+export async function downloadArtifact(store: Store, token: string): Promise<Download> {
+  const artifactId = openLink(await linkSecret(store), token, 'download');
+  const content = await store.artifacts.readContent(artifactId);
+  if (!content) throw new NotFound('artifact link');
+  return content;
+}
+
+/** With `parent_id`, what is attached to that user; without it, the caller's own uploads. */
+export async function listArtifacts(store: Store, principal: Principal, parentId?: string): Promise<Artifact[]> {
+  if (parentId === undefined) return store.artifacts.listByCreator(principal.user.id, LIST_LIMIT);
+  const ref = parseRefOf('parent_id', parentId, ['dev_user', 'rev_user', 'service_account']);
+  const parent = refBelongsTo(ref, principal.org.slug)
+    ? (await store.users.findByNumbers(principal.org.id, [{ type: ref.kind, number: ref.number }]))[0]
+    : undefined;
+  if (!parent) throw new NotFound(ref.kind.replace('_', ' '), parentId);
+  return store.artifacts.listByParent(principal.org.id, parent.type, parent.number, LIST_LIMIT);
+}
+
+/**
+ * Resolves `value` as a display picture for `user` and attaches it to them: the row id to
+ * store, or null to clear. Call inside the transaction that updates the user.
+ */
+export async function attachDisplayPicture(store: Store, principal: Principal, user: User, value: string | null): Promise<number | null> {
+  if (value === null) return null;
+  const fieldName = 'display_picture';
+  const artifact = await findArtifactOf(store, principal, fieldName, value);
+  const parent = { kind: user.type as ObjectKind, number: user.number };
+  const existing = artifact.parent;
+  const isSame = existing !== null && existing.kind === parent.kind && existing.number === parent.number;
+  if (existing !== null && !isSame) throw alreadyAttached(principal, fieldName, existing);
+  if (artifact.createdBy.id !== principal.user.id) requireAdmin(principal, 'use an artifact someone else uploaded');
+  if (artifact.uploadedAt === null) throw BadRequest.notPermitted(fieldName, 'the artifact has not been uploaded yet');
+  // The UPDATE re-checks the parent: a concurrent attachment elsewhere makes this one lose.
+  if (!(await store.artifacts.attach(artifact.id, parent.kind, parent.number, now()))) {
+    const current = (await store.artifacts.findById(artifact.id))!.parent!;
+    throw alreadyAttached(principal, fieldName, current);
+  }
+  return artifact.id;
+}
+
+function alreadyAttached(principal: Principal, fieldName: string, parent: { kind: string; number: number }): BadRequest {
+  return BadRequest.alreadyAttached(fieldName, formatDon(parent.kind as ObjectKind, principal.org.slug, parent.number), false);
+}
+
+/** Attached artifacts are shown with their parent; loose ones only to who uploaded them and admins. */
+function mayRead(principal: Principal, artifact: Artifact): boolean {
+  return artifact.parent !== null || artifact.createdBy.id === principal.user.id || principal.user.isAdmin;
+}
+
+async function findArtifactOf(store: Store, principal: Principal, fieldName: string, value: string): Promise<Artifact> {
+  const ref = parseRefOf(fieldName, value, ['artifact']);
+  const artifact = refBelongsTo(ref, principal.org.slug) ? await store.artifacts.findByNumber(principal.org.id, ref.number) : undefined;
+  if (!artifact) throw new NotFound('artifact', value);
+  return artifact;
+}
+
+function requireFileName(fileName: string): void {
+  requireText('file_name', fileName);
+  // The name goes back out in a Content-Disposition header: no control characters in it.
+  if (/[\u0000-\u001f\u007f]/.test(fileName)) throw BadRequest.invalidField('file_name', 'contains control characters');
+}

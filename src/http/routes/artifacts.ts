@@ -1,0 +1,139 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import {
+  downloadArtifact,
+  getArtifact,
+  listArtifacts,
+  locateArtifact,
+  prepareArtifact,
+  uploadArtifact,
+} from '../../domain/artifacts.js';
+import { BadRequest } from '../../domain/errors.js';
+import { formatDon } from '../../domain/ids.js';
+import { MAX_ARTIFACT_BYTES } from '../../domain/images.js';
+import type { Artifact, Org } from '../../domain/model.js';
+import {
+  ArtifactsGetRequest,
+  ArtifactsGetResponse,
+  ArtifactsListRequest,
+  ArtifactsListResponse,
+  ArtifactsLocateResponse,
+  ArtifactsPrepareRequest,
+  ArtifactsPrepareResponse,
+  type Artifact as ArtifactWire,
+} from '../../schema/artifacts.js';
+import type { Store } from '../../store/index.js';
+import { operation } from '../operation.js';
+import { presentArtifactSummary, presentUserSummary } from '../present.js';
+
+/** Room for a multipart envelope around the largest file accepted. */
+const UPLOAD_BODY_LIMIT = MAX_ARTIFACT_BYTES + 64 * 1024;
+
+export function artifactRoutes(app: FastifyInstance, store: Store): void {
+  operation(app, store, {
+    name: 'artifacts.prepare',
+    request: ArtifactsPrepareRequest,
+    response: ArtifactsPrepareResponse,
+    async handle({ store, principal, request }, body) {
+      const { artifact, uploadToken } = await prepareArtifact(store, principal, { fileName: body.file_name, fileType: body.file_type });
+      // The upload goes to Confab itself; the link in the URL is the permission, so
+      // `form_data` has nothing to carry (an object store would want its policy fields here).
+      return { id: formatDon('artifact', principal.org.slug, artifact.number), url: `${baseUrl(request)}/artifacts.upload/${uploadToken}`, form_data: [] };
+    },
+  });
+
+  operation(app, store, {
+    name: 'artifacts.get',
+    request: ArtifactsGetRequest,
+    response: ArtifactsGetResponse,
+    get: true,
+    async handle({ store, principal }, body) {
+      const artifact = await getArtifact(store, principal, body.id);
+      const org = principal.org;
+      return {
+        artifact: presentArtifact(artifact, org),
+        version: { version: '1', timestamp: artifact.uploadedAt ?? artifact.createdAt, modified_by: presentUserSummary(artifact.createdBy, org) },
+      };
+    },
+  });
+
+  operation(app, store, {
+    name: 'artifacts.locate',
+    request: ArtifactsGetRequest,
+    response: ArtifactsLocateResponse,
+    get: true,
+    async handle({ store, principal, request }, body) {
+      const located = await locateArtifact(store, principal, body.id);
+      return { url: `${baseUrl(request)}/artifacts.download/${located.downloadToken}`, expires_at: located.expiresAt };
+    },
+  });
+
+  operation(app, store, {
+    name: 'artifacts.list',
+    request: ArtifactsListRequest,
+    response: ArtifactsListResponse,
+    get: true,
+    async handle({ store, principal }, body) {
+      const artifacts = await listArtifacts(store, principal, body.parent_id);
+      return { artifacts: artifacts.map((artifact) => presentArtifact(artifact, principal.org)) };
+    },
+  });
+
+  // Uploads and downloads carry no bearer token: like a pre-signed URL, the signed link is
+  // the permission. Their own scope reads bodies as bytes, not JSON.
+  app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: UPLOAD_BODY_LIMIT }, (_request, body, done) => done(null, body));
+
+    // A wildcard, not `:token`: the router answers 414 for a parameter over 100 characters.
+    scope.post('/artifacts.upload/*', { bodyLimit: UPLOAD_BODY_LIMIT }, async (request, reply) => {
+      const token = (request.params as { '*': string })['*'];
+      await uploadArtifact(store, token, await uploadedFile(request));
+      return reply.code(204).send();
+    });
+
+    scope.get('/artifacts.download/*', async (request, reply) => {
+      const token = (request.params as { '*': string })['*'];
+      const file = await downloadArtifact(store, token);
+      return reply
+        .header('content-type', file.contentType)
+        .header('x-content-type-options', 'nosniff')
+        .header('content-security-policy', "default-src 'none'; sandbox")
+        .header('cache-control', 'private, max-age=300')
+        .header('content-disposition', `inline; filename*=UTF-8''${encodeURIComponent(file.fileName)}`)
+        .send(file.content);
+    });
+  });
+}
+
+/**
+ * The file of an upload: the `file` part of a multipart form (as a browser or DevRev's
+ * documented flow sends it), or the raw body of any other request.
+ */
+async function uploadedFile(request: FastifyRequest): Promise<Uint8Array> {
+  const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+  const contentType = request.headers['content-type'] ?? '';
+  if (!/^multipart\/form-data\b/i.test(contentType)) return body;
+  let form: FormData;
+  try {
+    form = await new Response(Uint8Array.from(body), { headers: { 'content-type': contentType } }).formData();
+  } catch {
+    throw new BadRequest('parse_error', 'the request body is not a valid multipart form');
+  }
+  const file = form.get('file') ?? [...form.values()].find((value) => typeof value !== 'string');
+  if (file === null || file === undefined || typeof file === 'string') throw BadRequest.missingField('file');
+  return new Uint8Array(await file.arrayBuffer());
+}
+
+function baseUrl(request: FastifyRequest): string {
+  return `${request.protocol}://${request.host}`;
+}
+
+function presentArtifact(artifact: Artifact, org: Org): ArtifactWire {
+  const summary = presentArtifactSummary(artifact, org);
+  return {
+    ...summary,
+    created_by: presentUserSummary(artifact.createdBy, org),
+    created_date: artifact.createdAt,
+    modified_date: artifact.modifiedAt,
+  };
+}

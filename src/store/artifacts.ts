@@ -1,0 +1,180 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Artifact, User } from '../domain/model.js';
+import { UserStore } from './users.js';
+import type { ArtifactsTable, Database } from './schema.js';
+
+export interface NewArtifact {
+  orgId: number;
+  number: number;
+  fileName: string;
+  declaredType: string | null;
+  createdBy: number;
+  at: string;
+}
+
+export interface ArtifactUpload {
+  contentType: string;
+  content: Uint8Array;
+  at: string;
+}
+
+export interface ArtifactContent {
+  contentType: string;
+  fileName: string;
+  content: Buffer;
+}
+
+/** Every column but the bytes, which are read only when they are served. */
+const SUMMARY_COLUMNS = [
+  'id',
+  'org_id',
+  'number',
+  'file_name',
+  'declared_type',
+  'content_type',
+  'size',
+  'uploaded_at',
+  'parent_kind',
+  'parent_number',
+  'created_by',
+  'created_at',
+  'modified_at',
+] as const;
+
+type ArtifactRow = Omit<Selectable<ArtifactsTable>, 'content'>;
+
+export class ArtifactStore {
+  private readonly users: UserStore;
+
+  constructor(private readonly db: Kysely<Database>) {
+    this.users = new UserStore(db);
+  }
+
+  async insert(input: NewArtifact): Promise<Artifact> {
+    const { id } = await this.db
+      .insertInto('artifacts')
+      .values({
+        org_id: input.orgId,
+        number: input.number,
+        file_name: input.fileName,
+        declared_type: input.declaredType,
+        created_by: input.createdBy,
+        created_at: input.at,
+        modified_at: input.at,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return (await this.findById(id))!;
+  }
+
+  async findById(id: number): Promise<Artifact | undefined> {
+    const row = await this.db.selectFrom('artifacts').select(SUMMARY_COLUMNS).where('id', '=', id).executeTakeFirst();
+    return row && (await this.withCreators([row]))[0];
+  }
+
+  async findByNumber(orgId: number, number: number): Promise<Artifact | undefined> {
+    const row = await this.db
+      .selectFrom('artifacts')
+      .select(SUMMARY_COLUMNS)
+      .where('org_id', '=', orgId)
+      .where('number', '=', number)
+      .executeTakeFirst();
+    return row && (await this.withCreators([row]))[0];
+  }
+
+  /** Artifacts attached to one parent, oldest first. */
+  async listByParent(orgId: number, kind: string, number: number, limit: number): Promise<Artifact[]> {
+    const rows = await this.db
+      .selectFrom('artifacts')
+      .select(SUMMARY_COLUMNS)
+      .where('org_id', '=', orgId)
+      .where('parent_kind', '=', kind)
+      .where('parent_number', '=', number)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return this.withCreators(rows);
+  }
+
+  /** A user's own uploads, newest first. */
+  async listByCreator(userId: number, limit: number): Promise<Artifact[]> {
+    const rows = await this.db
+      .selectFrom('artifacts')
+      .select(SUMMARY_COLUMNS)
+      .where('created_by', '=', userId)
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+    return this.withCreators(rows);
+  }
+
+  /** Stores the bytes once: false when the artifact already has them (the row is unchanged). */
+  async upload(id: number, upload: ArtifactUpload): Promise<boolean> {
+    const result = await this.db
+      .updateTable('artifacts')
+      .set({
+        content: upload.content,
+        content_type: upload.contentType,
+        size: upload.content.byteLength,
+        uploaded_at: upload.at,
+        modified_at: upload.at,
+      })
+      .where('id', '=', id)
+      .where('uploaded_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async readContent(id: number): Promise<ArtifactContent | undefined> {
+    const row = await this.db
+      .selectFrom('artifacts')
+      .select(['content', 'content_type', 'file_name'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!row || row.content === null || row.content_type === null) return undefined;
+    return { content: Buffer.from(row.content), contentType: row.content_type, fileName: row.file_name };
+  }
+
+  /**
+   * Attaches the artifact to a parent unless it already has another one. The condition is
+   * in the UPDATE itself, so two concurrent attachments to different parents cannot both win.
+   */
+  async attach(id: number, kind: string, number: number, at: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('artifacts')
+      .set({ parent_kind: kind, parent_number: number, modified_at: at })
+      .where('id', '=', id)
+      .where((eb) =>
+        eb.or([
+          eb('parent_kind', 'is', null),
+          eb.and([eb('parent_kind', '=', kind), eb('parent_number', '=', number)]),
+        ]),
+      )
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  private async withCreators(rows: readonly ArtifactRow[]): Promise<Artifact[]> {
+    const creators = new Map(
+      (await this.users.findByIds([...new Set(rows.map((row) => row.created_by))])).map((user): [number, User] => [user.id, user]),
+    );
+    return rows.map((row) => toArtifact(row, creators.get(row.created_by)!));
+  }
+}
+
+function toArtifact(row: ArtifactRow, createdBy: User): Artifact {
+  return {
+    id: row.id,
+    orgId: row.org_id,
+    number: row.number,
+    fileName: row.file_name,
+    fileType: row.content_type,
+    size: row.size,
+    declaredType: row.declared_type,
+    uploadedAt: row.uploaded_at,
+    parent: row.parent_kind === null || row.parent_number === null ? null : { kind: row.parent_kind, number: row.parent_number },
+    createdBy,
+    createdAt: row.created_at,
+    modifiedAt: row.modified_at,
+  };
+}

@@ -1,0 +1,60 @@
+/** Building blocks for tests of artifacts: real image bytes, and the upload flow as a client runs it. */
+import { crc32, deflateSync } from 'node:zlib';
+import { expect } from 'vitest';
+import type { Person, TestServer } from './server.js';
+
+/** A real PNG of `width`×1 grey pixels: signature, IHDR, IDAT, IEND with their CRCs. */
+export function png(width = 1): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(1, 4);
+  header.set([8, 0, 0, 0, 0], 8); // 8-bit greyscale
+  const scanline = Buffer.concat([Buffer.from([0]), Buffer.alloc(width, 0x80)]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(scanline)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+export async function prepare(t: TestServer, person: Person, fileName = 'me.png') {
+  const response = await t.as(person).post('/artifacts.prepare', { file_name: fileName, file_type: 'image/png' });
+  expect(response.status).toBe(200);
+  return response.body as { id: string; url: string; form_data: { key: string; value: string }[] };
+}
+
+/** Uploads as DevRev's docs do: the form fields `prepare` gave, then the file. */
+export async function uploadForm(prepared: { url: string; form_data: { key: string; value: string }[] }, bytes: Buffer, name = 'me.png') {
+  const form = new FormData();
+  for (const { key, value } of prepared.form_data) form.append(key, value);
+  form.append('file', new Blob([Uint8Array.from(bytes)], { type: 'image/png' }), name);
+  const response = await fetch(prepared.url, { method: 'POST', body: form });
+  return { status: response.status, body: await bodyOf(response) };
+}
+
+export async function uploadRaw(url: string, bytes: Buffer, contentType = 'application/octet-stream') {
+  const response = await fetch(url, { method: 'POST', body: Uint8Array.from(bytes), headers: { 'content-type': contentType } });
+  return { status: response.status, body: await bodyOf(response) };
+}
+
+async function bodyOf(response: globalThis.Response) {
+  const text = await response.text();
+  return text ? JSON.parse(text) : undefined;
+}
+
+/** An uploaded picture of `person`, ready to attach. */
+export async function picture(t: TestServer, person: Person, fileName = 'me.png') {
+  const prepared = await prepare(t, person, fileName);
+  expect((await uploadForm(prepared, png())).status).toBe(204);
+  return prepared.id;
+}
+
