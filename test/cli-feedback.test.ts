@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { migrationProvider } from '../src/store/migrations/index.js';
 
 function confab(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, ['dist/cli/main.js', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
@@ -19,8 +20,9 @@ describe('command-line feedback', () => {
     const dir = mkdtempSync(join(tmpdir(), 'confab-cli-'));
     const result = await confab(['migrate', '--database-url', `sqlite:${join(dir, 'db')}`]);
     expect(result.code).toBe(0);
-    expect(result.stderr).toMatch(/^applying migrations: 1\/1 \(100%\) in \d+ ms$/m);
-    expect(result.stdout).toMatch(/^Applied 1 migration\(s\): 0001_init$/m);
+    const total = Object.keys(await migrationProvider('sqlite').getMigrations()).length;
+    expect(result.stderr).toMatch(new RegExp(`^applying migrations: ${total}/${total} \\(100%\\) in \\d+ ms$`, 'm'));
+    expect(result.stdout).toMatch(new RegExp(`^Applied ${total} migration\\(s\\): 0001_init, `, 'm'));
     const again = await confab(['migrate', '--database-url', `sqlite:${join(dir, 'db')}`]);
     expect(again.stdout).toBe('The database is up to date.\n');
   });

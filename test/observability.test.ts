@@ -69,7 +69,9 @@ describe('request ids', () => {
     const id = response.headers.get('x-request-id');
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
     const lines = test.logs.filter((line) => line.reqId === id);
-    expect(lines.map((line) => line.msg)).toEqual(['incoming request', 'request completed']);
+    // One line per request (see the benchmark): method, url and status all in it.
+    expect(lines.map((line) => line.msg)).toEqual(['request completed']);
+    expect(lines[0]).toMatchObject({ reqId: id, req: { method: 'POST', url: '/chats.get' }, res: { statusCode: 401 } });
   });
 
   it('keeps a sane caller-sent X-Request-Id, and replaces one that is not', async () => {

@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Chat, Group, SyncMetadata } from '../domain/model.js';
 import { translateUnique } from './errors.js';
-import { parseJson, toGroup, toUser, type UserRow } from './rows.js';
+import { parseJson, toGroup, toUser, USER_JOINED_COLUMNS, type UserRow } from './rows.js';
 import type { ChatsTable, Database } from './schema.js';
 import { UserStore } from './users.js';
 
@@ -150,8 +150,9 @@ export class ChatStore {
         .selectFrom('chat_users')
         .innerJoin('users', 'users.id', 'chat_users.user_id')
         .leftJoin('rev_orgs', 'rev_orgs.id', 'users.rev_org_id')
+        .leftJoin('artifacts as display_pictures', 'display_pictures.id', 'users.display_picture_id')
         .selectAll('users')
-        .select(['rev_orgs.number as rev_org_number', 'rev_orgs.display_name as rev_org_name'])
+        .select(USER_JOINED_COLUMNS)
         .where('chat_users.chat_id', '=', row.id)
         .orderBy('chat_users.position')
         .execute(),

@@ -85,13 +85,34 @@ export function artifactRoutes(app: FastifyInstance, store: Store): void {
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: UPLOAD_BODY_LIMIT }, (_request, body, done) => done(null, body));
 
     // A wildcard, not `:token`: the router answers 414 for a parameter over 100 characters.
-    scope.post('/artifacts.upload/*', { bodyLimit: UPLOAD_BODY_LIMIT }, async (request, reply) => {
+    scope.post(
+      '/artifacts.upload/*',
+      {
+        bodyLimit: UPLOAD_BODY_LIMIT,
+        schema: {
+          summary: 'Upload the file of an artifact (the url from artifacts.prepare; Confab addition)',
+          tags: ['artifacts'],
+          consumes: ['multipart/form-data', 'application/octet-stream'],
+          response: { 204: { type: 'null', description: 'Stored' } },
+        },
+      },
+      async (request, reply) => {
       const token = (request.params as { '*': string })['*'];
       await uploadArtifact(store, token, await uploadedFile(request));
       return reply.code(204).send();
-    });
+    },
+    );
 
-    scope.get('/artifacts.download/*', async (request, reply) => {
+    scope.get(
+      '/artifacts.download/*',
+      {
+        schema: {
+          summary: 'Download the file of an artifact (the url from artifacts.locate; Confab addition)',
+          tags: ['artifacts'],
+          produces: ['image/png', 'image/jpeg', 'image/gif', 'image/webp'],
+        },
+      },
+      async (request, reply) => {
       const token = (request.params as { '*': string })['*'];
       const file = await downloadArtifact(store, token);
       return reply
@@ -101,7 +122,8 @@ export function artifactRoutes(app: FastifyInstance, store: Store): void {
         .header('cache-control', 'private, max-age=300')
         .header('content-disposition', `inline; filename*=UTF-8''${encodeURIComponent(file.fileName)}`)
         .send(file.content);
-    });
+    },
+    );
   });
 }
 
