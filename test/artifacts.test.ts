@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { sealLink, type LinkPurpose } from '../src/domain/artifact-links.js';
 import { picture, png, prepare, uploadForm, uploadRaw } from './helpers/artifacts.js';
@@ -150,11 +149,9 @@ describe('artifacts.prepare and the upload', () => {
     const ada = await t.given.org();
     const prepared = await prepare(t, ada);
     const artifactId = Number(prepared.url.split('/artifacts.upload/')[1]!.split('.')[1]);
-    const database = new Database(t.databaseFile, { readonly: true });
-    const row = database.prepare("SELECT value FROM server_secrets WHERE name = 'artifact-links'").get() as { value: string };
-    database.close();
+    const [row] = (await t.executeBehindItsBack("SELECT value FROM server_secrets WHERE name = 'artifact-links'")) as { value: string }[];
     const link = (purpose: LinkPurpose, expiresAt: number) =>
-      sealLink(Buffer.from(row.value, 'base64url'), { artifactId, purpose, expiresAt });
+      sealLink(Buffer.from(row!.value, 'base64url'), { artifactId, purpose, expiresAt });
     expect((await uploadRaw(`${t.url}/artifacts.upload/${link('upload', Date.now() - 1000)}`, png())).status).toBe(404);
     // The same link, still valid, is accepted: the refusal above was the expiry.
     expect((await uploadRaw(`${t.url}/artifacts.upload/${link('upload', Date.now() + 60_000)}`, png())).status).toBe(204);

@@ -3,21 +3,15 @@
  * by another process on the same database — the CLI, an operator's script — must take
  * effect on the very next request, as if there were no cache.
  */
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { AuthClock } from '../src/store/auth-cache.js';
 import { useServer } from './helpers/server.js';
 
 const api = useServer();
 
-/** Another process's connection to the server's database file. */
-function otherProcess<T>(work: (db: Database.Database) => T): T {
-  const db = new Database(api.databaseFile);
-  try {
-    return work(db);
-  } finally {
-    db.close();
-  }
+/** A write through another connection to the server's database, as another process makes it. */
+function otherProcess(statement: string, params: unknown[]): Promise<unknown> {
+  return api.executeBehindItsBack(statement, params);
 }
 
 describe('cached authentication', () => {
@@ -25,7 +19,7 @@ describe('cached authentication', () => {
     const ada = await api.given.org();
     expect((await api.as(ada).get('/dev-users.self')).status).toBe(200);
     expect((await api.as(ada).get('/dev-users.self')).status).toBe(200);
-    otherProcess((db) => db.prepare('UPDATE tokens SET revoked_at = ? WHERE user_id = ?').run(new Date().toISOString(), ada.user.id));
+    await otherProcess('UPDATE tokens SET revoked_at = ? WHERE user_id = ?', [new Date().toISOString(), ada.user.id]);
     const res = await api.as(ada).get('/dev-users.self');
     expect(res.status).toBe(401);
     expect(res.body.type).toBe('unauthenticated');
@@ -35,7 +29,7 @@ describe('cached authentication', () => {
     const admin = await api.given.org();
     const bob = await api.given.user(admin);
     expect((await api.as(bob).get('/dev-users.self')).status).toBe(200);
-    otherProcess((db) => db.prepare("UPDATE users SET state = 'deactivated' WHERE id = ?").run(bob.user.id));
+    await otherProcess("UPDATE users SET state = 'deactivated' WHERE id = ?", [bob.user.id]);
     const res = await api.as(bob).get('/dev-users.self');
     expect(res.status).toBe(401);
     expect(res.body.type).toBe('unauthenticated');
@@ -45,7 +39,7 @@ describe('cached authentication', () => {
     const admin = await api.given.org();
     const bob = await api.given.user(admin);
     expect((await api.as(bob).get('/dev-users.self')).status).toBe(200);
-    otherProcess((db) => db.prepare('UPDATE users SET display_name = ? WHERE id = ?').run('robert', bob.user.id));
+    await otherProcess('UPDATE users SET display_name = ? WHERE id = ?', ['robert', bob.user.id]);
     const res = await api.as(bob).get('/dev-users.self');
     expect(res.status).toBe(200);
     expect(res.body.dev_user.display_name).toBe('robert');

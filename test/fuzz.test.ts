@@ -11,7 +11,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { assertMatchesContract } from './helpers/contract.js';
 import { useServer, type Person } from './helpers/server.js';
-import { snapshotDatabase } from './helpers/snapshot.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261128);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
@@ -157,7 +156,7 @@ async function checkInvariants(before: string, method: string, path: string, que
   const response = await send(method, path + query, body, type);
   expect(response.status, `${method} ${path}${query.slice(0, 200)} → ${JSON.stringify(response.body).slice(0, 300)}`).toBeLessThan(500);
   assertMatchesContract(path, method, response.status, response.body);
-  const after = snapshotDatabase(t.databaseFile);
+  const after = await t.snapshot();
   if (response.status >= 400) expect(after, `${method} ${path} was rejected but changed stored data`).toBe(before);
   return after;
 }
@@ -171,7 +170,7 @@ describe('fuzzing every operation', () => {
   it('answers every malformed, mistyped, oversized or hostile request with a DevRev 4xx and no change', async () => {
     const served = operations.filter((path) => t.server.app.hasRoute({ method: 'POST', url: path }));
     expect(served).toContain('/chats.create');
-    let before = snapshotDatabase(t.databaseFile);
+    let before = await t.snapshot();
     for (const path of served) {
       const fields = requestFields(path);
       await fc.assert(
@@ -205,7 +204,7 @@ describe('fuzzing every operation', () => {
       { set: [eve.id] },
       eveChatIds[0],
     ];
-    let before = snapshotDatabase(t.databaseFile);
+    let before = await t.snapshot();
     for (const path of served) {
       for (const field of requestFields(path)) {
         for (const value of hostile) {
@@ -219,7 +218,7 @@ describe('fuzzing every operation', () => {
   it('answers every hostile query string on GET with a DevRev 4xx and no change', async () => {
     const served = operations.filter((path) => t.server.app.hasRoute({ method: 'GET', url: path }));
     expect(served).toContain('/chats.get');
-    let before = snapshotDatabase(t.databaseFile);
+    let before = await t.snapshot();
     const rawQueries = fc.constantFrom('?id=%', '?id=%E0%A4%A', '?id[]=1&id[0]=2', '?__proto__[x]=1', '?id=&id=', `?id=${'a'.repeat(8000)}`);
     for (const path of served) {
       const fields = [...requestFields(path), 'id', 'limit', 'cursor'];

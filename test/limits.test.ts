@@ -3,7 +3,6 @@ import { connect } from 'node:net';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assertMatchesContract } from './helpers/contract.js';
 import { useServer, type Person } from './helpers/server.js';
-import { snapshotDatabase } from './helpers/snapshot.js';
 
 const t = useServer();
 let ada: Person;
@@ -30,12 +29,12 @@ function rawRequest(path: string, headers: Record<string, string>, body?: Buffer
 
 describe('request limits', () => {
   it('answers 400 bad_request to a body over 1 MiB and stores nothing', async () => {
-    const before = snapshotDatabase(t.databaseFile);
+    const before = await t.snapshot();
     const title = 'x'.repeat(1024 * 1024 + 1);
     const response = await t.as(ada).post('/chats.create', { type: 'dm', users: [ada.id, bob.id], title });
     expect(response.status).toBe(400);
     expect(response.body.type).toBe('bad_request');
-    expect(snapshotDatabase(t.databaseFile)).toBe(before);
+    expect(await t.snapshot()).toBe(before);
   });
 
   it('answers 400 bad_request with a DevRev body to headers over 16 KiB', async () => {

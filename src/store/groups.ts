@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Group, GroupMemberType, User } from '../domain/model.js';
 import { translateUnique } from './errors.js';
 import { toGroup, toUser, USER_JOINED_COLUMNS, type UserRow } from './rows.js';
@@ -93,8 +93,8 @@ export class GroupStore {
       .selectAll()
       .where('org_id', '=', query.orgId)
       .where('number', '>', query.afterNumber);
-    if (query.memberTypes) select = select.where('member_type', 'in', query.memberTypes);
-    if (query.names) select = select.where('name', 'in', query.names);
+    if (query.memberTypes) select = query.memberTypes.length === 0 ? select.where(sql<boolean>`1 = 0`) : select.where('member_type', 'in', query.memberTypes);
+    if (query.names) select = query.names.length === 0 ? select.where(sql<boolean>`1 = 0`) : select.where('name', 'in', query.names);
     const rows = await select.orderBy('number').limit(query.limit).execute();
     return rows.map(toGroup);
   }

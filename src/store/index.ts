@@ -109,23 +109,14 @@ export class RootStore extends Store {
    */
   async migrate(onProgress?: (done: number, total: number) => void): Promise<string[]> {
     const migrator = await this.migrator();
-    if (!onProgress) {
-      const { error, results } = await migrator.migrateToLatest();
-      if (error) throw error;
-      return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
-    }
-    // One migration at a time, so that a long migration run can say how far it is.
-    const total = (await this.pendingMigrations()).length;
-    const applied: string[] = [];
-    onProgress(0, total);
-    while (applied.length < total) {
-      const { error, results } = await migrator.migrateUp();
-      if (error) throw error;
-      const done = (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
-      if (done.length === 0) break;
-      applied.push(...done);
-      onProgress(applied.length, total);
-    }
+    const total = onProgress ? (await this.pendingMigrations()).length : 0;
+    onProgress?.(0, total);
+    // All of them under one lock (not one migrateUp at a time): with several processes
+    // migrating at once, one applies everything and the others find nothing to do.
+    const { error, results } = await migrator.migrateToLatest();
+    if (error) throw error;
+    const applied = (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
+    onProgress?.(applied.length, total);
     return applied;
   }
 

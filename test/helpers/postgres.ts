@@ -43,13 +43,43 @@ export async function admin(baseUrl: string, statement: string): Promise<pg.Quer
 }
 
 /** One statement inside a test schema; `?` placeholders, as SQLite spells them. */
-export async function executeInSchema(schema: TestSchema, statement: string, params: unknown[]): Promise<void> {
+export async function executeInSchema(schema: TestSchema, statement: string, params: unknown[]): Promise<Record<string, unknown>[]> {
   let n = 0;
   const client = new pg.Client({ connectionString: schema.url });
   await client.connect();
   try {
-    await client.query(statement.replace(/\?/g, () => `$${++n}`), params);
+    return (await client.query(statement.replace(/\?/g, () => `$${++n}`), params)).rows;
   } finally {
     await client.end();
   }
 }
+
+/**
+ * Every row of every table of the schema as one JSON text, in one round trip on one
+ * connection kept for the purpose: fuzzing snapshots the database after every request.
+ */
+export async function snapshotSchema(schema: TestSchema): Promise<string> {
+  let client = snapshotClients.get(schema.name);
+  if (!client) {
+    client = new pg.Client({ connectionString: schema.url });
+    await client.connect();
+    snapshotClients.set(schema.name, client);
+  }
+  const { rows: tables } = await client.query<{ name: string }>(
+    'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name',
+  );
+  if (tables.length === 0) return '{}';
+  // Rows sorted by their text: not every table has a key, and only the set matters.
+  const columns = tables.map(
+    ({ name }) => `(SELECT coalesce(json_agg(r ORDER BY r::text), '[]') FROM "${name}" r) AS "${name}"`,
+  );
+  const { rows } = await client.query(`SELECT ${columns.join(', ')}`);
+  return JSON.stringify(rows[0]);
+}
+
+export async function closeSnapshotClient(schema: TestSchema): Promise<void> {
+  await snapshotClients.get(schema.name)?.end();
+  snapshotClients.delete(schema.name);
+}
+
+const snapshotClients = new Map<string, pg.Client>();

@@ -17,7 +17,7 @@ import type { Config } from '../../src/config.js';
 import { DEFAULT_OVERLOAD } from '../../src/http/overload.js';
 import { startServer, type RunningServer, type ServerTuning } from '../../src/server.js';
 import { assertMatchesContract } from './contract.js';
-import { createTestSchema, executeInSchema, testDatabaseUrl, type TestSchema } from './postgres.js';
+import { closeSnapshotClient, createTestSchema, executeInSchema, snapshotSchema, testDatabaseUrl, type TestSchema } from './postgres.js';
 
 export interface Response<T = any> {
   status: number;
@@ -34,7 +34,9 @@ export interface TestServer {
    * Runs one statement on the server's database behind its back, SQLite or PostgreSQL
    * alike (`?` placeholders), as a bad disk or a bad manual edit would.
    */
-  executeBehindItsBack(statement: string, params: unknown[]): Promise<void>;
+  executeBehindItsBack(statement: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
+  /** Every row of every table, read behind the server's back: what a rejected request must not change. */
+  snapshot(): Promise<string>;
   /** Every log line the server wrote, parsed. */
   logs: Record<string, unknown>[];
   /** An unauthenticated client, or one that sends `authorization` as given. */
@@ -95,8 +97,18 @@ export function useServer(config: Partial<Config> = {}, tuning: ServerTuning = {
       server,
       url: server.url,
       databaseFile,
-      executeBehindItsBack: (statement: string, params: unknown[]) =>
+      executeBehindItsBack: (statement: string, params: unknown[] = []) =>
         schema ? executeInSchema(schema, statement, params) : executeInSqlite(databaseFile, statement, params),
+      snapshot: async () => {
+        if (schema) return snapshotSchema(schema);
+        const tables = await executeInSqlite(databaseFile, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name", []);
+        const dump: Record<string, string[]> = {};
+        for (const { name } of tables as { name: string }[]) {
+          // Sorted rather than ordered by a key: not every table has one, and only the set matters.
+          dump[name] = (await executeInSqlite(databaseFile, `SELECT * FROM "${name}"`, [])).map((row) => JSON.stringify(row)).sort();
+        }
+        return JSON.stringify(dump);
+      },
       logs,
       client: (authorization?: string) => new Client(server.url, authorization),
       as: (person: Person) => new Client(server.url, `Bearer ${person.token}`),
@@ -120,16 +132,20 @@ export function useServer(config: Partial<Config> = {}, tuning: ServerTuning = {
   });
   afterAll(async () => {
     await handle.server?.close();
+    if (schema) await closeSnapshotClient(schema);
     await schema?.drop();
     rmSync(dir, { recursive: true, force: true });
   });
   return handle;
 }
 
-async function executeInSqlite(file: string, statement: string, params: unknown[]): Promise<void> {
+async function executeInSqlite(file: string, statement: string, params: unknown[]): Promise<Record<string, unknown>[]> {
   const db = new Database(file);
   try {
-    db.prepare(statement).run(...params);
+    const prepared = db.prepare(statement);
+    if (prepared.reader) return prepared.all(...params) as Record<string, unknown>[];
+    prepared.run(...params);
+    return [];
   } finally {
     db.close();
   }
