@@ -2,14 +2,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestSchema, testDatabaseUrl, type TestSchema } from './helpers/postgres.js';
 import { confab, serve, type ServeProcess } from './helpers/process.js';
 import { Receiver, signatureValid } from './helpers/receiver.js';
 import { Client } from './helpers/server.js';
 import { SseClient } from './helpers/sse.js';
 
-// Two server processes on one database: what one writes, the other's clients hear.
+// Two server processes on one database (an SQLite file, or with TEST_DATABASE_URL a
+// PostgreSQL schema): what one writes, the other's clients hear.
 const env = { WEBHOOK_ALLOW_PRIVATE: '1', EVENT_POLL_MS: '50' };
 let dir: string;
+let schema: TestSchema | undefined;
 let a: ServeProcess;
 let b: ServeProcess;
 let token: string;
@@ -17,7 +20,9 @@ let userId: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'confab-two-'));
-  const database = `sqlite:${join(dir, 'confab.db')}`;
+  const postgresUrl = testDatabaseUrl();
+  if (postgresUrl) schema = await createTestSchema(postgresUrl);
+  const database = schema?.url ?? `sqlite:${join(dir, 'confab.db')}`;
   const init = await confab(['init', '--org', 'Twin', '--email', 'ada@example.com', '--json'], { DATABASE_URL: database });
   ({ token } = JSON.parse(init.stdout));
   userId = JSON.parse(init.stdout).user.id;
@@ -26,6 +31,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all([a?.stop(), b?.stop()]);
+  await schema?.drop();
   rmSync(dir, { recursive: true, force: true });
 });
 
