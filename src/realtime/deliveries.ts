@@ -10,16 +10,18 @@ import type { Store } from '../store/index.js';
 import { formatDon } from '../domain/ids.js';
 import { sendWebhook } from './sender.js';
 import { eventDon, OrgCache, presentEvent } from './wire.js';
+import { SerialDrain } from './drain.js';
 
 const BATCH = 20;
 
 export class DeliveryWorker {
   private readonly orgs: OrgCache;
-  private running: Promise<void> | undefined;
-  private again = false;
-  private stopped = false;
+  private readonly drain = new SerialDrain(
+    () => this.deliverBatch(),
+    (error) => this.log.error({ err: error }, 'webhook deliveries failed; retrying at the next poll'),
+  );
   private timer: NodeJS.Timeout | undefined;
-  private readonly wake = () => void this.run();
+  private readonly wake = this.drain.wake;
 
   constructor(
     private readonly store: Store,
@@ -37,29 +39,9 @@ export class DeliveryWorker {
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
     this.store.signals.off('events', this.wake);
     clearInterval(this.timer);
-    await this.running;
-  }
-
-  private async run(): Promise<void> {
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = (async () => {
-      do {
-        this.again = false;
-        try {
-          while (!this.stopped && (await this.deliverBatch()));
-        } catch (error) {
-          this.log.error({ err: error }, 'webhook deliveries failed; retrying at the next poll');
-        }
-      } while (this.again && !this.stopped);
-    })();
-    await this.running;
-    this.running = undefined;
+    await this.drain.stop();
   }
 
   private async deliverBatch(): Promise<boolean> {

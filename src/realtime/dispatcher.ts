@@ -7,6 +7,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { visibleTo } from '../domain/events.js';
 import type { StoredEvent, User } from '../domain/model.js';
 import type { Store } from '../store/index.js';
+import { SerialDrain } from './drain.js';
 
 export interface Subscriber {
   orgId: number;
@@ -35,10 +36,12 @@ export class Dispatcher {
    */
   horizon = 0;
   private readonly subscribers = new Set<Subscriber>();
-  private running: Promise<void> | undefined;
-  private again = false;
+  private readonly drain = new SerialDrain(
+    () => this.drainBatch(),
+    (error) => this.log.error({ err: error }, 'event dispatch failed; retrying at the next poll'),
+  );
   private timer: NodeJS.Timeout | undefined;
-  private readonly wake = () => void this.run();
+  private readonly wake = this.drain.wake;
 
   constructor(
     private readonly store: Store,
@@ -59,33 +62,13 @@ export class Dispatcher {
     clearInterval(this.timer);
     for (const subscriber of this.subscribers) subscriber.close();
     this.subscribers.clear();
-    await this.running;
+    await this.drain.stop();
   }
 
   /** Subscribe first, then read the catch-up up to `horizon`: nothing falls in between. */
   subscribe(subscriber: Subscriber): () => void {
     this.subscribers.add(subscriber);
     return () => this.subscribers.delete(subscriber);
-  }
-
-  /** Runs one drain at a time; a wake-up during a drain makes it go round once more. */
-  private async run(): Promise<void> {
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = (async () => {
-      do {
-        this.again = false;
-        try {
-          while (await this.drainBatch());
-        } catch (error) {
-          this.log.error({ err: error }, 'event dispatch failed; retrying at the next poll');
-        }
-      } while (this.again);
-    })();
-    await this.running;
-    this.running = undefined;
   }
 
   /** True when a full batch was handed out and there may be more. */
