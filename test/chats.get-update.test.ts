@@ -251,10 +251,16 @@ describe('chats.update', () => {
     expect((await api.as(ada).get('/chats.get', { id: chat.id })).body.chat).toEqual(chat);
   });
 
-  it('sets records', async () => {
+  it('sets records, which are stored though DevRev\'s dm object has no field to echo them', async () => {
     const { ada, chat } = await dm();
-    const res = await api.as(ada).post('/chats.update', { id: chat.id, records: { set: ['ISS-1', 'don:core:dvrv-us-1:devo/x:issue/1'] } });
+    const records = ['ISS-1', 'don:core:dvrv-us-1:devo/x:issue/1'];
+    const res = await api.as(ada).post('/chats.update', { id: chat.id, records: { set: [...records, 'ISS-1'] } });
     expect(res.status).toBe(200);
-    expect(res.body.chat.modified_date >= chat.modified_date).toBe(true);
+    expect(res.body.chat.modified_by.id).toBe(ada.id);
+    const [row] = await api.executeBehindItsBack('SELECT records FROM chats WHERE org_id = ? AND number = ?', [
+      ada.org.id,
+      Number(chat.display_id.split('-')[1]),
+    ]);
+    expect(JSON.parse(row!.records as string)).toEqual(records);
   });
 });
