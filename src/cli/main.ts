@@ -3,15 +3,16 @@
 import { Command, Option } from 'commander';
 import { loadConfig } from '../config.js';
 import { formatDisplayId, formatDon, formatOrgDon } from '../domain/ids.js';
-import { USER_TYPES, type Org, type User } from '../domain/model.js';
+import { USER_TYPES, type Org, type User } from '../model/index.js';
 import { createUser, findUserByRef, initOrg, pickOrg } from '../domain/orgs.js';
 import { issueToken } from '../domain/tokens.js';
-import { presentUserSummary } from '../http/present.js';
 import { MEMORY_DATABASE_URL, readFixtures, type LoadedOrg } from '../emulator/index.js';
 import type { RootStore } from '../store/index.js';
 import { openStore } from '../store/open.js';
 import { fail, print } from './output.js';
 import { progress } from './progress.js';
+import { presentUserSummary } from '../present/users.js';
+import { orgView } from '../present/viewpoint.js';
 
 const program = new Command('confab')
   .description('Confab: a chat service that speaks DevRev\'s Chats API')
@@ -89,7 +90,7 @@ program
       const { org, user, token } = await initOrg(store, flags.org, flags.email);
       print(
         !!flags.json,
-        { org: presentOrg(org), user: presentUserSummary(user, org), token },
+        { org: presentOrg(org), user: presentUserSummary(user, orgView(org)), token },
         `Created organization ${org.name} (${org.slug}) with admin ${user.email} (${formatDisplayId(user.type, user.number)}).\nAPI token (shown once): ${token}`,
       );
     }),
@@ -124,7 +125,7 @@ users
           displayName: flags.displayName,
           fullName: flags.fullName,
         });
-        print(!!flags.json, { user: presentUserSummary(user, org) }, `Created ${describeUser(user, org)}`);
+        print(!!flags.json, { user: presentUserSummary(user, orgView(org)) }, `Created ${describeUser(user, org)}`);
       }),
   );
 

@@ -5,7 +5,7 @@
  */
 import { Forbidden, NotFound } from './errors.js';
 import { parseRefOf, refBelongsTo } from './ids.js';
-import type { Org, Principal, User, UserType } from './model.js';
+import type { Org, Principal, User, UserType } from '../model/index.js';
 import type { Store } from '../store/index.js';
 
 export function requireAdmin(principal: Principal, action: string): void {

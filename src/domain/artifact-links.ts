@@ -7,7 +7,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Store } from '../store/index.js';
 import { NotFound } from './errors.js';
-import { now } from './model.js';
+import { now } from '../model/index.js';
 
 export type LinkPurpose = 'upload' | 'download';
 

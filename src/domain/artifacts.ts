@@ -10,7 +10,7 @@ import { LINK_LIFETIME_MS, linkSecret, openLink, sealLink } from './artifact-lin
 import { BadRequest, NotFound } from './errors.js';
 import { formatDon, parseRefOf, refBelongsTo, type ObjectKind } from './ids.js';
 import { MAX_ARTIFACT_BYTES, sniffImageType } from './images.js';
-import { now, type Artifact, type Principal, type User } from './model.js';
+import { now, type Artifact, type Principal, type User } from '../model/index.js';
 import { requireText } from './orgs.js';
 
 /** Artifacts are small in number per parent or uploader; one page is enough for now. */

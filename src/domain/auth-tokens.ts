@@ -9,7 +9,7 @@ import type { TokenRecord } from '../store/tokens.js';
 import { findUserOf, requireAdmin, requireSelfOrAdmin } from './access.js';
 import { BadRequest, NotFound } from './errors.js';
 import { parseRefOf, refBelongsTo } from './ids.js';
-import { now, type Principal, type User } from './model.js';
+import { now, type Principal, type User } from '../model/index.js';
 import { issueToken } from './tokens.js';
 
 export const PAT = 'urn:devrev:params:oauth:token-type:pat';

@@ -9,7 +9,7 @@ import { BadRequest, Conflict, Forbidden, NotFound } from './errors.js';
 import { recordChatEvent } from './events.js';
 import { formatDisplayId, parseRefOf, refBelongsTo } from './ids.js';
 import { memberKey, requireGroups, requireUsers, resolveUsers, Unresolved } from './members.js';
-import { now, type Chat, type Group, type Principal, type User } from './model.js';
+import { now, type Chat, type Group, type Principal, type User } from '../model/index.js';
 
 /** Serialized custom fields beyond this are refused: they are stored and returned whole. */
 export const MAX_CUSTOM_FIELDS_BYTES = 16 * 1024;

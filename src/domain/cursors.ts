@@ -8,7 +8,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Store } from '../store/index.js';
 import { BadRequest } from './errors.js';
-import { now } from './model.js';
+import { now } from '../model/index.js';
 
 export type ListMode = 'after' | 'before';
 

@@ -5,7 +5,7 @@ import { attachDisplayPicture } from './artifacts.js';
 import { findUserOf, requireAdmin, requireNotCustomer, requireSelfOrAdmin } from './access.js';
 import { readPage, type Page } from './list-cursors.js';
 import { BadRequest, Conflict } from './errors.js';
-import { now, type Principal, type User, type UserState } from './model.js';
+import { now, type Principal, type User, type UserState } from '../model/index.js';
 import { displayNameOf, requireEmail, requireText } from './orgs.js';
 
 /** DevRev creates users in `shadow` (invited, not yet signed in); Confab also allows `active`. */

@@ -4,7 +4,7 @@
  * active webhook that wants it, commit with the write or not at all.
  */
 import type { Store } from '../store/index.js';
-import type { Chat, EventPayload, EventType, StoredEvent, TimelineEntry, User } from './model.js';
+import type { Chat, EventPayload, EventType, StoredEvent, TimelineEntry, User } from '../model/index.js';
 
 /** Event types a webhook may name in `event_types`: DevRev's, as its contract lists them. */
 export const DEVREV_EVENT_TYPES = new Set<string>([

@@ -10,7 +10,7 @@ import { readPage, type Page } from './list-cursors.js';
 import { BadRequest, Conflict, NotFound } from './errors.js';
 import { recordGroupMemberEvent } from './events.js';
 import { formatDisplayId, parseRefOf, refBelongsTo } from './ids.js';
-import { now, type Group, type GroupMemberType, type Principal, type User } from './model.js';
+import { now, type Group, type GroupMemberType, type Principal, type User } from '../model/index.js';
 import { requireText } from './orgs.js';
 
 export interface NewGroupInput {

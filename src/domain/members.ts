@@ -2,7 +2,7 @@
 import type { Store } from '../store/index.js';
 import { BadRequest } from './errors.js';
 import { parseRefOf, refBelongsTo, type ObjectRef } from './ids.js';
-import { USER_TYPES, type Group, type Org, type User, type UserType } from './model.js';
+import { USER_TYPES, type Group, type Org, type User, type UserType } from '../model/index.js';
 
 /** Thrown-away details of a failed lookup: which input did not resolve. */
 export class Unresolved extends Error {

@@ -5,7 +5,7 @@ import { UniqueViolation } from '../store/index.js';
 import { BadRequest, Conflict, NotFound } from './errors.js';
 import { parseRefOf, refBelongsTo } from './ids.js';
 import { issueToken } from './tokens.js';
-import { now, USER_TYPES, type Org, type User, type UserType } from './model.js';
+import { now, USER_TYPES, type Org, type User, type UserType } from '../model/index.js';
 
 export interface InitResult {
   org: Org;

@@ -5,7 +5,7 @@ import { requireAdmin, requireNotCustomer } from './access.js';
 import { readPage, type Page } from './list-cursors.js';
 import { BadRequest, Conflict, NotFound } from './errors.js';
 import { parseRefOf, refBelongsTo } from './ids.js';
-import { now, type Principal, type RevOrg } from './model.js';
+import { now, type Principal, type RevOrg } from '../model/index.js';
 import { requireText } from './orgs.js';
 
 export async function createRevOrg(

@@ -5,7 +5,7 @@ import { findUserOf, requireAdmin, requireNotCustomer } from './access.js';
 import { attachDisplayPicture } from './artifacts.js';
 import { readPage, type Page } from './list-cursors.js';
 import { Conflict, NotFound } from './errors.js';
-import { now, type Principal, type User } from './model.js';
+import { now, type Principal, type User } from '../model/index.js';
 import { requireEmail, requireText } from './orgs.js';
 import { getRevOrg } from './rev-orgs.js';
 

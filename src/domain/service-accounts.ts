@@ -2,7 +2,7 @@
 import type { Store } from '../store/index.js';
 import { findUserOf, requireAdmin } from './access.js';
 import { BadRequest } from './errors.js';
-import { now, type Principal, type User } from './model.js';
+import { now, type Principal, type User } from '../model/index.js';
 import { requireText } from './orgs.js';
 
 export async function createServiceAccount(

@@ -19,7 +19,7 @@ import {
   type TimelineEntry,
   type TimelineVisibility,
   type User,
-} from './model.js';
+} from '../model/index.js';
 
 /** Body types Confab stores: both are plain text to it. Snap kits need a renderer it lacks. */
 const SUPPORTED_BODY_TYPES: readonly TimelineBodyType[] = ['text', 'data'];

@@ -8,7 +8,7 @@ import type { Store } from '../store/index.js';
 import type { TimelinePosition, TimelineView } from '../store/timeline-entries.js';
 import { assertMember } from './chats.js';
 import { cursorSecret, openCursor, sealCursor, type ListMode } from './cursors.js';
-import { now, type Principal, type TimelineEntry, type TimelineVisibility } from './model.js';
+import { now, type Principal, type TimelineEntry, type TimelineVisibility } from '../model/index.js';
 import { findChat } from './chats.js';
 
 export const DEFAULT_PAGE_SIZE = 50;

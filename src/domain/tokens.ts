@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Store } from '../store/index.js';
 import { Unauthenticated } from './errors.js';
-import { now, type Principal, type User } from './model.js';
+import { now, type Principal, type User } from '../model/index.js';
 
 const TOKEN_PREFIX = 'cfb_';
 

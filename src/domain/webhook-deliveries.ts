@@ -4,7 +4,7 @@
  * degraded, and a degraded webhook is re-verified until it answers again.
  */
 import type { Store } from '../store/index.js';
-import { now, type DeliveryAttempt, type Webhook, type WebhookDelivery } from './model.js';
+import { now, type DeliveryAttempt, type Webhook, type WebhookDelivery } from '../model/index.js';
 import { queueVerify } from './webhooks.js';
 
 export async function settleAttempt(

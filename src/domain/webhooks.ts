@@ -7,7 +7,7 @@ import type { Store } from '../store/index.js';
 import type { WebhookPatch } from '../store/webhooks.js';
 import { BadRequest, Forbidden, NotFound } from './errors.js';
 import { parseRefOf, refBelongsTo } from './ids.js';
-import { now, type Principal, type Webhook, type WebhookDelivery, type WebhookHeader } from './model.js';
+import { now, type Principal, type Webhook, type WebhookDelivery, type WebhookHeader } from '../model/index.js';
 import { checkWebhookUrl } from './webhook-urls.js';
 
 export interface WebhookRules {

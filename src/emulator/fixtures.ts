@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { Type, type Static } from '@sinclair/typebox';
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { USER_STATES } from '../domain/model.js';
+import { USER_STATES } from '../model/index.js';
 import { StringEnum } from '../schema/common.js';
 
 /** A name the file uses to refer to a user, group or chat of the same organization. */

@@ -7,7 +7,7 @@ import { createChat } from '../domain/chats.js';
 import { DomainError } from '../domain/errors.js';
 import { formatDisplayId } from '../domain/ids.js';
 import { hashToken } from '../domain/tokens.js';
-import { now, type Group, type Org, type User } from '../domain/model.js';
+import { now, type Group, type Org, type User } from '../model/index.js';
 import { UniqueViolation, type Store } from '../store/index.js';
 import { FixtureError, type FixtureOrg, type Fixtures } from './fixtures.js';
 

@@ -20,7 +20,7 @@ import {
   TooManyRequests,
   type DomainError,
 } from '../domain/errors.js';
-import type { Principal } from '../domain/model.js';
+import type { Principal } from '../model/index.js';
 import {
   FAULT_STATUSES,
   FaultsEmpty,

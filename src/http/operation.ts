@@ -5,7 +5,7 @@
  */
 import type { Static, TObject, TSchema } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
-import type { Principal } from '../domain/model.js';
+import type { Principal } from '../model/index.js';
 import { authenticate } from '../domain/tokens.js';
 import type { Store } from '../store/index.js';
 

@@ -5,11 +5,13 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { RealtimeConfig } from '../config.js';
 import { settleAttempt } from '../domain/webhook-deliveries.js';
-import type { WebhookDelivery } from '../domain/model.js';
+import type { WebhookDelivery } from '../model/index.js';
 import type { Store } from '../store/index.js';
 import { formatDon } from '../domain/ids.js';
 import { sendWebhook } from './sender.js';
-import { eventDon, OrgCache, presentEvent } from './wire.js';
+import { eventDon, presentEvent } from '../present/events.js';
+import { orgView } from '../present/viewpoint.js';
+import { OrgCache } from './org-cache.js';
 import { SerialDrain } from './drain.js';
 
 const BATCH = 20;
@@ -72,7 +74,7 @@ export class DeliveryWorker {
         await settleAttempt(this.store, delivery, undefined, { at, duration_ms: 0, error }, false, []);
         return;
       }
-      envelope = presentEvent(event, org);
+      envelope = presentEvent(event, orgView(org));
     }
     // DevRev's envelope: id, webhook_id, timestamp, type, then the type's own field.
     const { id, timestamp, type, ...data } = envelope;

@@ -5,7 +5,7 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import { visibleTo } from '../domain/events.js';
-import type { StoredEvent, User } from '../domain/model.js';
+import type { StoredEvent, User } from '../model/index.js';
 import type { Store } from '../store/index.js';
 import { SerialDrain } from './drain.js';
 

@@ -9,7 +9,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
 import { isPrivateAddress } from '../domain/webhook-urls.js';
-import type { WebhookHeader } from '../domain/model.js';
+import type { WebhookHeader } from '../model/index.js';
 
 export interface SendResult {
   statusCode?: number;

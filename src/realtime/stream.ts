@@ -4,10 +4,10 @@
  */
 import type { ServerResponse } from 'node:http';
 import { visibleTo } from '../domain/events.js';
-import type { Principal, StoredEvent } from '../domain/model.js';
+import type { Principal, StoredEvent } from '../model/index.js';
 import type { Store } from '../store/index.js';
 import type { Dispatcher } from './dispatcher.js';
-import { presentEvent } from './wire.js';
+import { presentEvent } from '../present/events.js';
 
 export interface StreamOptions {
   heartbeatMs: number;
@@ -85,7 +85,7 @@ export class EventStream {
   private send(event: StoredEvent): void {
     if (event.id <= this.lastSent) return;
     this.lastSent = event.id;
-    const data = JSON.stringify(presentEvent(event, this.principal.org));
+    const data = JSON.stringify(presentEvent(event, this.principal));
     this.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${data}\n\n`);
   }
 

@@ -4,7 +4,7 @@
  * OpenAPI document.
  */
 import { Type, type Static, type TUnsafe } from '@sinclair/typebox';
-import { USER_STATES, USER_TYPES, GROUP_MEMBER_TYPES } from '../domain/model.js';
+import { USER_STATES, USER_TYPES, GROUP_MEMBER_TYPES } from '../model/index.js';
 
 /** An id in either form (DON or display id); the domain parses it and says what is wrong. */
 export const Id = Type.String({ description: 'An object id: a DON or a display id (e.g. DEVU-12).' });

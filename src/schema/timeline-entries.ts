@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { MAX_CURSOR_LENGTH } from '../domain/cursors.js';
 import { MAX_PAGE_SIZE } from '../domain/timeline-pages.js';
-import { TIMELINE_BODY_TYPES, TIMELINE_VISIBILITIES } from '../domain/model.js';
+import { TIMELINE_BODY_TYPES, TIMELINE_VISIBILITIES } from '../model/index.js';
 import { Id, StringEnum, Timestamp, UserSummary } from './common.js';
 
 export const MAX_LABELS = 16;

@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { Artifact, User } from '../domain/model.js';
+import type { Artifact, User } from '../model/index.js';
 import { UserStore } from './users.js';
 import type { ArtifactsTable, Database } from './schema.js';
 

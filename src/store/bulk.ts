@@ -5,7 +5,7 @@
  * No rules are checked here: the caller hands in rows that already obey them.
  */
 import { sql, type Insertable, type Kysely } from 'kysely';
-import type { UserState, UserType } from '../domain/model.js';
+import type { UserState, UserType } from '../model/index.js';
 import type { ChatsTable, Database } from './schema.js';
 
 /** SQLite allows 32,766 bound values per statement; PostgreSQL 65,535. */

@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { Chat, Group, SyncMetadata } from '../domain/model.js';
+import type { Chat, Group, SyncMetadata } from '../model/index.js';
 import { translateUnique } from './errors.js';
 import { parseJson, toGroup, toUser, USER_JOINED_COLUMNS, type UserRow } from './rows.js';
 import type { ChatsTable, Database } from './schema.js';

@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { EventPayload, EventType, StoredEvent } from '../domain/model.js';
+import type { EventPayload, EventType, StoredEvent } from '../model/index.js';
 import type { Database, EventsTable } from './schema.js';
 
 export interface NewEvent {

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { Group, GroupMemberType, User } from '../domain/model.js';
+import type { Group, GroupMemberType, User } from '../model/index.js';
 import { translateUnique } from './errors.js';
 import { toGroup, toUser, USER_JOINED_COLUMNS, type UserRow } from './rows.js';
 import type { Database } from './schema.js';

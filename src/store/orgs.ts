@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { Org } from '../domain/model.js';
+import type { Org } from '../model/index.js';
 import { translateUnique } from './errors.js';
 import { toOrg } from './rows.js';
 import type { Database } from './schema.js';

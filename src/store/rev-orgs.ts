@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { RevOrg } from '../domain/model.js';
+import type { RevOrg } from '../model/index.js';
 import { translateUnique } from './errors.js';
 import type { Database, RevOrgsTable } from './schema.js';
 

@@ -1,6 +1,6 @@
 /** Row → domain object mapping, shared by every entity store. */
 import type { Selectable } from 'kysely';
-import type { Group, GroupMemberType, Org, User, UserState, UserType } from '../domain/model.js';
+import type { Group, GroupMemberType, Org, User, UserState, UserType } from '../model/index.js';
 import type { GroupsTable, OrgsTable, UsersTable } from './schema.js';
 
 export type UserRow = Selectable<UsersTable> & {

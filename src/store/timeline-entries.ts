@@ -1,5 +1,5 @@
 import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
-import type { TimelineBodyType, TimelineEntry, TimelineVisibility, User } from '../domain/model.js';
+import type { TimelineBodyType, TimelineEntry, TimelineVisibility, User } from '../model/index.js';
 import { translateUnique } from './errors.js';
 import { parseJson } from './rows.js';
 import type { Database, TimelineEntriesTable } from './schema.js';

@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { Principal } from '../domain/model.js';
+import type { Principal } from '../model/index.js';
 import { toOrg, toUser, USER_JOINED_COLUMNS, type UserRow } from './rows.js';
 import type { Database, TokensTable } from './schema.js';
 

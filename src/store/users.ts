@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { User, UserState, UserType } from '../domain/model.js';
+import type { User, UserState, UserType } from '../model/index.js';
 import { translateUnique } from './errors.js';
 import { toUser, USER_JOINED_COLUMNS, type UserRow } from './rows.js';
 import type { Database } from './schema.js';

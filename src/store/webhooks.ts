@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { DeliveryAttempt, User, Webhook, WebhookDelivery, WebhookHeader, WebhookStatus } from '../domain/model.js';
+import type { DeliveryAttempt, User, Webhook, WebhookDelivery, WebhookHeader, WebhookStatus } from '../model/index.js';
 import { parseJson } from './rows.js';
 import type { Database, WebhookDeliveriesTable, WebhooksTable } from './schema.js';
 import { UserStore } from './users.js';

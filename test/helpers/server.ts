@@ -10,7 +10,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll } from 'vitest';
 import { formatDisplayId, formatDon } from '../../src/domain/ids.js';
-import type { Org, User, UserType } from '../../src/domain/model.js';
+import type { Org, User, UserType } from '../../src/model/index.js';
 import { createUser, initOrg } from '../../src/domain/orgs.js';
 import { issueToken } from '../../src/domain/tokens.js';
 import type { Config } from '../../src/config.js';

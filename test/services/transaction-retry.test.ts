@@ -3,7 +3,7 @@
  * failure runs again, a bounded number of times, and what commits is counted once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Org } from '../../src/domain/model.js';
+import type { Org } from '../../src/model/index.js';
 import { initOrg } from '../../src/domain/orgs.js';
 import { MAX_TRANSACTION_ATTEMPTS, type RootStore } from '../../src/store/index.js';
 import { openStore } from '../../src/store/open.js';

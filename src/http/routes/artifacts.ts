@@ -10,7 +10,6 @@ import {
 import { BadRequest } from '../../domain/errors.js';
 import { formatDon } from '../../domain/ids.js';
 import { MAX_ARTIFACT_BYTES } from '../../domain/images.js';
-import type { Artifact, Org } from '../../domain/model.js';
 import {
   ArtifactsGetRequest,
   ArtifactsGetResponse,
@@ -19,11 +18,11 @@ import {
   ArtifactsLocateResponse,
   ArtifactsPrepareRequest,
   ArtifactsPrepareResponse,
-  type Artifact as ArtifactWire,
 } from '../../schema/artifacts.js';
 import type { Store } from '../../store/index.js';
 import { operation } from '../operation.js';
-import { presentArtifactSummary, presentUserSummary } from '../present.js';
+import { presentArtifact } from '../../present/artifacts.js';
+import { presentUserSummary } from '../../present/users.js';
 
 /** Room for a multipart envelope around the largest file accepted. */
 const UPLOAD_BODY_LIMIT = MAX_ARTIFACT_BYTES + 64 * 1024;
@@ -48,10 +47,9 @@ export function artifactRoutes(app: FastifyInstance, store: Store): void {
     get: true,
     async handle({ store, principal }, body) {
       const artifact = await getArtifact(store, principal, body.id);
-      const org = principal.org;
       return {
-        artifact: presentArtifact(artifact, org),
-        version: { version: '1', timestamp: artifact.uploadedAt ?? artifact.createdAt, modified_by: presentUserSummary(artifact.createdBy, org) },
+        artifact: presentArtifact(artifact, principal),
+        version: { version: '1', timestamp: artifact.uploadedAt ?? artifact.createdAt, modified_by: presentUserSummary(artifact.createdBy, principal) },
       };
     },
   });
@@ -74,7 +72,7 @@ export function artifactRoutes(app: FastifyInstance, store: Store): void {
     get: true,
     async handle({ store, principal }, body) {
       const artifacts = await listArtifacts(store, principal, body.parent_id);
-      return { artifacts: artifacts.map((artifact) => presentArtifact(artifact, principal.org)) };
+      return { artifacts: artifacts.map((artifact) => presentArtifact(artifact, principal)) };
     },
   });
 
@@ -148,14 +146,4 @@ async function uploadedFile(request: FastifyRequest): Promise<Uint8Array> {
 
 function baseUrl(request: FastifyRequest): string {
   return `${request.protocol}://${request.host}`;
-}
-
-function presentArtifact(artifact: Artifact, org: Org): ArtifactWire {
-  const summary = presentArtifactSummary(artifact, org);
-  return {
-    ...summary,
-    created_by: presentUserSummary(artifact.createdBy, org),
-    created_date: artifact.createdAt,
-    modified_date: artifact.modifiedAt,
-  };
 }

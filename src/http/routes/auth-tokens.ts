@@ -13,7 +13,7 @@ import {
 import { Empty } from '../../schema/users.js';
 import type { Store } from '../../store/index.js';
 import { operation } from '../operation.js';
-import { presentAuthToken } from '../present-identity.js';
+import { presentAuthToken } from '../../present/auth-tokens.js';
 
 export function authTokenRoutes(app: FastifyInstance, store: Store): void {
   operation(app, store, {
@@ -38,7 +38,7 @@ export function authTokenRoutes(app: FastifyInstance, store: Store): void {
     response: AuthTokensGetResponse,
     get: true,
     async handle({ store, principal }, body) {
-      return { token: presentAuthToken(await getAuthToken(store, principal, body.token_id), principal.org) };
+      return { token: presentAuthToken(await getAuthToken(store, principal, body.token_id), principal) };
     },
   });
 
@@ -49,7 +49,7 @@ export function authTokenRoutes(app: FastifyInstance, store: Store): void {
     get: true,
     async handle({ store, principal }, body) {
       const tokens = await listAuthTokens(store, principal, { subject: body.subject, requestedTokenType: body.requested_token_type });
-      return { tokens: tokens.map((token) => presentAuthToken(token, principal.org)) };
+      return { tokens: tokens.map((token) => presentAuthToken(token, principal)) };
     },
   });
 

@@ -3,7 +3,7 @@ import { createChat, getChat, updateChat } from '../../domain/chats.js';
 import { ChatResponse, ChatsCreateRequest, ChatsGetQuery, ChatsGetRequest, ChatsUpdateRequest } from '../../schema/chats.js';
 import type { Store } from '../../store/index.js';
 import { operation } from '../operation.js';
-import { presentChat } from '../present.js';
+import { presentChat } from '../../present/chats.js';
 
 export function chatRoutes(app: FastifyInstance, store: Store): void {
   operation(app, store, {
@@ -22,7 +22,7 @@ export function chatRoutes(app: FastifyInstance, store: Store): void {
         groups: body.groups,
         customFields: body.custom_fields,
       });
-      return { chat: presentChat(chat, principal.org) };
+      return { chat: presentChat(chat, principal) };
     },
   });
 
@@ -33,7 +33,7 @@ export function chatRoutes(app: FastifyInstance, store: Store): void {
     get: ChatsGetQuery,
     async handle({ store, principal }, body) {
       const chat = await getChat(store, principal, body);
-      return { chat: presentChat(chat, principal.org) };
+      return { chat: presentChat(chat, principal) };
     },
   });
 
@@ -50,7 +50,7 @@ export function chatRoutes(app: FastifyInstance, store: Store): void {
         groups: body.groups?.set,
         customFields: body.custom_fields,
       });
-      return { chat: presentChat(chat, principal.org) };
+      return { chat: presentChat(chat, principal) };
     },
   });
 }

@@ -9,7 +9,7 @@ import {
   updateSelf,
 } from '../../domain/dev-users.js';
 import { Forbidden } from '../../domain/errors.js';
-import type { Principal } from '../../domain/model.js';
+import type { Principal } from '../../model/index.js';
 import {
   DevUserResponse,
   DevUsersActivateRequest,
@@ -25,7 +25,7 @@ import {
 } from '../../schema/users.js';
 import type { Store } from '../../store/index.js';
 import { operation } from '../operation.js';
-import { presentDevUser } from '../present.js';
+import { presentDevUser } from '../../present/users.js';
 
 export function devUserRoutes(app: FastifyInstance, store: Store): void {
   operation(app, store, {
@@ -35,7 +35,7 @@ export function devUserRoutes(app: FastifyInstance, store: Store): void {
     get: true,
     async handle({ principal }) {
       requireDevUser(principal, 'dev-users.self');
-      return { dev_user: presentDevUser(principal.user, principal.org) };
+      return { dev_user: presentDevUser(principal.user, principal) };
     },
   });
 
@@ -51,7 +51,7 @@ export function devUserRoutes(app: FastifyInstance, store: Store): void {
         fullName: body.full_name,
         displayName: body.display_name,
       });
-      return { dev_user: presentDevUser(user, principal.org) };
+      return { dev_user: presentDevUser(user, principal) };
     },
   });
 
@@ -61,7 +61,7 @@ export function devUserRoutes(app: FastifyInstance, store: Store): void {
     response: DevUserResponse,
     get: true,
     async handle({ store, principal }, body) {
-      return { dev_user: presentDevUser(await getDevUser(store, principal, body.id), principal.org) };
+      return { dev_user: presentDevUser(await getDevUser(store, principal, body.id), principal) };
     },
   });
 
@@ -73,7 +73,7 @@ export function devUserRoutes(app: FastifyInstance, store: Store): void {
     async handle({ store, principal }, body) {
       const page = await listDevUsers(store, principal, body);
       return {
-        dev_users: page.items.map((user) => presentDevUser(user, principal.org)),
+        dev_users: page.items.map((user) => presentDevUser(user, principal)),
         ...(page.nextCursor !== undefined && { next_cursor: page.nextCursor }),
       };
     },
@@ -89,7 +89,7 @@ export function devUserRoutes(app: FastifyInstance, store: Store): void {
         fullName: body.full_name,
         displayPicture: body.display_picture,
       });
-      return { dev_user: presentDevUser(user, principal.org) };
+      return { dev_user: presentDevUser(user, principal) };
     },
   });
 
@@ -104,7 +104,7 @@ export function devUserRoutes(app: FastifyInstance, store: Store): void {
         fullName: body.full_name,
         displayPicture: body.display_picture,
       });
-      return { dev_user: presentDevUser(user, principal.org) };
+      return { dev_user: presentDevUser(user, principal) };
     },
   });
 

@@ -21,8 +21,8 @@ import {
 import { Empty, IdRequest } from '../../schema/users.js';
 import type { Store } from '../../store/index.js';
 import { operation } from '../operation.js';
-import { presentGroup } from '../present-identity.js';
-import { presentUserSummary } from '../present.js';
+import { presentGroup } from '../../present/groups.js';
+import { presentUserSummary } from '../../present/users.js';
 
 export function groupRoutes(app: FastifyInstance, store: Store): void {
   operation(app, store, {
@@ -37,7 +37,7 @@ export function groupRoutes(app: FastifyInstance, store: Store): void {
         memberType: body.member_type,
         type: body.type,
       });
-      return { group: presentGroup(group, principal.org) };
+      return { group: presentGroup(group, principal) };
     },
   });
 
@@ -47,7 +47,7 @@ export function groupRoutes(app: FastifyInstance, store: Store): void {
     response: GroupResponse,
     get: true,
     async handle({ store, principal }, body) {
-      return { group: presentGroup(await getGroup(store, principal, body.id), principal.org) };
+      return { group: presentGroup(await getGroup(store, principal, body.id), principal) };
     },
   });
 
@@ -64,7 +64,7 @@ export function groupRoutes(app: FastifyInstance, store: Store): void {
         name: body.name,
       });
       return {
-        groups: page.items.map((group) => presentGroup(group, principal.org)),
+        groups: page.items.map((group) => presentGroup(group, principal)),
         ...(page.nextCursor !== undefined && { next_cursor: page.nextCursor }),
       };
     },
@@ -76,7 +76,7 @@ export function groupRoutes(app: FastifyInstance, store: Store): void {
     response: GroupResponse,
     async handle({ store, principal }, body) {
       const group = await updateGroup(store, principal, body.id, { name: body.name, description: body.description });
-      return { group: presentGroup(group, principal.org) };
+      return { group: presentGroup(group, principal) };
     },
   });
 
@@ -108,7 +108,7 @@ export function groupRoutes(app: FastifyInstance, store: Store): void {
     async handle({ store, principal }, body) {
       const page = await listGroupMembers(store, principal, body);
       return {
-        members: page.items.map((user) => ({ member: presentUserSummary(user, principal.org) })),
+        members: page.items.map((user) => ({ member: presentUserSummary(user, principal) })),
         ...(page.nextCursor !== undefined && { next_cursor: page.nextCursor }),
       };
     },

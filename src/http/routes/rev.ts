@@ -16,7 +16,8 @@ import {
 import { Empty, IdRequest } from '../../schema/users.js';
 import type { Store } from '../../store/index.js';
 import { operation } from '../operation.js';
-import { presentRevOrg, presentRevUser } from '../present-identity.js';
+import { presentRevOrg } from '../../present/rev-orgs.js';
+import { presentRevUser } from '../../present/users.js';
 
 export function revRoutes(app: FastifyInstance, store: Store): void {
   operation(app, store, {
@@ -26,7 +27,7 @@ export function revRoutes(app: FastifyInstance, store: Store): void {
     status: 201,
     async handle({ store, principal }, body) {
       const revOrg = await createRevOrg(store, principal, { displayName: body.display_name, externalRef: body.external_ref });
-      return { rev_org: presentRevOrg(revOrg, principal.org) };
+      return { rev_org: presentRevOrg(revOrg, principal) };
     },
   });
 
@@ -36,7 +37,7 @@ export function revRoutes(app: FastifyInstance, store: Store): void {
     response: RevOrgResponse,
     get: true,
     async handle({ store, principal }, body) {
-      return { rev_org: presentRevOrg(await getRevOrg(store, principal, body.id), principal.org) };
+      return { rev_org: presentRevOrg(await getRevOrg(store, principal, body.id), principal) };
     },
   });
 
@@ -53,7 +54,7 @@ export function revRoutes(app: FastifyInstance, store: Store): void {
         displayName: body.display_name,
       });
       return {
-        rev_orgs: page.items.map((revOrg) => presentRevOrg(revOrg, principal.org)),
+        rev_orgs: page.items.map((revOrg) => presentRevOrg(revOrg, principal)),
         ...(page.nextCursor !== undefined && { next_cursor: page.nextCursor }),
       };
     },
@@ -65,7 +66,7 @@ export function revRoutes(app: FastifyInstance, store: Store): void {
     response: RevOrgResponse,
     async handle({ store, principal }, body) {
       const revOrg = await updateRevOrg(store, principal, body.id, { displayName: body.display_name, externalRef: body.external_ref });
-      return { rev_org: presentRevOrg(revOrg, principal.org) };
+      return { rev_org: presentRevOrg(revOrg, principal) };
     },
   });
 
@@ -91,7 +92,7 @@ export function revRoutes(app: FastifyInstance, store: Store): void {
         externalRef: body.external_ref,
         revOrg: body.rev_org,
       });
-      return { rev_user: presentRevUser(user, principal.org) };
+      return { rev_user: presentRevUser(user, principal) };
     },
   });
 
@@ -101,7 +102,7 @@ export function revRoutes(app: FastifyInstance, store: Store): void {
     response: RevUserResponse,
     get: true,
     async handle({ store, principal }, body) {
-      return { rev_user: presentRevUser(await getRevUser(store, principal, body.id), principal.org) };
+      return { rev_user: presentRevUser(await getRevUser(store, principal, body.id), principal) };
     },
   });
 
@@ -119,7 +120,7 @@ export function revRoutes(app: FastifyInstance, store: Store): void {
         revOrg: body.rev_org,
       });
       return {
-        rev_users: page.items.map((user) => presentRevUser(user, principal.org)),
+        rev_users: page.items.map((user) => presentRevUser(user, principal)),
         ...(page.nextCursor !== undefined && { next_cursor: page.nextCursor }),
       };
     },
@@ -136,7 +137,7 @@ export function revRoutes(app: FastifyInstance, store: Store): void {
         externalRef: body.external_ref,
         displayPicture: body.display_picture,
       });
-      return { rev_user: presentRevUser(user, principal.org) };
+      return { rev_user: presentRevUser(user, principal) };
     },
   });
 

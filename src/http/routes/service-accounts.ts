@@ -4,7 +4,7 @@ import { ServiceAccountResponse, ServiceAccountsCreateRequest, ServiceAccountsUp
 import { IdRequest } from '../../schema/users.js';
 import type { Store } from '../../store/index.js';
 import { operation } from '../operation.js';
-import { presentServiceAccount } from '../present-identity.js';
+import { presentServiceAccount } from '../../present/users.js';
 
 export function serviceAccountRoutes(app: FastifyInstance, store: Store): void {
   operation(app, store, {
@@ -14,7 +14,7 @@ export function serviceAccountRoutes(app: FastifyInstance, store: Store): void {
     status: 201,
     async handle({ store, principal }, body) {
       const account = await createServiceAccount(store, principal, body.display_name, body.gen_keyring);
-      return { service_account: presentServiceAccount(account, principal.org) };
+      return { service_account: presentServiceAccount(account, principal) };
     },
   });
 
@@ -24,7 +24,7 @@ export function serviceAccountRoutes(app: FastifyInstance, store: Store): void {
     response: ServiceAccountResponse,
     get: true,
     async handle({ store, principal }, body) {
-      return { service_account: presentServiceAccount(await getServiceAccount(store, principal, body.id), principal.org) };
+      return { service_account: presentServiceAccount(await getServiceAccount(store, principal, body.id), principal) };
     },
   });
 
@@ -34,7 +34,7 @@ export function serviceAccountRoutes(app: FastifyInstance, store: Store): void {
     response: ServiceAccountResponse,
     async handle({ store, principal }, body) {
       const account = await updateServiceAccount(store, principal, body.id, body.display_name);
-      return { service_account: presentServiceAccount(account, principal.org) };
+      return { service_account: presentServiceAccount(account, principal) };
     },
   });
 }

@@ -19,7 +19,7 @@ import {
 } from '../../schema/timeline-entries.js';
 import type { Store } from '../../store/index.js';
 import { operation } from '../operation.js';
-import { presentTimelineEntry } from '../present.js';
+import { presentTimelineEntry } from '../../present/timeline-entries.js';
 
 /** Expired entries are already invisible; the sweep only reclaims their space. */
 export const EXPIRY_SWEEP_INTERVAL_MS = 60_000;
@@ -42,7 +42,7 @@ export function timelineEntryRoutes(app: FastifyInstance, store: Store): void {
         expiresAt: body.expires_at,
         artifacts: body.artifacts,
       });
-      return { timeline_entry: presentTimelineEntry(entry, principal.org) };
+      return { timeline_entry: presentTimelineEntry(entry, principal) };
     },
   });
 
@@ -53,7 +53,7 @@ export function timelineEntryRoutes(app: FastifyInstance, store: Store): void {
     get: true,
     async handle({ store, principal }, body) {
       const entry = await getTimelineEntry(store, principal, { id: body.id, externalRef: body.external_ref });
-      return { timeline_entry: presentTimelineEntry(entry, principal.org) };
+      return { timeline_entry: presentTimelineEntry(entry, principal) };
     },
   });
 
@@ -65,7 +65,7 @@ export function timelineEntryRoutes(app: FastifyInstance, store: Store): void {
     async handle({ store, principal }, body) {
       const page = await listTimelineEntries(store, principal, body);
       return {
-        timeline_entries: page.entries.map((entry) => presentTimelineEntry(entry, principal.org)),
+        timeline_entries: page.entries.map((entry) => presentTimelineEntry(entry, principal)),
         ...(page.nextCursor !== undefined && { next_cursor: page.nextCursor }),
         ...(page.prevCursor !== undefined && { prev_cursor: page.prevCursor }),
       };
@@ -83,7 +83,7 @@ export function timelineEntryRoutes(app: FastifyInstance, store: Store): void {
         bodyType: body.body_type,
         externalRef: body.external_ref,
       });
-      return { timeline_entry: presentTimelineEntry(entry, principal.org) };
+      return { timeline_entry: presentTimelineEntry(entry, principal) };
     },
   });
 

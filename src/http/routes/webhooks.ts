@@ -1,7 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import { BadRequest } from '../../domain/errors.js';
-import { formatDisplayId, formatDon } from '../../domain/ids.js';
-import type { Org, Webhook, WebhookDelivery } from '../../domain/model.js';
 import {
   createWebhook,
   deleteWebhook,
@@ -22,11 +20,10 @@ import {
   WebhooksListRequest,
   WebhooksListResponse,
   WebhooksUpdateRequest,
-  type Webhook as WebhookWire,
 } from '../../schema/webhooks.js';
 import type { Store } from '../../store/index.js';
 import { operation } from '../operation.js';
-import { presentUserSummary } from '../present.js';
+import { presentDelivery, presentWebhook } from '../../present/webhooks.js';
 
 export function webhookRoutes(app: FastifyInstance, store: Store, rules: WebhookRules): void {
   operation(app, store, {
@@ -41,7 +38,7 @@ export function webhookRoutes(app: FastifyInstance, store: Store, rules: Webhook
         { url: body.url, secret: body.secret, eventTypes: body.event_types, headers: body.headers },
         rules,
       );
-      return { webhook: presentWebhook(webhook, principal.org) };
+      return { webhook: presentWebhook(webhook, principal) };
     },
   });
 
@@ -51,7 +48,7 @@ export function webhookRoutes(app: FastifyInstance, store: Store, rules: Webhook
     response: WebhookResponse,
     get: true,
     async handle({ store, principal }, body) {
-      return { webhook: presentWebhook(await getWebhook(store, principal, body.id), principal.org) };
+      return { webhook: presentWebhook(await getWebhook(store, principal, body.id), principal) };
     },
   });
 
@@ -62,7 +59,7 @@ export function webhookRoutes(app: FastifyInstance, store: Store, rules: Webhook
     get: true,
     async handle({ store, principal }) {
       const webhooks = await listWebhooks(store, principal);
-      return { webhooks: webhooks.map((webhook) => presentWebhook(webhook, principal.org)) };
+      return { webhooks: webhooks.map((webhook) => presentWebhook(webhook, principal)) };
     },
   });
 
@@ -77,7 +74,7 @@ export function webhookRoutes(app: FastifyInstance, store: Store, rules: Webhook
         { id: body.id, action: body.action, url: body.url, secret: body.secret, eventTypes: body.event_types, headers: body.headers },
         rules,
       );
-      return { webhook: presentWebhook(webhook, principal.org) };
+      return { webhook: presentWebhook(webhook, principal) };
     },
   });
 
@@ -112,35 +109,4 @@ export function webhookRoutes(app: FastifyInstance, store: Store, rules: Webhook
 function parseCursor(cursor: string): number {
   if (!/^\d{1,15}$/.test(cursor)) throw BadRequest.invalidField('cursor', 'not a cursor this endpoint returned');
   return Number(cursor);
-}
-
-/** A degraded webhook is being re-verified: DevRev's enum has no other word for it. */
-export function presentWebhook(webhook: Webhook, org: Org): WebhookWire {
-  const wire: WebhookWire = {
-    id: formatDon('webhook', org.slug, webhook.number),
-    display_id: formatDisplayId('webhook', webhook.number),
-    created_by: presentUserSummary(webhook.createdBy, org),
-    created_date: webhook.createdAt,
-    modified_by: presentUserSummary(webhook.modifiedBy, org),
-    modified_date: webhook.modifiedAt,
-    secret: webhook.secret,
-    status: webhook.status === 'degraded' ? 'unverified' : webhook.status,
-    url: webhook.url,
-  };
-  if (webhook.eventTypes !== null && webhook.eventTypes.length > 0) wire.event_types = webhook.eventTypes;
-  if (webhook.headers.length > 0) wire.headers = webhook.headers;
-  return wire;
-}
-
-function presentDelivery(delivery: WebhookDelivery) {
-  return {
-    id: delivery.id,
-    type: delivery.type,
-    ...(delivery.eventId !== null && { event_id: delivery.eventId }),
-    state: delivery.state,
-    attempts: delivery.log,
-    ...(delivery.state === 'pending' && { next_attempt_date: delivery.nextAttemptAt }),
-    created_date: delivery.createdAt,
-    ...(delivery.finishedAt !== null && { finished_date: delivery.finishedAt }),
-  };
 }

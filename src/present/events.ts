@@ -1,0 +1,51 @@
+/**
+ * Events as they go out: DevRev's webhook envelope `{id, webhook_id?, timestamp, type,
+ * <type>: {…}}` with objects presented exactly as the REST API presents them. The stream
+ * sends the same envelope without `webhook_id`.
+ */
+import { formatDon, PARTITION } from '../domain/ids.js';
+import type { Org, StoredEvent } from '../model/index.js';
+import { presentChat } from './chats.js';
+import { presentGroupSummary } from './groups.js';
+import { presentTimelineEntry } from './timeline-entries.js';
+import { presentUserSummary } from './users.js';
+import type { Viewpoint } from './viewpoint.js';
+
+export type Envelope = Record<string, unknown> & { id: string; timestamp: string; type: string };
+
+export function eventDon(org: Org, kind: 'event' | 'verify', id: number): string {
+  return `don:integration:${PARTITION}:devo/${org.slug}:webhook_${kind}/${id}`;
+}
+
+export function presentEventData(event: StoredEvent, view: Viewpoint): Record<string, unknown> {
+  const { payload } = event;
+  switch (event.type) {
+    case 'chat_created':
+    case 'chat_updated':
+      return { chat: presentChat(payload.chat!, view) };
+    case 'timeline_entry_created':
+      return { entry: presentTimelineEntry(payload.entry!, view) };
+    case 'timeline_entry_updated':
+      return {
+        entry: presentTimelineEntry(payload.entry!, view),
+        ...(payload.oldEntry && { old_entry: presentTimelineEntry(payload.oldEntry, view) }),
+      };
+    case 'timeline_entry_deleted':
+      return {
+        id: formatDon('timeline_comment', view.org.slug, payload.oldEntry!.number),
+        old_entry: presentTimelineEntry(payload.oldEntry!, view),
+      };
+    case 'group_member_added':
+    case 'group_member_removed':
+      return { group: presentGroupSummary(payload.group!, view), member: presentUserSummary(payload.member!, view) };
+  }
+}
+
+export function presentEvent(event: StoredEvent, view: Viewpoint): Envelope {
+  return {
+    id: eventDon(view.org, 'event', event.id),
+    timestamp: event.createdAt,
+    type: event.type,
+    [event.type]: presentEventData(event, view),
+  };
+}

@@ -1,0 +1,30 @@
+/** Messages (DevRev timeline comments) → wire objects. */
+import { formatDisplayId, formatDon } from '../domain/ids.js';
+import type { TimelineEntry } from '../model/index.js';
+import type { TimelineEntry as TimelineEntryWire } from '../schema/timeline-entries.js';
+import { presentUserSummary } from './users.js';
+import type { Viewpoint } from './viewpoint.js';
+
+/** A message on the wire: a deleted one keeps its place and loses `body` and `body_type`. */
+export function presentTimelineEntry(entry: TimelineEntry, view: Viewpoint): TimelineEntryWire {
+  const { org } = view;
+  const wire: TimelineEntryWire = {
+    type: 'timeline_comment',
+    id: formatDon('timeline_comment', org.slug, entry.number),
+    display_id: formatDisplayId('timeline_comment', entry.number),
+    object: formatDon('chat', org.slug, entry.chatNumber),
+    object_display_id: formatDisplayId('chat', entry.chatNumber),
+    // DevRev's value for a DM; its object-type enum has no `chat`.
+    object_type: 'dm',
+    created_by: presentUserSummary(entry.createdBy, view),
+    created_date: entry.createdAt,
+    modified_by: presentUserSummary(entry.modifiedBy, view),
+    modified_date: entry.modifiedAt,
+    visibility: entry.visibility,
+  };
+  if (entry.body !== null) wire.body = entry.body;
+  if (entry.bodyType !== null) wire.body_type = entry.bodyType;
+  if (entry.externalRef !== null) wire.external_ref = entry.externalRef;
+  if (entry.labels.length > 0) wire.labels = entry.labels;
+  return wire;
+}
