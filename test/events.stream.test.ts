@@ -158,6 +158,32 @@ describe('events.stream', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
+  it('replays events stored in the first payload format (v1, no version), with their private audience', async () => {
+    const ada = await t.given.org();
+    const bob = await t.given.user(ada);
+    const cat = await t.given.user(ada);
+    const chat = await chatOf(ada, [bob, cat]);
+    const watcher = await stream(ada);
+    await post(ada, chat, 'for bob, stored as v1', { private_to: [bob.id] });
+    await watcher.until(() => messages(watcher).length === 1);
+    const eventId = Number(messages(watcher)[0]!.id);
+    const [row] = await t.executeBehindItsBack('SELECT payload FROM events WHERE id = ?', [eventId]);
+    const { v, privateTo, ...objects } = JSON.parse(String(row!.payload));
+    expect(v).toBe(2);
+    const v1 = { ...objects, audience: [ada.user.id, ...privateTo] };
+    await t.executeBehindItsBack('UPDATE events SET payload = ? WHERE id = ?', [JSON.stringify(v1), eventId]);
+
+    const [bobReplay, catReplay] = await Promise.all([
+      stream(bob, { 'last-event-id': String(eventId - 1) }),
+      stream(cat, { 'last-event-id': String(eventId - 1) }),
+    ]);
+    await bobReplay.until(() => messages(bobReplay).length === 1);
+    expect(messages(bobReplay)[0]!.data.timeline_entry_created.entry.body).toBe('for bob, stored as v1');
+    await post(ada, chat, 'for everyone');
+    await catReplay.until(() => messages(catReplay).length === 1);
+    expect(messages(catReplay)[0]!.data.timeline_entry_created.entry.body).toBe('for everyone');
+  });
+
   it('resumes with the last_event_id query parameter too', async () => {
     const ada = await t.given.org();
     const bob = await t.given.user(ada);

@@ -5,9 +5,10 @@
 import type { Store } from '../store/index.js';
 import { UniqueViolation } from '../store/index.js';
 import type { ChatPatch } from '../store/chats.js';
-import { BadRequest, Conflict, Forbidden, NotFound } from './errors.js';
+import { BadRequest, Conflict, NotFound } from './errors.js';
 import { recordChatEvent } from './events.js';
 import { formatDisplayId, parseRefOf, refBelongsTo } from './ids.js';
+import { assertMember, isMember } from './visibility.js';
 import { memberKey, requireGroups, requireUsers, resolveUsers, Unresolved } from './members.js';
 import { now, type Chat, type Group, type Principal, type User } from '../model/index.js';
 
@@ -130,13 +131,7 @@ export async function updateChat(store: Store, principal: Principal, input: Upda
   if (patch.title === undefined && !patch.userIds && !patch.groupIds && !patch.records && patch.customFields === undefined) {
     return chat;
   }
-  const stillMember =
-    users.some((user) => user.id === caller.id) ||
-    (await store.groups.isMemberOfAny(
-      caller.id,
-      groups.map((group) => group.id),
-    ));
-  if (!stillMember) throw BadRequest.notPermitted('users.set', 'the caller must remain a member of the chat');
+  if (!(await isMember(store, { users, groups }, caller))) throw BadRequest.notPermitted('users.set', 'the caller must remain a member of the chat');
 
   try {
     return await store.transaction(async (tx) => {
@@ -172,16 +167,6 @@ async function findDefaultDm(store: Store, principal: Principal, values: string[
   const chat = await store.chats.findDefault(principal.org.id, memberKey(users));
   if (!chat) throw new NotFound('default DM between these users');
   return chat;
-}
-
-/** Members are the chat's users and the members of its groups. */
-export async function assertMember(store: Store, chat: Chat, user: User): Promise<void> {
-  if (chat.users.some((member) => member.id === user.id)) return;
-  const viaGroup = await store.groups.isMemberOfAny(
-    user.id,
-    chat.groups.map((group) => group.id),
-  );
-  if (!viaGroup) throw new Forbidden('only members of a chat may read or change it');
 }
 
 /** New members must be active; members who already were may stay whatever their state. */

@@ -4,7 +4,7 @@
  * active webhook that wants it, commit with the write or not at all.
  */
 import type { Store } from '../store/index.js';
-import type { Chat, EventPayload, EventType, StoredEvent, TimelineEntry, User } from '../model/index.js';
+import type { Chat, EventPayload, EventType, TimelineEntry } from '../model/index.js';
 
 /** Event types a webhook may name in `event_types`: DevRev's, as its contract lists them. */
 export const DEVREV_EVENT_TYPES = new Set<string>([
@@ -31,7 +31,6 @@ export async function recordEvent(tx: Store, event: RecordedEvent): Promise<numb
       .filter((webhook) => wants(webhook.eventTypes, event.type))
       .map((webhook) => ({ webhookId: webhook.id, eventId, type: event.type, challenge: null, at: event.at })),
   );
-  tx.eventsAppended();
   return eventId;
 }
 
@@ -45,8 +44,8 @@ export function recordChatEvent(tx: Store, type: 'chat_created' | 'chat_updated'
 }
 
 /**
- * A timeline entry's event. Its audience is what readers of the entry are: a private
- * entry's author and `private_to`, an internal one's dev organization.
+ * A timeline entry's event. It carries what the visibility rule needs to decide who may
+ * hear it (domain/visibility.ts `mayReadEvent`): the entry, and a private one's readers.
  */
 export function recordEntryEvent(
   tx: Store,
@@ -58,8 +57,7 @@ export function recordEntryEvent(
 ): Promise<number> {
   const payload: EventPayload = { entry };
   if (oldEntry) payload.oldEntry = oldEntry;
-  if (entry.visibility === 'private') payload.audience = [...new Set([entry.createdBy.id, ...privateTo])];
-  if (entry.visibility === 'internal') payload.internalOnly = true;
+  if (entry.visibility === 'private') payload.privateTo = [...privateTo];
   return recordEvent(tx, { orgId: entry.orgId, chatId: entry.chatId, type, payload, at });
 }
 
@@ -75,15 +73,4 @@ export function recordGroupMemberEvent(
   at: string,
 ): Promise<number> {
   return recordEvent(tx, { orgId: payload.group.orgId, chatId: null, type, payload, at });
-}
-
-/**
- * Whether a member of the event's chat may see it on a stream: a private entry only by
- * its audience, an internal one not by rev users. Membership itself is checked by the
- * caller, against the chat's members at the time of sending.
- */
-export function visibleTo(event: StoredEvent, user: User): boolean {
-  if (event.payload.audience && !event.payload.audience.includes(user.id)) return false;
-  if (event.payload.internalOnly && user.type === 'rev_user') return false;
-  return true;
 }

@@ -6,14 +6,14 @@
 import type { Store } from '../store/index.js';
 import { UniqueViolation } from '../store/index.js';
 import type { TimelineEntryPatch } from '../store/timeline-entries.js';
-import { assertMember, findChat } from './chats.js';
+import { findChat } from './chats.js';
+import { assertMember, isMember, mayReadEntry, readerOf } from './visibility.js';
 import { BadRequest, Conflict, Forbidden, NotFound } from './errors.js';
 import { recordEntryEvent } from './events.js';
 import { formatDisplayId, parseRefOf, refBelongsTo } from './ids.js';
 import { requireUsers } from './members.js';
 import {
   now,
-  type Chat,
   type Principal,
   type TimelineBodyType,
   type TimelineEntry,
@@ -160,7 +160,7 @@ export async function updateTimelineEntry(
       if (externalRef) await tx.timelineEntries.purgeExpired(at, 1, { chatId: entry.chatId, externalRef });
       await tx.timelineEntries.update(entry.id, patch);
       const updated = (await tx.timelineEntries.findByNumber(entry.orgId, entry.number, at)) ?? entry;
-      await recordEntryEvent(tx, 'timeline_entry_updated', updated, await readersOf(tx, updated), at, entry);
+      await recordEntryEvent(tx, 'timeline_entry_updated', updated, await privateReadersOf(tx, updated), at, entry);
       return updated;
     });
   } catch (error) {
@@ -177,13 +177,13 @@ export async function deleteTimelineEntry(store: Store, principal: Principal, id
   const at = now();
   await store.transaction(async (tx) => {
     await tx.timelineEntries.markDeleted(entry.id, principal.user.id, at);
-    await recordEntryEvent(tx, 'timeline_entry_deleted', entry, await readersOf(tx, entry), at, entry);
+    await recordEntryEvent(tx, 'timeline_entry_deleted', entry, await privateReadersOf(tx, entry), at, entry);
   });
 }
 
-/** A private entry's readers besides its author, for the audience of its events. */
-async function readersOf(store: Store, entry: TimelineEntry): Promise<number[]> {
-  return entry.visibility === 'private' ? store.events.privateReaders(entry.id) : [];
+/** A private entry's readers besides its author. */
+async function privateReadersOf(store: Store, entry: TimelineEntry): Promise<number[]> {
+  return entry.visibility === 'private' ? store.timelineEntries.privateReaders(entry.id) : [];
 }
 
 /** Sweeps every expired entry away; returns how many. Safe to run from several processes at once. */
@@ -196,7 +196,6 @@ export async function purgeExpiredEntries(store: Store): Promise<number> {
   }
 }
 
-/** A chat by id in either form, for the field that named it; other orgs' chats do not exist. */
 /** The entry, if the caller is a member of its chat (403 otherwise) and may see it (404 otherwise). */
 async function readEntry(store: Store, principal: Principal, id: string): Promise<TimelineEntry> {
   const ref = parseRefOf('id', id, ['timeline_comment'] as const);
@@ -212,19 +211,8 @@ async function readEntry(store: Store, principal: Principal, id: string): Promis
 }
 
 async function canSee(store: Store, entry: TimelineEntry, user: User): Promise<boolean> {
-  if (entry.visibility === 'internal') return user.type !== 'rev_user';
-  if (entry.visibility !== 'private' || entry.createdBy.id === user.id) return true;
-  return store.timelineEntries.isPrivateTo(entry.id, user.id);
-}
-
-async function isMember(store: Store, chat: Chat, user: User): Promise<boolean> {
-  try {
-    await assertMember(store, chat, user);
-    return true;
-  } catch (error) {
-    if (error instanceof Forbidden) return false;
-    throw error;
-  }
+  const privateTo = await privateReadersOf(store, entry);
+  return mayReadEntry({ visibility: entry.visibility, authorId: entry.createdBy.id, privateTo }, readerOf(user));
 }
 
 function assertAuthor(entry: TimelineEntry, user: User, verb: string): void {

@@ -6,7 +6,7 @@
  */
 import type { Store } from '../store/index.js';
 import type { TimelinePosition, TimelineView } from '../store/timeline-entries.js';
-import { assertMember } from './chats.js';
+import { assertMember, readerOf } from './visibility.js';
 import { cursorSecret, openCursor, sealCursor, type ListMode } from './cursors.js';
 import { now, type Principal, type TimelineEntry, type TimelineVisibility } from '../model/index.js';
 import { findChat } from './chats.js';
@@ -43,8 +43,7 @@ export async function listTimelineEntries(store: Store, principal: Principal, in
   const mode = input.mode ?? cursor?.mode ?? 'after';
   const view: TimelineView = {
     chatId: chat.id,
-    viewerId: principal.user.id,
-    hideInternal: principal.user.type === 'rev_user',
+    reader: readerOf(principal.user),
     now: now(),
     visibility: input.visibility,
     labels: input.labels,

@@ -29,7 +29,6 @@ export async function settleAttempt(
     if (webhook && made < delaysMs.length) {
       const nextAttemptAt = new Date(Date.parse(at) + delaysMs[made]!).toISOString();
       await tx.webhooks.recordAttempt(delivery.id, attempt, { state: 'pending', nextAttemptAt });
-      tx.eventsAppended();
       return;
     }
     await tx.webhooks.recordAttempt(delivery.id, attempt, { state: 'failed' });

@@ -133,7 +133,6 @@ export async function listDeliveries(
 /** A verify challenge for the webhook, sent by the delivery worker like any event. */
 export async function queueVerify(tx: Store, webhookId: number, at: string): Promise<void> {
   await tx.webhooks.insertDeliveries([{ webhookId, eventId: null, type: 'verify', challenge: randomBytes(24).toString('base64'), at }]);
-  tx.eventsAppended();
 }
 
 function requireAdmin(principal: Principal): void {

@@ -122,6 +122,15 @@ export type TimelineVisibility = (typeof TIMELINE_VISIBILITIES)[number];
 export const TIMELINE_BODY_TYPES = ['data', 'snap_kit', 'snap_widget', 'text'] as const;
 export type TimelineBodyType = (typeof TIMELINE_BODY_TYPES)[number];
 
+/**
+ * Who reads a chat's timeline, as the visibility rule needs them (domain/visibility.ts):
+ * their id, and whether they belong to the dev organization, which alone sees `internal`.
+ */
+export interface EntryReader {
+  userId: number;
+  seesInternal: boolean;
+}
+
 /** A message: DevRev's `timeline_comment` on a chat. */
 export interface TimelineEntry {
   id: number;
@@ -163,10 +172,8 @@ export interface EventPayload {
   oldEntry?: TimelineEntry;
   group?: Group;
   member?: User;
-  /** Who of the chat's members may see it (a private entry); absent: every member. */
-  audience?: number[];
-  /** An internal entry: dev users and service accounts only, never rev users. */
-  internalOnly?: boolean;
+  /** A private entry's readers besides its author: who else of the chat may see the event. */
+  privateTo?: number[];
 }
 
 export interface StoredEvent {

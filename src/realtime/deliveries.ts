@@ -5,8 +5,9 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { RealtimeConfig } from '../config.js';
 import { settleAttempt } from '../domain/webhook-deliveries.js';
+import { mayReadEvent } from '../domain/visibility.js';
 import type { WebhookDelivery } from '../model/index.js';
-import type { Store } from '../store/index.js';
+import { touches, type Store } from '../store/index.js';
 import { formatDon } from '../domain/ids.js';
 import { sendWebhook } from './sender.js';
 import { eventDon, presentEvent } from '../present/events.js';
@@ -24,6 +25,7 @@ export class DeliveryWorker {
   );
   private timer: NodeJS.Timeout | undefined;
   private readonly wake = this.drain.wake;
+  private stopListening: () => void = () => {};
 
   constructor(
     private readonly store: Store,
@@ -34,14 +36,17 @@ export class DeliveryWorker {
   }
 
   start(): void {
-    this.store.signals.on('events', this.wake);
+    // New deliveries, and retries rescheduled, by this process; other processes' by the poll.
+    this.stopListening = this.store.changes.on((change) => {
+      if (touches(change, ['webhook_deliveries'])) this.wake();
+    });
     this.timer = setInterval(this.wake, Math.min(this.settings.eventPollMs, 1000));
     this.timer.unref();
     this.wake();
   }
 
   async stop(): Promise<void> {
-    this.store.signals.off('events', this.wake);
+    this.stopListening();
     clearInterval(this.timer);
     await this.drain.stop();
   }
@@ -69,8 +74,9 @@ export class DeliveryWorker {
       envelope = { id: eventDon(org, 'verify', delivery.id), timestamp: at, type: 'verify', verify: { challenge: delivery.challenge } };
     } else {
       const event = delivery.eventId === null ? undefined : await this.store.events.findById(delivery.eventId);
-      if (!event || webhook.status === 'inactive') {
-        const error = event ? 'the webhook is inactive' : 'the event is past retention';
+      // A webhook listens for the organization as a whole: no one user is reading.
+      if (!event || webhook.status === 'inactive' || !mayReadEvent(event, undefined)) {
+        const error = !event ? 'the event is past retention' : webhook.status === 'inactive' ? 'the webhook is inactive' : 'the event is not for webhooks';
         await settleAttempt(this.store, delivery, undefined, { at, duration_ms: 0, error }, false, []);
         return;
       }

@@ -4,9 +4,9 @@
  * processes' writes.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import { visibleTo } from '../domain/events.js';
+import { mayReadEvent, readerOf } from '../domain/visibility.js';
 import type { StoredEvent, User } from '../model/index.js';
-import type { Store } from '../store/index.js';
+import { touches, type Store } from '../store/index.js';
 import { SerialDrain } from './drain.js';
 
 export interface Subscriber {
@@ -42,6 +42,7 @@ export class Dispatcher {
   );
   private timer: NodeJS.Timeout | undefined;
   private readonly wake = this.drain.wake;
+  private stopListening: () => void = () => {};
 
   constructor(
     private readonly store: Store,
@@ -52,13 +53,15 @@ export class Dispatcher {
   async start(): Promise<void> {
     this.watermark = await this.store.events.lastId();
     this.horizon = this.watermark;
-    this.store.signals.on('events', this.wake);
+    this.stopListening = this.store.changes.on((change) => {
+      if (touches(change, ['events'])) this.wake();
+    });
     this.timer = setInterval(this.wake, this.pollMs);
     this.timer.unref();
   }
 
   async stop(): Promise<void> {
-    this.store.signals.off('events', this.wake);
+    this.stopListening();
     clearInterval(this.timer);
     for (const subscriber of this.subscribers) subscriber.close();
     this.subscribers.clear();
@@ -87,9 +90,9 @@ export class Dispatcher {
     if (event.chatId === null) return;
     const listening = [...this.subscribers].filter((subscriber) => subscriber.orgId === event.orgId);
     if (listening.length === 0) return;
-    const members = new Set(await this.store.events.chatMemberIds(event.chatId));
+    const members = new Set(await this.store.chats.memberIds(event.chatId));
     for (const subscriber of listening) {
-      if (members.has(subscriber.user.id) && visibleTo(event, subscriber.user)) subscriber.deliver(event);
+      if (members.has(subscriber.user.id) && mayReadEvent(event, readerOf(subscriber.user))) subscriber.deliver(event);
     }
   }
 }

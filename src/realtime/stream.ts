@@ -3,7 +3,7 @@
  * (from the outbox), then live ones from the dispatcher, each once and in id order.
  */
 import type { ServerResponse } from 'node:http';
-import { visibleTo } from '../domain/events.js';
+import { mayReadEvent, readerOf } from '../domain/visibility.js';
 import type { Principal, StoredEvent } from '../model/index.js';
 import type { Store } from '../store/index.js';
 import type { Dispatcher } from './dispatcher.js';
@@ -63,7 +63,7 @@ export class EventStream {
     while (!this.closed && this.lastSent < upTo) {
       const events = await this.store.events.forMember(org.id, user.id, this.lastSent, upTo, CATCH_UP_PAGE);
       for (const event of events) {
-        if (visibleTo(event, user)) this.send(event);
+        if (mayReadEvent(event, readerOf(user))) this.send(event);
         // The backlog goes at the client's pace: wait for the socket to drain, do not pile up.
         if (this.response.writableLength > this.options.maxBufferBytes / 2) await this.drained();
         if (this.closed) return;

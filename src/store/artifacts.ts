@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Artifact, User } from '../model/index.js';
-import { UserStore } from './users.js';
+import type { UserStore } from './users.js';
 import type { ArtifactsTable, Database } from './schema.js';
 
 export interface NewArtifact {
@@ -44,11 +44,11 @@ const SUMMARY_COLUMNS = [
 type ArtifactRow = Omit<Selectable<ArtifactsTable>, 'content'>;
 
 export class ArtifactStore {
-  private readonly users: UserStore;
-
-  constructor(private readonly db: Kysely<Database>) {
-    this.users = new UserStore(db);
-  }
+  constructor(
+    private readonly db: Kysely<Database>,
+    /** The store's one user reader, shared so that every entity reads people the same way. */
+    private readonly users: UserStore,
+  ) {}
 
   async insert(input: NewArtifact): Promise<Artifact> {
     const { id } = await this.db

@@ -1,36 +1,34 @@
 /**
- * A process-local cache of token grants, for SQLite only. Authenticating is on every
- * request, and its four-table join was the costliest query on the hot path (profile in
- * README "Benchmark"). Correctness rests on an `AuthClock` that moves whenever anything
- * a grant is made of may have changed — users, tokens, orgs, rev orgs — whether written
- * by this process or another one on the same file (the CLI): a grant read at one tick is
- * never served at a later one, so revocation and deactivation take effect at once.
- * PostgreSQL has no such cheap signal across processes, so there the cache stays off.
+ * A process-local cache of token grants, for SQLite: a decorator of the token store.
+ * Authenticating is on every request, and its four-table join was the costliest query on
+ * the hot path (profile in README "Benchmark"). Correctness rests on an `AuthClock` that
+ * moves whenever anything a grant is made of may have changed — users, tokens, orgs, rev
+ * orgs — whether written by this process (the change bus says so after each commit) or by
+ * another one on the same file, such as the CLI (SQLite's `data_version` moves): a grant
+ * read at one tick is never served at a later one, so revocation and deactivation take
+ * effect at once. PostgreSQL has no such cheap signal across processes, so there the
+ * cache stays off.
  */
-import type { Kysely } from 'kysely';
-import type { Database } from './schema.js';
-import { TokenStore, type TokenGrant } from './tokens.js';
+import { touches, type ChangeBus } from './changes.js';
+import type { Public } from './parts.js';
+import type { TokenGrant, TokenStore } from './tokens.js';
 
 /** Tables whose rows end up in a grant. */
-const AUTH_TABLES = /"(users|tokens|orgs|rev_orgs)"/;
+const AUTH_TABLES = ['users', 'tokens', 'orgs', 'rev_orgs', 'artifacts'];
 
 export class AuthClock {
   private tick = 0;
   private seenDataVersion: number;
 
   /** `dataVersion` is SQLite's PRAGMA data_version: it moves when another connection commits. */
-  constructor(private readonly dataVersion: () => number) {
+  constructor(
+    private readonly dataVersion: () => number,
+    changes: ChangeBus,
+  ) {
     this.seenDataVersion = dataVersion();
-  }
-
-  /** Whether running `sql` may change a grant: anything but a plain read of the auth tables. */
-  static writesAuth(sql: string): boolean {
-    return AUTH_TABLES.test(sql) && !/^\s*select\b/i.test(sql);
-  }
-
-  /** Called before a statement that `writesAuth` runs. */
-  advance(): void {
-    this.tick++;
+    changes.on((change) => {
+      if (touches(change, AUTH_TABLES)) this.tick++;
+    });
   }
 
   now(): number {
@@ -43,22 +41,21 @@ export class AuthClock {
   }
 }
 
-export class CachedTokenStore extends TokenStore {
+/** The token store, with grants answered from memory while the clock has not moved. */
+export class CachedTokenStore implements Public<TokenStore> {
   private readonly grants = new Map<string, { grant: TokenGrant; tick: number }>();
 
   constructor(
-    db: Kysely<Database>,
+    private readonly inner: Public<TokenStore>,
     private readonly clock: AuthClock,
     private readonly maxEntries = 10_000,
-  ) {
-    super(db);
-  }
+  ) {}
 
-  override async findGrantByHash(hash: string): Promise<TokenGrant | undefined> {
+  async findGrantByHash(hash: string): Promise<TokenGrant | undefined> {
     const tick = this.clock.now();
     const cached = this.grants.get(hash);
     if (cached && cached.tick === tick) return cached.grant;
-    const grant = await super.findGrantByHash(hash);
+    const grant = await this.inner.findGrantByHash(hash);
     // Unknown tokens are not kept (a flood of them must not evict real ones), nor is a
     // grant read while something changed: it may predate the change.
     if (grant && this.clock.now() === tick) {
@@ -68,4 +65,11 @@ export class CachedTokenStore extends TokenStore {
     }
     return grant;
   }
+
+  insert: TokenStore['insert'] = (input) => this.inner.insert(input);
+  findByNumber: TokenStore['findByNumber'] = (orgId, number) => this.inner.findByNumber(orgId, number);
+  listOfUser: TokenStore['listOfUser'] = (userId, requestedTokenType) => this.inner.listOfUser(userId, requestedTokenType);
+  revoke: TokenStore['revoke'] = (id, at) => this.inner.revoke(id, at);
+  revokeAllOfUser: TokenStore['revokeAllOfUser'] = (userId, at, requestedTokenType) =>
+    this.inner.revokeAllOfUser(userId, at, requestedTokenType);
 }

@@ -1,9 +1,10 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Chat, Group, SyncMetadata } from '../model/index.js';
 import { translateUnique } from './errors.js';
+import { memberIdsOfChat } from './membership.js';
 import { parseJson, toGroup, toUser, USER_JOINED_COLUMNS, type UserRow } from './rows.js';
 import type { ChatsTable, Database } from './schema.js';
-import { UserStore } from './users.js';
+import type { UserStore } from './users.js';
 
 export interface NewChat {
   orgId: number;
@@ -32,11 +33,11 @@ export interface ChatPatch {
 }
 
 export class ChatStore {
-  private readonly users: UserStore;
-
-  constructor(private readonly db: Kysely<Database>) {
-    this.users = new UserStore(db);
-  }
+  constructor(
+    private readonly db: Kysely<Database>,
+    /** The store's one user reader, shared so that every entity reads people the same way. */
+    private readonly users: UserStore,
+  ) {}
 
   /** Throws `UniqueViolation` when the org already has a default DM for the member set. */
   async insert(input: NewChat): Promise<number> {
@@ -114,6 +115,11 @@ export class ChatStore {
       .where('default_key', '=', memberKey)
       .executeTakeFirst();
     return row && this.assemble(row);
+  }
+
+  /** Everyone who belongs to the chat now, directly or through its groups. */
+  memberIds(chatId: number): Promise<number[]> {
+    return memberIdsOfChat(this.db, chatId);
   }
 
   /** Activity in a chat (a new message) changes its modified_date, not its modified_by. */

@@ -1,5 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { EventPayload, EventType, StoredEvent } from '../model/index.js';
+import { parsePayload, serializePayload } from './event-payloads.js';
+import { chatIdsOfUser } from './membership.js';
 import type { Database, EventsTable } from './schema.js';
 
 export interface NewEvent {
@@ -21,7 +23,7 @@ export class EventStore {
         org_id: event.orgId,
         chat_id: event.chatId,
         type: event.type,
-        payload: JSON.stringify(event.payload),
+        payload: serializePayload(event.payload),
         created_at: event.at,
       })
       .returning('id')
@@ -59,44 +61,11 @@ export class EventStore {
       .where('org_id', '=', orgId)
       .where('id', '>', afterId)
       .where('id', '<=', upTo)
-      .where((eb) =>
-        eb.or([
-          eb('chat_id', 'in', eb.selectFrom('chat_users').select('chat_id').where('user_id', '=', userId)),
-          eb(
-            'chat_id',
-            'in',
-            eb
-              .selectFrom('chat_groups')
-              .innerJoin('group_members', 'group_members.group_id', 'chat_groups.group_id')
-              .select('chat_groups.chat_id')
-              .where('group_members.user_id', '=', userId),
-          ),
-        ]),
-      )
+      .where('chat_id', 'in', chatIdsOfUser(this.db, userId))
       .orderBy('id')
       .limit(limit)
       .execute();
     return rows.map(toEvent);
-  }
-
-  /** The ids of everyone who belongs to a chat now: its users and its groups' members. */
-  async chatMemberIds(chatId: number): Promise<number[]> {
-    const [direct, viaGroups] = await Promise.all([
-      this.db.selectFrom('chat_users').select('user_id').where('chat_id', '=', chatId).execute(),
-      this.db
-        .selectFrom('chat_groups')
-        .innerJoin('group_members', 'group_members.group_id', 'chat_groups.group_id')
-        .select('group_members.user_id')
-        .where('chat_groups.chat_id', '=', chatId)
-        .execute(),
-    ]);
-    return [...new Set([...direct, ...viaGroups].map((row) => row.user_id))];
-  }
-
-  /** Who a private timeline entry is for, besides its author. */
-  async privateReaders(entryId: number): Promise<number[]> {
-    const rows = await this.db.selectFrom('timeline_entry_private_to').select('user_id').where('entry_id', '=', entryId).execute();
-    return rows.map((row) => row.user_id);
   }
 
   /** Retention: events older than `before` that no pending delivery still needs. */
@@ -126,7 +95,7 @@ function toEvent(row: Selectable<EventsTable>): StoredEvent {
     orgId: row.org_id,
     chatId: row.chat_id,
     type: row.type as EventType,
-    payload: JSON.parse(row.payload) as EventPayload,
+    payload: parsePayload(row.payload),
     createdAt: row.created_at,
   };
 }

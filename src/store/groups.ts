@@ -1,6 +1,7 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Group, GroupMemberType, User } from '../model/index.js';
 import { translateUnique } from './errors.js';
+import { inList } from './filters.js';
 import { toGroup, toUser, USER_JOINED_COLUMNS, type UserRow } from './rows.js';
 import type { Database } from './schema.js';
 
@@ -93,8 +94,8 @@ export class GroupStore {
       .selectAll()
       .where('org_id', '=', query.orgId)
       .where('number', '>', query.afterNumber);
-    if (query.memberTypes) select = query.memberTypes.length === 0 ? select.where(sql<boolean>`1 = 0`) : select.where('member_type', 'in', query.memberTypes);
-    if (query.names) select = query.names.length === 0 ? select.where(sql<boolean>`1 = 0`) : select.where('name', 'in', query.names);
+    if (query.memberTypes) select = select.where((eb) => inList(eb, 'member_type', query.memberTypes!));
+    if (query.names) select = select.where((eb) => inList(eb, 'name', query.names!));
     const rows = await select.orderBy('number').limit(query.limit).execute();
     return rows.map(toGroup);
   }

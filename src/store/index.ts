@@ -1,85 +1,78 @@
 /**
- * The store: the only place SQL lives. One Store wraps a Kysely instance; each entity
- * has its own store class, and the same queries run on every dialect.
+ * The store: the only place SQL lives. A Store is a set of entity stores (parts.ts) over
+ * one Kysely connection or transaction; each dialect decides how its parts are built.
+ * Every committed write is told to the change bus (changes.ts).
  */
-import { EventEmitter } from 'node:events';
 import { Kysely, Migrator, sql } from 'kysely';
-import { CachedTokenStore, type AuthClock } from './auth-cache.js';
-import { BulkLoader } from './bulk.js';
-import { ArtifactStore } from './artifacts.js';
-import { ChatStore } from './chats.js';
+import { ChangeBus, ChangeRecorder, PendingChanges } from './changes.js';
 import { isRetryableTransactionError } from './errors.js';
-import { EventStore } from './events.js';
-import { GroupStore } from './groups.js';
 import type { DialectName } from './migrations/helpers.js';
 import { migrationProvider } from './migrations/index.js';
-import { OrgStore } from './orgs.js';
-import { RevOrgStore } from './rev-orgs.js';
+import { standardParts, type EntityStores, type StoreParts, type StoreScope } from './parts.js';
 import type { Database } from './schema.js';
-import { SecretStore } from './secrets.js';
-import { TimelineEntryStore } from './timeline-entries.js';
-import { TokenStore } from './tokens.js';
-import { UserStore } from './users.js';
-import { WebhookStore } from './webhooks.js';
 
 export { DatabaseUnavailable, UniqueViolation } from './errors.js';
 export type { DialectName } from './migrations/helpers.js';
+export { ChangeBus, touches, type Change } from './changes.js';
 
-/** Process-local caches, for a dialect that can tell when they go stale (see auth-cache.ts). */
-export interface StoreCaches {
-  authClock?: AuthClock;
-}
-
-export class Store {
-  readonly orgs: OrgStore;
-  readonly users: UserStore;
-  readonly tokens: TokenStore;
-  readonly groups: GroupStore;
-  readonly chats: ChatStore;
-  readonly timelineEntries: TimelineEntryStore;
-  readonly secrets: SecretStore;
-  readonly events: EventStore;
-  readonly webhooks: WebhookStore;
-  readonly revOrgs: RevOrgStore;
-  readonly bulk: BulkLoader;
-  readonly artifacts: ArtifactStore;
+export class Store implements EntityStores {
+  readonly orgs: EntityStores['orgs'];
+  readonly users: EntityStores['users'];
+  readonly tokens: EntityStores['tokens'];
+  readonly groups: EntityStores['groups'];
+  readonly chats: EntityStores['chats'];
+  readonly timelineEntries: EntityStores['timelineEntries'];
+  readonly secrets: EntityStores['secrets'];
+  readonly events: EntityStores['events'];
+  readonly webhooks: EntityStores['webhooks'];
+  readonly revOrgs: EntityStores['revOrgs'];
+  readonly bulk: EntityStores['bulk'];
+  readonly artifacts: EntityStores['artifacts'];
+  /** Queries run through this one, which tells `record` what each write touched. */
+  protected readonly db: Kysely<Database>;
 
   constructor(
-    protected readonly db: Kysely<Database>,
+    /** Without the recorder: transactions start here, each with a recorder of its own. */
+    protected readonly base: Kysely<Database>,
     readonly dialect: DialectName,
-    /** Emits 'events' in this process when appended events are committed (wakes the dispatcher). */
-    readonly signals: EventEmitter = new EventEmitter(),
-    private readonly pending?: { eventsAppended: boolean },
-    caches: StoreCaches = {},
+    /** Hears of every write once it is committed. */
+    readonly changes: ChangeBus,
+    protected readonly parts: StoreParts = standardParts,
+    record: (tables: readonly string[]) => void = (tables) => changes.publish(tables),
+    scope: StoreScope = 'root',
   ) {
-    this.orgs = new OrgStore(db);
-    this.users = new UserStore(db);
-    this.tokens = caches.authClock ? new CachedTokenStore(db, caches.authClock) : new TokenStore(db);
-    this.groups = new GroupStore(db);
-    this.chats = new ChatStore(db);
-    this.timelineEntries = new TimelineEntryStore(db);
-    this.secrets = new SecretStore(db);
-    this.events = new EventStore(db);
-    this.webhooks = new WebhookStore(db);
-    this.revOrgs = new RevOrgStore(db);
-    this.bulk = new BulkLoader(db);
-    this.artifacts = new ArtifactStore(db);
+    this.db = base.withPlugin(new ChangeRecorder(record));
+    const entities = parts(this.db, scope);
+    this.orgs = entities.orgs;
+    this.users = entities.users;
+    this.tokens = entities.tokens;
+    this.groups = entities.groups;
+    this.chats = entities.chats;
+    this.timelineEntries = entities.timelineEntries;
+    this.secrets = entities.secrets;
+    this.events = entities.events;
+    this.webhooks = entities.webhooks;
+    this.revOrgs = entities.revOrgs;
+    this.bulk = entities.bulk;
+    this.artifacts = entities.artifacts;
   }
 
   /**
    * Runs `work` in one transaction; everything it does through `tx` commits or none of it.
    * When PostgreSQL aborts it for a serialization failure or a deadlock, `work` runs again
-   * from the start, a few times, so `work` must do nothing but go through `tx`. Listeners
-   * hear of appended events only once they are committed. `tx` has no caches: what it
+   * from the start, a few times, so `work` must do nothing but go through `tx`. The change
+   * bus hears of its writes only once they are committed. `tx` has no caches: what it
    * reads may yet be rolled back.
    */
   async transaction<T>(work: (tx: Store) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      // Fresh per attempt: an aborted attempt's events were never committed.
-      const pending = { eventsAppended: false };
+      // Fresh per attempt: an aborted attempt's writes were never committed.
+      const pending = new PendingChanges();
       try {
-        const result = await this.db.transaction().execute((trx) => work(new Store(trx, this.dialect, this.signals, pending)));
-        if (pending.eventsAppended) this.signals.emit('events');
+        const result = await this.base
+          .transaction()
+          .execute((trx) => work(new Store(trx, this.dialect, this.changes, this.parts, pending.add, 'transaction')));
+        this.changes.publish(pending.tables);
         return result;
       } catch (error) {
         if (attempt >= MAX_TRANSACTION_ATTEMPTS || !isRetryableTransactionError(error)) throw error;
@@ -87,12 +80,6 @@ export class Store {
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** attempt));
       }
     }
-  }
-
-  /** Says events were appended; listeners hear it once they are committed, not before. */
-  eventsAppended(): void {
-    if (this.pending) this.pending.eventsAppended = true;
-    else this.signals.emit('events');
   }
 }
 
@@ -128,7 +115,7 @@ export class RootStore extends Store {
 
   private async migrator(): Promise<Migrator> {
     const migrationTableSchema = this.dialect === 'postgres' ? await this.currentSchema() : undefined;
-    return new Migrator({ db: this.db, provider: migrationProvider(this.dialect), migrationTableSchema });
+    return new Migrator({ db: this.base, provider: migrationProvider(this.dialect), migrationTableSchema });
   }
 
   /**
@@ -143,10 +130,11 @@ export class RootStore extends Store {
       where type = 'table' and (name = 'sqlite_sequence' or (name not like 'sqlite_%' and name not like 'kysely_%'))`.execute(this.db);
     // One transaction, with foreign keys checked at commit: by then every row is gone, so
     // the order of the deletes does not matter and no request sees half a wipe.
-    await this.db.transaction().execute(async (trx) => {
+    await this.base.transaction().execute(async (trx) => {
       await sql`pragma defer_foreign_keys = on`.execute(trx);
       for (const { name } of rows) await sql`delete from ${sql.table(name)}`.execute(trx);
     });
+    this.changes.publish(['*']);
   }
 
   /**
@@ -156,11 +144,11 @@ export class RootStore extends Store {
    */
   async exclusively<T>(name: string, work: (store: Store) => Promise<T>): Promise<T> {
     if (this.dialect !== 'postgres') return work(this);
-    return this.db.connection().execute(async (connection) => {
+    return this.base.connection().execute(async (connection) => {
       const key = sql`hashtext(current_schema() || ':' || ${name})`;
       await sql`select pg_advisory_lock(${key})`.execute(connection);
       try {
-        return await work(new Store(connection, this.dialect, this.signals));
+        return await work(new Store(connection, this.dialect, this.changes, this.parts, (tables) => this.changes.publish(tables), 'transaction'));
       } finally {
         await sql`select pg_advisory_unlock(${key})`.execute(connection);
       }
@@ -175,6 +163,6 @@ export class RootStore extends Store {
   }
 
   async close(): Promise<void> {
-    await this.db.destroy();
+    await this.base.destroy();
   }
 }

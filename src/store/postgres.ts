@@ -9,7 +9,9 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import { DatabaseUnavailable, isConnectionError } from './errors.js';
+import { ChangeBus } from './changes.js';
 import { RootStore } from './index.js';
+import { standardParts, type EntityStores } from './parts.js';
 import type { Database } from './schema.js';
 
 export interface PostgresOptions {
@@ -51,7 +53,12 @@ export function openPostgres(url: string, options: PostgresOptions): RootStore {
   pool.on('error', onIdleError);
   pool.on('connect', (client) => client.on('error', onIdleError));
   const dialect = new UnavailableTranslatingDialect({ pool });
-  return new RootStore(new Kysely<Database>({ dialect }), 'postgres');
+  return new RootStore(new Kysely<Database>({ dialect }), 'postgres', new ChangeBus(), postgresParts);
+}
+
+/** The standard parts: no process-local caches, since other processes' writes are not heard here. */
+function postgresParts(db: Kysely<Database>): EntityStores {
+  return standardParts(db);
 }
 
 /**

@@ -1,6 +1,7 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { RevOrg } from '../model/index.js';
 import { translateUnique } from './errors.js';
+import { inList } from './filters.js';
 import type { Database, RevOrgsTable } from './schema.js';
 
 export interface NewRevOrg {
@@ -56,8 +57,8 @@ export class RevOrgStore {
       .selectAll()
       .where('org_id', '=', query.orgId)
       .where('number', '>', query.afterNumber);
-    if (query.externalRefs) select = query.externalRefs.length === 0 ? select.where(sql<boolean>`1 = 0`) : select.where('external_ref', 'in', query.externalRefs);
-    if (query.displayNames) select = query.displayNames.length === 0 ? select.where(sql<boolean>`1 = 0`) : select.where('display_name', 'in', query.displayNames);
+    if (query.externalRefs) select = select.where((eb) => inList(eb, 'external_ref', query.externalRefs!));
+    if (query.displayNames) select = select.where((eb) => inList(eb, 'display_name', query.displayNames!));
     const rows = await select.orderBy('number').limit(query.limit).execute();
     return rows.map(toRevOrg);
   }

@@ -211,6 +211,12 @@ export interface WebhookDeliveriesTable {
   finished_at: string | null;
 }
 
+/** A view (migration 0007): every member of every chat, directly or through a group. */
+export interface ChatMembersView {
+  chat_id: number;
+  user_id: number;
+}
+
 export interface Database {
   orgs: OrgsTable;
   sequences: SequencesTable;
@@ -221,6 +227,7 @@ export interface Database {
   chats: ChatsTable;
   chat_users: ChatUsersTable;
   chat_groups: ChatGroupsTable;
+  chat_members: ChatMembersView;
   tokens: TokensTable;
   timeline_entries: TimelineEntriesTable;
   timeline_entry_labels: TimelineEntryLabelsTable;

@@ -2,8 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
-import { AuthClock } from './auth-cache.js';
+import { AuthClock, CachedTokenStore } from './auth-cache.js';
+import { ChangeBus } from './changes.js';
 import { RootStore } from './index.js';
+import { standardParts, type StoreParts } from './parts.js';
 import type { Database } from './schema.js';
 
 /**
@@ -21,30 +23,37 @@ export function openSqlite(path: string): RootStore {
   // otherwise go to the OS for most pages (see README "Benchmark").
   database.pragma('cache_size = -32000');
   const dataVersion = database.prepare('PRAGMA data_version').pluck();
-  const authClock = new AuthClock(() => dataVersion.get() as number);
-  cacheStatements(database, authClock);
+  const changes = new ChangeBus();
+  const authClock = new AuthClock(() => dataVersion.get() as number, changes);
+  cacheStatements(database);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
-  return new RootStore(db, 'sqlite', undefined, undefined, { authClock });
+  return new RootStore(db, 'sqlite', changes, sqliteParts(authClock));
+}
+
+/** The standard parts, with token grants cached in the root store (see auth-cache.ts). */
+function sqliteParts(authClock: AuthClock): StoreParts {
+  return (db, scope) => {
+    const parts = standardParts(db);
+    if (scope === 'root') parts.tokens = new CachedTokenStore(parts.tokens, authClock);
+    return parts;
+  };
 }
 
 /**
  * Kysely prepares every query anew; the SQL text of a query is the same each time, so
- * keeping prepared statements by text skips SQLite's parser on the hot path. Kysely
- * prepares right before it runs, which makes this the one place that sees every
- * statement: those that may change a token grant advance the auth clock.
+ * keeping prepared statements by text skips SQLite's parser on the hot path.
  */
-function cacheStatements(database: BetterSqlite3.Database, authClock: AuthClock): void {
+function cacheStatements(database: BetterSqlite3.Database): void {
   const prepare = database.prepare.bind(database);
-  const cache = new Map<string, { statement: BetterSqlite3.Statement; writesAuth: boolean }>();
+  const cache = new Map<string, BetterSqlite3.Statement>();
   const MAX_CACHED = 500;
   database.prepare = ((source: string) => {
-    let entry = cache.get(source);
-    if (!entry) {
-      entry = { statement: prepare(source), writesAuth: AuthClock.writesAuth(source) };
+    let statement = cache.get(source);
+    if (!statement) {
+      statement = prepare(source);
       if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
-      cache.set(source, entry);
+      cache.set(source, statement);
     }
-    if (entry.writesAuth) authClock.advance();
-    return entry.statement;
+    return statement;
   }) as typeof database.prepare;
 }

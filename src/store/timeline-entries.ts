@@ -1,9 +1,9 @@
 import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
-import type { TimelineBodyType, TimelineEntry, TimelineVisibility, User } from '../model/index.js';
+import type { EntryReader, TimelineBodyType, TimelineEntry, TimelineVisibility, User } from '../model/index.js';
 import { translateUnique } from './errors.js';
 import { parseJson } from './rows.js';
 import type { Database, TimelineEntriesTable } from './schema.js';
-import { UserStore } from './users.js';
+import type { UserStore } from './users.js';
 
 export interface NewTimelineEntry {
   orgId: number;
@@ -37,9 +37,7 @@ export interface TimelinePosition {
 /** What one reader may see of one chat, optionally narrowed by the list's filters. */
 export interface TimelineView {
   chatId: number;
-  viewerId: number;
-  /** Rev users never see `internal` entries: those are for the dev organization only. */
-  hideInternal: boolean;
+  reader: EntryReader;
   now: string;
   visibility?: readonly TimelineVisibility[];
   labels?: readonly string[];
@@ -56,11 +54,11 @@ type EntryRow = Selectable<TimelineEntriesTable> & { chat_number: number };
 type EntryBuilder = ExpressionBuilder<Database, 'timeline_entries'>;
 
 export class TimelineEntryStore {
-  private readonly users: UserStore;
-
-  constructor(private readonly db: Kysely<Database>) {
-    this.users = new UserStore(db);
-  }
+  constructor(
+    private readonly db: Kysely<Database>,
+    /** The store's one user reader, shared so that every entity reads people the same way. */
+    private readonly users: UserStore,
+  ) {}
 
   /** Throws `UniqueViolation` when the chat already has an entry with this external_ref. */
   async insert(input: NewTimelineEntry): Promise<number> {
@@ -146,14 +144,10 @@ export class TimelineEntryStore {
     return row && (await this.assemble([row]))[0];
   }
 
-  async isPrivateTo(entryId: number, userId: number): Promise<boolean> {
-    const row = await this.db
-      .selectFrom('timeline_entry_private_to')
-      .select('entry_id')
-      .where('entry_id', '=', entryId)
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
-    return row !== undefined;
+  /** Who a private entry is for, besides its author. */
+  async privateReaders(entryId: number): Promise<number[]> {
+    const rows = await this.db.selectFrom('timeline_entry_private_to').select('user_id').where('entry_id', '=', entryId).execute();
+    return rows.map((row) => row.user_id);
   }
 
   /**
@@ -206,22 +200,7 @@ export class TimelineEntryStore {
   }
 
   private visibleTo(eb: EntryBuilder, view: TimelineView) {
-    const conditions = [
-      eb('timeline_entries.chat_id', '=', view.chatId),
-      unexpired(eb, view.now),
-      eb.or([
-        eb('timeline_entries.visibility', '!=', 'private'),
-        eb('timeline_entries.created_by', '=', view.viewerId),
-        eb.exists(
-          eb
-            .selectFrom('timeline_entry_private_to')
-            .select('timeline_entry_private_to.entry_id')
-            .whereRef('timeline_entry_private_to.entry_id', '=', 'timeline_entries.id')
-            .where('timeline_entry_private_to.user_id', '=', view.viewerId),
-        ),
-      ]),
-    ];
-    if (view.hideInternal) conditions.push(eb('timeline_entries.visibility', '!=', 'internal'));
+    const conditions = [eb('timeline_entries.chat_id', '=', view.chatId), unexpired(eb, view.now), readableBy(eb, view.reader)];
     if (view.visibility && view.visibility.length > 0) {
       conditions.push(eb('timeline_entries.visibility', 'in', [...view.visibility]));
     }
@@ -271,6 +250,29 @@ export class TimelineEntryStore {
       modifiedAt: row.modified_at,
     }));
   }
+}
+
+/**
+ * The SQL form of domain/visibility.ts `mayReadEntry`: private entries for their author
+ * and `private_to`, internal ones for the dev organization. test/visibility.test.ts checks
+ * that the two agree on every combination.
+ */
+export function readableBy(eb: EntryBuilder, reader: EntryReader) {
+  const conditions = [
+    eb.or([
+      eb('timeline_entries.visibility', '!=', 'private'),
+      eb('timeline_entries.created_by', '=', reader.userId),
+      eb.exists(
+        eb
+          .selectFrom('timeline_entry_private_to')
+          .select('timeline_entry_private_to.entry_id')
+          .whereRef('timeline_entry_private_to.entry_id', '=', 'timeline_entries.id')
+          .where('timeline_entry_private_to.user_id', '=', reader.userId),
+      ),
+    ]),
+  ];
+  if (!reader.seesInternal) conditions.push(eb('timeline_entries.visibility', '!=', 'internal'));
+  return eb.and(conditions);
 }
 
 function unexpired(eb: EntryBuilder, now: string) {

@@ -1,6 +1,7 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { User, UserState, UserType } from '../model/index.js';
 import { translateUnique } from './errors.js';
+import { inList } from './filters.js';
 import { toUser, USER_JOINED_COLUMNS, type UserRow } from './rows.js';
 import type { Database } from './schema.js';
 
@@ -119,10 +120,10 @@ export class UserStore {
       .where('users.org_id', '=', query.orgId)
       .where('users.type', '=', query.type)
       .where('users.number', '>', query.afterNumber);
-    if (query.emails) select = query.emails.length === 0 ? select.where(sql<boolean>`1 = 0`) : select.where('users.email', 'in', query.emails);
-    if (query.states) select = query.states.length === 0 ? select.where(sql<boolean>`1 = 0`) : select.where('users.state', 'in', query.states);
-    if (query.externalRefs) select = query.externalRefs.length === 0 ? select.where(sql<boolean>`1 = 0`) : select.where('users.external_ref', 'in', query.externalRefs);
-    if (query.revOrgIds) select = query.revOrgIds.length === 0 ? select.where(sql<boolean>`1 = 0`) : select.where('users.rev_org_id', 'in', query.revOrgIds);
+    if (query.emails) select = select.where((eb) => inList(eb, 'users.email', query.emails!));
+    if (query.states) select = select.where((eb) => inList(eb, 'users.state', query.states!));
+    if (query.externalRefs) select = select.where((eb) => inList(eb, 'users.external_ref', query.externalRefs!));
+    if (query.revOrgIds) select = select.where((eb) => inList(eb, 'users.rev_org_id', query.revOrgIds!));
     const rows = await select.orderBy('users.number').limit(query.limit).execute();
     return rows.map((row) => toUser(row as UserRow));
   }

@@ -2,7 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { DeliveryAttempt, User, Webhook, WebhookDelivery, WebhookHeader, WebhookStatus } from '../model/index.js';
 import { parseJson } from './rows.js';
 import type { Database, WebhookDeliveriesTable, WebhooksTable } from './schema.js';
-import { UserStore } from './users.js';
+import type { UserStore } from './users.js';
 
 export interface NewWebhook {
   orgId: number;
@@ -35,11 +35,11 @@ export interface NewDelivery {
 }
 
 export class WebhookStore {
-  private readonly users: UserStore;
-
-  constructor(private readonly db: Kysely<Database>) {
-    this.users = new UserStore(db);
-  }
+  constructor(
+    private readonly db: Kysely<Database>,
+    /** The store's one user reader, shared so that every entity reads people the same way. */
+    private readonly users: UserStore,
+  ) {}
 
   async insert(input: NewWebhook): Promise<number> {
     const { id } = await this.db

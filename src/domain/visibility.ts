@@ -1,0 +1,68 @@
+/**
+ * Who sees what, decided here and nowhere else. Every read path — a get, a list, a
+ * replayed or live event, a webhook — asks these rules, for the caller as they are now.
+ *
+ * - A chat's members are its users and the members of its groups. For one chat in hand
+ *   that is `isMember`; for set-based questions (a chat's audience, the chats of a user)
+ *   the store reads the `chat_members` view, the same rule in SQL (store/membership.ts).
+ * - A timeline entry is readable by a chat member unless it is `private` (its author and
+ *   `private_to` only) or `internal` (the dev organization only: not rev users). That is
+ *   `mayReadEntry`; lists filter with its SQL form (store/timeline-entries.ts `readableBy`),
+ *   and test/visibility.test.ts checks the two agree.
+ */
+import type { Store } from '../store/index.js';
+import type { EntryReader, Group, StoredEvent, TimelineVisibility, User } from '../model/index.js';
+import { Forbidden } from './errors.js';
+
+/** The people a chat is for: saved, or as an update would leave it. */
+export interface ChatMembership {
+  users: readonly User[];
+  groups: readonly Group[];
+}
+
+export async function isMember(store: Store, chat: ChatMembership, user: User): Promise<boolean> {
+  if (chat.users.some((member) => member.id === user.id)) return true;
+  return store.groups.isMemberOfAny(
+    user.id,
+    chat.groups.map((group) => group.id),
+  );
+}
+
+/** Non-members are refused with 403: by now the chat is known to be in the caller's org. */
+export async function assertMember(store: Store, chat: ChatMembership, user: User): Promise<void> {
+  if (!(await isMember(store, chat, user))) throw new Forbidden('only members of a chat may read or change it');
+}
+
+export function readerOf(user: User): EntryReader {
+  return { userId: user.id, seesInternal: user.type !== 'rev_user' };
+}
+
+/** What the visibility rule needs of an entry. */
+export interface EntryAudience {
+  visibility: TimelineVisibility;
+  authorId: number;
+  /** A private entry's readers besides its author. */
+  privateTo: readonly number[];
+}
+
+/**
+ * Whether `reader`, a member of the entry's chat, may read it. No reader is the
+ * organization itself (a webhook), which hears everything its members write.
+ */
+export function mayReadEntry(entry: EntryAudience, reader: EntryReader | undefined): boolean {
+  if (reader === undefined) return true;
+  if (entry.visibility === 'internal') return reader.seesInternal;
+  if (entry.visibility === 'private') return entry.authorId === reader.userId || entry.privateTo.includes(reader.userId);
+  return true;
+}
+
+/**
+ * Whether `reader`, a member of the event's chat now, may hear of it: an event about an
+ * entry is for those who may read the entry. Streams (live and replayed) and webhooks
+ * ask this; membership itself is checked against the chat as it is at sending.
+ */
+export function mayReadEvent(event: StoredEvent, reader: EntryReader | undefined): boolean {
+  const entry = event.payload.entry ?? event.payload.oldEntry;
+  if (!entry) return true;
+  return mayReadEntry({ visibility: entry.visibility, authorId: entry.createdBy.id, privateTo: event.payload.privateTo ?? [] }, reader);
+}

@@ -1,0 +1,232 @@
+/**
+ * The outbox's stored format, versioned and spelled out field by field. Events are kept
+ * for days (and read by every process of a deployment, old and new, during an upgrade),
+ * so what an event row holds must not change because a domain type gained a field:
+ * reactions or threads added to `TimelineEntry` stay out of stored events until a new
+ * version says they are in. Every version ever written is read back.
+ *
+ * - v1 (no `v`): the domain objects as they were serialized, with `audience` (a private
+ *   entry's author and readers) and `internalOnly`.
+ * - v2: the fields below, with `privateTo` (a private entry's readers besides its author).
+ */
+import type { Chat, EventPayload, Group, TimelineEntry, User } from '../model/index.js';
+
+export const EVENT_PAYLOAD_VERSION = 2;
+
+interface StoredUser {
+  id: number;
+  orgId: number;
+  type: User['type'];
+  number: number;
+  email: string | null;
+  displayName: string;
+  fullName: string | null;
+  state: User['state'];
+  isAdmin: boolean;
+  externalRef: string | null;
+  revOrg: { number: number; displayName: string } | null;
+  displayPicture: { number: number; fileName: string; fileType: string | null; size: number | null } | null;
+  createdAt: string;
+  modifiedAt: string;
+}
+
+interface StoredGroup {
+  id: number;
+  orgId: number;
+  number: number;
+  name: string;
+  memberType: Group['memberType'];
+  description: string | null;
+  createdAt: string;
+  modifiedAt: string;
+}
+
+interface StoredChat {
+  id: number;
+  orgId: number;
+  number: number;
+  type: 'dm';
+  title: string | null;
+  isDefault: boolean;
+  memberKey: string;
+  customFields: Record<string, unknown> | null;
+  records: string[];
+  syncMetadata: Chat['syncMetadata'];
+  users: StoredUser[];
+  groups: StoredGroup[];
+  createdBy: StoredUser;
+  modifiedBy: StoredUser;
+  createdAt: string;
+  modifiedAt: string;
+}
+
+interface StoredEntry {
+  id: number;
+  orgId: number;
+  chatId: number;
+  chatNumber: number;
+  number: number;
+  body: string | null;
+  bodyType: TimelineEntry['bodyType'];
+  externalRef: string | null;
+  visibility: TimelineEntry['visibility'];
+  labels: string[];
+  expiresAt: string | null;
+  deletedAt: string | null;
+  createdBy: StoredUser;
+  modifiedBy: StoredUser;
+  createdAt: string;
+  modifiedAt: string;
+}
+
+export interface StoredPayloadV2 {
+  v: 2;
+  chat?: StoredChat;
+  entry?: StoredEntry;
+  oldEntry?: StoredEntry;
+  group?: StoredGroup;
+  member?: StoredUser;
+  privateTo?: number[];
+}
+
+/** What v1 rows hold: the domain objects of the day, whole. */
+interface StoredPayloadV1 {
+  v?: undefined;
+  chat?: StoredChat;
+  entry?: StoredEntry;
+  oldEntry?: StoredEntry;
+  group?: StoredGroup;
+  member?: StoredUser;
+  audience?: number[];
+  internalOnly?: boolean;
+}
+
+/** The text an event row stores for `payload`, in the current version. */
+export function serializePayload(payload: EventPayload): string {
+  const stored: StoredPayloadV2 = { v: 2 };
+  if (payload.chat) stored.chat = storedChat(payload.chat);
+  if (payload.entry) stored.entry = storedEntry(payload.entry);
+  if (payload.oldEntry) stored.oldEntry = storedEntry(payload.oldEntry);
+  if (payload.group) stored.group = storedGroup(payload.group);
+  if (payload.member) stored.member = storedUser(payload.member);
+  if (payload.privateTo) stored.privateTo = [...payload.privateTo];
+  return JSON.stringify(stored);
+}
+
+/** An event row's payload, of whatever version, as the domain reads it. */
+export function parsePayload(text: string): EventPayload {
+  const stored = JSON.parse(text) as StoredPayloadV1 | StoredPayloadV2;
+  const payload: EventPayload = {};
+  if (stored.chat) payload.chat = chatOf(stored.chat);
+  if (stored.entry) payload.entry = entryOf(stored.entry);
+  if (stored.oldEntry) payload.oldEntry = entryOf(stored.oldEntry);
+  if (stored.group) payload.group = { ...stored.group };
+  if (stored.member) payload.member = userOf(stored.member);
+  if (stored.v === 2) {
+    if (stored.privateTo) payload.privateTo = stored.privateTo;
+  } else if (stored.audience) {
+    // v1 named the author among the audience; v2 keeps only the others.
+    const author = (stored.entry ?? stored.oldEntry)?.createdBy.id;
+    payload.privateTo = stored.audience.filter((id) => id !== author);
+  }
+  return payload;
+}
+
+function storedUser(user: User): StoredUser {
+  return {
+    id: user.id,
+    orgId: user.orgId,
+    type: user.type,
+    number: user.number,
+    email: user.email,
+    displayName: user.displayName,
+    fullName: user.fullName,
+    state: user.state,
+    isAdmin: user.isAdmin,
+    externalRef: user.externalRef,
+    revOrg: user.revOrg && { number: user.revOrg.number, displayName: user.revOrg.displayName },
+    displayPicture: user.displayPicture && {
+      number: user.displayPicture.number,
+      fileName: user.displayPicture.fileName,
+      fileType: user.displayPicture.fileType,
+      size: user.displayPicture.size,
+    },
+    createdAt: user.createdAt,
+    modifiedAt: user.modifiedAt,
+  };
+}
+
+function storedGroup(group: Group): StoredGroup {
+  return {
+    id: group.id,
+    orgId: group.orgId,
+    number: group.number,
+    name: group.name,
+    memberType: group.memberType,
+    description: group.description,
+    createdAt: group.createdAt,
+    modifiedAt: group.modifiedAt,
+  };
+}
+
+function storedChat(chat: Chat): StoredChat {
+  return {
+    id: chat.id,
+    orgId: chat.orgId,
+    number: chat.number,
+    type: chat.type,
+    title: chat.title,
+    isDefault: chat.isDefault,
+    memberKey: chat.memberKey,
+    customFields: chat.customFields,
+    records: chat.records,
+    syncMetadata: chat.syncMetadata,
+    users: chat.users.map(storedUser),
+    groups: chat.groups.map(storedGroup),
+    createdBy: storedUser(chat.createdBy),
+    modifiedBy: storedUser(chat.modifiedBy),
+    createdAt: chat.createdAt,
+    modifiedAt: chat.modifiedAt,
+  };
+}
+
+function storedEntry(entry: TimelineEntry): StoredEntry {
+  return {
+    id: entry.id,
+    orgId: entry.orgId,
+    chatId: entry.chatId,
+    chatNumber: entry.chatNumber,
+    number: entry.number,
+    body: entry.body,
+    bodyType: entry.bodyType,
+    externalRef: entry.externalRef,
+    visibility: entry.visibility,
+    labels: entry.labels,
+    expiresAt: entry.expiresAt,
+    deletedAt: entry.deletedAt,
+    createdBy: storedUser(entry.createdBy),
+    modifiedBy: storedUser(entry.modifiedBy),
+    createdAt: entry.createdAt,
+    modifiedAt: entry.modifiedAt,
+  };
+}
+
+// Stored → domain. A field the domain gains later gets its value for old events here.
+
+function userOf(user: StoredUser): User {
+  return { ...user };
+}
+
+function chatOf(chat: StoredChat): Chat {
+  return {
+    ...chat,
+    users: chat.users.map(userOf),
+    groups: chat.groups.map((group) => ({ ...group })),
+    createdBy: userOf(chat.createdBy),
+    modifiedBy: userOf(chat.modifiedBy),
+  };
+}
+
+function entryOf(entry: StoredEntry): TimelineEntry {
+  return { ...entry, createdBy: userOf(entry.createdBy), modifiedBy: userOf(entry.modifiedBy) };
+}

@@ -1,0 +1,65 @@
+/**
+ * The entity stores one `Store` is made of, built over one connection or transaction.
+ * Each dialect builds its own parts (sqlite.ts, postgres.ts): it may swap in its own
+ * implementation of an entity store, or wrap one in a cache that implements the same
+ * interface (a decorator, as Mattermost's store layers are).
+ */
+import type { Kysely } from 'kysely';
+import { ArtifactStore } from './artifacts.js';
+import { BulkLoader } from './bulk.js';
+import { ChatStore } from './chats.js';
+import { EventStore } from './events.js';
+import { GroupStore } from './groups.js';
+import { OrgStore } from './orgs.js';
+import { RevOrgStore } from './rev-orgs.js';
+import type { Database } from './schema.js';
+import { SecretStore } from './secrets.js';
+import { TimelineEntryStore } from './timeline-entries.js';
+import { TokenStore } from './tokens.js';
+import { UserStore } from './users.js';
+import { WebhookStore } from './webhooks.js';
+
+/** A class's public face, which a decorator implements without inheriting its internals. */
+export type Public<T> = { [K in keyof T]: T[K] };
+
+export interface EntityStores {
+  orgs: Public<OrgStore>;
+  users: Public<UserStore>;
+  tokens: Public<TokenStore>;
+  groups: Public<GroupStore>;
+  chats: Public<ChatStore>;
+  timelineEntries: Public<TimelineEntryStore>;
+  secrets: Public<SecretStore>;
+  events: Public<EventStore>;
+  webhooks: Public<WebhookStore>;
+  revOrgs: Public<RevOrgStore>;
+  bulk: Public<BulkLoader>;
+  artifacts: Public<ArtifactStore>;
+}
+
+/**
+ * `root`: the long-lived store a process serves requests from, where caches belong;
+ * `transaction`: one unit of work, which must read what it is about to change, uncached.
+ */
+export type StoreScope = 'root' | 'transaction';
+
+export type StoreParts = (db: Kysely<Database>, scope: StoreScope) => EntityStores;
+
+/** The SQL implementations, the same on every dialect. */
+export function standardParts(db: Kysely<Database>): EntityStores {
+  const users = new UserStore(db);
+  return {
+    orgs: new OrgStore(db),
+    users,
+    tokens: new TokenStore(db),
+    groups: new GroupStore(db),
+    chats: new ChatStore(db, users),
+    timelineEntries: new TimelineEntryStore(db, users),
+    secrets: new SecretStore(db),
+    events: new EventStore(db),
+    webhooks: new WebhookStore(db, users),
+    revOrgs: new RevOrgStore(db),
+    bulk: new BulkLoader(db),
+    artifacts: new ArtifactStore(db, users),
+  };
+}
