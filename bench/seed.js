@@ -1,5 +1,5 @@
 /**
- * Seed data for the benchmark, written through the store's bulk loader (no SQL here).
+ * Seed data for the benchmark, written through the entity stores' insertMany (no SQL here).
  * Everything is derived from numbers, so run.js can name any chat and its members
  * without keeping a million of them in memory.
  */
@@ -40,26 +40,25 @@ export async function seed(databaseUrl, { userCount, chatCount, messageCount }) 
       return { number, secret: `cfb_${randomBytes(32).toString('base64url')}`, don: formatDon('dev_user', org.slug, number) };
     });
     await store.transaction(async (tx) => {
-      const ids = await tx.bulk.insertUsers(
-        org.id,
+      const ids = await tx.users.insertMany(
         users.map((user) => ({
+          orgId: org.id,
           number: user.number,
           type: 'dev_user',
           email: `user${user.number}@bench.example`,
           displayName: `user${user.number}`,
           fullName: `Bench User ${user.number}`,
           state: 'active',
+          isAdmin: false,
+          at,
         })),
-        at,
       );
       for (const user of users) user.id = ids.get(user.number);
-      await tx.bulk.insertTokens(
-        org.id,
-        users.map((user, index) => ({ number: index + 2, userId: user.id, hash: hashToken(user.secret) })),
-        at,
+      await tx.tokens.insertMany(
+        users.map((user, index) => ({ orgId: org.id, number: index + 2, userId: user.id, hash: hashToken(user.secret), at, expiresAt: null })),
       );
-      await tx.bulk.setSequence(org.id, 'dev_user', userCount + 1);
-      await tx.bulk.setSequence(org.id, 'token', userCount + 1);
+      await tx.orgs.advanceNumberPast(org.id, 'dev_user', userCount + 1);
+      await tx.orgs.advanceNumberPast(org.id, 'token', userCount + 1);
     });
     const world = { databaseUrl, org: { id: org.id, slug: org.slug }, users, chatCount: 0 };
     const chatIds = await addChats(store, world, chatCount);
@@ -92,17 +91,22 @@ async function addChats(store, world, total) {
     for (let k = start; k < end; k++) {
       const [a, b] = chatMembers(k, users.length).map((index) => users[index]);
       chats.push({
+        orgId: world.org.id,
         number: k + 1,
         title: null,
         isDefault: k < defaults,
         memberKey: [a.id, b.id].sort((x, y) => x - y).join(','),
+        customFields: null,
+        records: [],
         userIds: [a.id, b.id],
+        groupIds: [],
         createdBy: a.id,
+        at,
       });
     }
     const ids = await store.transaction(async (tx) => {
-      const ids = await tx.bulk.insertChats(world.org.id, chats, at);
-      await tx.bulk.setSequence(world.org.id, 'chat', end);
+      const ids = await tx.chats.insertMany(chats);
+      await tx.orgs.advanceNumberPast(world.org.id, 'chat', end);
       return ids;
     });
     firstIds ??= ids;
@@ -124,16 +128,23 @@ async function addMessages(store, world, chatIds, total) {
       const k = n % chats;
       const [a, b] = chatMembers(k, world.users.length).map((index) => world.users[index]);
       entries.push({
+        orgId: world.org.id,
         chatId: chatIds.get(k + 1),
         number: n + 1,
         body: `message ${n + 1}: the quick brown fox jumps over the lazy dog`,
+        bodyType: 'text',
+        externalRef: null,
+        visibility: 'external',
+        labels: [],
+        privateTo: [],
+        expiresAt: null,
         createdBy: (n % 2 === 0 ? a : b).id,
         at: new Date(start + n * 1000).toISOString(),
       });
     }
     await store.transaction(async (tx) => {
-      await tx.bulk.insertTimelineEntries(world.org.id, entries);
-      await tx.bulk.setSequence(world.org.id, 'timeline_comment', Math.min(total, from + BATCH));
+      await tx.timelineEntries.insertMany(entries);
+      await tx.orgs.advanceNumberPast(world.org.id, 'timeline_comment', Math.min(total, from + BATCH));
     });
   }
   return chats;

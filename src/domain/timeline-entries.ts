@@ -48,7 +48,7 @@ export async function createTimelineEntry(
   const bodyType = checkBodyType(input.bodyType ?? 'text');
   const body = checkBody(input.body);
   if (input.artifacts && input.artifacts.length > 0) {
-    throw BadRequest.notPermitted('artifacts', 'Confab does not store artifacts; send the message without them');
+    throw BadRequest.notPermitted('artifacts', 'Confab keeps artifacts as display pictures only, not on messages; send the message without them');
   }
   const requestedPrivateTo = input.privateTo ?? [];
   // Naming readers makes an entry private unless the caller said otherwise, which is an error.

@@ -5,7 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Store } from '../store/index.js';
 import type { WebhookPatch } from '../store/webhooks.js';
-import { BadRequest, Forbidden, NotFound } from './errors.js';
+import { requireAdmin } from './access.js';
+import { BadRequest, NotFound } from './errors.js';
 import { parseRefOf, refBelongsTo } from './ids.js';
 import { now, type Principal, type Webhook, type WebhookDelivery, type WebhookHeader } from '../model/index.js';
 import { checkWebhookUrl } from './webhook-urls.js';
@@ -27,7 +28,7 @@ export interface CreateWebhookInput {
 }
 
 export async function createWebhook(store: Store, principal: Principal, input: CreateWebhookInput, rules: WebhookRules): Promise<Webhook> {
-  requireAdmin(principal);
+  requireAdmin(principal, 'manage webhooks');
   const url = await checkWebhookUrl(input.url, rules.allowPrivate);
   const secret = input.secret === undefined ? newSecret() : checkSecret(input.secret);
   const headers = checkHeaders(input.headers ?? [], 'headers');
@@ -49,12 +50,12 @@ export async function createWebhook(store: Store, principal: Principal, input: C
 }
 
 export async function getWebhook(store: Store, principal: Principal, id: string): Promise<Webhook> {
-  requireAdmin(principal);
+  requireAdmin(principal, 'manage webhooks');
   return findWebhook(store, principal, id);
 }
 
 export async function listWebhooks(store: Store, principal: Principal): Promise<Webhook[]> {
-  requireAdmin(principal);
+  requireAdmin(principal, 'manage webhooks');
   return store.webhooks.list(principal.org.id);
 }
 
@@ -74,7 +75,7 @@ export interface UpdateWebhookInput {
 }
 
 export async function updateWebhook(store: Store, principal: Principal, input: UpdateWebhookInput, rules: WebhookRules): Promise<Webhook> {
-  requireAdmin(principal);
+  requireAdmin(principal, 'manage webhooks');
   const webhook = await findWebhook(store, principal, input.id);
   const at = now();
   const patch: WebhookPatch = { modifiedBy: principal.user.id, at };
@@ -112,7 +113,7 @@ export async function updateWebhook(store: Store, principal: Principal, input: U
 }
 
 export async function deleteWebhook(store: Store, principal: Principal, id: string): Promise<void> {
-  requireAdmin(principal);
+  requireAdmin(principal, 'manage webhooks');
   const webhook = await findWebhook(store, principal, id);
   await store.transaction((tx) => tx.webhooks.markDeleted(webhook.id));
 }
@@ -124,7 +125,7 @@ export async function listDeliveries(
   principal: Principal,
   input: { id: string; limit?: number; before?: number },
 ): Promise<{ webhook: Webhook; deliveries: WebhookDelivery[] }> {
-  requireAdmin(principal);
+  requireAdmin(principal, 'manage webhooks');
   const webhook = await findWebhook(store, principal, input.id);
   const deliveries = await store.webhooks.listDeliveries(webhook.id, input.limit ?? 50, input.before);
   return { webhook, deliveries };
@@ -135,9 +136,6 @@ export async function queueVerify(tx: Store, webhookId: number, at: string): Pro
   await tx.webhooks.insertDeliveries([{ webhookId, eventId: null, type: 'verify', challenge: randomBytes(24).toString('base64'), at }]);
 }
 
-function requireAdmin(principal: Principal): void {
-  if (!principal.user.isAdmin) throw new Forbidden('only administrators of the organization may manage webhooks');
-}
 
 async function findWebhook(store: Store, principal: Principal, id: string): Promise<Webhook> {
   const ref = parseRefOf('id', id, ['webhook'] as const);

@@ -67,6 +67,7 @@ export class CachedTokenStore implements Public<TokenStore> {
   }
 
   insert: TokenStore['insert'] = (input) => this.inner.insert(input);
+  insertMany: TokenStore['insertMany'] = (inputs) => this.inner.insertMany(inputs);
   findByNumber: TokenStore['findByNumber'] = (orgId, number) => this.inner.findByNumber(orgId, number);
   listOfUser: TokenStore['listOfUser'] = (userId, requestedTokenType) => this.inner.listOfUser(userId, requestedTokenType);
   revoke: TokenStore['revoke'] = (id, at) => this.inner.revoke(id, at);

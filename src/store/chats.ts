@@ -1,5 +1,6 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { Chat, Group, SyncMetadata } from '../model/index.js';
+import { batches } from './batches.js';
 import { translateUnique } from './errors.js';
 import { memberIdsOfChat } from './membership.js';
 import { parseJson, toGroup, toUser, USER_JOINED_COLUMNS, type UserRow } from './rows.js';
@@ -32,6 +33,25 @@ export interface ChatPatch {
   at: string;
 }
 
+function chatRow(input: NewChat): Insertable<ChatsTable> {
+  return {
+    org_id: input.orgId,
+    number: input.number,
+    type: 'dm',
+    title: input.title,
+    is_default: input.isDefault ? 1 : 0,
+    member_key: input.memberKey,
+    default_key: input.isDefault ? input.memberKey : null,
+    custom_fields: input.customFields === null ? null : JSON.stringify(input.customFields),
+    records: input.records.length === 0 ? null : JSON.stringify(input.records),
+    sync_metadata: null,
+    created_by: input.createdBy,
+    modified_by: input.createdBy,
+    created_at: input.at,
+    modified_at: input.at,
+  };
+}
+
 export class ChatStore {
   constructor(
     private readonly db: Kysely<Database>,
@@ -41,31 +61,23 @@ export class ChatStore {
 
   /** Throws `UniqueViolation` when the org already has a default DM for the member set. */
   async insert(input: NewChat): Promise<number> {
-    const { id } = await translateUnique(() =>
-      this.db
-        .insertInto('chats')
-        .values({
-          org_id: input.orgId,
-          number: input.number,
-          type: 'dm',
-          title: input.title,
-          is_default: input.isDefault ? 1 : 0,
-          member_key: input.memberKey,
-          default_key: input.isDefault ? input.memberKey : null,
-          custom_fields: input.customFields === null ? null : JSON.stringify(input.customFields),
-          records: input.records.length === 0 ? null : JSON.stringify(input.records),
-          sync_metadata: null,
-          created_by: input.createdBy,
-          modified_by: input.createdBy,
-          created_at: input.at,
-          modified_at: input.at,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow(),
-    );
+    const { id } = await translateUnique(() => this.db.insertInto('chats').values(chatRow(input)).returning('id').executeTakeFirstOrThrow());
     await this.replaceUsers(id, input.userIds);
     await this.replaceGroups(id, input.groupIds);
     return id;
+  }
+
+  /** Many chats with their members in few statements (seeding, imports), unchecked; row ids by number. */
+  async insertMany(inputs: readonly NewChat[]): Promise<Map<number, number>> {
+    const ids = new Map<number, number>();
+    for (const batch of batches(inputs.map(chatRow))) {
+      for (const row of await this.db.insertInto('chats').values(batch).returning(['id', 'number']).execute()) ids.set(row.number, row.id);
+    }
+    const members = inputs.flatMap((chat) => chat.userIds.map((userId, position) => ({ chat_id: ids.get(chat.number)!, user_id: userId, position })));
+    for (const batch of batches(members)) await this.db.insertInto('chat_users').values(batch).execute();
+    const groups = inputs.flatMap((chat) => chat.groupIds.map((groupId, position) => ({ chat_id: ids.get(chat.number)!, group_id: groupId, position })));
+    for (const batch of batches(groups)) await this.db.insertInto('chat_groups').values(batch).execute();
+    return ids;
   }
 
   /** Throws `UniqueViolation` when the new member set's default DM already exists. */

@@ -26,7 +26,6 @@ export class Store implements EntityStores {
   readonly events: EntityStores['events'];
   readonly webhooks: EntityStores['webhooks'];
   readonly revOrgs: EntityStores['revOrgs'];
-  readonly bulk: EntityStores['bulk'];
   readonly artifacts: EntityStores['artifacts'];
   /** Queries run through this one, which tells `record` what each write touched. */
   protected readonly db: Kysely<Database>;
@@ -53,7 +52,6 @@ export class Store implements EntityStores {
     this.events = entities.events;
     this.webhooks = entities.webhooks;
     this.revOrgs = entities.revOrgs;
-    this.bulk = entities.bulk;
     this.artifacts = entities.artifacts;
   }
 

@@ -43,4 +43,13 @@ export class OrgStore {
       .executeTakeFirstOrThrow();
     return Number(row.last);
   }
+
+  /** Moves an organization's counter for `kind` past numbers loaded in bulk, so new objects continue after them. */
+  async advanceNumberPast(orgId: number, kind: string, last: number): Promise<void> {
+    await this.db
+      .insertInto('sequences')
+      .values({ org_id: orgId, kind, last })
+      .onConflict((oc) => oc.columns(['org_id', 'kind']).doUpdateSet({ last: sql<number>`case when sequences.last > ${last} then sequences.last else ${last} end` }))
+      .execute();
+  }
 }

@@ -6,7 +6,6 @@
  */
 import type { Kysely } from 'kysely';
 import { ArtifactStore } from './artifacts.js';
-import { BulkLoader } from './bulk.js';
 import { ChatStore } from './chats.js';
 import { EventStore } from './events.js';
 import { GroupStore } from './groups.js';
@@ -33,7 +32,6 @@ export interface EntityStores {
   events: Public<EventStore>;
   webhooks: Public<WebhookStore>;
   revOrgs: Public<RevOrgStore>;
-  bulk: Public<BulkLoader>;
   artifacts: Public<ArtifactStore>;
 }
 
@@ -59,7 +57,6 @@ export function standardParts(db: Kysely<Database>): EntityStores {
     events: new EventStore(db),
     webhooks: new WebhookStore(db, users),
     revOrgs: new RevOrgStore(db),
-    bulk: new BulkLoader(db),
     artifacts: new ArtifactStore(db, users),
   };
 }

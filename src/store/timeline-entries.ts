@@ -1,5 +1,6 @@
-import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
+import type { ExpressionBuilder, Insertable, Kysely, Selectable } from 'kysely';
 import type { EntryReader, TimelineBodyType, TimelineEntry, TimelineVisibility, User } from '../model/index.js';
+import { batches } from './batches.js';
 import { translateUnique } from './errors.js';
 import { parseJson } from './rows.js';
 import type { Database, TimelineEntriesTable } from './schema.js';
@@ -53,6 +54,25 @@ export interface TimelineSlice {
 type EntryRow = Selectable<TimelineEntriesTable> & { chat_number: number };
 type EntryBuilder = ExpressionBuilder<Database, 'timeline_entries'>;
 
+function entryRow(input: NewTimelineEntry): Insertable<TimelineEntriesTable> {
+  return {
+    org_id: input.orgId,
+    chat_id: input.chatId,
+    number: input.number,
+    body: input.body,
+    body_type: input.bodyType,
+    external_ref: input.externalRef,
+    visibility: input.visibility,
+    labels: input.labels.length === 0 ? null : JSON.stringify(input.labels),
+    expires_at: input.expiresAt,
+    deleted_at: null,
+    created_by: input.createdBy,
+    modified_by: input.createdBy,
+    created_at: input.at,
+    modified_at: input.at,
+  };
+}
+
 export class TimelineEntryStore {
   constructor(
     private readonly db: Kysely<Database>,
@@ -63,40 +83,30 @@ export class TimelineEntryStore {
   /** Throws `UniqueViolation` when the chat already has an entry with this external_ref. */
   async insert(input: NewTimelineEntry): Promise<number> {
     const { id } = await translateUnique(() =>
-      this.db
-        .insertInto('timeline_entries')
-        .values({
-          org_id: input.orgId,
-          chat_id: input.chatId,
-          number: input.number,
-          body: input.body,
-          body_type: input.bodyType,
-          external_ref: input.externalRef,
-          visibility: input.visibility,
-          labels: input.labels.length === 0 ? null : JSON.stringify(input.labels),
-          expires_at: input.expiresAt,
-          deleted_at: null,
-          created_by: input.createdBy,
-          modified_by: input.createdBy,
-          created_at: input.at,
-          modified_at: input.at,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow(),
+      this.db.insertInto('timeline_entries').values(entryRow(input)).returning('id').executeTakeFirstOrThrow(),
     );
-    if (input.labels.length > 0) {
-      await this.db
-        .insertInto('timeline_entry_labels')
-        .values(input.labels.map((label) => ({ entry_id: id, label })))
-        .execute();
-    }
-    if (input.privateTo.length > 0) {
-      await this.db
-        .insertInto('timeline_entry_private_to')
-        .values(input.privateTo.map((userId) => ({ entry_id: id, user_id: userId })))
-        .execute();
-    }
+    await this.insertAudience([{ id, input }]);
     return id;
+  }
+
+  /** Many entries in few statements (seeding, imports), unchecked. */
+  async insertMany(inputs: readonly NewTimelineEntry[]): Promise<void> {
+    const byNumber = new Map(inputs.map((input) => [input.number, input]));
+    const inserted: { id: number; input: NewTimelineEntry }[] = [];
+    for (const batch of batches(inputs.map(entryRow))) {
+      for (const row of await this.db.insertInto('timeline_entries').values(batch).returning(['id', 'number']).execute()) {
+        inserted.push({ id: row.id, input: byNumber.get(row.number)! });
+      }
+    }
+    await this.insertAudience(inserted);
+  }
+
+  /** Labels and private readers, the entries' side tables. */
+  private async insertAudience(entries: readonly { id: number; input: NewTimelineEntry }[]): Promise<void> {
+    const labels = entries.flatMap(({ id, input }) => input.labels.map((label) => ({ entry_id: id, label })));
+    for (const batch of batches(labels)) await this.db.insertInto('timeline_entry_labels').values(batch).execute();
+    const readers = entries.flatMap(({ id, input }) => input.privateTo.map((userId) => ({ entry_id: id, user_id: userId })));
+    for (const batch of batches(readers)) await this.db.insertInto('timeline_entry_private_to').values(batch).execute();
   }
 
   /** Throws `UniqueViolation` when the new external_ref is taken in the chat. */

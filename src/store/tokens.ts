@@ -1,6 +1,7 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { Principal } from '../model/index.js';
 import { toOrg, toUser, USER_JOINED_COLUMNS, type UserRow } from './rows.js';
+import { batches } from './batches.js';
 import type { Database, TokensTable } from './schema.js';
 
 export interface NewToken {
@@ -38,23 +39,13 @@ export class TokenStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async insert(input: NewToken): Promise<number> {
-    const row = await this.db
-      .insertInto('tokens')
-      .values({
-        org_id: input.orgId,
-        number: input.number,
-        user_id: input.userId,
-        hash: input.hash,
-        created_at: input.at,
-        expires_at: input.expiresAt,
-        revoked_at: null,
-        requested_token_type: input.requestedTokenType ?? null,
-        token_hint: input.tokenHint ?? null,
-        created_by: input.createdBy ?? null,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const row = await this.db.insertInto('tokens').values(tokenRow(input)).returning('id').executeTakeFirstOrThrow();
     return row.id;
+  }
+
+  /** Many tokens in few statements (seeding, imports), unchecked. */
+  async insertMany(inputs: readonly NewToken[]): Promise<void> {
+    for (const batch of batches(inputs.map(tokenRow))) await this.db.insertInto('tokens').values(batch).execute();
   }
 
   /** One indexed lookup by hash yields the token, its user and its organization. */
@@ -130,5 +121,20 @@ function toTokenRecord(row: Selectable<TokensTable>): TokenRecord {
     createdAt: row.created_at,
     expiresAt: row.expires_at,
     revokedAt: row.revoked_at,
+  };
+}
+
+function tokenRow(input: NewToken): Insertable<TokensTable> {
+  return {
+    org_id: input.orgId,
+    number: input.number,
+    user_id: input.userId,
+    hash: input.hash,
+    created_at: input.at,
+    expires_at: input.expiresAt,
+    revoked_at: null,
+    requested_token_type: input.requestedTokenType ?? null,
+    token_hint: input.tokenHint ?? null,
+    created_by: input.createdBy ?? null,
   };
 }
