@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { formatDisplayId, formatDon } from '../src/domain/ids.js';
 import type { Person } from './helpers/server.js';
 import { useServer } from './helpers/server.js';
 
@@ -14,20 +13,10 @@ async function dm(): Promise<{ ada: Person; bob: Person; outsider: Person; chat:
   return { ada, bob, outsider, chat: res.body.chat };
 }
 
-/** A group of the admin's org with the given members, made through the store. */
+/** A group of the admin's org with the given members. */
 async function group(owner: Person, members: Person[]): Promise<{ id: string; displayId: string }> {
-  const store = api.server.store;
-  const number = await store.orgs.nextNumber(owner.org.id, 'group');
-  const made = await store.groups.insert({
-    orgId: owner.org.id,
-    number,
-    name: `group-${number}`,
-    description: null,
-    memberType: 'dev_user',
-    at: new Date().toISOString(),
-  });
-  for (const member of members) await store.groups.addMember(made.id, member.user.id, new Date().toISOString());
-  return { id: formatDon('group', owner.org.slug, number), displayId: formatDisplayId('group', number) };
+  const made = await api.given.group(owner, members);
+  return { id: made.id, displayId: made.display_id };
 }
 
 describe('chats.get', () => {

@@ -2,11 +2,31 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfabApiError, ConfabClient, ConfabTransportError } from '../src/index.js';
+import { OPERATIONS } from '../src/schema/operations.js';
 import { useServer } from './helpers/server.js';
 
 const test = useServer();
 
 describe('ConfabClient against a real server', () => {
+  it('knows every JSON operation the server answers, by the schemas its routes use', async () => {
+    const doc = (await (await fetch(`${test.url}/openapi.json`)).json()) as { paths: Record<string, { post?: unknown }> };
+    // Paths that are not JSON operations: the stream, raw bytes, operations and the emulator's reset.
+    const notOperations = new Set(['/events.stream', '/health', '/ready', '/metrics', '/confab.reset']);
+    const served = Object.keys(doc.paths)
+      .filter((path) => doc.paths[path]!.post && !notOperations.has(path) && !path.startsWith('/artifacts.upload') && !path.startsWith('/artifacts.download'))
+      .map((path) => path.slice(1))
+      .sort();
+    expect(served).toEqual(Object.keys(OPERATIONS).sort());
+  });
+
+  it('calls any operation by name with the types of its schemas', async () => {
+    const ada = await test.given.org();
+    const client = new ConfabClient({ baseUrl: test.url, token: ada.token });
+    const { group } = await client.call('groups.create', { name: 'crew', description: 'typed' });
+    const listed = await client.call('groups.list', {});
+    expect(listed.groups.map((item) => item.id)).toContain(group.id);
+  });
+
   it('calls operations with typed bodies and results', async () => {
     const ada = await test.given.org();
     const bob = await test.given.user(ada);

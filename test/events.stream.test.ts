@@ -80,11 +80,8 @@ describe('events.stream', () => {
   it('reaches members through the chat’s groups, and stops when they leave the chat', async () => {
     const ada = await t.given.org();
     const bob = await t.given.user(ada);
-    // Groups have no API on this branch yet: made through the store, as the identity API will.
-    const store = t.server.store;
-    const group = await store.groups.insert({ orgId: ada.org.id, number: 900 + bob.user.id, name: `team ${bob.user.id}`, description: null, memberType: 'dev_user', at: new Date().toISOString() });
-    await store.groups.addMember(group.id, bob.user.id, new Date().toISOString());
-    const response = await t.as(ada).post('/chats.create', { type: 'dm', users: [ada.id], is_default: false, groups: [`GRP-${group.number}`] });
+    const group = await t.given.group(ada, [bob]);
+    const response = await t.as(ada).post('/chats.create', { type: 'dm', users: [ada.id], is_default: false, groups: [group.display_id] });
     expect(response.status).toBe(201);
     const chat = response.body.chat;
     const bobStream = await stream(bob);

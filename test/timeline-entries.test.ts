@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { formatDon } from '../src/domain/ids.js';
 import { initOrg } from '../src/domain/orgs.js';
 import { purgeExpiredEntries } from '../src/domain/timeline-entries.js';
 import { startServer } from '../src/server.js';
@@ -221,17 +220,8 @@ describe('timeline-entries.create', () => {
 
   it('lets members of the chat\'s groups post and read', async () => {
     const { ada, cyd } = await team();
-    const store = t.server.store;
-    const group = await store.groups.insert({
-      orgId: ada.org.id,
-      number: await store.orgs.nextNumber(ada.org.id, 'group'),
-      name: 'crew',
-      description: null,
-      memberType: 'dev_user',
-      at: new Date().toISOString(),
-    });
-    await store.groups.addMember(group.id, cyd.user.id, new Date().toISOString());
-    const chat = await chatOf(ada, [], { groups: [formatDon('group', ada.org.slug, group.number)] });
+    const group = await t.given.group(ada, [cyd]);
+    const chat = await chatOf(ada, [], { groups: [group.id] });
     const entry = await post(cyd, chat, 'via the group');
     expect(await bodiesOf(cyd, chat)).toEqual(['via the group']);
     expect((await t.as(cyd).get('/timeline-entries.get', { id: entry.id })).status).toBe(200);

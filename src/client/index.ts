@@ -4,9 +4,9 @@
  * for (`retry_after` in the body, or `Retry-After`), within a bounded number of tries and
  * total wait; every other error answer is thrown as a `ConfabApiError` with its DevRev body.
  */
-import type { ChatResponse, ChatsCreateRequest, ChatsGetRequest, ChatsUpdateRequest } from '../schema/chats.js';
+import type { ChatsCreateRequest, ChatsGetRequest, ChatsUpdateRequest } from '../schema/chats.js';
 import type { ErrorBody } from '../schema/errors.js';
-import type { DevUsersSelfResponse } from '../schema/users.js';
+import type { OperationName, RequestOf, ResponseOf } from '../schema/operations.js';
 import { ConfabApiError, ConfabTransportError } from './errors.js';
 
 export { ConfabApiError, ConfabTransportError } from './errors.js';
@@ -15,12 +15,20 @@ export type { UserSummary } from '../schema/common.js';
 export type { ErrorBody } from '../schema/errors.js';
 export type { DevUser, DevUsersSelfResponse } from '../schema/users.js';
 
-/** The operations this client knows the types of; `call()` reaches any other by name. */
-export interface Operations {
-  'chats.create': { request: ChatsCreateRequest; response: ChatResponse };
-  'chats.get': { request: ChatsGetRequest; response: ChatResponse };
-  'chats.update': { request: ChatsUpdateRequest; response: ChatResponse };
-  'dev-users.self': { request: Record<string, never>; response: DevUsersSelfResponse };
+export type { OperationName, RequestOf, ResponseOf } from '../schema/operations.js';
+
+/**
+ * Every operation the server answers, typed from the very schemas its routes validate
+ * and serialize with (schema/operations.ts): `call('timeline-entries.list', {...})`.
+ */
+export type Operations = { [K in OperationName]: { request: RequestOf<K>; response: ResponseOf<K> } };
+
+/** An answer as it came, for callers that want the status and headers (tests, the console). */
+export interface RawResponse {
+  status: number;
+  headers: Headers;
+  /** The body as text ('' when there is none). */
+  text: string;
 }
 
 export interface RetryPolicy {
@@ -67,8 +75,8 @@ export class ConfabClient {
     self: () => this.call('dev-users.self', {}),
   };
 
-  /** `POST /<operation>` with a JSON body; typed for known operations. */
-  call<K extends keyof Operations>(operation: K, body: Operations[K]['request']): Promise<Operations[K]['response']>;
+  /** `POST /<operation>` with a JSON body, typed for every operation the server has. */
+  call<K extends OperationName>(operation: K, body: RequestOf<K>): Promise<ResponseOf<K>>;
   call<T = unknown>(operation: string, body: object): Promise<T>;
   async call(operation: string, body: object): Promise<unknown> {
     let waited = 0;
@@ -83,6 +91,28 @@ export class ConfabClient {
       waited += delay;
       await this.sleep(delay);
     }
+  }
+
+  /**
+   * One request exactly as given, answered as it came: no retries, no error thrown for a
+   * 4xx or 5xx. `authorization` is sent as is (a token without `Bearer`, or none at all).
+   */
+  async raw(
+    method: string,
+    pathAndQuery: string,
+    options: { body?: string; headers?: Record<string, string>; authorization?: string } = {},
+  ): Promise<RawResponse> {
+    const authorization = options.authorization ?? (this.options.token !== undefined ? `Bearer ${this.options.token}` : undefined);
+    const response = await this.fetch(this.baseUrl + pathAndQuery, {
+      method,
+      headers: {
+        ...(options.body !== undefined && { 'content-type': 'application/json' }),
+        ...(authorization !== undefined && { authorization }),
+        ...options.headers,
+      },
+      body: options.body,
+    });
+    return { status: response.status, headers: response.headers, text: await response.text() };
   }
 
   private async send(operation: string, body: object): Promise<Response> {

@@ -21,15 +21,7 @@ import {
   type DomainError,
 } from '../domain/errors.js';
 import type { Principal } from '../model/index.js';
-import {
-  FAULT_STATUSES,
-  FaultsEmpty,
-  FaultsResponse,
-  FaultsSetRequest,
-  MAX_FAULT_DELAY_MS,
-  MAX_RETRY_AFTER_SECONDS,
-  type FaultRule,
-} from '../schema/faults.js';
+import { FAULT_STATUSES, MAX_FAULT_DELAY_MS, MAX_RETRY_AFTER_SECONDS, type FaultRule } from '../schema/faults.js';
 import type { Store } from '../store/index.js';
 import { operation } from './operation.js';
 
@@ -57,8 +49,6 @@ export function registerFaults(app: FastifyInstance, store: Store): void {
   };
   operation(app, store, {
     name: 'confab.faults.set',
-    request: FaultsSetRequest,
-    response: FaultsResponse,
     async handle({ principal }, body) {
       adminOnly(principal);
       body.rules.forEach((rule, index) => {
@@ -72,8 +62,6 @@ export function registerFaults(app: FastifyInstance, store: Store): void {
   });
   operation(app, store, {
     name: 'confab.faults.clear',
-    request: FaultsEmpty,
-    response: FaultsResponse,
     async handle({ principal }) {
       adminOnly(principal);
       rules = [];
@@ -82,8 +70,6 @@ export function registerFaults(app: FastifyInstance, store: Store): void {
   });
   operation(app, store, {
     name: 'confab.faults.list',
-    request: FaultsEmpty,
-    response: FaultsResponse,
     get: true,
     async handle({ principal }) {
       adminOnly(principal);

@@ -3,9 +3,10 @@
  * function → serialize with the response schema. `operation()` registers that flow for
  * `POST /<name>` and, for reads, `GET /<name>` with the same fields as query parameters.
  */
-import type { Static, TObject, TSchema } from '@sinclair/typebox';
+import type { TObject } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
 import type { Principal } from '../model/index.js';
+import { OPERATIONS, type OperationName, type OperationSchemas, type RequestOf, type ResponseOf } from '../schema/operations.js';
 import { authenticate } from '../domain/tokens.js';
 import type { Store } from '../store/index.js';
 
@@ -21,31 +22,26 @@ export interface OperationContext {
   request: FastifyRequest;
 }
 
-export interface OperationSpec<Req extends TObject, Res extends TSchema> {
-  /** DevRev's operation name, which is also the path: `chats.get`. */
-  name: string;
-  request: Req;
-  response: Res;
+export interface OperationSpec<K extends OperationName> {
+  /** DevRev's operation name, which is also the path: `chats.get`. Its schemas are in schema/operations.ts. */
+  name: K;
   status?: 200 | 201;
   /** Also answer `GET /<name>`, taking these fields (default: the request's) from the query. */
   get?: boolean | TObject;
   /** DevRev answers some operations (auth-tokens.delete) with a bare 200 and no body. */
   noContent?: boolean;
-  handle(context: OperationContext, input: Static<Req>): Promise<Static<Res>>;
+  handle(context: OperationContext, input: RequestOf<K>): Promise<ResponseOf<K>>;
 }
 
-export function operation<Req extends TObject, Res extends TSchema>(
-  app: FastifyInstance,
-  store: Store,
-  spec: OperationSpec<Req, Res>,
-): void {
+export function operation<K extends OperationName>(app: FastifyInstance, store: Store, spec: OperationSpec<K>): void {
+  const schemas: OperationSchemas = OPERATIONS[spec.name];
   const status = spec.status ?? 200;
-  const response = spec.noContent ? {} : { [status]: spec.response };
+  const response = spec.noContent ? {} : { [status]: schemas.response };
   const onRequest = async (request: FastifyRequest) => {
     // The rate limiter may have authenticated this request already.
     request.principal ??= await authenticate(store, request.headers.authorization);
   };
-  const handler = async (request: FastifyRequest, reply: FastifyReply, input: Static<Req>): Promise<FastifyReply> => {
+  const handler = async (request: FastifyRequest, reply: FastifyReply, input: RequestOf<K>): Promise<FastifyReply> => {
     const result = await spec.handle({ store, principal: request.principal!, request }, input);
     return spec.noContent ? reply.code(status).send() : reply.code(status).send(result);
   };
@@ -54,13 +50,13 @@ export function operation<Req extends TObject, Res extends TSchema>(
   // operation ids follow DevRev's: `chats-get` for GET, `chats-get-post` for its POST twin.
   const operationId = spec.name.replace(/\./g, '-');
   const docs = { tags: [spec.name.split('.')[0]!], security: [{ bearer: [] }] };
-  const postSchema: FastifySchema = { ...docs, operationId: spec.get ? `${operationId}-post` : operationId, body: spec.request, response };
+  const postSchema: FastifySchema = { ...docs, operationId: spec.get ? `${operationId}-post` : operationId, body: schemas.request, response };
   app.post(`/${spec.name}`, { schema: postSchema, onRequest }, (request, reply) =>
-    handler(request, reply, request.body as Static<Req>),
+    handler(request, reply, request.body as RequestOf<K>),
   );
 
   if (spec.get) {
-    const query = spec.get === true ? spec.request : spec.get;
+    const query = spec.get === true ? schemas.request : spec.get;
     const arrayFields = Object.entries(query.properties)
       .filter(([, schema]) => (schema as { type?: unknown }).type === 'array')
       .map(([field]) => field);
@@ -73,7 +69,7 @@ export function operation<Req extends TObject, Res extends TSchema>(
         // The official clients send arrays as repeated parameters or comma-joined.
         preValidation: async (request) => splitCommaLists(request.query as Record<string, unknown>, arrayFields),
       },
-      (request, reply) => handler(request, reply, request.query as Static<Req>),
+      (request, reply) => handler(request, reply, request.query as RequestOf<K>),
     );
   }
 }

@@ -16,6 +16,7 @@ import { issueToken } from '../../src/domain/tokens.js';
 import type { Config } from '../../src/config.js';
 import { DEFAULT_OVERLOAD } from '../../src/http/overload.js';
 import { startServer, type RunningServer, type ServerTuning } from '../../src/server.js';
+import { ConfabClient } from '../../src/client/index.js';
 import { assertMatchesContract } from './contract.js';
 import { closeSnapshotClient, createTestSchema, executeInSchema, snapshotSchema, testDatabaseUrl, type TestSchema } from './postgres.js';
 
@@ -54,9 +55,18 @@ export interface Person {
   displayId: string;
 }
 
+/** Wire objects as the API returns them. */
+type Wire = Record<string, any> & { id: string; display_id: string };
+
 interface Given {
   org(name?: string): Promise<Person>;
   user(admin: Person, type?: Exclude<UserType, 'sys_user'>, name?: string): Promise<Person>;
+  /** A group made by an admin over the API (`groups.create`, `groups.members.add`). */
+  group(admin: Person, members?: Person[], name?: string): Promise<Wire>;
+  /** A chat of `owner` and `others` over the API (not a default DM unless `extra` says so). */
+  chat(owner: Person, others?: Person[], extra?: Record<string, unknown>): Promise<Wire>;
+  /** A message posted by `author` over the API. */
+  message(author: Person, chat: { id: string }, body?: string, extra?: Record<string, unknown>): Promise<Wire>;
 }
 
 let counter = 0;
@@ -127,6 +137,24 @@ export function useServer(config: Partial<Config> = {}, tuning: ServerTuning = {
           const { secret } = await issueToken(server.store, user);
           return person(admin.org, user, secret);
         },
+        async group(admin: Person, members: Person[] = [], name = `group-${++counter}`) {
+          const client = new Client(server.url, `Bearer ${admin.token}`);
+          const created = await expectStatus(201, client.post('/groups.create', { name, description: `${name}, made by a test` }));
+          for (const member of members) {
+            await expectStatus(200, client.post('/groups.members.add', { group: created.group.id, member: member.id }));
+          }
+          return created.group;
+        },
+        async chat(owner: Person, others: Person[] = [], extra: Record<string, unknown> = {}) {
+          const client = new Client(server.url, `Bearer ${owner.token}`);
+          const users = [owner.id, ...others.map((other) => other.id)];
+          return (await expectStatus(201, client.post('/chats.create', { type: 'dm', users, is_default: false, ...extra }))).chat;
+        },
+        async message(author: Person, chat: { id: string }, body = `message ${++counter}`, extra: Record<string, unknown> = {}) {
+          const client = new Client(server.url, `Bearer ${author.token}`);
+          const posted = client.post('/timeline-entries.create', { type: 'timeline_comment', object: chat.id, body, ...extra });
+          return (await expectStatus(201, posted)).timeline_entry;
+        },
       },
     });
   });
@@ -137,6 +165,13 @@ export function useServer(config: Partial<Config> = {}, tuning: ServerTuning = {
     rmSync(dir, { recursive: true, force: true });
   });
   return handle;
+}
+
+/** The body of a response that must have `status`; anything else fails the test with the body. */
+async function expectStatus(status: number, pending: Promise<Response>): Promise<any> {
+  const response = await pending;
+  if (response.status !== status) throw new Error(`expected ${status}, got ${response.status}: ${JSON.stringify(response.body)}`);
+  return response.body;
 }
 
 async function executeInSqlite(file: string, statement: string, params: unknown[]): Promise<Record<string, unknown>[]> {
@@ -180,19 +215,11 @@ export class Client {
     return this.request('POST', path, body === undefined ? undefined : JSON.stringify(body));
   }
 
-  /** Sends a body exactly as given (for malformed JSON and the like). */
+  /** Sends a body exactly as given (for malformed JSON and the like), through the typed client. */
   async request(method: string, pathAndQuery: string, rawBody?: string, headers: Record<string, string> = {}): Promise<Response> {
-    const response = await fetch(this.baseUrl + pathAndQuery, {
-      method,
-      headers: {
-        ...(rawBody !== undefined && { 'content-type': 'application/json' }),
-        ...(this.authorization !== undefined && { authorization: this.authorization }),
-        ...headers,
-      },
-      body: rawBody,
-    });
-    const text = await response.text();
-    const body = text ? JSON.parse(text) : undefined;
+    const client = new ConfabClient({ baseUrl: this.baseUrl });
+    const response = await client.raw(method, pathAndQuery, { body: rawBody, headers, authorization: this.authorization });
+    const body = response.text ? JSON.parse(response.text) : undefined;
     const path = pathAndQuery.split('?')[0]!;
     assertMatchesContract(path, method, response.status, body);
     return { status: response.status, headers: response.headers, body };

@@ -10,15 +10,6 @@ import {
 import { BadRequest } from '../../domain/errors.js';
 import { formatDon } from '../../domain/ids.js';
 import { MAX_ARTIFACT_BYTES } from '../../domain/images.js';
-import {
-  ArtifactsGetRequest,
-  ArtifactsGetResponse,
-  ArtifactsListRequest,
-  ArtifactsListResponse,
-  ArtifactsLocateResponse,
-  ArtifactsPrepareRequest,
-  ArtifactsPrepareResponse,
-} from '../../schema/artifacts.js';
 import type { Store } from '../../store/index.js';
 import { operation } from '../operation.js';
 import { presentArtifact } from '../../present/artifacts.js';
@@ -30,8 +21,6 @@ const UPLOAD_BODY_LIMIT = MAX_ARTIFACT_BYTES + 64 * 1024;
 export function artifactRoutes(app: FastifyInstance, store: Store): void {
   operation(app, store, {
     name: 'artifacts.prepare',
-    request: ArtifactsPrepareRequest,
-    response: ArtifactsPrepareResponse,
     async handle({ store, principal, request }, body) {
       const { artifact, uploadToken } = await prepareArtifact(store, principal, { fileName: body.file_name, fileType: body.file_type });
       // The upload goes to Confab itself; the link in the URL is the permission, so
@@ -42,8 +31,6 @@ export function artifactRoutes(app: FastifyInstance, store: Store): void {
 
   operation(app, store, {
     name: 'artifacts.get',
-    request: ArtifactsGetRequest,
-    response: ArtifactsGetResponse,
     get: true,
     async handle({ store, principal }, body) {
       const artifact = await getArtifact(store, principal, body.id);
@@ -56,8 +43,6 @@ export function artifactRoutes(app: FastifyInstance, store: Store): void {
 
   operation(app, store, {
     name: 'artifacts.locate',
-    request: ArtifactsGetRequest,
-    response: ArtifactsLocateResponse,
     get: true,
     async handle({ store, principal, request }, body) {
       const located = await locateArtifact(store, principal, body.id);
@@ -67,8 +52,6 @@ export function artifactRoutes(app: FastifyInstance, store: Store): void {
 
   operation(app, store, {
     name: 'artifacts.list',
-    request: ArtifactsListRequest,
-    response: ArtifactsListResponse,
     get: true,
     async handle({ store, principal }, body) {
       const artifacts = await listArtifacts(store, principal, body.parent_id);

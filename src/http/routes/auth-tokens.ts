@@ -1,16 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import { createAuthToken, deleteAuthToken, deleteOwnTokens, getAuthToken, listAuthTokens } from '../../domain/auth-tokens.js';
-import {
-  AuthTokensCreateRequest,
-  AuthTokensCreateResponse,
-  AuthTokensDeleteRequest,
-  AuthTokensGetRequest,
-  AuthTokensGetResponse,
-  AuthTokensListRequest,
-  AuthTokensListResponse,
-  AuthTokensSelfDeleteRequest,
-} from '../../schema/auth-tokens.js';
-import { Empty } from '../../schema/users.js';
 import type { Store } from '../../store/index.js';
 import { operation } from '../operation.js';
 import { presentAuthToken } from '../../present/auth-tokens.js';
@@ -18,8 +7,6 @@ import { presentAuthToken } from '../../present/auth-tokens.js';
 export function authTokenRoutes(app: FastifyInstance, store: Store): void {
   operation(app, store, {
     name: 'auth-tokens.create',
-    request: AuthTokensCreateRequest,
-    response: AuthTokensCreateResponse,
     status: 201,
     async handle({ store, principal }, body) {
       const token = await createAuthToken(store, principal, {
@@ -34,8 +21,6 @@ export function authTokenRoutes(app: FastifyInstance, store: Store): void {
 
   operation(app, store, {
     name: 'auth-tokens.get',
-    request: AuthTokensGetRequest,
-    response: AuthTokensGetResponse,
     get: true,
     async handle({ store, principal }, body) {
       return { token: presentAuthToken(await getAuthToken(store, principal, body.token_id), principal) };
@@ -44,8 +29,6 @@ export function authTokenRoutes(app: FastifyInstance, store: Store): void {
 
   operation(app, store, {
     name: 'auth-tokens.list',
-    request: AuthTokensListRequest,
-    response: AuthTokensListResponse,
     get: true,
     async handle({ store, principal }, body) {
       const tokens = await listAuthTokens(store, principal, { subject: body.subject, requestedTokenType: body.requested_token_type });
@@ -55,8 +38,6 @@ export function authTokenRoutes(app: FastifyInstance, store: Store): void {
 
   operation(app, store, {
     name: 'auth-tokens.delete',
-    request: AuthTokensDeleteRequest,
-    response: Empty,
     noContent: true,
     async handle({ store, principal }, body) {
       await deleteAuthToken(store, principal, body.token_id);
@@ -66,8 +47,6 @@ export function authTokenRoutes(app: FastifyInstance, store: Store): void {
 
   operation(app, store, {
     name: 'auth-tokens.self.delete',
-    request: AuthTokensSelfDeleteRequest,
-    response: Empty,
     noContent: true,
     async handle({ store, principal }, body) {
       await deleteOwnTokens(store, principal, body.requested_token_type);

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { createChat, getChat, updateChat } from '../../domain/chats.js';
-import { ChatResponse, ChatsCreateRequest, ChatsGetQuery, ChatsGetRequest, ChatsUpdateRequest } from '../../schema/chats.js';
+import { ChatsGetQuery } from '../../schema/chats.js';
 import type { Store } from '../../store/index.js';
 import { operation } from '../operation.js';
 import { presentChat } from '../../present/chats.js';
@@ -8,8 +8,6 @@ import { presentChat } from '../../present/chats.js';
 export function chatRoutes(app: FastifyInstance, store: Store): void {
   operation(app, store, {
     name: 'chats.create',
-    request: ChatsCreateRequest,
-    response: ChatResponse,
     // DevRev documents only 201 for chats.create, so get_if_conflict answers 201 too.
     status: 201,
     async handle({ store, principal }, body) {
@@ -28,8 +26,6 @@ export function chatRoutes(app: FastifyInstance, store: Store): void {
 
   operation(app, store, {
     name: 'chats.get',
-    request: ChatsGetRequest,
-    response: ChatResponse,
     get: ChatsGetQuery,
     async handle({ store, principal }, body) {
       const chat = await getChat(store, principal, body);
@@ -39,8 +35,6 @@ export function chatRoutes(app: FastifyInstance, store: Store): void {
 
   operation(app, store, {
     name: 'chats.update',
-    request: ChatsUpdateRequest,
-    response: ChatResponse,
     async handle({ store, principal }, body) {
       const chat = await updateChat(store, principal, {
         id: body.id,

@@ -10,19 +10,6 @@ import {
 } from '../../domain/dev-users.js';
 import { Forbidden } from '../../domain/errors.js';
 import type { Principal } from '../../model/index.js';
-import {
-  DevUserResponse,
-  DevUsersActivateRequest,
-  DevUsersActivateResponse,
-  DevUsersCreateRequest,
-  DevUsersListRequest,
-  DevUsersListResponse,
-  DevUsersSelfResponse,
-  DevUsersSelfUpdateRequest,
-  DevUsersUpdateRequest,
-  Empty,
-  IdRequest,
-} from '../../schema/users.js';
 import type { Store } from '../../store/index.js';
 import { operation } from '../operation.js';
 import { presentDevUser } from '../../present/users.js';
@@ -30,8 +17,6 @@ import { presentDevUser } from '../../present/users.js';
 export function devUserRoutes(app: FastifyInstance, store: Store): void {
   operation(app, store, {
     name: 'dev-users.self',
-    request: Empty,
-    response: DevUsersSelfResponse,
     get: true,
     async handle({ principal }) {
       requireDevUser(principal, 'dev-users.self');
@@ -41,8 +26,6 @@ export function devUserRoutes(app: FastifyInstance, store: Store): void {
 
   operation(app, store, {
     name: 'dev-users.create',
-    request: DevUsersCreateRequest,
-    response: DevUserResponse,
     status: 201,
     async handle({ store, principal }, body) {
       const user = await createDevUser(store, principal, {
@@ -57,8 +40,6 @@ export function devUserRoutes(app: FastifyInstance, store: Store): void {
 
   operation(app, store, {
     name: 'dev-users.get',
-    request: IdRequest,
-    response: DevUserResponse,
     get: true,
     async handle({ store, principal }, body) {
       return { dev_user: presentDevUser(await getDevUser(store, principal, body.id), principal) };
@@ -67,8 +48,6 @@ export function devUserRoutes(app: FastifyInstance, store: Store): void {
 
   operation(app, store, {
     name: 'dev-users.list',
-    request: DevUsersListRequest,
-    response: DevUsersListResponse,
     get: true,
     async handle({ store, principal }, body) {
       const page = await listDevUsers(store, principal, body);
@@ -81,8 +60,6 @@ export function devUserRoutes(app: FastifyInstance, store: Store): void {
 
   operation(app, store, {
     name: 'dev-users.update',
-    request: DevUsersUpdateRequest,
-    response: DevUserResponse,
     async handle({ store, principal }, body) {
       const user = await updateDevUser(store, principal, body.id, {
         displayName: body.display_name,
@@ -95,8 +72,6 @@ export function devUserRoutes(app: FastifyInstance, store: Store): void {
 
   operation(app, store, {
     name: 'dev-users.self.update',
-    request: DevUsersSelfUpdateRequest,
-    response: DevUserResponse,
     async handle({ store, principal }, body) {
       requireDevUser(principal, 'dev-users.self.update');
       const user = await updateSelf(store, principal, {
@@ -110,8 +85,6 @@ export function devUserRoutes(app: FastifyInstance, store: Store): void {
 
   operation(app, store, {
     name: 'dev-users.deactivate',
-    request: IdRequest,
-    response: Empty,
     async handle({ store, principal }, body) {
       await deactivateDevUser(store, principal, body.id);
       return {};
@@ -120,8 +93,6 @@ export function devUserRoutes(app: FastifyInstance, store: Store): void {
 
   operation(app, store, {
     name: 'dev-users.activate',
-    request: DevUsersActivateRequest,
-    response: DevUsersActivateResponse,
     async handle({ store, principal }, body) {
       await activateDevUser(store, principal, body.id);
       // Confab sends no email: there is no invite to send.

@@ -8,17 +8,6 @@ import {
   removeGroupMember,
   updateGroup,
 } from '../../domain/groups.js';
-import {
-  GroupMembersChangeRequest,
-  GroupMembersListRequest,
-  GroupMembersListResponse,
-  GroupResponse,
-  GroupsCreateRequest,
-  GroupsListRequest,
-  GroupsListResponse,
-  GroupsUpdateRequest,
-} from '../../schema/groups.js';
-import { Empty, IdRequest } from '../../schema/users.js';
 import type { Store } from '../../store/index.js';
 import { operation } from '../operation.js';
 import { presentGroup } from '../../present/groups.js';
@@ -27,8 +16,6 @@ import { presentUserSummary } from '../../present/users.js';
 export function groupRoutes(app: FastifyInstance, store: Store): void {
   operation(app, store, {
     name: 'groups.create',
-    request: GroupsCreateRequest,
-    response: GroupResponse,
     status: 201,
     async handle({ store, principal }, body) {
       const group = await createGroup(store, principal, {
@@ -43,8 +30,6 @@ export function groupRoutes(app: FastifyInstance, store: Store): void {
 
   operation(app, store, {
     name: 'groups.get',
-    request: IdRequest,
-    response: GroupResponse,
     get: true,
     async handle({ store, principal }, body) {
       return { group: presentGroup(await getGroup(store, principal, body.id), principal) };
@@ -53,8 +38,6 @@ export function groupRoutes(app: FastifyInstance, store: Store): void {
 
   operation(app, store, {
     name: 'groups.list',
-    request: GroupsListRequest,
-    response: GroupsListResponse,
     get: true,
     async handle({ store, principal }, body) {
       const page = await listGroups(store, principal, {
@@ -72,8 +55,6 @@ export function groupRoutes(app: FastifyInstance, store: Store): void {
 
   operation(app, store, {
     name: 'groups.update',
-    request: GroupsUpdateRequest,
-    response: GroupResponse,
     async handle({ store, principal }, body) {
       const group = await updateGroup(store, principal, body.id, { name: body.name, description: body.description });
       return { group: presentGroup(group, principal) };
@@ -82,8 +63,6 @@ export function groupRoutes(app: FastifyInstance, store: Store): void {
 
   operation(app, store, {
     name: 'groups.members.add',
-    request: GroupMembersChangeRequest,
-    response: Empty,
     async handle({ store, principal }, body) {
       await addGroupMember(store, principal, body.group, body.member);
       return {};
@@ -92,8 +71,6 @@ export function groupRoutes(app: FastifyInstance, store: Store): void {
 
   operation(app, store, {
     name: 'groups.members.remove',
-    request: GroupMembersChangeRequest,
-    response: Empty,
     async handle({ store, principal }, body) {
       await removeGroupMember(store, principal, body.group, body.member);
       return {};
@@ -102,8 +79,6 @@ export function groupRoutes(app: FastifyInstance, store: Store): void {
 
   operation(app, store, {
     name: 'groups.members.list',
-    request: GroupMembersListRequest,
-    response: GroupMembersListResponse,
     get: true,
     async handle({ store, principal }, body) {
       const page = await listGroupMembers(store, principal, body);

@@ -1,19 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { createRevOrg, deleteRevOrg, getRevOrg, listRevOrgs, updateRevOrg } from '../../domain/rev-orgs.js';
 import { createRevUser, deleteRevUser, getRevUser, listRevUsers, updateRevUser } from '../../domain/rev-users.js';
-import {
-  RevOrgResponse,
-  RevOrgsCreateRequest,
-  RevOrgsListRequest,
-  RevOrgsListResponse,
-  RevOrgsUpdateRequest,
-  RevUserResponse,
-  RevUsersCreateRequest,
-  RevUsersListRequest,
-  RevUsersListResponse,
-  RevUsersUpdateRequest,
-} from '../../schema/rev.js';
-import { Empty, IdRequest } from '../../schema/users.js';
 import type { Store } from '../../store/index.js';
 import { operation } from '../operation.js';
 import { presentRevOrg } from '../../present/rev-orgs.js';
@@ -22,8 +9,6 @@ import { presentRevUser } from '../../present/users.js';
 export function revRoutes(app: FastifyInstance, store: Store): void {
   operation(app, store, {
     name: 'rev-orgs.create',
-    request: RevOrgsCreateRequest,
-    response: RevOrgResponse,
     status: 201,
     async handle({ store, principal }, body) {
       const revOrg = await createRevOrg(store, principal, { displayName: body.display_name, externalRef: body.external_ref });
@@ -33,8 +18,6 @@ export function revRoutes(app: FastifyInstance, store: Store): void {
 
   operation(app, store, {
     name: 'rev-orgs.get',
-    request: IdRequest,
-    response: RevOrgResponse,
     get: true,
     async handle({ store, principal }, body) {
       return { rev_org: presentRevOrg(await getRevOrg(store, principal, body.id), principal) };
@@ -43,8 +26,6 @@ export function revRoutes(app: FastifyInstance, store: Store): void {
 
   operation(app, store, {
     name: 'rev-orgs.list',
-    request: RevOrgsListRequest,
-    response: RevOrgsListResponse,
     get: true,
     async handle({ store, principal }, body) {
       const page = await listRevOrgs(store, principal, {
@@ -62,8 +43,6 @@ export function revRoutes(app: FastifyInstance, store: Store): void {
 
   operation(app, store, {
     name: 'rev-orgs.update',
-    request: RevOrgsUpdateRequest,
-    response: RevOrgResponse,
     async handle({ store, principal }, body) {
       const revOrg = await updateRevOrg(store, principal, body.id, { displayName: body.display_name, externalRef: body.external_ref });
       return { rev_org: presentRevOrg(revOrg, principal) };
@@ -72,8 +51,6 @@ export function revRoutes(app: FastifyInstance, store: Store): void {
 
   operation(app, store, {
     name: 'rev-orgs.delete',
-    request: IdRequest,
-    response: Empty,
     async handle({ store, principal }, body) {
       await deleteRevOrg(store, principal, body.id);
       return {};
@@ -82,8 +59,6 @@ export function revRoutes(app: FastifyInstance, store: Store): void {
 
   operation(app, store, {
     name: 'rev-users.create',
-    request: RevUsersCreateRequest,
-    response: RevUserResponse,
     status: 201,
     async handle({ store, principal }, body) {
       const user = await createRevUser(store, principal, {
@@ -98,8 +73,6 @@ export function revRoutes(app: FastifyInstance, store: Store): void {
 
   operation(app, store, {
     name: 'rev-users.get',
-    request: IdRequest,
-    response: RevUserResponse,
     get: true,
     async handle({ store, principal }, body) {
       return { rev_user: presentRevUser(await getRevUser(store, principal, body.id), principal) };
@@ -108,8 +81,6 @@ export function revRoutes(app: FastifyInstance, store: Store): void {
 
   operation(app, store, {
     name: 'rev-users.list',
-    request: RevUsersListRequest,
-    response: RevUsersListResponse,
     get: true,
     async handle({ store, principal }, body) {
       const page = await listRevUsers(store, principal, {
@@ -128,8 +99,6 @@ export function revRoutes(app: FastifyInstance, store: Store): void {
 
   operation(app, store, {
     name: 'rev-users.update',
-    request: RevUsersUpdateRequest,
-    response: RevUserResponse,
     async handle({ store, principal }, body) {
       const user = await updateRevUser(store, principal, body.id, {
         displayName: body.display_name,
@@ -143,8 +112,6 @@ export function revRoutes(app: FastifyInstance, store: Store): void {
 
   operation(app, store, {
     name: 'rev-users.delete',
-    request: IdRequest,
-    response: Empty,
     async handle({ store, principal }, body) {
       await deleteRevUser(store, principal, body.id);
       return {};

@@ -1,7 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import { createServiceAccount, getServiceAccount, updateServiceAccount } from '../../domain/service-accounts.js';
-import { ServiceAccountResponse, ServiceAccountsCreateRequest, ServiceAccountsUpdateRequest } from '../../schema/service-accounts.js';
-import { IdRequest } from '../../schema/users.js';
 import type { Store } from '../../store/index.js';
 import { operation } from '../operation.js';
 import { presentServiceAccount } from '../../present/users.js';
@@ -9,8 +7,6 @@ import { presentServiceAccount } from '../../present/users.js';
 export function serviceAccountRoutes(app: FastifyInstance, store: Store): void {
   operation(app, store, {
     name: 'service-accounts.create',
-    request: ServiceAccountsCreateRequest,
-    response: ServiceAccountResponse,
     status: 201,
     async handle({ store, principal }, body) {
       const account = await createServiceAccount(store, principal, body.display_name, body.gen_keyring);
@@ -20,8 +16,6 @@ export function serviceAccountRoutes(app: FastifyInstance, store: Store): void {
 
   operation(app, store, {
     name: 'service-accounts.get',
-    request: IdRequest,
-    response: ServiceAccountResponse,
     get: true,
     async handle({ store, principal }, body) {
       return { service_account: presentServiceAccount(await getServiceAccount(store, principal, body.id), principal) };
@@ -30,8 +24,6 @@ export function serviceAccountRoutes(app: FastifyInstance, store: Store): void {
 
   operation(app, store, {
     name: 'service-accounts.update',
-    request: ServiceAccountsUpdateRequest,
-    response: ServiceAccountResponse,
     async handle({ store, principal }, body) {
       const account = await updateServiceAccount(store, principal, body.id, body.display_name);
       return { service_account: presentServiceAccount(account, principal) };

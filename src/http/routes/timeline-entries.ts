@@ -7,16 +7,6 @@ import {
   updateTimelineEntry,
 } from '../../domain/timeline-entries.js';
 import { listTimelineEntries } from '../../domain/timeline-pages.js';
-import {
-  TimelineEntriesCreateRequest,
-  TimelineEntriesDeleteRequest,
-  TimelineEntriesDeleteResponse,
-  TimelineEntriesGetRequest,
-  TimelineEntriesListRequest,
-  TimelineEntriesListResponse,
-  TimelineEntriesUpdateRequest,
-  TimelineEntryResponse,
-} from '../../schema/timeline-entries.js';
 import type { Store } from '../../store/index.js';
 import { operation } from '../operation.js';
 import { presentTimelineEntry } from '../../present/timeline-entries.js';
@@ -27,8 +17,6 @@ export const EXPIRY_SWEEP_INTERVAL_MS = 60_000;
 export function timelineEntryRoutes(app: FastifyInstance, store: Store): void {
   operation(app, store, {
     name: 'timeline-entries.create',
-    request: TimelineEntriesCreateRequest,
-    response: TimelineEntryResponse,
     status: 201,
     async handle({ store, principal }, body) {
       const entry = await createTimelineEntry(store, principal, {
@@ -48,8 +36,6 @@ export function timelineEntryRoutes(app: FastifyInstance, store: Store): void {
 
   operation(app, store, {
     name: 'timeline-entries.get',
-    request: TimelineEntriesGetRequest,
-    response: TimelineEntryResponse,
     get: true,
     async handle({ store, principal }, body) {
       const entry = await getTimelineEntry(store, principal, { id: body.id, externalRef: body.external_ref });
@@ -59,8 +45,6 @@ export function timelineEntryRoutes(app: FastifyInstance, store: Store): void {
 
   operation(app, store, {
     name: 'timeline-entries.list',
-    request: TimelineEntriesListRequest,
-    response: TimelineEntriesListResponse,
     get: true,
     async handle({ store, principal }, body) {
       const page = await listTimelineEntries(store, principal, body);
@@ -74,8 +58,6 @@ export function timelineEntryRoutes(app: FastifyInstance, store: Store): void {
 
   operation(app, store, {
     name: 'timeline-entries.update',
-    request: TimelineEntriesUpdateRequest,
-    response: TimelineEntryResponse,
     async handle({ store, principal }, body) {
       const entry = await updateTimelineEntry(store, principal, {
         id: body.id,
@@ -89,8 +71,6 @@ export function timelineEntryRoutes(app: FastifyInstance, store: Store): void {
 
   operation(app, store, {
     name: 'timeline-entries.delete',
-    request: TimelineEntriesDeleteRequest,
-    response: TimelineEntriesDeleteResponse,
     async handle({ store, principal }, body) {
       await deleteTimelineEntry(store, principal, body.id);
       return {};

@@ -9,18 +9,6 @@ import {
   updateWebhook,
   type WebhookRules,
 } from '../../domain/webhooks.js';
-import {
-  WebhookResponse,
-  WebhooksCreateRequest,
-  WebhooksDeleteRequest,
-  WebhooksDeleteResponse,
-  WebhooksDeliveriesListRequest,
-  WebhooksDeliveriesListResponse,
-  WebhooksGetRequest,
-  WebhooksListRequest,
-  WebhooksListResponse,
-  WebhooksUpdateRequest,
-} from '../../schema/webhooks.js';
 import type { Store } from '../../store/index.js';
 import { operation } from '../operation.js';
 import { presentDelivery, presentWebhook } from '../../present/webhooks.js';
@@ -28,8 +16,6 @@ import { presentDelivery, presentWebhook } from '../../present/webhooks.js';
 export function webhookRoutes(app: FastifyInstance, store: Store, rules: WebhookRules): void {
   operation(app, store, {
     name: 'webhooks.create',
-    request: WebhooksCreateRequest,
-    response: WebhookResponse,
     status: 201,
     async handle({ store, principal }, body) {
       const webhook = await createWebhook(
@@ -44,8 +30,6 @@ export function webhookRoutes(app: FastifyInstance, store: Store, rules: Webhook
 
   operation(app, store, {
     name: 'webhooks.get',
-    request: WebhooksGetRequest,
-    response: WebhookResponse,
     get: true,
     async handle({ store, principal }, body) {
       return { webhook: presentWebhook(await getWebhook(store, principal, body.id), principal) };
@@ -54,8 +38,6 @@ export function webhookRoutes(app: FastifyInstance, store: Store, rules: Webhook
 
   operation(app, store, {
     name: 'webhooks.list',
-    request: WebhooksListRequest,
-    response: WebhooksListResponse,
     get: true,
     async handle({ store, principal }) {
       const webhooks = await listWebhooks(store, principal);
@@ -65,8 +47,6 @@ export function webhookRoutes(app: FastifyInstance, store: Store, rules: Webhook
 
   operation(app, store, {
     name: 'webhooks.update',
-    request: WebhooksUpdateRequest,
-    response: WebhookResponse,
     async handle({ store, principal }, body) {
       const webhook = await updateWebhook(
         store,
@@ -80,8 +60,6 @@ export function webhookRoutes(app: FastifyInstance, store: Store, rules: Webhook
 
   operation(app, store, {
     name: 'webhooks.delete',
-    request: WebhooksDeleteRequest,
-    response: WebhooksDeleteResponse,
     async handle({ store, principal }, body) {
       await deleteWebhook(store, principal, body.id);
       return {};
@@ -91,8 +69,6 @@ export function webhookRoutes(app: FastifyInstance, store: Store, rules: Webhook
   // Confab addition: the delivery log, newest first; the cursor is the id to continue below.
   operation(app, store, {
     name: 'webhooks.deliveries.list',
-    request: WebhooksDeliveriesListRequest,
-    response: WebhooksDeliveriesListResponse,
     get: true,
     async handle({ store, principal }, body) {
       const limit = body.limit ?? 50;
