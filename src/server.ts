@@ -1,9 +1,10 @@
 /** Opening the store, building the app and listening: shared by `confab serve` and tests. */
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
-import { DEFAULT_SHUTDOWN_TIMEOUT_MS, type Config } from './config.js';
+import { DEFAULT_JOURNAL_MAX_BYTES, DEFAULT_JOURNAL_MAX_ENTRIES, DEFAULT_SHUTDOWN_TIMEOUT_MS, type Config } from './config.js';
 import { initOrg, type InitResult } from './domain/orgs.js';
-import { requireMemoryDatabase, startEmulator, type Emulator, type Fixtures, type Progress } from './emulator/index.js';
+import { MEMORY_DATABASE_URL, requireMemoryDatabase, startEmulator, type Emulator, type Fixtures, type Progress } from './emulator/index.js';
+import { Journal } from './emulator/journal.js';
 import { buildApp, type AppOptions } from './http/app.js';
 import { closeGracefully } from './http/shutdown.js';
 import { startRealtime, type Realtime } from './realtime/index.js';
@@ -33,6 +34,8 @@ export interface RunningServer {
   firstRun?: InitResult;
   /** Set in emulator mode (started with fixtures). */
   emulator?: Emulator;
+  /** Set in emulator mode (an in-memory database) and with `serve --journal`. */
+  journal?: Journal;
   /** Drains (see http/shutdown.ts), then closes the database; false if the deadline cut requests off. */
   close(): Promise<boolean>;
 }
@@ -63,10 +66,18 @@ export async function startServer(
           (await locked.orgs.list()).length === 0 ? initOrg(locked, FIRST_ORG_NAME, FIRST_ADMIN_EMAIL) : undefined,
         );
     realtime = await startRealtime(store, config.realtime, logger);
+    const journal =
+      config.journal || emulator || config.databaseUrl === MEMORY_DATABASE_URL
+        ? new Journal({
+            maxEntries: config.journalMaxEntries ?? DEFAULT_JOURNAL_MAX_ENTRIES,
+            maxBytes: config.journalMaxBytes ?? DEFAULT_JOURNAL_MAX_BYTES,
+          })
+        : undefined;
     const app = await buildApp({
       store,
       logger,
       emulator,
+      journal,
       realtime,
       readiness: () => store.pendingMigrations(),
       overload: tuning.overload,
@@ -87,6 +98,7 @@ export async function startServer(
       url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
       firstRun,
       emulator,
+      journal,
       async close() {
         // Streams first: an open event stream would keep the drain waiting until its deadline.
         await realtime!.stop();

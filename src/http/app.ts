@@ -8,6 +8,8 @@ import type { Realtime } from '../realtime/index.js';
 import type { Store } from '../store/index.js';
 import { sendError } from './errors.js';
 import { registerFaults } from './faults.js';
+import { registerJournal } from './journal.js';
+import type { Journal } from '../emulator/journal.js';
 import { clientErrorHandler, registerLimits } from './limits.js';
 import { registerMetrics } from './metrics.js';
 import { registerOpenApi } from './openapi.js';
@@ -42,6 +44,8 @@ export interface AppOptions {
   readiness?: () => Promise<string[]>;
   /** Emulator mode: enables `POST /confab.reset`. */
   emulator?: { reset(): Promise<void> };
+  /** Records every request and serves `/confab.requests.*` (emulator mode, `serve --journal`). */
+  journal?: Journal;
   /** The event stream and webhooks; without it the app serves neither. */
   realtime?: Realtime;
 }
@@ -54,6 +58,7 @@ export async function buildApp({
   faults,
   readiness = async () => [],
   emulator,
+  journal,
   realtime,
 }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -109,6 +114,7 @@ export async function buildApp({
   registerDraining(app);
   if (rateLimit) await registerRateLimit(app, store, rateLimit);
   if (faults) registerFaults(app, store);
+  if (journal) registerJournal(app, store, journal);
   registerLimits(app);
   app.get('/health', async () => ({ status: 'ok' }));
   readinessRoutes(app, readiness);
