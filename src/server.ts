@@ -3,7 +3,14 @@ import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { DEFAULT_JOURNAL_MAX_BYTES, DEFAULT_JOURNAL_MAX_ENTRIES, DEFAULT_SHUTDOWN_TIMEOUT_MS, type Config } from './config.js';
 import { initOrg, type InitResult } from './domain/orgs.js';
-import { MEMORY_DATABASE_URL, requireMemoryDatabase, startEmulator, type Emulator, type Fixtures, type Progress } from './emulator/index.js';
+import {
+  loadFixtures,
+  requireMemoryDatabase,
+  startEmulator,
+  type Emulator,
+  type Fixtures,
+  type Progress,
+} from './emulator/index.js';
 import { Journal } from './emulator/journal.js';
 import { buildApp, type AppOptions } from './http/app.js';
 import { closeGracefully } from './http/shutdown.js';
@@ -32,7 +39,7 @@ export interface RunningServer {
   url: string;
   /** Set when this start created the first organization (its token is shown once). */
   firstRun?: InitResult;
-  /** Set in emulator mode (started with fixtures). */
+  /** Set in emulator mode (an in-memory database, with or without fixtures). */
   emulator?: Emulator;
   /** Set in emulator mode (an in-memory database) and with `serve --journal`. */
   journal?: Journal;
@@ -58,21 +65,28 @@ export async function startServer(
   try {
     if (config.redisUrl) redis = await connectRedis(config.redisUrl, logger);
     await store.migrate();
-    const emulator = tuning.fixtures ? await startEmulator(store, tuning.fixtures, tuning.onFixtureProgress) : undefined;
+    const loaded = tuning.fixtures ? await loadFixtures(store, tuning.fixtures, tuning.onFixtureProgress) : undefined;
     // Several processes may start at once on one empty PostgreSQL: only one creates the org.
-    const firstRun = emulator
+    const firstRun = loaded
       ? undefined
       : await store.exclusively('first-run', async (locked) =>
           (await locked.orgs.list()).length === 0 ? initOrg(locked, FIRST_ORG_NAME, FIRST_ADMIN_EMAIL) : undefined,
         );
+    // Emulator mode is an in-memory database: its reset and snapshots restore whole images.
+    const emulator = store.hasImage ? await startEmulator(store, loaded ?? []) : undefined;
     realtime = await startRealtime(store, config.realtime, logger);
     const journal =
-      config.journal || emulator || config.databaseUrl === MEMORY_DATABASE_URL
+      config.journal || emulator
         ? new Journal({
             maxEntries: config.journalMaxEntries ?? DEFAULT_JOURNAL_MAX_ENTRIES,
             maxBytes: config.journalMaxBytes ?? DEFAULT_JOURNAL_MAX_BYTES,
           })
         : undefined;
+    if (emulator) {
+      const started = realtime;
+      emulator.onRestore(() => started.restored());
+      if (journal) emulator.onReset(() => void journal.clear());
+    }
     const app = await buildApp({
       store,
       logger,
