@@ -117,6 +117,7 @@ export async function startServer(
         // Streams first: an open event stream would keep the drain waiting until its deadline.
         await realtime!.stop();
         const finished = await closeGracefully(app, config.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS);
+        await emulator?.close();
         await store.close();
         await redis?.quit();
         return finished;

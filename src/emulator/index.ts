@@ -7,22 +7,27 @@ import type { RootStore } from '../store/index.js';
 import { FixtureError } from './fixtures.js';
 import type { LoadedOrg } from './load.js';
 import { Snapshots } from './snapshots.js';
+import { Tenants } from './tenants.js';
 
 export { FixtureError, parseFixtures, readFixtures, type Fixtures } from './fixtures.js';
 export { loadFixtures, type LoadedOrg, type Progress } from './load.js';
 export { Snapshots, SNAPSHOT_NAME, type SnapshotInfo } from './snapshots.js';
+export { Tenants, type Tenant } from './tenants.js';
 
 export const MEMORY_DATABASE_URL = 'sqlite::memory:';
 
 export interface Emulator {
   loaded: LoadedOrg[];
   snapshots: Snapshots;
+  /** `confab.orgs.create`: a fresh organization per test. */
+  tenants: Tenants;
   /** Puts back the state after fixtures, then runs every `onReset` listener. */
   reset(): Promise<void>;
   /** Called after every restore (a reset or a snapshot): caches and streams catch up. */
   onRestore(listener: () => Promise<void> | void): void;
   /** Called after a reset only (the journal empties). */
   onReset(listener: () => Promise<void> | void): void;
+  close(): Promise<void>;
 }
 
 /** Takes the baseline snapshot of a store whose fixtures (or first organization) are loaded. */
@@ -33,15 +38,18 @@ export async function startEmulator(store: RootStore, loaded: LoadedOrg[]): Prom
     for (const listener of restoreListeners) await listener();
   });
   const baseline = await store.saveImage();
+  const tenants = new Tenants(store);
   return {
     loaded,
     snapshots,
+    tenants,
     async reset() {
       await snapshots.restoreImage(baseline);
       for (const listener of resetListeners) await listener();
     },
     onRestore: (listener) => void restoreListeners.push(listener),
     onReset: (listener) => void resetListeners.push(listener),
+    close: () => tenants.close(),
   };
 }
 

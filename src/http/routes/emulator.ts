@@ -3,14 +3,17 @@
  * and answer 404 like any unknown route): whole-database snapshots, for admins.
  */
 import type { FastifyInstance } from 'fastify';
-import { Forbidden } from '../../domain/errors.js';
-import type { Emulator, SnapshotInfo } from '../../emulator/index.js';
+import { BadRequest, Forbidden } from '../../domain/errors.js';
+import { formatOrgDon } from '../../domain/ids.js';
+import { FixtureError, type Emulator, type SnapshotInfo } from '../../emulator/index.js';
+import { presentUserSummary } from '../../present/users.js';
 import type { Principal } from '../../model/index.js';
-import { SnapshotNameRequest, SnapshotResponse, SnapshotsListRequest, SnapshotsListResponse } from '../../schema/emulator.js';
+import { OrgsCreateRequest, OrgsCreateResponse, SnapshotNameRequest, SnapshotResponse, SnapshotsListRequest, SnapshotsListResponse } from '../../schema/emulator.js';
 import type { Store } from '../../store/index.js';
 import { operation } from '../operation.js';
 
 export function emulatorOperations(app: FastifyInstance, store: Store, emulator: Emulator): void {
+  orgsCreateOperation(app, store, emulator);
   const admin = (principal: Principal) => {
     if (!principal.user.isAdmin) throw new Forbidden('only admins may save or restore snapshots');
   };
@@ -51,6 +54,37 @@ export function emulatorOperations(app: FastifyInstance, store: Store, emulator:
       return { snapshot: present(emulator.snapshots.delete(body.name)) };
     },
   });
+}
+
+export function orgsCreateOperation(app: FastifyInstance, store: Store, emulator: Emulator): void {
+  operation(app, store, {
+    name: 'confab.orgs.create',
+    request: OrgsCreateRequest,
+    response: OrgsCreateResponse,
+    status: 201,
+    async handle({ principal }, body) {
+      if (!principal.user.isAdmin) throw new Forbidden('only admins may create organizations');
+      let tenant;
+      try {
+        tenant = await emulator.tenants.create(body.fixtures);
+      } catch (error) {
+        if (error instanceof FixtureError) throw fixtureRequestError(error.message);
+        throw error;
+      }
+      const { org, admin, token } = tenant;
+      return {
+        org: { id: formatOrgDon(org.slug), slug: org.slug, name: org.name, created_date: org.createdAt },
+        admin: { user: presentUserSummary(admin, { org, user: admin }), token },
+      };
+    },
+  });
+}
+
+/** A fixture loader's message names `organizations[0].<path>`: here that is `fixtures.<path>`. */
+function fixtureRequestError(message: string): BadRequest {
+  const text = message.replace(/^organizations\[0\]/, 'fixtures');
+  const field = /^(fixtures[^:\s]*)/.exec(text)?.[1] ?? 'fixtures';
+  return new BadRequest('invalid_field', text, { fieldName: field });
 }
 
 function present(info: SnapshotInfo) {
