@@ -24,6 +24,8 @@ export interface ServerTuning {
   /** Emulator mode: load these into the (in-memory) database instead of a first organization. */
   fixtures?: Fixtures;
   onFixtureProgress?: Progress;
+  /** With fixtures, also create the first organization and its admin (`startConfab`'s admin). */
+  adminOrg?: boolean;
   /** Overload thresholds and Redis key namespaces, for tests. */
   overload?: AppOptions['overload'];
   redisPrefix?: string;
@@ -68,7 +70,9 @@ export async function startServer(
     const loaded = tuning.fixtures ? await loadFixtures(store, tuning.fixtures, tuning.onFixtureProgress) : undefined;
     // Several processes may start at once on one empty PostgreSQL: only one creates the org.
     const firstRun = loaded
-      ? undefined
+      ? tuning.adminOrg
+        ? await initOrg(store, FIRST_ORG_NAME, FIRST_ADMIN_EMAIL)
+        : undefined
       : await store.exclusively('first-run', async (locked) =>
           (await locked.orgs.list()).length === 0 ? initOrg(locked, FIRST_ORG_NAME, FIRST_ADMIN_EMAIL) : undefined,
         );
