@@ -108,7 +108,8 @@ export class Journal {
       const entry = this.entries[index]!;
       if (entry.orgId !== orgId) continue;
       if (filter.beforeSeq !== undefined && entry.seq >= filter.beforeSeq) continue;
-      if (since !== undefined && Date.parse(entry.time) < since) break;
+      // Not `break`: entries are in the order requests finished, `time` is when they began.
+      if (since !== undefined && Date.parse(entry.time) < since) continue;
       if (matches(entry, filter)) found.push(entry);
     }
     return found;
