@@ -8,8 +8,10 @@ import type { ChatsCreateRequest, ChatsGetRequest, ChatsUpdateRequest } from '..
 import type { ErrorBody } from '../schema/errors.js';
 import type { OperationName, RequestOf, ResponseOf } from '../schema/operations.js';
 import { ConfabApiError, ConfabTransportError } from './errors.js';
+import { RequestJournal } from './requests.js';
 
 export { ConfabApiError, ConfabTransportError } from './errors.js';
+export { RequestJournal, type JournalEntry, type RequestFilter } from './requests.js';
 export type { Chat, ChatResponse, ChatsCreateRequest, ChatsGetRequest, ChatsUpdateRequest } from '../schema/chats.js';
 export type { UserSummary } from '../schema/common.js';
 export type { ErrorBody } from '../schema/errors.js';
@@ -74,6 +76,11 @@ export class ConfabClient {
   readonly devUsers = {
     self: () => this.call('dev-users.self', {}),
   };
+
+  /** The request journal of the token's organization (admin tokens; emulator mode or `--journal`). */
+  requests(): RequestJournal {
+    return new RequestJournal(this);
+  }
 
   /** `POST /<operation>` with a JSON body, typed for every operation the server has. */
   call<K extends OperationName>(operation: K, body: RequestOf<K>): Promise<ResponseOf<K>>;

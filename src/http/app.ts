@@ -8,6 +8,10 @@ import type { Realtime } from '../realtime/index.js';
 import type { Store } from '../store/index.js';
 import { sendError } from './errors.js';
 import { registerFaults } from './faults.js';
+import { registerJournal } from './journal.js';
+import type { Emulator } from '../emulator/index.js';
+import type { Journal } from '../emulator/journal.js';
+import { emulatorOperations } from './routes/emulator.js';
 import { clientErrorHandler, registerLimits } from './limits.js';
 import { registerMetrics } from './metrics.js';
 import { registerOpenApi } from './openapi.js';
@@ -40,8 +44,10 @@ export interface AppOptions {
   faults?: boolean;
   /** Migrations not yet applied; throws when the database is unreachable (`/ready`, `/metrics`). */
   readiness?: () => Promise<string[]>;
-  /** Emulator mode: enables `POST /confab.reset`. */
-  emulator?: { reset(): Promise<void> };
+  /** Emulator mode: enables `POST /confab.reset` and the other `/confab.*` operations. */
+  emulator?: Emulator;
+  /** Records every request and serves `/confab.requests.*` (emulator mode, `serve --journal`). */
+  journal?: Journal;
   /** The event stream and webhooks; without it the app serves neither. */
   realtime?: Realtime;
 }
@@ -54,6 +60,7 @@ export async function buildApp({
   faults,
   readiness = async () => [],
   emulator,
+  journal,
   realtime,
 }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -109,10 +116,14 @@ export async function buildApp({
   registerDraining(app);
   if (rateLimit) await registerRateLimit(app, store, rateLimit);
   if (faults) registerFaults(app, store);
+  if (journal) registerJournal(app, store, journal);
   registerLimits(app);
   app.get('/health', async () => ({ status: 'ok' }));
   readinessRoutes(app, readiness);
-  if (emulator) emulatorRoutes(app, emulator);
+  if (emulator) {
+    emulatorRoutes(app, emulator);
+    emulatorOperations(app, store, emulator);
+  }
   chatRoutes(app, store);
   devUserRoutes(app, store);
   timelineEntryRoutes(app, store);

@@ -45,6 +45,11 @@ export class DeliveryWorker {
     this.wake();
   }
 
+  /** Organizations read from a database since replaced may not be the ones behind these ids now. */
+  forget(): void {
+    this.orgs.clear();
+  }
+
   async stop(): Promise<void> {
     this.stopListening();
     clearInterval(this.timer);

@@ -14,6 +14,8 @@ import { ServiceAccountResponse, ServiceAccountsCreateRequest, ServiceAccountsUp
 import { TimelineEntriesCreateRequest, TimelineEntriesDeleteRequest, TimelineEntriesDeleteResponse, TimelineEntriesGetRequest, TimelineEntriesListRequest, TimelineEntriesListResponse, TimelineEntriesUpdateRequest, TimelineEntryResponse } from './timeline-entries.js';
 import { DevUserResponse, DevUsersActivateRequest, DevUsersActivateResponse, DevUsersCreateRequest, DevUsersListRequest, DevUsersListResponse, DevUsersSelfResponse, DevUsersSelfUpdateRequest, DevUsersUpdateRequest, Empty, IdRequest } from './users.js';
 import { WebhookResponse, WebhooksCreateRequest, WebhooksDeleteRequest, WebhooksDeleteResponse, WebhooksDeliveriesListRequest, WebhooksDeliveriesListResponse, WebhooksGetRequest, WebhooksListRequest, WebhooksListResponse, WebhooksUpdateRequest } from './webhooks.js';
+import { RequestsClearRequest, RequestsClearResponse, RequestsCountRequest, RequestsCountResponse, RequestsListRequest, RequestsListResponse } from './journal.js';
+import { OrgsCreateRequest, OrgsCreateResponse, SnapshotNameRequest, SnapshotResponse, SnapshotsListRequest, SnapshotsListResponse } from './emulator.js';
 
 export interface OperationSchemas {
   request: TObject;
@@ -75,6 +77,14 @@ export const OPERATIONS = {
   'confab.faults.set': { request: FaultsSetRequest, response: FaultsResponse },
   'confab.faults.clear': { request: FaultsEmpty, response: FaultsResponse },
   'confab.faults.list': { request: FaultsEmpty, response: FaultsResponse },
+  'confab.requests.list': { request: RequestsListRequest, response: RequestsListResponse },
+  'confab.requests.count': { request: RequestsCountRequest, response: RequestsCountResponse },
+  'confab.requests.clear': { request: RequestsClearRequest, response: RequestsClearResponse },
+  'confab.snapshots.save': { request: SnapshotNameRequest, response: SnapshotResponse },
+  'confab.snapshots.restore': { request: SnapshotNameRequest, response: SnapshotResponse },
+  'confab.snapshots.list': { request: SnapshotsListRequest, response: SnapshotsListResponse },
+  'confab.snapshots.delete': { request: SnapshotNameRequest, response: SnapshotResponse },
+  'confab.orgs.create': { request: OrgsCreateRequest, response: OrgsCreateResponse },
 } satisfies Record<string, OperationSchemas>;
 
 export type OperationName = keyof typeof OPERATIONS;

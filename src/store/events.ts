@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { EventPayload, EventType, StoredEvent } from '../model/index.js';
 import { parsePayload, serializePayload } from './event-payloads.js';
 import { chatIdsOfUser } from './membership.js';
+import { noteAppendedEvent } from './event-tap.js';
 import type { Database, EventsTable } from './schema.js';
 
 export interface NewEvent {
@@ -28,6 +29,7 @@ export class EventStore {
       })
       .returning('id')
       .executeTakeFirstOrThrow();
+    noteAppendedEvent(Number(id));
     return Number(id);
   }
 

@@ -1,33 +1,41 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import { AuthClock, CachedTokenStore } from './auth-cache.js';
 import { ChangeBus } from './changes.js';
-import { RootStore } from './index.js';
+import { RootStore, type DatabaseImage } from './index.js';
 import { standardParts, type StoreParts } from './parts.js';
 import type { Database } from './schema.js';
 
 /**
  * Opens an SQLite database file (or `:memory:`). WAL with synchronous=NORMAL keeps every
  * committed transaction across a crash of the process, which is the durability we promise.
+ *
+ * Kysely is handed a stand-in for the better-sqlite3 handle rather than the handle itself:
+ * it forwards every statement to the current handle, so an in-memory database can be
+ * replaced whole (the emulator's snapshots) under a Kysely instance that never notices.
  */
 export function openSqlite(path: string): RootStore {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const database = new BetterSqlite3(path);
-  database.pragma('journal_mode = WAL');
-  database.pragma('synchronous = NORMAL');
+  const handle = new SwappableHandle(configure(new BetterSqlite3(path), path !== ':memory:'));
+  const changes = new ChangeBus();
+  const authClock = new AuthClock(() => handle.dataVersion(), changes);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: handle }) });
+  return new RootStore(db, 'sqlite', changes, sqliteParts(authClock), path === ':memory:' ? handle : undefined);
+}
+
+function configure(database: BetterSqlite3.Database, file: boolean): BetterSqlite3.Database {
+  if (file) {
+    database.pragma('journal_mode = WAL');
+    database.pragma('synchronous = NORMAL');
+  }
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
   // 32 MB of page cache instead of SQLite's 2 MB: random reads across a million chats
   // otherwise go to the OS for most pages (see README "Benchmark").
   database.pragma('cache_size = -32000');
-  const dataVersion = database.prepare('PRAGMA data_version').pluck();
-  const changes = new ChangeBus();
-  const authClock = new AuthClock(() => dataVersion.get() as number, changes);
-  cacheStatements(database);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
-  return new RootStore(db, 'sqlite', changes, sqliteParts(authClock));
+  return database;
 }
 
 /** The standard parts, with token grants cached in the root store (see auth-cache.ts). */
@@ -39,21 +47,56 @@ function sqliteParts(authClock: AuthClock): StoreParts {
   };
 }
 
+/** Far more distinct statements than the store has; bounds the cache all the same. */
+const MAX_CACHED = 500;
+
 /**
- * Kysely prepares every query anew; the SQL text of a query is the same each time, so
- * keeping prepared statements by text skips SQLite's parser on the hot path.
+ * The better-sqlite3 handle Kysely talks to, which can be replaced whole. Kysely prepares
+ * every query anew; the SQL text of a query is the same each time, so keeping prepared
+ * statements by text skips SQLite's parser on the hot path.
  */
-function cacheStatements(database: BetterSqlite3.Database): void {
-  const prepare = database.prepare.bind(database);
-  const cache = new Map<string, BetterSqlite3.Statement>();
-  const MAX_CACHED = 500;
-  database.prepare = ((source: string) => {
-    let statement = cache.get(source);
+class SwappableHandle implements SqliteDatabase, DatabaseImage {
+  private readonly statements = new Map<string, BetterSqlite3.Statement>();
+  private dataVersionStatement: BetterSqlite3.Statement;
+
+  constructor(private current: BetterSqlite3.Database) {
+    this.dataVersionStatement = current.prepare('PRAGMA data_version').pluck();
+  }
+
+  /** SQLite's PRAGMA data_version: it moves when another connection commits. */
+  dataVersion(): number {
+    return this.dataVersionStatement.get() as number;
+  }
+
+  prepare(source: string): SqliteStatement {
+    let statement = this.statements.get(source);
     if (!statement) {
-      statement = prepare(source);
-      if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
-      cache.set(source, statement);
+      statement = this.current.prepare(source);
+      if (this.statements.size >= MAX_CACHED) this.statements.delete(this.statements.keys().next().value!);
+      this.statements.set(source, statement);
     }
-    return statement;
-  }) as typeof database.prepare;
+    return statement as unknown as SqliteStatement;
+  }
+
+  close(): void {
+    this.current.close();
+  }
+
+  serialize(): Buffer {
+    return this.current.serialize();
+  }
+
+  /**
+   * Opens a copy of `image` and puts it in place of the current database. The caller holds
+   * Kysely's one connection, so no statement or transaction is in flight, and tells the
+   * change bus afterwards. Prepared statements belong to the old handle and go with it.
+   */
+  replace(image: Buffer): void {
+    const next = configure(new BetterSqlite3(image), false);
+    const previous = this.current;
+    this.current = next;
+    this.statements.clear();
+    this.dataVersionStatement = next.prepare('PRAGMA data_version').pluck();
+    previous.close();
+  }
 }
