@@ -17,6 +17,8 @@ export interface Config {
   shutdownTimeoutMs?: number;
   /** Event stream and webhook settings; unset ones take their defaults. */
   realtime?: Partial<RealtimeConfig>;
+  /** How much of an oversized request body is read and discarded before the 400 (BODY_DISCARD_LIMIT_BYTES). */
+  bodyDiscardLimitBytes?: number;
 }
 
 export const DEFAULT_RATE_LIMIT_READ = 1200;
@@ -79,6 +81,9 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     faults: flags.faults === true || env.CONFAB_FAULTS === '1' || env.CONFAB_FAULTS === 'true',
     shutdownTimeoutMs: nonNegativeInteger('SHUTDOWN_TIMEOUT_MS', env.SHUTDOWN_TIMEOUT_MS, DEFAULT_SHUTDOWN_TIMEOUT_MS),
     realtime: loadRealtimeConfig(env),
+    ...(env.BODY_DISCARD_LIMIT_BYTES !== undefined && {
+      bodyDiscardLimitBytes: nonNegativeInteger('BODY_DISCARD_LIMIT_BYTES', env.BODY_DISCARD_LIMIT_BYTES, 0),
+    }),
   };
 }
 

@@ -11,6 +11,7 @@ import { registerFaults } from './faults.js';
 import { clientErrorHandler, registerLimits } from './limits.js';
 import { registerMetrics } from './metrics.js';
 import { registerOpenApi } from './openapi.js';
+import { bodyTooLarge, DEFAULT_BODY_DISCARD_LIMIT_BYTES, discardRestOfBody, isBodyTooLarge } from './oversized-bodies.js';
 import { DEFAULT_OVERLOAD, registerOverload, type OverloadOptions } from './overload.js';
 import { registerRateLimit, type RateLimitOptions } from './rate-limit.js';
 import { artifactRoutes } from './routes/artifacts.js';
@@ -44,6 +45,8 @@ export interface AppOptions {
   emulator?: { reset(): Promise<void> };
   /** The event stream and webhooks; without it the app serves neither. */
   realtime?: Realtime;
+  /** How much of an oversized body is read and discarded so the client can read the 400. */
+  bodyDiscardLimitBytes?: number;
 }
 
 export async function buildApp({
@@ -55,6 +58,7 @@ export async function buildApp({
   readiness = async () => [],
   emulator,
   realtime,
+  bodyDiscardLimitBytes = DEFAULT_BODY_DISCARD_LIMIT_BYTES,
 }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger,
@@ -71,7 +75,15 @@ export async function buildApp({
   });
 
   app.setValidatorCompiler(compileValidator);
-  app.setErrorHandler((error, request, reply) => sendError(error, request, reply));
+  app.setErrorHandler((error, request, reply) => {
+    if (!isBodyTooLarge(error)) return sendError(error, request, reply);
+    // Answered once the client has finished sending (see oversized-bodies.ts), then closed.
+    const limit = request.routeOptions.bodyLimit ?? BODY_LIMIT_BYTES;
+    void discardRestOfBody(request, limit, bodyDiscardLimitBytes).then(() => {
+      reply.header('connection', 'close');
+      sendError(bodyTooLarge(limit), request, reply);
+    });
+  });
   app.setNotFoundHandler((request, reply) =>
     sendError(new NotFound('route', `${request.method} ${request.url.split('?')[0]}`), request, reply),
   );
