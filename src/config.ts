@@ -5,6 +5,10 @@ export interface Config {
   databaseUrl: string;
   /** PostgreSQL connections per process. */
   databasePoolSize?: number;
+  /** SQLite: how long a write waits for another process's lock before a 503 (DATABASE_BUSY_TIMEOUT_MS). */
+  databaseBusyTimeoutMs?: number;
+  /** PostgreSQL: the longest a statement may run, or a connection take to open, before a 503. */
+  databaseStatementTimeoutMs?: number;
   /** Shared counters and fan-out across processes; none means in-process only. */
   redisUrl?: string;
   logLevel: string;
@@ -49,6 +53,9 @@ export const REALTIME_DEFAULTS: RealtimeConfig = {
   eventRetentionMs: 7 * 24 * 3600_000,
 };
 
+export const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 5_000;
+
 export const DEFAULT_DATABASE_URL = 'sqlite:./.confab/confab.db';
 
 export interface ConfigFlags {
@@ -74,6 +81,8 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     host: flags.host ?? env.HOST ?? '127.0.0.1',
     databaseUrl: flags.databaseUrl ?? env.DATABASE_URL ?? DEFAULT_DATABASE_URL,
     databasePoolSize: poolSize,
+    databaseBusyTimeoutMs: positiveMilliseconds('DATABASE_BUSY_TIMEOUT_MS', env.DATABASE_BUSY_TIMEOUT_MS, DEFAULT_BUSY_TIMEOUT_MS),
+    databaseStatementTimeoutMs: positiveMilliseconds('DATABASE_STATEMENT_TIMEOUT_MS', env.DATABASE_STATEMENT_TIMEOUT_MS, DEFAULT_STATEMENT_TIMEOUT_MS),
     ...(env.REDIS_URL && { redisUrl: env.REDIS_URL }),
     logLevel: env.LOG_LEVEL ?? 'info',
     rateLimitRead: nonNegativeInteger('RATE_LIMIT_READ', env.RATE_LIMIT_READ, DEFAULT_RATE_LIMIT_READ),
@@ -91,6 +100,12 @@ function nonNegativeInteger(name: string, value: string | undefined, fallback: n
   if (value === undefined || value === '') return fallback;
   const number = Number(value);
   if (!Number.isInteger(number) || number < 0) throw new ConfigError(`invalid ${name} '${value}': use a whole number, 0 or more`);
+  return number;
+}
+
+function positiveMilliseconds(name: string, value: string | undefined, fallback: number): number {
+  const number = nonNegativeInteger(name, value, fallback);
+  if (number === 0) throw new ConfigError(`invalid ${name} '${value}': use a whole number of milliseconds, 1 or more`);
   return number;
 }
 

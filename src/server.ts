@@ -48,6 +48,8 @@ export async function startServer(
   if (tuning.fixtures) requireMemoryDatabase(config.databaseUrl);
   const store = await openStore(config.databaseUrl, {
     poolSize: config.databasePoolSize,
+    busyTimeoutMs: config.databaseBusyTimeoutMs,
+    statementTimeoutMs: config.databaseStatementTimeoutMs,
     onIdleError: (error) => logger.warn({ err: error }, 'a pooled database connection broke; it will be replaced'),
   });
   let redis: Redis | undefined;

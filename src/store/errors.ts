@@ -71,6 +71,16 @@ export function isConnectionError(error: unknown): boolean {
 }
 
 /**
+ * SQLite waited its busy timeout for another connection's write lock and gave up. Like an
+ * unreachable PostgreSQL, nothing about the request was wrong: the same request may succeed
+ * once the other writer is done.
+ */
+export function isDatabaseBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+}
+
+/**
  * PostgreSQL gave up on a transaction because of another one (serialization failure,
  * deadlock): running it again from the start is the documented remedy.
  */

@@ -10,13 +10,17 @@ import type { Database } from './schema.js';
  * Opens an SQLite database file (or `:memory:`). WAL with synchronous=NORMAL keeps every
  * committed transaction across a crash of the process, which is the durability we promise.
  */
-export function openSqlite(path: string): RootStore {
+export const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
+
+export function openSqlite(path: string, busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS): RootStore {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const database = new BetterSqlite3(path);
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
-  database.pragma('busy_timeout = 5000');
+  // How long a write waits for another connection's lock before it fails (then a 503). The
+  // wait blocks this process's event loop: better-sqlite3 is synchronous.
+  database.pragma(`busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
   // 32 MB of page cache instead of SQLite's 2 MB: random reads across a million chats
   // otherwise go to the OS for most pages (see README "Benchmark").
   database.pragma('cache_size = -32000');
