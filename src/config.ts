@@ -21,9 +21,17 @@ export interface Config {
   shutdownTimeoutMs?: number;
   /** Event stream and webhook settings; unset ones take their defaults. */
   realtime?: Partial<RealtimeConfig>;
+  /**
+   * Whose X-Forwarded-For to believe for the client's address (TRUST_PROXY): `true` for any
+   * peer, or the proxies' addresses and CIDRs (`127.0.0.1,10.0.0.0/8`). Off by
+   * default: a client could otherwise name any address and escape its per-IP limits.
+   */
+  trustProxy?: TrustProxy;
   /** How much of an oversized request body is read and discarded before the 400 (BODY_DISCARD_LIMIT_BYTES). */
   bodyDiscardLimitBytes?: number;
 }
+
+export type TrustProxy = boolean | string[];
 
 export const DEFAULT_RATE_LIMIT_READ = 1200;
 export const DEFAULT_RATE_LIMIT_WRITE = 300;
@@ -90,6 +98,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     faults: flags.faults === true || env.CONFAB_FAULTS === '1' || env.CONFAB_FAULTS === 'true',
     shutdownTimeoutMs: nonNegativeInteger('SHUTDOWN_TIMEOUT_MS', env.SHUTDOWN_TIMEOUT_MS, DEFAULT_SHUTDOWN_TIMEOUT_MS),
     realtime: loadRealtimeConfig(env),
+    ...(env.TRUST_PROXY !== undefined && { trustProxy: parseTrustProxy(env.TRUST_PROXY) }),
     ...(env.BODY_DISCARD_LIMIT_BYTES !== undefined && {
       bodyDiscardLimitBytes: nonNegativeInteger('BODY_DISCARD_LIMIT_BYTES', env.BODY_DISCARD_LIMIT_BYTES, 0),
     }),
@@ -107,6 +116,17 @@ function positiveMilliseconds(name: string, value: string | undefined, fallback:
   const number = nonNegativeInteger(name, value, fallback);
   if (number === 0) throw new ConfigError(`invalid ${name} '${value}': use a whole number of milliseconds, 1 or more`);
   return number;
+}
+
+export function parseTrustProxy(text: string): TrustProxy {
+  const value = text.trim();
+  if (value === '' || value === 'false' || value === '0') return false;
+  if (value === 'true') return true;
+  const addresses = value.split(',').map((part) => part.trim());
+  if (addresses.some((address) => !/^[0-9A-Fa-f.:]+(\/\d{1,3})?$/.test(address))) {
+    throw new ConfigError(`invalid TRUST_PROXY '${text}': use true, or the proxies' addresses like 127.0.0.1,10.0.0.0/8`);
+  }
+  return addresses;
 }
 
 function loadRealtimeConfig(env: NodeJS.ProcessEnv): Partial<RealtimeConfig> {

@@ -74,6 +74,7 @@ export async function startServer(
       overload: tuning.overload,
       faults: config.faults,
       bodyDiscardLimitBytes: config.bodyDiscardLimitBytes,
+      trustProxy: config.trustProxy,
       rateLimit:
         config.rateLimitRead !== undefined || config.rateLimitWrite !== undefined
           ? { read: config.rateLimitRead ?? 0, write: config.rateLimitWrite ?? 0, redisUrl: config.redisUrl, redisPrefix: tuning.redisPrefix }

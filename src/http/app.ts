@@ -45,6 +45,8 @@ export interface AppOptions {
   emulator?: { reset(): Promise<void> };
   /** The event stream and webhooks; without it the app serves neither. */
   realtime?: Realtime;
+  /** Whose X-Forwarded-For gives the client's address (request.ip, per-IP limits); off by default. */
+  trustProxy?: boolean | string[];
   /** How much of an oversized body is read and discarded so the client can read the 400. */
   bodyDiscardLimitBytes?: number;
 }
@@ -59,10 +61,12 @@ export async function buildApp({
   emulator,
   realtime,
   bodyDiscardLimitBytes = DEFAULT_BODY_DISCARD_LIMIT_BYTES,
+  trustProxy = false,
 }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger,
     bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy,
     // false: Fastify would otherwise take the header as is and never call genReqId, which
     // is where a caller's id is checked before it reaches logs and response headers.
     requestIdHeader: false,
