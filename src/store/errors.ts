@@ -34,6 +34,18 @@ export class DatabaseUnavailable extends Error {
   }
 }
 
+/** The database did not finish a statement, or answer at all, within the statement timeout. */
+export class DatabaseTimeout extends DatabaseUnavailable {}
+
+/**
+ * PostgreSQL cancelled a statement: statement_timeout (57014, query_canceled) or
+ * lock_timeout (55P03). The work may succeed once whatever held it up is gone.
+ */
+export function isStatementTimeout(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '57014' || code === '55P03';
+}
+
 const CONNECTION_ERROR_CODES = new Set([
   // Node's socket errors, seen when PostgreSQL is down or a connection is cut.
   'ECONNREFUSED',

@@ -9,6 +9,7 @@ import { BulkLoader } from './bulk.js';
 import { ArtifactStore } from './artifacts.js';
 import { ChatStore } from './chats.js';
 import { isRetryableTransactionError } from './errors.js';
+import { withoutStatementTimeout } from './timeouts.js';
 import { EventStore } from './events.js';
 import { GroupStore } from './groups.js';
 import type { DialectName } from './migrations/helpers.js';
@@ -22,7 +23,7 @@ import { TokenStore } from './tokens.js';
 import { UserStore } from './users.js';
 import { WebhookStore } from './webhooks.js';
 
-export { DatabaseUnavailable, UniqueViolation } from './errors.js';
+export { DatabaseTimeout, DatabaseUnavailable, UniqueViolation } from './errors.js';
 export type { DialectName } from './migrations/helpers.js';
 
 /** Process-local caches, for a dialect that can tell when they go stale (see auth-cache.ts). */
@@ -113,7 +114,8 @@ export class RootStore extends Store {
     onProgress?.(0, total);
     // All of them under one lock (not one migrateUp at a time): with several processes
     // migrating at once, one applies everything and the others find nothing to do.
-    const { error, results } = await migrator.migrateToLatest();
+    // Unbounded: a migration may take minutes, and others starting now wait for its lock.
+    const { error, results } = await withoutStatementTimeout(() => migrator.migrateToLatest());
     if (error) throw error;
     const applied = (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
     onProgress?.(applied.length, total);
@@ -156,6 +158,10 @@ export class RootStore extends Store {
    */
   async exclusively<T>(name: string, work: (store: Store) => Promise<T>): Promise<T> {
     if (this.dialect !== 'postgres') return work(this);
+    return withoutStatementTimeout(() => this.lockedOnOneConnection(name, work));
+  }
+
+  private lockedOnOneConnection<T>(name: string, work: (store: Store) => Promise<T>): Promise<T> {
     return this.db.connection().execute(async (connection) => {
       const key = sql`hashtext(current_schema() || ':' || ${name})`;
       await sql`select pg_advisory_lock(${key})`.execute(connection);

@@ -25,7 +25,11 @@ export async function openStore(url: string, options: OpenOptions = {}): Promise
     return openSqlite(path === ':memory:' ? path : resolve(path), options.busyTimeoutMs);
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
-    return openPostgres(url, { poolSize: options.poolSize ?? DEFAULT_POOL_SIZE, onIdleError: options.onIdleError });
+    return openPostgres(url, {
+      poolSize: options.poolSize ?? DEFAULT_POOL_SIZE,
+      onIdleError: options.onIdleError,
+      statementTimeoutMs: options.statementTimeoutMs,
+    });
   }
   throw new UnsupportedDatabaseUrl(
     `unsupported DATABASE_URL '${redactUrl(url)}': use sqlite:<path>, sqlite::memory: or postgres://user@host/database`,
