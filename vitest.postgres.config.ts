@@ -7,7 +7,8 @@ import { configDefaults, defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    exclude: configDefaults.exclude,
+    // SQLite's own lock; PostgreSQL's counterpart is test/services/database-timeouts.test.ts.
+    exclude: [...configDefaults.exclude, 'test/database-busy.test.ts'],
     globalSetup: ['test/helpers/services-setup.ts'],
     pool: 'forks',
     testTimeout: 30_000,

@@ -5,6 +5,10 @@ export interface Config {
   databaseUrl: string;
   /** PostgreSQL connections per process. */
   databasePoolSize?: number;
+  /** SQLite: how long a write waits for another process's lock before a 503 (DATABASE_BUSY_TIMEOUT_MS). */
+  databaseBusyTimeoutMs?: number;
+  /** PostgreSQL: the longest a statement may run, or a connection take to open, before a 503. */
+  databaseStatementTimeoutMs?: number;
   /** Shared counters and fan-out across processes; none means in-process only. */
   redisUrl?: string;
   logLevel: string;
@@ -22,7 +26,17 @@ export interface Config {
   journalMaxBytes?: number;
   /** Event stream and webhook settings; unset ones take their defaults. */
   realtime?: Partial<RealtimeConfig>;
+  /**
+   * Whose X-Forwarded-For to believe for the client's address (TRUST_PROXY): `true` for any
+   * peer, or the proxies' addresses and CIDRs (`127.0.0.1,10.0.0.0/8`). Off by
+   * default: a client could otherwise name any address and escape its per-IP limits.
+   */
+  trustProxy?: TrustProxy;
+  /** How much of an oversized request body is read and discarded before the 400 (BODY_DISCARD_LIMIT_BYTES). */
+  bodyDiscardLimitBytes?: number;
 }
+
+export type TrustProxy = boolean | string[];
 
 export const DEFAULT_RATE_LIMIT_READ = 1200;
 export const DEFAULT_RATE_LIMIT_WRITE = 300;
@@ -54,6 +68,8 @@ export const REALTIME_DEFAULTS: RealtimeConfig = {
 
 export const DEFAULT_JOURNAL_MAX_ENTRIES = 10_000;
 export const DEFAULT_JOURNAL_MAX_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 5_000;
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./.confab/confab.db';
 
@@ -81,6 +97,8 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     host: flags.host ?? env.HOST ?? '127.0.0.1',
     databaseUrl: flags.databaseUrl ?? env.DATABASE_URL ?? DEFAULT_DATABASE_URL,
     databasePoolSize: poolSize,
+    databaseBusyTimeoutMs: positiveMilliseconds('DATABASE_BUSY_TIMEOUT_MS', env.DATABASE_BUSY_TIMEOUT_MS, DEFAULT_BUSY_TIMEOUT_MS),
+    databaseStatementTimeoutMs: positiveMilliseconds('DATABASE_STATEMENT_TIMEOUT_MS', env.DATABASE_STATEMENT_TIMEOUT_MS, DEFAULT_STATEMENT_TIMEOUT_MS),
     ...(env.REDIS_URL && { redisUrl: env.REDIS_URL }),
     logLevel: env.LOG_LEVEL ?? 'info',
     rateLimitRead: nonNegativeInteger('RATE_LIMIT_READ', env.RATE_LIMIT_READ, DEFAULT_RATE_LIMIT_READ),
@@ -91,6 +109,10 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     journal: flags.journal === true || env.CONFAB_JOURNAL === '1' || env.CONFAB_JOURNAL === 'true',
     journalMaxEntries: positiveInteger('JOURNAL_MAX_ENTRIES', env.JOURNAL_MAX_ENTRIES, DEFAULT_JOURNAL_MAX_ENTRIES),
     journalMaxBytes: positiveInteger('JOURNAL_MAX_BYTES', env.JOURNAL_MAX_BYTES, DEFAULT_JOURNAL_MAX_BYTES),
+    ...(env.TRUST_PROXY !== undefined && { trustProxy: parseTrustProxy(env.TRUST_PROXY) }),
+    ...(env.BODY_DISCARD_LIMIT_BYTES !== undefined && {
+      bodyDiscardLimitBytes: nonNegativeInteger('BODY_DISCARD_LIMIT_BYTES', env.BODY_DISCARD_LIMIT_BYTES, 0),
+    }),
   };
 }
 
@@ -105,6 +127,23 @@ function positiveInteger(name: string, value: string | undefined, fallback: numb
   const number = nonNegativeInteger(name, value, fallback);
   if (number === 0) throw new ConfigError(`invalid ${name} '${value}': use a whole number, 1 or more`);
   return number;
+}
+
+function positiveMilliseconds(name: string, value: string | undefined, fallback: number): number {
+  const number = nonNegativeInteger(name, value, fallback);
+  if (number === 0) throw new ConfigError(`invalid ${name} '${value}': use a whole number of milliseconds, 1 or more`);
+  return number;
+}
+
+export function parseTrustProxy(text: string): TrustProxy {
+  const value = text.trim();
+  if (value === '' || value === 'false' || value === '0') return false;
+  if (value === 'true') return true;
+  const addresses = value.split(',').map((part) => part.trim());
+  if (addresses.some((address) => !/^[0-9A-Fa-f.:]+(\/\d{1,3})?$/.test(address))) {
+    throw new ConfigError(`invalid TRUST_PROXY '${text}': use true, or the proxies' addresses like 127.0.0.1,10.0.0.0/8`);
+  }
+  return addresses;
 }
 
 function loadRealtimeConfig(env: NodeJS.ProcessEnv): Partial<RealtimeConfig> {

@@ -60,6 +60,8 @@ export async function startServer(
   if (tuning.fixtures) requireMemoryDatabase(config.databaseUrl);
   const store = await openStore(config.databaseUrl, {
     poolSize: config.databasePoolSize,
+    busyTimeoutMs: config.databaseBusyTimeoutMs,
+    statementTimeoutMs: config.databaseStatementTimeoutMs,
     onIdleError: (error) => logger.warn({ err: error }, 'a pooled database connection broke; it will be replaced'),
   });
   let redis: Redis | undefined;
@@ -100,6 +102,8 @@ export async function startServer(
       readiness: () => store.pendingMigrations(),
       overload: tuning.overload,
       faults: config.faults,
+      bodyDiscardLimitBytes: config.bodyDiscardLimitBytes,
+      trustProxy: config.trustProxy,
       rateLimit:
         config.rateLimitRead !== undefined || config.rateLimitWrite !== undefined
           ? { read: config.rateLimitRead ?? 0, write: config.rateLimitWrite ?? 0, redisUrl: config.redisUrl, redisPrefix: tuning.redisPrefix }

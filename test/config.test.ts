@@ -28,3 +28,24 @@ describe('configuration for a shared database', () => {
     expect(redactUrl('postgres://confab:secret@db:5432/confab')).toBe('postgres://***@db:5432/confab');
   });
 });
+
+describe('configuration of database timeouts and body limits', () => {
+  it('defaults to 5 s for both database timeouts and 16 MiB of an oversized body', () => {
+    const config = loadConfig({}, {});
+    expect(config.databaseBusyTimeoutMs).toBe(5000);
+    expect(config.databaseStatementTimeoutMs).toBe(5000);
+    expect(config.bodyDiscardLimitBytes).toBeUndefined();
+  });
+
+  it('reads DATABASE_BUSY_TIMEOUT_MS, DATABASE_STATEMENT_TIMEOUT_MS and BODY_DISCARD_LIMIT_BYTES', () => {
+    const config = loadConfig({}, { DATABASE_BUSY_TIMEOUT_MS: '250', DATABASE_STATEMENT_TIMEOUT_MS: '2000', BODY_DISCARD_LIMIT_BYTES: '1048576' });
+    expect(config.databaseBusyTimeoutMs).toBe(250);
+    expect(config.databaseStatementTimeoutMs).toBe(2000);
+    expect(config.bodyDiscardLimitBytes).toBe(1048576);
+  });
+
+  it.each(['0', '-5', '1.5', 'soon'])('refuses %s for either database timeout', (value) => {
+    expect(() => loadConfig({}, { DATABASE_STATEMENT_TIMEOUT_MS: value })).toThrow(ConfigError);
+    expect(() => loadConfig({}, { DATABASE_BUSY_TIMEOUT_MS: value })).toThrow(ConfigError);
+  });
+});

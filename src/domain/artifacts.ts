@@ -54,7 +54,10 @@ export async function uploadArtifact(store: Store, token: string, content: Uint8
   if (!contentType) throw BadRequest.invalidField('file', 'not a PNG, JPEG, GIF or WebP image');
   // Bytes never change once written: a display picture someone sees is the one uploaded.
   const stored = await store.artifacts.upload(artifactId, { contentType, content, at: now() });
-  if (!stored) throw BadRequest.notPermitted('file', 'the artifact has already been uploaded');
+  if (stored) return;
+  // Gone: removed when its upload window closed (the link's own expiry says the same).
+  if (!(await store.artifacts.findById(artifactId))) throw new NotFound('artifact link');
+  throw BadRequest.notPermitted('file', 'the artifact has already been uploaded');
 }
 
 export async function getArtifact(store: Store, principal: Principal, id: string): Promise<Artifact> {

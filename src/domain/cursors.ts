@@ -31,34 +31,50 @@ export async function cursorSecret(store: Store): Promise<Buffer> {
 }
 
 export function sealCursor(secret: Buffer, cursor: TimelineCursor): string {
-  const payload = Buffer.from(
-    JSON.stringify({ c: cursor.chatId, t: cursor.createdAt, i: cursor.id, m: cursor.mode === 'after' ? 'a' : 'b' }),
-  ).toString('base64url');
-  return `${VERSION}.${payload}.${mac(secret, payload)}`;
+  return seal(secret, { c: cursor.chatId, t: cursor.createdAt, i: cursor.id, m: cursor.mode === 'after' ? 'a' : 'b' });
 }
 
 /** The cursor's position, if `text` is a cursor this server issued for `chatId`; else a 400. */
 export function openCursor(secret: Buffer, text: string, chatId: number): TimelineCursor {
-  const invalid = () => BadRequest.invalidField('cursor', 'not a cursor issued for this list');
-  if (text.length > MAX_CURSOR_LENGTH) throw invalid();
+  const { c, t, i, m } = unseal(secret, text);
+  // The signature says we wrote it; the shape check keeps an old or buggy cursor from a 500.
+  if (!Number.isSafeInteger(c) || !Number.isSafeInteger(i) || typeof t !== 'string' || !TIMESTAMP.test(t)) throw invalidCursor();
+  if (m !== 'a' && m !== 'b') throw invalidCursor();
+  // A cursor of another chat is refused rather than followed: it is not this list's place.
+  if (c !== chatId) throw invalidCursor();
+  return { chatId: c as number, createdAt: t, id: i as number, mode: m === 'a' ? 'after' : 'before' };
+}
+
+/**
+ * Any cursor's signed envelope: `v1.<payload>.<mac>`, the payload base64url JSON. Every
+ * list (timelines, and the identity lists in list-cursors.ts) seals its position with it,
+ * under the one secret.
+ */
+export function seal(secret: Buffer, body: Record<string, unknown>): string {
+  const payload = Buffer.from(JSON.stringify(body)).toString('base64url');
+  return `${VERSION}.${payload}.${mac(secret, payload)}`;
+}
+
+/** The body of a cursor this server sealed; a forged, altered or truncated one is a 400 on `cursor`. */
+export function unseal(secret: Buffer, text: string): Record<string, unknown> {
+  if (text.length > MAX_CURSOR_LENGTH) throw invalidCursor();
   const [version, payload, signature, ...rest] = text.split('.');
-  if (version !== VERSION || !payload || !signature || rest.length > 0) throw invalid();
+  if (version !== VERSION || !payload || !signature || rest.length > 0) throw invalidCursor();
   const expected = Buffer.from(mac(secret, payload));
   const given = Buffer.from(signature);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalid();
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalidCursor();
   let decoded: unknown;
   try {
     decoded = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
   } catch {
-    throw invalid();
+    throw invalidCursor();
   }
-  const { c, t, i, m } = (decoded ?? {}) as Record<string, unknown>;
-  // The signature says we wrote it; the shape check keeps an old or buggy cursor from a 500.
-  if (!Number.isSafeInteger(c) || !Number.isSafeInteger(i) || typeof t !== 'string' || !TIMESTAMP.test(t)) throw invalid();
-  if (m !== 'a' && m !== 'b') throw invalid();
-  // A cursor of another chat is refused rather than followed: it is not this list's place.
-  if (c !== chatId) throw invalid();
-  return { chatId: c as number, createdAt: t, id: i as number, mode: m === 'a' ? 'after' : 'before' };
+  if (decoded === null || typeof decoded !== 'object' || Array.isArray(decoded)) throw invalidCursor();
+  return decoded as Record<string, unknown>;
+}
+
+export function invalidCursor(): BadRequest {
+  return BadRequest.invalidField('cursor', 'not a cursor issued for this list');
 }
 
 function mac(secret: Buffer, payload: string): string {

@@ -61,6 +61,7 @@ export function listDevUsers(store: Store, principal: Principal, filter: DevUser
   requireNotCustomer(principal, 'list dev users');
   const org = principal.org;
   return readPage(
+    store,
     `${org.slug}:dev-users`,
     filter.limit,
     filter.cursor,

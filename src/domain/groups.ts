@@ -58,6 +58,7 @@ export function listGroups(store: Store, principal: Principal, filter: GroupFilt
   requireNotCustomer(principal, 'list groups');
   const org = principal.org;
   return readPage(
+    store,
     `${org.slug}:groups`,
     filter.limit,
     filter.cursor,
@@ -122,6 +123,7 @@ export async function listGroupMembers(
   const group = await getGroup(store, principal, filter.group, 'group');
   requireNotCustomer(principal, 'list group members');
   return readPage(
+    store,
     `${principal.org.slug}:groups.members:${group.number}`,
     filter.limit,
     filter.cursor,

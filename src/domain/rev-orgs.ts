@@ -46,6 +46,7 @@ export function listRevOrgs(
   requireNotCustomer(principal, 'list rev orgs');
   const org = principal.org;
   return readPage(
+    store,
     `${org.slug}:rev-orgs`,
     filter.limit,
     filter.cursor,

@@ -58,6 +58,7 @@ export async function listRevUsers(
   const org = principal.org;
   const revOrgIds = filter.revOrg && (await Promise.all(filter.revOrg.map((id) => revOrgIdOrNone(store, principal, id))));
   return readPage(
+    store,
     `${org.slug}:rev-users`,
     filter.limit,
     filter.cursor,

@@ -15,6 +15,7 @@ import { emulatorOperations } from './routes/emulator.js';
 import { clientErrorHandler, registerLimits } from './limits.js';
 import { registerMetrics } from './metrics.js';
 import { registerOpenApi } from './openapi.js';
+import { bodyTooLarge, DEFAULT_BODY_DISCARD_LIMIT_BYTES, discardRestOfBody, isBodyTooLarge } from './oversized-bodies.js';
 import { DEFAULT_OVERLOAD, registerOverload, type OverloadOptions } from './overload.js';
 import { registerRateLimit, type RateLimitOptions } from './rate-limit.js';
 import { artifactRoutes } from './routes/artifacts.js';
@@ -50,6 +51,10 @@ export interface AppOptions {
   journal?: Journal;
   /** The event stream and webhooks; without it the app serves neither. */
   realtime?: Realtime;
+  /** Whose X-Forwarded-For gives the client's address (request.ip, per-IP limits); off by default. */
+  trustProxy?: boolean | string[];
+  /** How much of an oversized body is read and discarded so the client can read the 400. */
+  bodyDiscardLimitBytes?: number;
 }
 
 export async function buildApp({
@@ -62,10 +67,13 @@ export async function buildApp({
   emulator,
   journal,
   realtime,
+  bodyDiscardLimitBytes = DEFAULT_BODY_DISCARD_LIMIT_BYTES,
+  trustProxy = false,
 }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger,
     bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy,
     // false: Fastify would otherwise take the header as is and never call genReqId, which
     // is where a caller's id is checked before it reaches logs and response headers.
     requestIdHeader: false,
@@ -78,7 +86,15 @@ export async function buildApp({
   });
 
   app.setValidatorCompiler(compileValidator);
-  app.setErrorHandler((error, request, reply) => sendError(error, request, reply));
+  app.setErrorHandler((error, request, reply) => {
+    if (!isBodyTooLarge(error)) return sendError(error, request, reply);
+    // Answered once the client has finished sending (see oversized-bodies.ts), then closed.
+    const limit = request.routeOptions.bodyLimit ?? BODY_LIMIT_BYTES;
+    void discardRestOfBody(request, limit, bodyDiscardLimitBytes).then(() => {
+      reply.header('connection', 'close');
+      sendError(bodyTooLarge(limit), request, reply);
+    });
+  });
   app.setNotFoundHandler((request, reply) =>
     sendError(new NotFound('route', `${request.method} ${request.url.split('?')[0]}`), request, reply),
   );

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { BadRequest, DomainError, InjectedInternalError, ServiceUnavailable, TooManyRequests } from '../domain/errors.js';
 import type { ErrorBody } from '../schema/errors.js';
-import { DatabaseUnavailable } from '../store/errors.js';
+import { DatabaseTimeout, DatabaseUnavailable, isDatabaseBusy } from '../store/errors.js';
 import { validationError } from './validation.js';
 
 const STATUS: Record<string, number> = {
@@ -59,9 +59,15 @@ function toDomainError(error: FastifyError): DomainError | undefined {
   if (error instanceof DomainError) return error;
   // Not a bug and not the client's fault: the database is down or restarting. Clients
   // retry after a pause while the pool reconnects by itself.
+  if (error instanceof DatabaseTimeout) {
+    return new ServiceUnavailable('the database did not answer in time; retry shortly', DATABASE_RETRY_AFTER_SECONDS);
+  }
   if (error instanceof DatabaseUnavailable) {
     return new ServiceUnavailable('the database is unavailable; retry shortly', DATABASE_RETRY_AFTER_SECONDS);
   }
+  // Another process holds SQLite's write lock past the busy timeout (a long migration, a
+  // backup, a manual edit): the same answer, sooner retried.
+  if (isDatabaseBusy(error)) return new ServiceUnavailable('the database is busy; retry shortly', 1);
   if (error.validation) return validationError(error.validation);
   if (typeof error.code !== 'string' || !error.code.startsWith('FST_') || (error.statusCode ?? 500) >= 500) {
     return undefined;

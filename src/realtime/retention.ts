@@ -1,5 +1,9 @@
-/** Retention: the outbox and finished webhook deliveries are pruned after a configured period. */
+/**
+ * Retention: the outbox and finished webhook deliveries are pruned after a configured
+ * period; artifacts prepared and never uploaded, once their upload link has expired.
+ */
 import type { FastifyBaseLogger } from 'fastify';
+import { LINK_LIFETIME_MS } from '../domain/artifact-links.js';
 import type { Store } from '../store/index.js';
 
 const PRUNE_EVERY_MS = 10 * 60_000;
@@ -28,7 +32,8 @@ export class Retention {
     try {
       const deliveries = await this.store.webhooks.pruneDeliveriesBefore(before);
       const events = await this.store.events.pruneBefore(before);
-      if (events + deliveries > 0) this.log.info({ events, deliveries }, 'pruned the outbox');
+      const artifacts = await this.store.artifacts.pruneNeverUploadedBefore(new Date(Date.now() - LINK_LIFETIME_MS).toISOString());
+      if (events + deliveries + artifacts > 0) this.log.info({ events, deliveries, artifacts }, 'pruned the outbox and unused artifacts');
     } catch (error) {
       this.log.error({ err: error }, 'pruning the outbox failed');
     }

@@ -125,6 +125,20 @@ export class ArtifactStore {
     return Number(result.numUpdatedRows) === 1;
   }
 
+  /**
+   * Removes artifacts prepared before `before` and never uploaded: their upload link has
+   * expired, so they can never be filled, attached or downloaded. Returns how many went.
+   */
+  async pruneNeverUploadedBefore(before: string): Promise<number> {
+    const result = await this.db
+      .deleteFrom('artifacts')
+      .where('uploaded_at', 'is', null)
+      .where('parent_kind', 'is', null)
+      .where('created_at', '<', before)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   async readContent(id: number): Promise<ArtifactContent | undefined> {
     const row = await this.db
       .selectFrom('artifacts')

@@ -34,6 +34,18 @@ export class DatabaseUnavailable extends Error {
   }
 }
 
+/** The database did not finish a statement, or answer at all, within the statement timeout. */
+export class DatabaseTimeout extends DatabaseUnavailable {}
+
+/**
+ * PostgreSQL cancelled a statement: statement_timeout (57014, query_canceled) or
+ * lock_timeout (55P03). The work may succeed once whatever held it up is gone.
+ */
+export function isStatementTimeout(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '57014' || code === '55P03';
+}
+
 const CONNECTION_ERROR_CODES = new Set([
   // Node's socket errors, seen when PostgreSQL is down or a connection is cut.
   'ECONNREFUSED',
@@ -68,6 +80,16 @@ export function isConnectionError(error: unknown): boolean {
   if (typeof code === 'string' && (CONNECTION_ERROR_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code))) return true;
   if (error instanceof AggregateError) return error.errors.some(isConnectionError);
   return typeof message === 'string' && CONNECTION_ERROR_MESSAGES.some((text) => message.startsWith(text));
+}
+
+/**
+ * SQLite waited its busy timeout for another connection's write lock and gave up. Like an
+ * unreachable PostgreSQL, nothing about the request was wrong: the same request may succeed
+ * once the other writer is done.
+ */
+export function isDatabaseBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }
 
 /**

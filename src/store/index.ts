@@ -6,12 +6,13 @@
 import { Kysely, Migrator, sql } from 'kysely';
 import { ChangeBus, ChangeRecorder, PendingChanges } from './changes.js';
 import { isRetryableTransactionError } from './errors.js';
+import { withoutStatementTimeout } from './timeouts.js';
 import type { DialectName } from './migrations/helpers.js';
 import { migrationProvider } from './migrations/index.js';
 import { standardParts, type EntityStores, type StoreParts, type StoreScope } from './parts.js';
 import type { Database } from './schema.js';
 
-export { DatabaseUnavailable, UniqueViolation } from './errors.js';
+export { DatabaseTimeout, DatabaseUnavailable, UniqueViolation } from './errors.js';
 export type { DialectName } from './migrations/helpers.js';
 export { ChangeBus, touches, type Change } from './changes.js';
 
@@ -142,7 +143,8 @@ export class RootStore extends Store {
     onProgress?.(0, total);
     // All of them under one lock (not one migrateUp at a time): with several processes
     // migrating at once, one applies everything and the others find nothing to do.
-    const { error, results } = await migrator.migrateToLatest();
+    // Unbounded: a migration may take minutes, and others starting now wait for its lock.
+    const { error, results } = await withoutStatementTimeout(() => migrator.migrateToLatest());
     if (error) throw error;
     const applied = (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
     onProgress?.(applied.length, total);
@@ -186,6 +188,10 @@ export class RootStore extends Store {
    */
   async exclusively<T>(name: string, work: (store: Store) => Promise<T>): Promise<T> {
     if (this.dialect !== 'postgres') return work(this);
+    return withoutStatementTimeout(() => this.lockedOnOneConnection(name, work));
+  }
+
+  private lockedOnOneConnection<T>(name: string, work: (store: Store) => Promise<T>): Promise<T> {
     return this.base.connection().execute(async (connection) => {
       const key = sql`hashtext(current_schema() || ':' || ${name})`;
       await sql`select pg_advisory_lock(${key})`.execute(connection);

@@ -10,6 +10,10 @@ export interface OpenOptions {
   poolSize?: number;
   /** Told about pooled PostgreSQL connections that broke while idle. */
   onIdleError?: (error: Error) => void;
+  /** SQLite: how long a write waits for another connection's lock. */
+  busyTimeoutMs?: number;
+  /** PostgreSQL: how long one statement may run, and a connection may take to open. */
+  statementTimeoutMs?: number;
 }
 
 export const DEFAULT_POOL_SIZE = 10;
@@ -18,10 +22,14 @@ export const DEFAULT_POOL_SIZE = 10;
 export async function openStore(url: string, options: OpenOptions = {}): Promise<RootStore> {
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length);
-    return openSqlite(path === ':memory:' ? path : resolve(path));
+    return openSqlite(path === ':memory:' ? path : resolve(path), options.busyTimeoutMs);
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
-    return openPostgres(url, { poolSize: options.poolSize ?? DEFAULT_POOL_SIZE, onIdleError: options.onIdleError });
+    return openPostgres(url, {
+      poolSize: options.poolSize ?? DEFAULT_POOL_SIZE,
+      onIdleError: options.onIdleError,
+      statementTimeoutMs: options.statementTimeoutMs,
+    });
   }
   throw new UnsupportedDatabaseUrl(
     `unsupported DATABASE_URL '${redactUrl(url)}': use sqlite:<path>, sqlite::memory: or postgres://user@host/database`,

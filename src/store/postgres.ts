@@ -4,11 +4,15 @@ import {
   type Driver,
   Kysely,
   PostgresDialect,
+  type PostgresPool,
+  type PostgresPoolClient,
+  type PostgresQueryResult,
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
 import pg from 'pg';
-import { DatabaseUnavailable, isConnectionError } from './errors.js';
+import { DatabaseTimeout, DatabaseUnavailable, isConnectionError, isStatementTimeout } from './errors.js';
+import { statementTimeoutSuspended } from './timeouts.js';
 import { ChangeBus } from './changes.js';
 import { RootStore } from './index.js';
 import { standardParts, type EntityStores } from './parts.js';
@@ -19,7 +23,21 @@ export interface PostgresOptions {
   poolSize: number;
   /** Told about connections that broke while idle; they are dropped and replaced. */
   onIdleError?: (error: Error) => void;
+  /**
+   * The longest one statement may run (PostgreSQL's statement_timeout) and a connection
+   * may take to open; past it the request is a 503. Default 5 s.
+   */
+  statementTimeoutMs?: number;
 }
+
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 5_000;
+
+/**
+ * How much longer than the statement timeout the client waits for any answer at all. The
+ * server cancels a slow statement itself; this is for a server that can no longer say so
+ * (a dropped network, a frozen host), after which the connection is thrown away.
+ */
+const NO_ANSWER_MARGIN_MS = 1_000;
 
 // COUNT(*) and SUM() answer int8 and numeric, which pg hands over as strings by default.
 // Every count Confab keeps fits in 2^53, so they become numbers, like SQLite's.
@@ -35,30 +53,115 @@ const types = {
 /**
  * A pool of connections to PostgreSQL. Every table lives in the connection's
  * `search_path`: a URL with `?options=-c%20search_path%3Dname` puts Confab in a schema.
- * A connection that cannot be made within five seconds counts as the database being down,
- * so a request fails with 503 rather than hanging.
+ * A connection that cannot be made, or a statement that does not finish, within the
+ * statement timeout counts as the database being unavailable, so a request fails with 503
+ * rather than hanging; a connection that stopped answering is replaced.
  */
 export function openPostgres(url: string, options: PostgresOptions): RootStore {
+  const timeoutMs = options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize,
-    connectionTimeoutMillis: 5_000,
+    connectionTimeoutMillis: timeoutMs,
     idleTimeoutMillis: 30_000,
     keepAlive: true,
     types,
+    // Enforced by the server, which cancels the statement and frees its locks.
+    statement_timeout: timeoutMs,
+    // A client that stalls inside a transaction (its host frozen or cut off) must not hold
+    // row locks for everyone else until TCP notices.
+    idle_in_transaction_session_timeout: Math.max(10_000, 2 * timeoutMs),
   });
   const onIdleError = options.onIdleError ?? (() => undefined);
   // A connection that dies while idle or between two queries emits 'error'; unheard, that
   // would kill the process. The pool drops such a connection and opens a new one later.
   pool.on('error', onIdleError);
   pool.on('connect', (client) => client.on('error', onIdleError));
-  const dialect = new UnavailableTranslatingDialect({ pool });
+  const dialect = new UnavailableTranslatingDialect({ pool: new TimedPool(pool, timeoutMs) });
   return new RootStore(new Kysely<Database>({ dialect }), 'postgres', new ChangeBus(), postgresParts);
 }
 
 /** The standard parts: no process-local caches, since other processes' writes are not heard here. */
 function postgresParts(db: Kysely<Database>): EntityStores {
   return standardParts(db);
+}
+
+/** Hands Kysely connections that keep to the statement timeout (see TimedClient). */
+class TimedPool implements PostgresPool {
+  private readonly clients = new WeakMap<pg.PoolClient, TimedClient>();
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly timeoutMs: number,
+  ) {}
+
+  async connect(): Promise<PostgresPoolClient> {
+    const client = await this.pool.connect();
+    let timed = this.clients.get(client);
+    if (!timed) {
+      timed = new TimedClient(client, this.timeoutMs);
+      this.clients.set(client, timed);
+    }
+    return timed;
+  }
+
+  end(): Promise<void> {
+    return this.pool.end();
+  }
+}
+
+/**
+ * One pooled connection. Its statements run under the session's statement_timeout, unless
+ * the work is exempt (`withoutStatementTimeout`: migrations, startup locks), which switches
+ * the session's timeout off and back with a SET between statements, outside any transaction
+ * the work opens. If no answer comes at all within the timeout and a margin, the
+ * connection is destroyed and released as broken, so the pool opens a fresh one.
+ */
+class TimedClient implements PostgresPoolClient {
+  private unbounded = false;
+  private broken = false;
+
+  constructor(
+    private readonly client: pg.PoolClient,
+    private readonly timeoutMs: number,
+  ) {}
+
+  query<R>(sql: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>>;
+  query<R>(cursor: never): never;
+  query<R>(sql: string, parameters?: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>> {
+    return this.timedQuery<R>(sql, parameters ?? []);
+  }
+
+  release(destroy?: boolean): void {
+    this.client.release(destroy || this.broken ? true : undefined);
+  }
+
+  private async timedQuery<R>(sql: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>> {
+    const suspended = statementTimeoutSuspended();
+    if (suspended !== this.unbounded) {
+      await this.answered(`set statement_timeout = ${suspended ? 0 : this.timeoutMs}`, []);
+      this.unbounded = suspended;
+    }
+    if (suspended) return this.client.query(sql, [...parameters]) as unknown as Promise<PostgresQueryResult<R>>;
+    return this.answered<R>(sql, parameters);
+  }
+
+  private async answered<R>(sql: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>> {
+    let timer: NodeJS.Timeout | undefined;
+    const silence = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => {
+        this.broken = true;
+        // Ends the socket: pg fails the query, and the pool drops this client on release.
+        (this.client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+        reject(new DatabaseTimeout(new Error(`no answer from the database within ${this.timeoutMs + NO_ANSWER_MARGIN_MS} ms`)));
+      }, this.timeoutMs + NO_ANSWER_MARGIN_MS);
+    });
+    try {
+      return (await Promise.race([this.client.query(sql, [...parameters]), silence])) as unknown as PostgresQueryResult<R>;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
 }
 
 /**
@@ -129,6 +232,8 @@ async function translated<T>(run: () => Promise<T>): Promise<T> {
 }
 
 function rethrowTranslated(error: unknown): never {
+  if (error instanceof DatabaseUnavailable) throw error;
+  if (isStatementTimeout(error)) throw new DatabaseTimeout(error);
   if (isConnectionError(error)) throw new DatabaseUnavailable(error);
   throw error;
 }

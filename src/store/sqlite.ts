@@ -16,22 +16,26 @@ import type { Database } from './schema.js';
  * it forwards every statement to the current handle, so an in-memory database can be
  * replaced whole (the emulator's snapshots) under a Kysely instance that never notices.
  */
-export function openSqlite(path: string): RootStore {
+export const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
+
+export function openSqlite(path: string, busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS): RootStore {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const handle = new SwappableHandle(configure(new BetterSqlite3(path), path !== ':memory:'));
+  const handle = new SwappableHandle(configure(new BetterSqlite3(path), path !== ':memory:', busyTimeoutMs), busyTimeoutMs);
   const changes = new ChangeBus();
   const authClock = new AuthClock(() => handle.dataVersion(), changes);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: handle }) });
   return new RootStore(db, 'sqlite', changes, sqliteParts(authClock), path === ':memory:' ? handle : undefined);
 }
 
-function configure(database: BetterSqlite3.Database, file: boolean): BetterSqlite3.Database {
+function configure(database: BetterSqlite3.Database, file: boolean, busyTimeoutMs: number): BetterSqlite3.Database {
   if (file) {
     database.pragma('journal_mode = WAL');
     database.pragma('synchronous = NORMAL');
   }
   database.pragma('foreign_keys = ON');
-  database.pragma('busy_timeout = 5000');
+  // How long a write waits for another connection's lock before it fails (then a 503). The
+  // wait blocks this process's event loop: better-sqlite3 is synchronous.
+  database.pragma(`busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
   // 32 MB of page cache instead of SQLite's 2 MB: random reads across a million chats
   // otherwise go to the OS for most pages (see README "Benchmark").
   database.pragma('cache_size = -32000');
@@ -59,7 +63,10 @@ class SwappableHandle implements SqliteDatabase, DatabaseImage {
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
   private dataVersionStatement: BetterSqlite3.Statement;
 
-  constructor(private current: BetterSqlite3.Database) {
+  constructor(
+    private current: BetterSqlite3.Database,
+    private readonly busyTimeoutMs: number,
+  ) {
     this.dataVersionStatement = current.prepare('PRAGMA data_version').pluck();
   }
 
@@ -92,7 +99,7 @@ class SwappableHandle implements SqliteDatabase, DatabaseImage {
    * change bus afterwards. Prepared statements belong to the old handle and go with it.
    */
   replace(image: Buffer): void {
-    const next = configure(new BetterSqlite3(image), false);
+    const next = configure(new BetterSqlite3(image), false, this.busyTimeoutMs);
     const previous = this.current;
     this.current = next;
     this.statements.clear();
