@@ -8,7 +8,7 @@ import type { Realtime } from '../realtime/index.js';
 import type { Store } from '../store/index.js';
 import { sendError } from './errors.js';
 import { registerFaults } from './faults.js';
-import { clientErrorHandler, registerLimits } from './limits.js';
+import { clientErrorHandler, jsonDepthError } from './limits.js';
 import { registerMetrics } from './metrics.js';
 import { registerOpenApi } from './openapi.js';
 import { DEFAULT_OVERLOAD, registerOverload, type OverloadOptions } from './overload.js';
@@ -82,11 +82,16 @@ export async function buildApp({
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES }, (_request, body, done) => {
     const text = (body as string).trim();
     if (text === '') return done(null, {});
+    let parsed: unknown;
     try {
-      done(null, secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }));
+      parsed = secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
     } catch {
-      done(new BadRequest('parse_error', 'the request body is not valid JSON'), undefined);
+      return done(new BadRequest('parse_error', 'the request body is not valid JSON'), undefined);
     }
+    // Depth is measured here, on parsed JSON only: never on a raw upload's bytes.
+    const tooDeep = jsonDepthError(parsed);
+    if (tooDeep) return done(tooDeep, undefined);
+    done(null, parsed);
   });
 
   app.addHook('onSend', async (request, reply) => {
@@ -109,7 +114,6 @@ export async function buildApp({
   registerDraining(app);
   if (rateLimit) await registerRateLimit(app, store, rateLimit);
   if (faults) registerFaults(app, store);
-  registerLimits(app);
   app.get('/health', async () => ({ status: 'ok' }));
   readinessRoutes(app, readiness);
   if (emulator) emulatorRoutes(app, emulator);
