@@ -71,6 +71,7 @@ export async function startServer(
       readiness: () => store.pendingMigrations(),
       overload: tuning.overload,
       faults: config.faults,
+      connections: { requestTimeoutMs: config.requestTimeoutMs, maxConnections: config.maxConnections },
       rateLimit:
         config.rateLimitRead !== undefined || config.rateLimitWrite !== undefined
           ? { read: config.rateLimitRead ?? 0, write: config.rateLimitWrite ?? 0, redisUrl: config.redisUrl, redisPrefix: tuning.redisPrefix }

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import secureJson from 'secure-json-parse';
+import { DEFAULT_MAX_CONNECTIONS, DEFAULT_REQUEST_TIMEOUT_MS } from '../config.js';
 import { BadRequest, NotFound } from '../domain/errors.js';
 import type { Realtime } from '../realtime/index.js';
 import type { Store } from '../store/index.js';
@@ -44,6 +45,8 @@ export interface AppOptions {
   emulator?: { reset(): Promise<void> };
   /** The event stream and webhooks; without it the app serves neither. */
   realtime?: Realtime;
+  /** Timeouts and the connection cap; unset ones take their defaults. */
+  connections?: { requestTimeoutMs?: number; maxConnections?: number };
 }
 
 export async function buildApp({
@@ -55,8 +58,25 @@ export async function buildApp({
   readiness = async () => [],
   emulator,
   realtime,
+  connections = {},
 }: AppOptions): Promise<FastifyInstance> {
+  const requestTimeoutMs = connections.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const app = Fastify({
+    // A request must arrive whole within the timeout (a body trickled in a byte at a time
+    // would otherwise hold its socket forever), and a connection silent that long is
+    // closed. Node checks the first at `connectionsCheckingInterval`, so that follows the
+    // timeout. Event streams switch the second off for their socket (routes/events.ts).
+    requestTimeout: requestTimeoutMs,
+    connectionTimeout: requestTimeoutMs,
+    // Node reads these at construction only: Fastify's later assignment alone never fires.
+    http:
+      requestTimeoutMs > 0
+        ? {
+            requestTimeout: requestTimeoutMs,
+            headersTimeout: Math.min(requestTimeoutMs, 60_000),
+            connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(requestTimeoutMs / 4))),
+          }
+        : {},
     loggerInstance: logger,
     bodyLimit: BODY_LIMIT_BYTES,
     // false: Fastify would otherwise take the header as is and never call genReqId, which
@@ -69,6 +89,10 @@ export async function buildApp({
     // One log line per request (onResponse below) instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
   });
+
+  // Past the cap Node closes new connections at once; event streams count like any other.
+  const maxConnections = connections.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+  if (maxConnections > 0) app.server.maxConnections = maxConnections;
 
   app.setValidatorCompiler(compileValidator);
   app.setErrorHandler((error, request, reply) => sendError(error, request, reply));
@@ -127,7 +151,11 @@ export async function buildApp({
   artifactRoutes(app, store);
   if (realtime) {
     const { settings, dispatcher } = realtime;
-    eventRoutes(app, store, dispatcher, { heartbeatMs: settings.streamHeartbeatMs, maxBufferBytes: settings.streamMaxBufferBytes });
+    eventRoutes(app, store, dispatcher, {
+      heartbeatMs: settings.streamHeartbeatMs,
+      maxBufferBytes: settings.streamMaxBufferBytes,
+      maxStreamsPerToken: settings.maxStreamsPerToken,
+    });
     webhookRoutes(app, store, { allowPrivate: settings.webhookAllowPrivate });
   }
   return app;
