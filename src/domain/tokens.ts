@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Store } from '../store/index.js';
+import type { TokenGrant } from '../store/tokens.js';
 import { Unauthenticated } from './errors.js';
 import { now, type Principal, type User } from '../model/index.js';
 
@@ -51,11 +52,35 @@ export async function authenticate(store: Store, authorization: string | undefin
   const secret = extractSecret(authorization);
   if (!secret) throw new Unauthenticated('missing or malformed Authorization header: send "Authorization: Bearer <token>"');
   const grant = await store.tokens.findGrantByHash(hashToken(secret));
-  if (!grant || grant.revokedAt !== null || (grant.expiresAt !== null && grant.expiresAt <= now())) {
-    throw new Unauthenticated('the token is unknown, revoked or expired');
-  }
-  if (grant.user.state !== 'active') throw new Unauthenticated('the token is unknown, revoked or expired');
-  return { org: grant.org, user: grant.user, tokenId: grant.tokenId };
+  if (grantEnded(grant) !== undefined) throw new Unauthenticated('the token is unknown, revoked or expired');
+  return { org: grant!.org, user: grant!.user, tokenId: grant!.tokenId };
+}
+
+/** Why a token can no longer act, as a long-lived connection tells its client when it closes. */
+export type GrantEnd = 'token_revoked' | 'token_expired' | 'user_deactivated';
+
+/**
+ * The one rule for whether a token may still act: it exists, is not revoked, has not
+ * expired, and its user is active. Undefined while it may.
+ */
+export function grantEnded(grant: TokenGrant | undefined, at = now()): GrantEnd | undefined {
+  if (!grant) return 'token_revoked';
+  // Deactivation also revokes the user's tokens; the user's state is the truer reason.
+  if (grant.user.state !== 'active') return 'user_deactivated';
+  if (grant.revokedAt !== null) return 'token_revoked';
+  if (grant.expiresAt !== null && grant.expiresAt <= at) return 'token_expired';
+  return undefined;
+}
+
+/**
+ * Checks again a grant a connection was opened with (an event stream, before each event
+ * it sends). On SQLite the grant comes from the auth cache, so this is a map lookup until
+ * something about users or tokens changes; on PostgreSQL it is one indexed read.
+ */
+export function grantRecheck(store: Store, authorization: string | undefined): () => Promise<GrantEnd | undefined> {
+  const secret = extractSecret(authorization);
+  const hash = secret === undefined ? undefined : hashToken(secret);
+  return async () => (hash === undefined ? 'token_revoked' : grantEnded(await store.tokens.findGrantByHash(hash)));
 }
 
 function extractSecret(authorization: string | undefined): string | undefined {

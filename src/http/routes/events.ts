@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { BadRequest, TooManyRequests } from '../../domain/errors.js';
-import { authenticate } from '../../domain/tokens.js';
+import { authenticate, grantRecheck } from '../../domain/tokens.js';
 import type { Dispatcher } from '../../realtime/dispatcher.js';
 import { EventStream, type StreamOptions } from '../../realtime/stream.js';
 import type { Store } from '../../store/index.js';
@@ -51,7 +51,15 @@ export function eventRoutes(app: FastifyInstance, store: Store, dispatcher: Disp
         'x-accel-buffering': 'no',
         'x-request-id': request.id,
       });
-      const stream = new EventStream(store, dispatcher, request.principal!, reply.raw, options, lastEventId);
+      const stream = new EventStream(
+        store,
+        dispatcher,
+        request.principal!,
+        reply.raw,
+        options,
+        lastEventId,
+        grantRecheck(store, request.headers.authorization),
+      );
       try {
         await stream.run();
       } catch (error) {
