@@ -4,7 +4,7 @@
  * active webhook that wants it, commit with the write or not at all.
  */
 import type { Store } from '../store/index.js';
-import type { Chat, EventPayload, EventType, StoredEvent, TimelineEntry, User } from '../model/index.js';
+import { now, type Chat, type EventPayload, type EventType, type StoredEvent, type TimelineEntry, type User } from '../model/index.js';
 
 /** Event types a webhook may name in `event_types`: DevRev's, as its contract lists them. */
 export const DEVREV_EVENT_TYPES = new Set<string>([
@@ -82,8 +82,11 @@ export function recordGroupMemberEvent(
  * its audience, an internal one not by rev users. Membership itself is checked by the
  * caller, against the chat's members at the time of sending.
  */
-export function visibleTo(event: StoredEvent, user: User): boolean {
+export function visibleTo(event: StoredEvent, user: User, at = now()): boolean {
   if (event.payload.audience && !event.payload.audience.includes(user.id)) return false;
+  // An expired entry is gone from the timeline at once, before the sweeper scrubs its events.
+  const expiresAt = event.payload.entry?.expiresAt;
+  if (expiresAt && expiresAt <= at) return false;
   if (event.payload.internalOnly && user.type === 'rev_user') return false;
   return true;
 }

@@ -23,6 +23,7 @@ export class EventStore {
         type: event.type,
         payload: JSON.stringify(event.payload),
         created_at: event.at,
+        entry_id: event.payload.entry?.id ?? null,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
@@ -99,6 +100,20 @@ export class EventStore {
     return rows.map((row) => row.user_id);
   }
 
+  /**
+   * Removes the bodies of these entries (and of their previous versions) from every event
+   * that carries them: the outbox keeps that something happened, not the words.
+   */
+  async scrubEntries(entryIds: readonly number[]): Promise<void> {
+    if (entryIds.length === 0) return;
+    const rows = await this.db.selectFrom('events').select(['id', 'payload']).where('entry_id', 'in', entryIds).execute();
+    for (const row of rows) {
+      const payload = JSON.parse(row.payload) as EventPayload;
+      const scrubbed = JSON.stringify({ ...payload, ...withoutBodies(payload) });
+      if (scrubbed !== row.payload) await this.db.updateTable('events').set({ payload: scrubbed }).where('id', '=', row.id).execute();
+    }
+  }
+
   /** Retention: events older than `before` that no pending delivery still needs. */
   async pruneBefore(before: string): Promise<number> {
     const result = await this.db
@@ -118,6 +133,11 @@ export class EventStore {
       .executeTakeFirst();
     return Number(result.numDeletedRows);
   }
+}
+
+function withoutBodies(payload: EventPayload): Pick<EventPayload, 'entry' | 'oldEntry'> {
+  const scrub = (entry: EventPayload['entry']) => entry && { ...entry, body: null, bodyType: null };
+  return { ...(payload.entry && { entry: scrub(payload.entry) }), ...(payload.oldEntry && { oldEntry: scrub(payload.oldEntry) }) };
 }
 
 function toEvent(row: Selectable<EventsTable>): StoredEvent {

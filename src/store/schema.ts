@@ -176,6 +176,8 @@ export interface EventsTable {
   /** JSON: the domain objects the event carries, presented to the wire when it is read. */
   payload: string;
   created_at: string;
+  /** The timeline entry the event carries, if any (scrubbed when the entry goes). */
+  entry_id: number | null;
 }
 
 export interface WebhooksTable {
