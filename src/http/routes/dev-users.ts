@@ -26,6 +26,7 @@ import {
 import type { Store } from '../../store/index.js';
 import { operation } from '../operation.js';
 import { presentDevUser } from '../../present/users.js';
+import { contactsOf } from '../../domain/customers.js';
 
 export function devUserRoutes(app: FastifyInstance, store: Store): void {
   operation(app, store, {
@@ -61,7 +62,8 @@ export function devUserRoutes(app: FastifyInstance, store: Store): void {
     response: DevUserResponse,
     get: true,
     async handle({ store, principal }, body) {
-      return { dev_user: presentDevUser(await getDevUser(store, principal, body.id), principal) };
+      const user = await getDevUser(store, principal, body.id);
+      return { dev_user: presentDevUser(user, { ...principal, contacts: await contactsOf(store, principal.user, [user]) }) };
     },
   });
 
