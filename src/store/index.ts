@@ -10,6 +10,7 @@ import { ArtifactStore } from './artifacts.js';
 import { ChatStore } from './chats.js';
 import { isRetryableTransactionError } from './errors.js';
 import { EventStore } from './events.js';
+import { FaultRuleStore } from './fault-rules.js';
 import { GroupStore } from './groups.js';
 import type { DialectName } from './migrations/helpers.js';
 import { migrationProvider } from './migrations/index.js';
@@ -43,6 +44,7 @@ export class Store {
   readonly revOrgs: RevOrgStore;
   readonly bulk: BulkLoader;
   readonly artifacts: ArtifactStore;
+  readonly faultRules: FaultRuleStore;
 
   constructor(
     protected readonly db: Kysely<Database>,
@@ -64,6 +66,7 @@ export class Store {
     this.revOrgs = new RevOrgStore(db);
     this.bulk = new BulkLoader(db);
     this.artifacts = new ArtifactStore(db);
+    this.faultRules = new FaultRuleStore(db);
   }
 
   /**

@@ -162,6 +162,13 @@ export interface ArtifactsTable {
   modified_at: string;
 }
 
+export interface FaultRulesTable {
+  org_id: number;
+  /** JSON: the organization's rules, in order. */
+  rules: string;
+  modified_at: string;
+}
+
 export interface ServerSecretsTable {
   name: string;
   value: string;
@@ -228,6 +235,7 @@ export interface Database {
   timeline_entry_labels: TimelineEntryLabelsTable;
   timeline_entry_private_to: TimelineEntryPrivateToTable;
   server_secrets: ServerSecretsTable;
+  fault_rules: FaultRulesTable;
   events: EventsTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
