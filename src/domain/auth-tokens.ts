@@ -10,13 +10,13 @@ import { findUserOf, requireAdmin, requireSelfOrAdmin } from './access.js';
 import { BadRequest, NotFound } from './errors.js';
 import { parseRefOf, refBelongsTo } from './ids.js';
 import { now, type Principal, type User } from '../model/index.js';
-import { issueToken } from './tokens.js';
+import { DEFAULT_TOKEN_LIFETIME_SECONDS, issueToken } from './tokens.js';
 
 export const PAT = 'urn:devrev:params:oauth:token-type:pat';
 const PAT_ACT_AS = 'urn:devrev:params:oauth:token-type:pat:act-as';
 
 /** A token nobody asked to expire sooner lives for a year: no credential should live forever. */
-export const DEFAULT_EXPIRES_IN_SECONDS = 365 * 24 * 60 * 60;
+export const DEFAULT_EXPIRES_IN_SECONDS = DEFAULT_TOKEN_LIFETIME_SECONDS;
 
 /**
  * Live (unrevoked, unexpired) tokens one user may hold. Limits are per user, so extra

@@ -14,6 +14,15 @@ export interface IssuedToken {
   /** The secret: returned once, stored only as its hash. */
   secret: string;
   tokenId: number;
+  expiresAt: string | null;
+}
+
+/** A token nobody asked to expire sooner lives for a year: no credential should live forever. */
+export const DEFAULT_TOKEN_LIFETIME_SECONDS = 365 * 24 * 60 * 60;
+
+/** When a token made now with the default lifetime expires (tokens of `init`, `tokens create`, the first start). */
+export function defaultTokenExpiry(): string {
+  return new Date(Date.now() + DEFAULT_TOKEN_LIFETIME_SECONDS * 1000).toISOString();
 }
 
 export interface TokenDetails {
@@ -25,7 +34,7 @@ export interface TokenDetails {
 export async function issueToken(
   store: Store,
   user: User,
-  expiresAt: string | null = null,
+  expiresAt: string | null = defaultTokenExpiry(),
   details: TokenDetails = {},
 ): Promise<IssuedToken> {
   const secret = TOKEN_PREFIX + randomBytes(32).toString('base64url');
@@ -40,7 +49,7 @@ export async function issueToken(
       ...details,
     }),
   );
-  return { secret, tokenId };
+  return { secret, tokenId, expiresAt };
 }
 
 /**

@@ -125,7 +125,7 @@ export async function buildApp({
   // response; the response's line carries everything the request's did.
   app.addHook('onResponse', (request, reply, done) => {
     request.log.info(
-      { req: { method: request.method, url: request.url }, res: { statusCode: reply.statusCode }, responseTime: reply.elapsedTime },
+      { req: { method: request.method, url: loggableUrl(request.url) }, res: { statusCode: reply.statusCode }, responseTime: reply.elapsedTime },
       'request completed',
     );
     done();
@@ -159,6 +159,17 @@ export async function buildApp({
     webhookRoutes(app, store, { allowPrivate: settings.webhookAllowPrivate });
   }
   return app;
+}
+
+/**
+ * A URL as it may be logged: the signature of a signed upload or download link (valid an
+ * hour, and the only permission the link needs) is cut, the artifact and expiry kept.
+ */
+export function loggableUrl(url: string): string {
+  return url.replace(/^(\/artifacts\.(?:upload|download)\/)([^?#]*)/, (_match, prefix: string, link: string) => {
+    const cut = link.lastIndexOf('.');
+    return `${prefix}${cut >= 0 ? link.slice(0, cut + 1) : ''}[redacted]`;
+  });
 }
 
 /** A caller's request id is kept for tracing, if it is a sane one. */
