@@ -48,6 +48,19 @@ describe('replay applies today’s visibility', () => {
     expect(JSON.stringify(listed.body)).not.toContain('hunter');
   });
 
+  it('replays an edit without the body of the version it replaced', async () => {
+    const ada = await t.given.org();
+    const bob = await t.given.user(ada);
+    const chat = (await t.as(ada).post('/chats.create', { type: 'dm', users: [ada.id] })).body.chat.id;
+    const id = await post(ada, chat, 'first draft: layoffs on friday');
+    expect((await t.as(ada).post('/timeline-entries.update', { type: 'timeline_comment', id, body: 'team lunch on friday' })).status).toBe(200);
+    // Bob joins after the edit: the timeline shows him the current text only, and so does replay.
+    expect((await t.as(ada).post('/chats.update', { id: chat, users: { set: [ada.id, bob.id] } })).status).toBe(200);
+    const replayed = await replay(bob, hasEvent('timeline_entry_updated'));
+    expect(replayed).toContain('team lunch on friday');
+    expect(replayed).not.toContain('layoffs');
+  });
+
   it('brings back nothing of an expired message, before or after the sweeper has been', async () => {
     const ada = await t.given.org();
     const bob = await t.given.user(ada);

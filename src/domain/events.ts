@@ -90,3 +90,15 @@ export function visibleTo(event: StoredEvent, user: User, at = now()): boolean {
   if (event.payload.internalOnly && user.type === 'rev_user') return false;
   return true;
 }
+
+/**
+ * An event as replayed from the outbox to a stream resuming with Last-Event-ID: what the
+ * reader may see today. The previous version of an edited entry (`oldEntry`) loses its
+ * body: the timeline no longer shows it, and the reader may not have been there to see
+ * it. (Deleted and expired entries have no bodies left to replay: they are scrubbed.)
+ */
+export function asReplayed(event: StoredEvent): StoredEvent {
+  const old = event.payload.oldEntry;
+  if (!old || (old.body === null && old.bodyType === null)) return event;
+  return { ...event, payload: { ...event.payload, oldEntry: { ...old, body: null, bodyType: null } } };
+}

@@ -160,6 +160,9 @@ export async function updateTimelineEntry(
       if (externalRef) await purgeExpired(tx, at, 1, { chatId: entry.chatId, externalRef });
       await tx.timelineEntries.update(entry.id, patch);
       const updated = (await tx.timelineEntries.findByNumber(entry.orgId, entry.number, at)) ?? entry;
+      // Earlier events keep that they happened, not the words the edit replaced: replay shows
+      // the entry as the timeline does now, through this event.
+      await tx.events.scrubEntries([entry.id]);
       await recordEntryEvent(tx, 'timeline_entry_updated', updated, await readersOf(tx, updated), at, entry);
       return updated;
     });

@@ -3,7 +3,7 @@
  * (from the outbox), then live ones from the dispatcher, each once and in id order.
  */
 import type { ServerResponse } from 'node:http';
-import { visibleTo } from '../domain/events.js';
+import { asReplayed, visibleTo } from '../domain/events.js';
 import type { Principal, StoredEvent } from '../model/index.js';
 import type { Store } from '../store/index.js';
 import type { GrantEnd } from '../domain/tokens.js';
@@ -77,7 +77,7 @@ export class EventStream {
       const events = await this.store.events.forMember(org.id, user.id, this.lastSent, upTo, CATCH_UP_PAGE);
       if (events.length > 0 && !(await this.granted())) return;
       for (const event of events) {
-        if (visibleTo(event, user)) this.send(event);
+        if (visibleTo(event, user)) this.send(asReplayed(event));
         // The backlog goes at the client's pace: wait for the socket to drain, do not pile up.
         if (this.response.writableLength > this.options.maxBufferBytes / 2) await this.drained();
         if (this.closed) return;
