@@ -24,6 +24,10 @@ export interface Config {
   /** Bounds of the journal's ring buffer (JOURNAL_MAX_ENTRIES, JOURNAL_MAX_BYTES). */
   journalMaxEntries?: number;
   journalMaxBytes?: number;
+  /** A request must arrive whole within this; a connection silent this long is closed. Event streams are exempt. */
+  requestTimeoutMs?: number;
+  /** Open connections per process, event streams included; 0 = no cap. */
+  maxConnections?: number;
   /** Event stream and webhook settings; unset ones take their defaults. */
   realtime?: Partial<RealtimeConfig>;
   /**
@@ -41,6 +45,8 @@ export type TrustProxy = boolean | string[];
 export const DEFAULT_RATE_LIMIT_READ = 1200;
 export const DEFAULT_RATE_LIMIT_WRITE = 300;
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+export const DEFAULT_MAX_CONNECTIONS = 10_000;
 
 export interface RealtimeConfig {
   /** Delay before each webhook attempt: DevRev's default is at once, after 30 s, after 3 min. */
@@ -54,6 +60,8 @@ export interface RealtimeConfig {
   /** How often the outbox is read for other processes' writes (local ones wake it at once). */
   eventPollMs: number;
   eventRetentionMs: number;
+  /** Concurrent event streams one token may hold open (per process); 0 = no cap. */
+  maxStreamsPerToken: number;
 }
 
 export const REALTIME_DEFAULTS: RealtimeConfig = {
@@ -64,6 +72,7 @@ export const REALTIME_DEFAULTS: RealtimeConfig = {
   streamMaxBufferBytes: 1024 * 1024,
   eventPollMs: 500,
   eventRetentionMs: 7 * 24 * 3600_000,
+  maxStreamsPerToken: 10,
 };
 
 export const DEFAULT_JOURNAL_MAX_ENTRIES = 10_000;
@@ -105,6 +114,8 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     rateLimitWrite: nonNegativeInteger('RATE_LIMIT_WRITE', env.RATE_LIMIT_WRITE, DEFAULT_RATE_LIMIT_WRITE),
     faults: flags.faults === true || env.CONFAB_FAULTS === '1' || env.CONFAB_FAULTS === 'true',
     shutdownTimeoutMs: nonNegativeInteger('SHUTDOWN_TIMEOUT_MS', env.SHUTDOWN_TIMEOUT_MS, DEFAULT_SHUTDOWN_TIMEOUT_MS),
+    requestTimeoutMs: nonNegativeInteger('REQUEST_TIMEOUT_MS', env.REQUEST_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS),
+    maxConnections: nonNegativeInteger('MAX_CONNECTIONS', env.MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS),
     realtime: loadRealtimeConfig(env),
     journal: flags.journal === true || env.CONFAB_JOURNAL === '1' || env.CONFAB_JOURNAL === 'true',
     journalMaxEntries: positiveInteger('JOURNAL_MAX_ENTRIES', env.JOURNAL_MAX_ENTRIES, DEFAULT_JOURNAL_MAX_ENTRIES),
@@ -156,6 +167,9 @@ function loadRealtimeConfig(env: NodeJS.ProcessEnv): Partial<RealtimeConfig> {
     realtime.webhookRetryDelaysMs = delays;
   }
   if (env.WEBHOOK_ALLOW_PRIVATE !== undefined) realtime.webhookAllowPrivate = env.WEBHOOK_ALLOW_PRIVATE === '1';
+  if (env.MAX_STREAMS_PER_TOKEN !== undefined) {
+    realtime.maxStreamsPerToken = nonNegativeInteger('MAX_STREAMS_PER_TOKEN', env.MAX_STREAMS_PER_TOKEN, REALTIME_DEFAULTS.maxStreamsPerToken);
+  }
   const numbers: [keyof RealtimeConfig, string][] = [
     ['streamHeartbeatMs', 'STREAM_HEARTBEAT_MS'],
     ['eventPollMs', 'EVENT_POLL_MS'],

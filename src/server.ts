@@ -104,6 +104,7 @@ export async function startServer(
       faults: config.faults,
       bodyDiscardLimitBytes: config.bodyDiscardLimitBytes,
       trustProxy: config.trustProxy,
+      connections: { requestTimeoutMs: config.requestTimeoutMs, maxConnections: config.maxConnections },
       rateLimit:
         config.rateLimitRead !== undefined || config.rateLimitWrite !== undefined
           ? { read: config.rateLimitRead ?? 0, write: config.rateLimitWrite ?? 0, redisUrl: config.redisUrl, redisPrefix: tuning.redisPrefix }

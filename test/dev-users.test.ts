@@ -208,7 +208,7 @@ describe('dev-users.update and dev-users.self.update', () => {
 });
 
 describe('dev-users.deactivate and dev-users.activate', () => {
-  it("stops the user's tokens on the very next request, and activation restores them", async () => {
+  it("stops the user's tokens on the very next request, and activation restores the user but not the revoked tokens", async () => {
     const admin = await t.given.org();
     const bob = await t.given.user(admin);
     expect((await t.as(bob).get('/dev-users.self')).status).toBe(200);
@@ -223,7 +223,11 @@ describe('dev-users.deactivate and dev-users.activate', () => {
     const on = await t.as(admin).post('/dev-users.activate', { id: bob.id });
     expect(on.status).toBe(200);
     expect(on.body).toEqual({ invite_sent: false });
-    expect((await t.as(bob).get('/dev-users.self')).status).toBe(200);
+    // Deactivation revoked bob's tokens: an old one is no key back in.
+    expect((await t.as(bob).get('/dev-users.self')).status).toBe(401);
+    const fresh = await t.as(admin).post('/auth-tokens.create', { requested_token_type: 'urn:devrev:params:oauth:token-type:pat', act_as: bob.id });
+    expect(fresh.status).toBe(201);
+    expect((await t.client(`Bearer ${fresh.body.access_token}`).get('/dev-users.self')).status).toBe(200);
   });
 
   it('keeps a deactivated user out of new chats but visible in existing ones', async () => {

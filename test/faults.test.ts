@@ -119,3 +119,35 @@ describe('confab.faults.set|list|clear', () => {
     expect(response.body.type).toBe('not_found');
   });
 });
+
+describe('faults stay within their organization', () => {
+  it('a rule of one org fails its own callers only', async () => {
+    const ada = await on.given.org();
+    const eve = await on.given.org();
+    expect((await on.as(ada).post('/confab.faults.set', { rules: [{ operation: '*', status: 503, rate: 1 }] })).status).toBe(200);
+    expect((await on.as(ada).get('/dev-users.self')).status).toBe(503);
+    expect((await on.as(eve).get('/dev-users.self')).status).toBe(200);
+    expect((await on.as(eve).get('/confab.faults.list')).body).toEqual({ rules: [] });
+    await on.as(ada).post('/confab.faults.clear', {});
+  });
+
+  it('keeps rules in the database, where every process on it reads them', async () => {
+    const ada = await on.given.org();
+    const rules = [{ operation: 'chats.get', status: 429, count: 3 }];
+    await on.as(ada).post('/confab.faults.set', { rules });
+    const rows = await on.executeBehindItsBack('SELECT rules FROM fault_rules WHERE org_id = ?', [ada.org.id]);
+    expect(rows.map((row) => JSON.parse(String(row.rules)))).toEqual([rules]);
+    // A count is spent in the database too.
+    expect((await on.as(ada).post('/chats.get', { id: 'CHAT-1' })).status).toBe(429);
+    expect((await on.as(ada).get('/confab.faults.list')).body.rules).toEqual([{ operation: 'chats.get', status: 429, count: 2 }]);
+    await on.as(ada).post('/confab.faults.clear', {});
+  });
+
+  it('ignores X-Confab-Fault without a valid token', async () => {
+    const response = await on.client().request('GET', '/dev-users.self', undefined, { 'x-confab-fault': '503; delay_ms=3000' });
+    expect(response.status).toBe(401);
+    expect(response.body.type).toBe('unauthenticated');
+    const bogus = await on.client('Bearer cfb_nope').request('GET', '/dev-users.self', undefined, { 'x-confab-fault': 'nonsense' });
+    expect(bogus.status).toBe(401);
+  });
+});

@@ -21,6 +21,11 @@ const t = useServer();
 let ada: Person;
 let bob: Person;
 let eve: Person;
+/** A customer (rev user) of ada's org, and another rev org's customer they must never see. */
+let carol: Person;
+let rivalEmail: string;
+/** Whose token the fuzzer sends: ada (an admin) by default, carol in the customer runs. */
+let caller: Person;
 let chatIds: string[] = [];
 let eveChatIds: string[] = [];
 
@@ -51,12 +56,22 @@ beforeAll(async () => {
   const eveChat = await t.as(eve).post('/chats.create', { type: 'dm', users: [eve.id] });
   chatIds = [chat.body.chat.id, chat.body.chat.display_id];
   eveChatIds = [eveChat.body.chat.id, eveChat.body.chat.display_id];
+
+  const acme = (await t.as(ada).post('/rev-orgs.create', { display_name: 'Acme' })).body.rev_org.id;
+  const globex = (await t.as(ada).post('/rev-orgs.create', { display_name: 'Globex' })).body.rev_org.id;
+  const customer = (await t.as(ada).post('/rev-users.create', { display_name: 'carol', email: 'carol@acme.example', rev_org: acme })).body.rev_user;
+  rivalEmail = 'gina@globex.example';
+  expect((await t.as(ada).post('/rev-users.create', { display_name: 'gina', email: rivalEmail, rev_org: globex })).status).toBe(201);
+  const token = await t.as(ada).post('/auth-tokens.create', { requested_token_type: 'urn:devrev:params:oauth:token-type:pat', act_as: customer.id });
+  const [user] = await t.server.store.users.findByNumbers(ada.org.id, [{ type: 'rev_user', number: Number(customer.display_id.split('-')[1]) }]);
+  carol = { org: ada.org, user: user!, token: token.body.access_token, id: customer.id, displayId: customer.display_id };
+  caller = ada;
 });
 
 /** Ids of every shape: ours, another tenant's, mangled, of the wrong type, absurd. */
 const anyId = () =>
   fc.oneof(
-    fc.constantFrom(ada.id, bob.id, ada.displayId, bob.displayId, ...chatIds),
+    fc.constantFrom(ada.id, bob.id, ada.displayId, bob.displayId, carol.id, ...chatIds),
     fc.constantFrom(eve.id, eve.displayId, ...eveChatIds),
     fc.constantFrom(
       '',
@@ -140,7 +155,7 @@ const contentType = fc.constantFrom('application/json', 'text/plain', 'applicati
 async function send(method: string, pathAndQuery: string, body: string | Buffer | undefined, type: string | undefined) {
   const response = await fetch(t.url + pathAndQuery, {
     method,
-    headers: { authorization: `Bearer ${ada.token}`, ...(type && { 'content-type': type }) },
+    headers: { authorization: `Bearer ${caller.token}`, ...(type && { 'content-type': type }) },
     body: typeof body === 'string' || body === undefined ? body : new Uint8Array(body),
   });
   const text = await response.text();
@@ -158,6 +173,8 @@ async function checkInvariants(before: string, method: string, path: string, que
   assertMatchesContract(path, method, response.status, response.body);
   const after = await t.snapshot();
   if (response.status >= 400) expect(after, `${method} ${path} was rejected but changed stored data`).toBe(before);
+  // A customer never sees another rev org's customer, whatever they send.
+  if (caller === carol) expect(JSON.stringify(response.body ?? ''), `${method} ${path} showed a customer another customer`).not.toContain(rivalEmail);
   return after;
 }
 
@@ -167,19 +184,32 @@ describe('fuzzing every operation', () => {
   const SELF_REVOKING = new Set(['/auth-tokens.delete', '/auth-tokens.self.delete']);
   const operations = Object.keys(contract.paths).filter((path) => contract.paths[path]?.post && !SELF_REVOKING.has(path));
 
-  it('answers every malformed, mistyped, oversized or hostile request with a DevRev 4xx and no change', async () => {
-    const served = operations.filter((path) => t.server.app.hasRoute({ method: 'POST', url: path }));
-    expect(served).toContain('/chats.create');
-    let before = await t.snapshot();
-    for (const path of served) {
-      const fields = requestFields(path);
-      await fc.assert(
-        fc.asyncProperty(fc.oneof(anyObject(path, fields), malformed()), contentType, async (body, type) => {
-          before = await checkInvariants(before, 'POST', path, '', body, type);
-        }),
-        { seed: SEED, numRuns: RUNS },
-      );
+  async function fuzzEveryOperation(who: () => Person): Promise<void> {
+    caller = who();
+    try {
+      const served = operations.filter((path) => t.server.app.hasRoute({ method: 'POST', url: path }));
+      expect(served).toContain('/chats.create');
+      let before = await t.snapshot();
+      for (const path of served) {
+        const fields = requestFields(path);
+        await fc.assert(
+          fc.asyncProperty(fc.oneof(anyObject(path, fields), malformed()), contentType, async (body, type) => {
+            before = await checkInvariants(before, 'POST', path, '', body, type);
+          }),
+          { seed: SEED, numRuns: RUNS },
+        );
+      }
+    } finally {
+      caller = ada;
     }
+  }
+
+  it('answers every malformed, mistyped, oversized or hostile request with a DevRev 4xx and no change', async () => {
+    await fuzzEveryOperation(() => ada);
+  }, FUZZ_TIMEOUT_MS);
+
+  it('does the same for a customer (rev user), who never sees another rev org’s customer', async () => {
+    await fuzzEveryOperation(() => carol);
   }, FUZZ_TIMEOUT_MS);
 
   it('survives every field of a valid request set to each hostile value in turn', async () => {

@@ -83,8 +83,10 @@ describe('request ids', () => {
 });
 
 describe('GET /ready when not ready', () => {
+  const lines: string[] = [];
   async function readyWith(readiness: () => Promise<string[]>) {
-    const app = await buildApp({ store: test.server.store, logger: pino({ level: 'silent' }), readiness });
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+    const app = await buildApp({ store: test.server.store, logger, readiness });
     await app.listen({ port: 0, host: '127.0.0.1' });
     try {
       const { port } = app.server.address() as { port: number };
@@ -104,9 +106,11 @@ describe('GET /ready when not ready', () => {
 
   it('is 503 service_unavailable when the database does not answer', async () => {
     const response = await readyWith(async () => {
-      throw new Error('connection refused');
+      throw new Error('connect ECONNREFUSED db.internal:5432 as user confab');
     });
     expect(response.status).toBe(503);
-    expect(response.body.type).toBe('service_unavailable');
+    // The details are for the operator's log, not for anyone who can reach /ready.
+    expect(response.body).toEqual({ type: 'service_unavailable', message: 'the database is unreachable' });
+    expect(lines.join('\n')).toContain('connect ECONNREFUSED db.internal:5432 as user confab');
   });
 });

@@ -63,7 +63,7 @@ describe('rate limits', () => {
     expect((await limited.as(ada).post('/chats.get', { id: 'CHAN-1' })).status).not.toBe(429);
   });
 
-  it('keeps a bucket per token', async () => {
+  it('keeps a bucket per user', async () => {
     const ada = await person(limited);
     const bob = await person(limited);
     await createChat(limited, ada);

@@ -16,6 +16,14 @@ describe('webhook URLs that reach the server’s own network', () => {
     'http://[::ffff:127.0.0.1]/hook',
     'http://0.0.0.0/hook',
     'http://2130706433/hook',
+    // IPv6 transition ranges, which reach IPv4 (here loopback) on networks with 6to4, NAT64 or SIIT.
+    'http://[::127.0.0.1]/hook',
+    'http://[::ffff:0:7f00:1]/hook',
+    'http://[2002:7f00:1::]/hook',
+    'http://[64:ff9b::7f00:1]/hook',
+    'http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/hook',
+    'http://[fd00::1]/hook',
+    'http://[::ffff:7f00:1]/hook',
   ];
 
   it.each(refused)('refuses %s with 400 value_not_permitted', async (url) => {

@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 import { loadConfig } from '../config.js';
 import { formatDisplayId, formatDon, formatOrgDon } from '../domain/ids.js';
 import { USER_TYPES, type Org, type User } from '../model/index.js';
-import { createUser, findUserByRef, initOrg, pickOrg } from '../domain/orgs.js';
+import { createUser, findUserByRef, initOrg, pickOrg, type InitResult } from '../domain/orgs.js';
 import { issueToken } from '../domain/tokens.js';
 import { MEMORY_DATABASE_URL, readFixtures, type LoadedOrg } from '../emulator/index.js';
 import type { RootStore } from '../store/index.js';
@@ -57,7 +57,7 @@ program
         const readyMs = Math.round(performance.now() - started);
         if (flags.json) print(true, { url: server.url, ready_ms: readyMs, emulator: !!server.emulator }, '');
         else if (server.emulator) announceEmulator(server.url, readyMs, server.emulator.loaded);
-        if (server.firstRun) announceFirstRun(server.url, server.firstRun.org, server.firstRun.user, server.firstRun.token);
+        if (server.firstRun) announceFirstRun(server.url, server.firstRun);
         // The first signal drains (in-flight requests finish, new ones get 503) and closes
         // the database; a second one, from an impatient operator, exits at once.
         let stopping = false;
@@ -89,11 +89,11 @@ program
   .addOption(databaseOption())
   .action(async (flags: { org: string; email: string; json?: boolean; databaseUrl?: string }) =>
     withStore(flags, async (store) => {
-      const { org, user, token } = await initOrg(store, flags.org, flags.email);
+      const { org, user, token, expiresAt } = await initOrg(store, flags.org, flags.email);
       print(
         !!flags.json,
-        { org: presentOrg(org), user: presentUserSummary(user, orgView(org)), token },
-        `Created organization ${org.name} (${org.slug}) with admin ${user.email} (${formatDisplayId(user.type, user.number)}).\nAPI token (shown once): ${token}`,
+        { org: presentOrg(org), user: presentUserSummary(user, orgView(org)), token, expires_at: expiresAt },
+        `Created organization ${org.name} (${org.slug}) with admin ${user.email} (${formatDisplayId(user.type, user.number)}).\nAPI token (shown once, expires ${expiresAt}): ${token}`,
       );
     }),
   );
@@ -143,8 +143,8 @@ tokens
     withStore(flags, async (store) => {
       const org = await orgOfUserRef(store, flags.user, flags.org);
       const user = await findUserByRef(store, org, flags.user);
-      const { secret } = await issueToken(store, user);
-      print(!!flags.json, { token: secret }, `API token for ${describeUser(user, org)} (shown once):\n${secret}`);
+      const { secret, expiresAt } = await issueToken(store, user);
+      print(!!flags.json, { token: secret, expires_at: expiresAt }, `API token for ${describeUser(user, org)} (shown once, expires ${expiresAt}):\n${secret}`);
     }),
   );
 
@@ -204,12 +204,12 @@ function announceEmulator(url: string, readyMs: number, loaded: readonly LoadedO
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-function announceFirstRun(url: string, org: Org, user: User, token: string): void {
+function announceFirstRun(url: string, { org, user, token, expiresAt }: InitResult): void {
   process.stdout.write(
     [
       '',
       `First start: created organization "${org.name}" and admin ${user.email} (${formatDisplayId(user.type, user.number)}).`,
-      `Admin API token (shown once, keep it):`,
+      `Admin API token (shown once, keep it; it expires ${expiresAt}):`,
       `  ${token}`,
       '',
       'Try it:',

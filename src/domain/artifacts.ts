@@ -46,8 +46,16 @@ export async function prepareArtifact(store: Store, principal: Principal, input:
 }
 
 /** Stores the bytes an upload link was issued for: images only, once, at most 5 MiB. */
+/**
+ * The artifact an upload link grants, or 404: checked before the body is read, so that
+ * a caller without a valid link cannot make the server receive megabytes for nothing.
+ */
+export async function checkUploadLink(store: Store, token: string): Promise<number> {
+  return openLink(await linkSecret(store), token, 'upload');
+}
+
 export async function uploadArtifact(store: Store, token: string, content: Uint8Array): Promise<void> {
-  const artifactId = openLink(await linkSecret(store), token, 'upload');
+  const artifactId = await checkUploadLink(store, token);
   if (content.byteLength === 0) throw BadRequest.invalidField('file', 'the file is empty');
   if (content.byteLength > MAX_ARTIFACT_BYTES) throw BadRequest.invalidField('file', `larger than ${MAX_ARTIFACT_BYTES} bytes`);
   const contentType = sniffImageType(content);

@@ -10,13 +10,19 @@ import { findUserOf, requireAdmin, requireSelfOrAdmin } from './access.js';
 import { BadRequest, NotFound } from './errors.js';
 import { parseRefOf, refBelongsTo } from './ids.js';
 import { now, type Principal, type User } from '../model/index.js';
-import { issueToken } from './tokens.js';
+import { DEFAULT_TOKEN_LIFETIME_SECONDS, issueToken } from './tokens.js';
 
 export const PAT = 'urn:devrev:params:oauth:token-type:pat';
 const PAT_ACT_AS = 'urn:devrev:params:oauth:token-type:pat:act-as';
 
 /** A token nobody asked to expire sooner lives for a year: no credential should live forever. */
-export const DEFAULT_EXPIRES_IN_SECONDS = 365 * 24 * 60 * 60;
+export const DEFAULT_EXPIRES_IN_SECONDS = DEFAULT_TOKEN_LIFETIME_SECONDS;
+
+/**
+ * Live (unrevoked, unexpired) tokens one user may hold. Limits are per user, so extra
+ * tokens buy no quota; the cap keeps a leaked one from minting thousands to hide among.
+ */
+export const MAX_LIVE_TOKENS_PER_USER = 100;
 
 export interface TokenRequest {
   requestedTokenType?: string;
@@ -41,6 +47,12 @@ export async function createAuthToken(store: Store, principal: Principal, reques
   const expiresIn = request.expiresIn ?? DEFAULT_EXPIRES_IN_SECONDS;
   if (expiresIn < 1) throw BadRequest.notPermitted('expires_in', 'a token must live at least one second');
   const subject = request.actAs === undefined ? principal.user : await actAsSubject(store, principal, request.actAs);
+  if ((await store.tokens.countLive(subject.id, now())) >= MAX_LIVE_TOKENS_PER_USER) {
+    throw BadRequest.notPermitted(
+      request.actAs === undefined ? 'requested_token_type' : 'act_as',
+      `the user already has ${MAX_LIVE_TOKENS_PER_USER} live tokens; delete one first`,
+    );
+  }
   const expiresAt = new Date(Date.now() + expiresIn * 1000).toISOString();
   const { secret } = await issueToken(store, subject, expiresAt, {
     requestedTokenType: PAT,

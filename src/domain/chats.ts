@@ -5,6 +5,7 @@
 import type { Store } from '../store/index.js';
 import { UniqueViolation } from '../store/index.js';
 import type { ChatPatch } from '../store/chats.js';
+import { mayAddGroup, mayChatWith } from './customers.js';
 import { BadRequest, Conflict, NotFound } from './errors.js';
 import { recordChatEvent } from './events.js';
 import { formatDisplayId, parseRefOf, refBelongsTo } from './ids.js';
@@ -34,11 +35,13 @@ export interface CreateChatResult {
 export async function createChat(store: Store, principal: Principal, input: CreateChatInput): Promise<CreateChatResult> {
   const { org, user: caller } = principal;
   const users = await requireUsers(store, org, 'users', input.users);
+  requireReachable(caller, 'users', users);
   requireActive('users', users, []);
   if (!users.some((user) => user.id === caller.id)) {
     throw BadRequest.notPermitted('users', 'the caller must be one of the users of a chat it creates');
   }
   const groups = await requireGroups(store, org, 'groups', input.groups ?? []);
+  requireGroupsAllowed(caller, 'groups', groups);
   const records = parseRecords(input.records ?? []);
   const customFields = input.customFields === undefined ? null : checkCustomFields(input.customFields);
   const isDefault = input.isDefault ?? true;
@@ -116,6 +119,7 @@ export async function updateChat(store: Store, principal: Principal, input: Upda
   if (input.title !== undefined) patch.title = normalizeTitle(input.title) ?? null;
   if (input.users !== undefined) {
     users = await requireUsers(store, org, 'users.set', input.users);
+    requireReachable(caller, 'users.set', users);
     requireActive('users.set', users, chat.users);
     patch.userIds = users.map((user) => user.id);
     patch.memberKey = memberKey(users);
@@ -123,6 +127,7 @@ export async function updateChat(store: Store, principal: Principal, input: Upda
   }
   if (input.groups !== undefined) {
     groups = await requireGroups(store, org, 'groups.set', input.groups);
+    requireGroupsAllowed(caller, 'groups.set', groups);
     patch.groupIds = groups.map((group) => group.id);
   }
   if (input.records !== undefined) patch.records = parseRecords(input.records, 'records.set');
@@ -167,6 +172,22 @@ async function findDefaultDm(store: Store, principal: Principal, values: string[
   const chat = await store.chats.findDefault(principal.org.id, memberKey(users));
   if (!chat) throw new NotFound('default DM between these users');
   return chat;
+}
+
+/**
+ * Someone the caller may not chat with (a customer naming another rev org's customer) is
+ * refused as if they did not exist: the request learns nothing about them.
+ */
+function requireReachable(caller: User, fieldName: string, users: readonly User[]): void {
+  const unreachable = users.find((user) => !mayChatWith(caller, user));
+  if (unreachable) {
+    throw BadRequest.invalidField(fieldName, new Unresolved(formatDisplayId(unreachable.type, unreachable.number)).message);
+  }
+}
+
+function requireGroupsAllowed(caller: User, fieldName: string, groups: readonly Group[]): void {
+  const refused = groups.find((group) => !mayAddGroup(caller, group));
+  if (refused) throw BadRequest.notPermitted(fieldName, 'rev users may add only groups of dev users to a chat');
 }
 
 /** New members must be active; members who already were may stay whatever their state. */

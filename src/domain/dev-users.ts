@@ -95,13 +95,20 @@ export async function updateSelf(store: Store, principal: Principal, changes: De
   return applyChanges(store, principal, principal.user, changes);
 }
 
-/** Deactivation takes effect on the very next request: authentication reads the state live. */
+/**
+ * Deactivation takes effect on the very next request: authentication reads the state live.
+ * It also revokes the user's tokens, so that reactivating them later revives none.
+ */
 export async function deactivateDevUser(store: Store, principal: Principal, id: string): Promise<void> {
   const user = await findUserOf(store, principal.org, 'id', id, ['dev_user']);
   requireAdmin(principal, 'deactivate dev users');
   // An admin locking themselves out could leave an organization with nobody to manage it.
   if (user.id === principal.user.id) throw BadRequest.notPermitted('id', 'you cannot deactivate yourself');
-  if (user.state !== 'deactivated') await store.users.update(user.id, { state: 'deactivated', at: now() });
+  const at = now();
+  await store.transaction(async (tx) => {
+    if (user.state !== 'deactivated') await tx.users.update(user.id, { state: 'deactivated', at });
+    await tx.tokens.revokeAllOfUser(user.id, at);
+  });
 }
 
 export async function activateDevUser(store: Store, principal: Principal, id: string): Promise<void> {

@@ -4,7 +4,7 @@
  * active webhook that wants it, commit with the write or not at all.
  */
 import type { Store } from '../store/index.js';
-import type { Chat, EventPayload, EventType, TimelineEntry } from '../model/index.js';
+import type { Chat, EventPayload, EventType, StoredEvent, TimelineEntry } from '../model/index.js';
 
 /** Event types a webhook may name in `event_types`: DevRev's, as its contract lists them. */
 export const DEVREV_EVENT_TYPES = new Set<string>([
@@ -73,4 +73,16 @@ export function recordGroupMemberEvent(
   at: string,
 ): Promise<number> {
   return recordEvent(tx, { orgId: payload.group.orgId, chatId: null, type, payload, at });
+}
+
+/**
+ * An event as replayed from the outbox to a stream resuming with Last-Event-ID: what the
+ * reader may see today. The previous version of an edited entry (`oldEntry`) loses its
+ * body: the timeline no longer shows it, and the reader may not have been there to see
+ * it. (Deleted and expired entries have no bodies left to replay: they are scrubbed.)
+ */
+export function asReplayed(event: StoredEvent): StoredEvent {
+  const old = event.payload.oldEntry;
+  if (!old || (old.body === null && old.bodyType === null)) return event;
+  return { ...event, payload: { ...event.payload, oldEntry: { ...old, body: null, bodyType: null } } };
 }

@@ -11,6 +11,8 @@ export interface InitResult {
   org: Org;
   user: User;
   token: string;
+  /** When the token expires: a year after it was made. */
+  expiresAt: string | null;
 }
 
 /** A new organization with an active admin dev user and a token for that user. */
@@ -22,8 +24,8 @@ export async function initOrg(store: Store, name: string, email: string): Promis
     const user = await insertUser(tx, org, { type: 'dev_user', email, displayName: displayNameOf(email), isAdmin: true });
     return { org, user };
   });
-  const { secret } = await issueToken(store, user);
-  return { org, user, token: secret };
+  const { secret, expiresAt } = await issueToken(store, user);
+  return { org, user, token: secret, expiresAt };
 }
 
 export interface NewUserInput {

@@ -104,7 +104,11 @@ export async function updateRevUser(
 export async function deleteRevUser(store: Store, principal: Principal, id: string): Promise<void> {
   const user = await getRevUser(store, principal, id);
   requireAdmin(principal, 'delete rev users');
-  await store.users.update(user.id, { state: 'deleted', email: null, externalRef: null, at: now() });
+  const at = now();
+  await store.transaction(async (tx) => {
+    await tx.users.update(user.id, { state: 'deleted', email: null, externalRef: null, at });
+    await tx.tokens.revokeAllOfUser(user.id, at);
+  });
 }
 
 /** A filter naming a rev org that is not here matches nothing, like any other filter value. */

@@ -72,7 +72,7 @@ export async function createTimelineEntry(
   try {
     return await store.transaction(async (tx) => {
       // An expired entry is gone to readers; it must not keep its external_ref either.
-      if (externalRef !== null) await tx.timelineEntries.purgeExpired(at, 1, { chatId: chat.id, externalRef });
+      if (externalRef !== null) await purgeExpired(tx, at, 1, { chatId: chat.id, externalRef });
       const number = await tx.orgs.nextNumber(org.id, 'timeline_comment');
       // Stamped after taking the org's sequence lock, so entries commit in created_date order
       // and none can appear behind a page a reader has already passed.
@@ -157,9 +157,12 @@ export async function updateTimelineEntry(
   try {
     return await store.transaction(async (tx) => {
       const externalRef = patch.externalRef;
-      if (externalRef) await tx.timelineEntries.purgeExpired(at, 1, { chatId: entry.chatId, externalRef });
+      if (externalRef) await purgeExpired(tx, at, 1, { chatId: entry.chatId, externalRef });
       await tx.timelineEntries.update(entry.id, patch);
       const updated = (await tx.timelineEntries.findByNumber(entry.orgId, entry.number, at)) ?? entry;
+      // Earlier events keep that they happened, not the words the edit replaced: replay shows
+      // the entry as the timeline does now, through this event.
+      await tx.events.scrubEntries([entry.id]);
       await recordEntryEvent(tx, 'timeline_entry_updated', updated, await privateReadersOf(tx, updated), at, entry);
       return updated;
     });
@@ -178,6 +181,8 @@ export async function deleteTimelineEntry(store: Store, principal: Principal, id
   await store.transaction(async (tx) => {
     await tx.timelineEntries.markDeleted(entry.id, principal.user.id, at);
     await recordEntryEvent(tx, 'timeline_entry_deleted', entry, await privateReadersOf(tx, entry), at, entry);
+    // Deleted words stay deleted: not in the timeline, not in a replay of the outbox.
+    await tx.events.scrubEntries([entry.id]);
   });
 }
 
@@ -186,11 +191,18 @@ async function privateReadersOf(store: Store, entry: TimelineEntry): Promise<num
   return entry.visibility === 'private' ? store.timelineEntries.privateReaders(entry.id) : [];
 }
 
+/** Deletes expired entries (a batch) and scrubs their bodies from the outbox; returns how many. */
+async function purgeExpired(tx: Store, at: string, batch?: number, only?: { chatId: number; externalRef: string }): Promise<number> {
+  const ids = await tx.timelineEntries.purgeExpired(at, batch, only);
+  await tx.events.scrubEntries(ids);
+  return ids.length;
+}
+
 /** Sweeps every expired entry away; returns how many. Safe to run from several processes at once. */
 export async function purgeExpiredEntries(store: Store): Promise<number> {
   let total = 0;
   for (;;) {
-    const purged = await store.transaction((tx) => tx.timelineEntries.purgeExpired(now()));
+    const purged = await store.transaction((tx) => purgeExpired(tx, now()));
     total += purged;
     if (purged === 0) return total;
   }

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Store } from '../store/index.js';
+import type { TokenGrant } from '../store/tokens.js';
 import { Unauthenticated } from './errors.js';
 import { now, type Principal, type User } from '../model/index.js';
 
@@ -13,6 +14,15 @@ export interface IssuedToken {
   /** The secret: returned once, stored only as its hash. */
   secret: string;
   tokenId: number;
+  expiresAt: string | null;
+}
+
+/** A token nobody asked to expire sooner lives for a year: no credential should live forever. */
+export const DEFAULT_TOKEN_LIFETIME_SECONDS = 365 * 24 * 60 * 60;
+
+/** When a token made now with the default lifetime expires (tokens of `init`, `tokens create`, the first start). */
+export function defaultTokenExpiry(): string {
+  return new Date(Date.now() + DEFAULT_TOKEN_LIFETIME_SECONDS * 1000).toISOString();
 }
 
 export interface TokenDetails {
@@ -24,7 +34,7 @@ export interface TokenDetails {
 export async function issueToken(
   store: Store,
   user: User,
-  expiresAt: string | null = null,
+  expiresAt: string | null = defaultTokenExpiry(),
   details: TokenDetails = {},
 ): Promise<IssuedToken> {
   const secret = TOKEN_PREFIX + randomBytes(32).toString('base64url');
@@ -39,7 +49,7 @@ export async function issueToken(
       ...details,
     }),
   );
-  return { secret, tokenId };
+  return { secret, tokenId, expiresAt };
 }
 
 /**
@@ -51,11 +61,35 @@ export async function authenticate(store: Store, authorization: string | undefin
   const secret = extractSecret(authorization);
   if (!secret) throw new Unauthenticated('missing or malformed Authorization header: send "Authorization: Bearer <token>"');
   const grant = await store.tokens.findGrantByHash(hashToken(secret));
-  if (!grant || grant.revokedAt !== null || (grant.expiresAt !== null && grant.expiresAt <= now())) {
-    throw new Unauthenticated('the token is unknown, revoked or expired');
-  }
-  if (grant.user.state !== 'active') throw new Unauthenticated('the token is unknown, revoked or expired');
-  return { org: grant.org, user: grant.user, tokenId: grant.tokenId, tokenNumber: grant.tokenNumber };
+  if (grantEnded(grant) !== undefined) throw new Unauthenticated('the token is unknown, revoked or expired');
+  return { org: grant!.org, user: grant!.user, tokenId: grant!.tokenId, tokenNumber: grant!.tokenNumber };
+}
+
+/** Why a token can no longer act, as a long-lived connection tells its client when it closes. */
+export type GrantEnd = 'token_revoked' | 'token_expired' | 'user_deactivated';
+
+/**
+ * The one rule for whether a token may still act: it exists, is not revoked, has not
+ * expired, and its user is active. Undefined while it may.
+ */
+export function grantEnded(grant: TokenGrant | undefined, at = now()): GrantEnd | undefined {
+  if (!grant) return 'token_revoked';
+  // Deactivation also revokes the user's tokens; the user's state is the truer reason.
+  if (grant.user.state !== 'active') return 'user_deactivated';
+  if (grant.revokedAt !== null) return 'token_revoked';
+  if (grant.expiresAt !== null && grant.expiresAt <= at) return 'token_expired';
+  return undefined;
+}
+
+/**
+ * Checks again a grant a connection was opened with (an event stream, before each event
+ * it sends). On SQLite the grant comes from the auth cache, so this is a map lookup until
+ * something about users or tokens changes; on PostgreSQL it is one indexed read.
+ */
+export function grantRecheck(store: Store, authorization: string | undefined): () => Promise<GrantEnd | undefined> {
+  const secret = extractSecret(authorization);
+  const hash = secret === undefined ? undefined : hashToken(secret);
+  return async () => (hash === undefined ? 'token_revoked' : grantEnded(await store.tokens.findGrantByHash(hash)));
 }
 
 function extractSecret(authorization: string | undefined): string | undefined {

@@ -11,8 +11,8 @@
  *   and test/visibility.test.ts checks the two agree.
  */
 import type { Store } from '../store/index.js';
-import type { EntryReader, Group, StoredEvent, TimelineVisibility, User } from '../model/index.js';
-import { Forbidden } from './errors.js';
+import { now, type EntryReader, type Group, type StoredEvent, type TimelineVisibility, type User } from '../model/index.js';
+import { notAMember } from './customers.js';
 
 /** The people a chat is for: saved, or as an update would leave it. */
 export interface ChatMembership {
@@ -28,9 +28,12 @@ export async function isMember(store: Store, chat: ChatMembership, user: User): 
   );
 }
 
-/** Non-members are refused with 403: by now the chat is known to be in the caller's org. */
+/**
+ * Non-members are refused: staff with 403 (the chat is known to be in their org), a
+ * customer with 404, so it cannot learn that a chat it is not in exists.
+ */
 export async function assertMember(store: Store, chat: ChatMembership, user: User): Promise<void> {
-  if (!(await isMember(store, chat, user))) throw new Forbidden('only members of a chat may read or change it');
+  if (!(await isMember(store, chat, user))) throw notAMember(user);
 }
 
 export function readerOf(user: User): EntryReader {
@@ -61,8 +64,10 @@ export function mayReadEntry(entry: EntryAudience, reader: EntryReader | undefin
  * entry is for those who may read the entry. Streams (live and replayed) and webhooks
  * ask this; membership itself is checked against the chat as it is at sending.
  */
-export function mayReadEvent(event: StoredEvent, reader: EntryReader | undefined): boolean {
+export function mayReadEvent(event: StoredEvent, reader: EntryReader | undefined, at = now()): boolean {
   const entry = event.payload.entry ?? event.payload.oldEntry;
   if (!entry) return true;
+  // An expired entry is gone from the timeline at once, before the sweeper scrubs its events.
+  if (entry.expiresAt !== null && entry.expiresAt <= at) return false;
   return mayReadEntry({ visibility: entry.visibility, authorId: entry.createdBy.id, privateTo: event.payload.privateTo ?? [] }, reader);
 }

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import secureJson from 'secure-json-parse';
+import { DEFAULT_MAX_CONNECTIONS, DEFAULT_REQUEST_TIMEOUT_MS } from '../config.js';
 import { BadRequest, NotFound } from '../domain/errors.js';
 import type { Realtime } from '../realtime/index.js';
 import type { Store } from '../store/index.js';
@@ -12,7 +13,7 @@ import { registerJournal } from './journal.js';
 import type { Emulator } from '../emulator/index.js';
 import type { Journal } from '../emulator/journal.js';
 import { emulatorOperations } from './routes/emulator.js';
-import { clientErrorHandler, registerLimits } from './limits.js';
+import { clientErrorHandler, jsonDepthError } from './limits.js';
 import { registerMetrics } from './metrics.js';
 import { registerOpenApi } from './openapi.js';
 import { bodyTooLarge, DEFAULT_BODY_DISCARD_LIMIT_BYTES, discardRestOfBody, isBodyTooLarge } from './oversized-bodies.js';
@@ -55,6 +56,8 @@ export interface AppOptions {
   trustProxy?: boolean | string[];
   /** How much of an oversized body is read and discarded so the client can read the 400. */
   bodyDiscardLimitBytes?: number;
+  /** Timeouts and the connection cap; unset ones take their defaults. */
+  connections?: { requestTimeoutMs?: number; maxConnections?: number };
 }
 
 export async function buildApp({
@@ -69,8 +72,25 @@ export async function buildApp({
   realtime,
   bodyDiscardLimitBytes = DEFAULT_BODY_DISCARD_LIMIT_BYTES,
   trustProxy = false,
+  connections = {},
 }: AppOptions): Promise<FastifyInstance> {
+  const requestTimeoutMs = connections.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const app = Fastify({
+    // A request must arrive whole within the timeout (a body trickled in a byte at a time
+    // would otherwise hold its socket forever), and a connection silent that long is
+    // closed. Node checks the first at `connectionsCheckingInterval`, so that follows the
+    // timeout. Event streams switch the second off for their socket (routes/events.ts).
+    requestTimeout: requestTimeoutMs,
+    connectionTimeout: requestTimeoutMs,
+    // Node reads these at construction only: Fastify's later assignment alone never fires.
+    http:
+      requestTimeoutMs > 0
+        ? {
+            requestTimeout: requestTimeoutMs,
+            headersTimeout: Math.min(requestTimeoutMs, 60_000),
+            connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(requestTimeoutMs / 4))),
+          }
+        : {},
     loggerInstance: logger,
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy,
@@ -84,6 +104,10 @@ export async function buildApp({
     // One log line per request (onResponse below) instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
   });
+
+  // Past the cap Node closes new connections at once; event streams count like any other.
+  const maxConnections = connections.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+  if (maxConnections > 0) app.server.maxConnections = maxConnections;
 
   app.setValidatorCompiler(compileValidator);
   app.setErrorHandler((error, request, reply) => {
@@ -105,11 +129,16 @@ export async function buildApp({
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES }, (_request, body, done) => {
     const text = (body as string).trim();
     if (text === '') return done(null, {});
+    let parsed: unknown;
     try {
-      done(null, secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }));
+      parsed = secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
     } catch {
-      done(new BadRequest('parse_error', 'the request body is not valid JSON'), undefined);
+      return done(new BadRequest('parse_error', 'the request body is not valid JSON'), undefined);
     }
+    // Depth is measured here, on parsed JSON only: never on a raw upload's bytes.
+    const tooDeep = jsonDepthError(parsed);
+    if (tooDeep) return done(tooDeep, undefined);
+    done(null, parsed);
   });
 
   app.addHook('onSend', async (request, reply) => {
@@ -119,7 +148,7 @@ export async function buildApp({
   // response; the response's line carries everything the request's did.
   app.addHook('onResponse', (request, reply, done) => {
     request.log.info(
-      { req: { method: request.method, url: request.url }, res: { statusCode: reply.statusCode }, responseTime: reply.elapsedTime },
+      { req: { method: request.method, url: loggableUrl(request.url) }, res: { statusCode: reply.statusCode }, responseTime: reply.elapsedTime },
       'request completed',
     );
     done();
@@ -133,7 +162,6 @@ export async function buildApp({
   if (rateLimit) await registerRateLimit(app, store, rateLimit);
   if (faults) registerFaults(app, store);
   if (journal) registerJournal(app, store, journal);
-  registerLimits(app);
   app.get('/health', async () => ({ status: 'ok' }));
   readinessRoutes(app, readiness);
   if (emulator) {
@@ -150,10 +178,25 @@ export async function buildApp({
   artifactRoutes(app, store);
   if (realtime) {
     const { settings, dispatcher } = realtime;
-    eventRoutes(app, store, dispatcher, { heartbeatMs: settings.streamHeartbeatMs, maxBufferBytes: settings.streamMaxBufferBytes });
+    eventRoutes(app, store, dispatcher, {
+      heartbeatMs: settings.streamHeartbeatMs,
+      maxBufferBytes: settings.streamMaxBufferBytes,
+      maxStreamsPerToken: settings.maxStreamsPerToken,
+    });
     webhookRoutes(app, store, { allowPrivate: settings.webhookAllowPrivate });
   }
   return app;
+}
+
+/**
+ * A URL as it may be logged: the signature of a signed upload or download link (valid an
+ * hour, and the only permission the link needs) is cut, the artifact and expiry kept.
+ */
+export function loggableUrl(url: string): string {
+  return url.replace(/^(\/artifacts\.(?:upload|download)\/)([^?#]*)/, (_match, prefix: string, link: string) => {
+    const cut = link.lastIndexOf('.');
+    return `${prefix}${cut >= 0 ? link.slice(0, cut + 1) : ''}[redacted]`;
+  });
 }
 
 /** A caller's request id is kept for tracing, if it is a sane one. */

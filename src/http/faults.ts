@@ -6,7 +6,11 @@
  * - `X-Confab-Fault: <status>[; retry_after=<s>][; delay_ms=<ms>]` (or only
  *   `delay_ms=<ms>`) fails or slows down that one request;
  * - `/confab.faults.set|clear|list` (admin tokens) hold rules that fail the next N calls,
- *   or a fraction of calls, of an operation. Rules live in this process's memory.
+ *   or a fraction of calls, of an operation. Rules belong to the admin's organization and
+ *   apply to its callers only; they live in the database, so every process shares them.
+ *
+ * Both act only on authenticated callers: without a valid token there is no fault, so no
+ * one can slow a server down on demand without an account on it.
  *
  * An injected failure is the real one's error, so it gets the same body and headers.
  */
@@ -14,13 +18,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   BadRequest,
+  DomainError,
   Forbidden,
   InjectedInternalError,
   ServiceUnavailable,
   TooManyRequests,
-  type DomainError,
 } from '../domain/errors.js';
-import type { Principal } from '../model/index.js';
+import { now, type Principal } from '../model/index.js';
+import { authenticate } from '../domain/tokens.js';
 import { FAULT_STATUSES, MAX_FAULT_DELAY_MS, MAX_RETRY_AFTER_SECONDS, type FaultRule } from '../schema/faults.js';
 import type { Store } from '../store/index.js';
 import { operation } from './operation.js';
@@ -34,13 +39,13 @@ interface Fault {
 }
 
 export function registerFaults(app: FastifyInstance, store: Store): void {
-  let rules: FaultRule[] = [];
-
   app.addHook('onRequest', async (request, reply) => {
     const path = request.url.split('?')[0]!;
     if (path === '/health' || path.startsWith('/confab.faults.')) return;
+    const principal = await callerOf(store, request);
+    if (!principal) return;
     const header = request.headers[FAULT_HEADER];
-    const fault = header !== undefined ? parseFaultHeader(header) : takeRule(rules, path.slice(1));
+    const fault = header !== undefined ? parseFaultHeader(header) : await takeRule(store, principal.org.id, path.slice(1));
     if (fault) await inject(fault, request, reply);
   });
 
@@ -49,43 +54,69 @@ export function registerFaults(app: FastifyInstance, store: Store): void {
   };
   operation(app, store, {
     name: 'confab.faults.set',
-    async handle({ principal }, body) {
+    async handle({ store, principal }, body) {
       adminOnly(principal);
       body.rules.forEach((rule, index) => {
         if (rule.status === undefined && rule.delay_ms === undefined) {
           throw BadRequest.missingField(`rules[${index}].status`);
         }
       });
-      rules = body.rules.map((rule) => ({ ...rule }));
+      const rules = body.rules.map((rule) => ({ ...rule }));
+      await store.faultRules.set(principal.org.id, rules, now());
       return { rules };
     },
   });
   operation(app, store, {
     name: 'confab.faults.clear',
-    async handle({ principal }) {
+    async handle({ store, principal }) {
       adminOnly(principal);
-      rules = [];
-      return { rules };
+      await store.faultRules.set(principal.org.id, [], now());
+      return { rules: [] };
     },
   });
   operation(app, store, {
     name: 'confab.faults.list',
     get: true,
-    async handle({ principal }) {
+    async handle({ store, principal }) {
       adminOnly(principal);
-      return { rules };
+      return { rules: await store.faultRules.get<FaultRule>(principal.org.id) };
     },
   });
 }
 
-/** The first rule for this operation (or `*`) that fires; a counted rule is used up. */
-function takeRule(rules: FaultRule[], operationName: string): Fault | undefined {
-  for (const [index, rule] of rules.entries()) {
+/** The caller if the request carries a valid token (kept for the route), else undefined. */
+async function callerOf(store: Store, request: FastifyRequest): Promise<Principal | undefined> {
+  if (request.principal) return request.principal;
+  if (!request.headers.authorization) return undefined;
+  try {
+    request.principal = await authenticate(store, request.headers.authorization);
+    return request.principal;
+  } catch (error) {
+    if (error instanceof DomainError) return undefined;
+    throw error;
+  }
+}
+
+/** The first of the org's rules for this operation (or `*`) that fires; a counted rule is used up. */
+async function takeRule(store: Store, orgId: number, operationName: string): Promise<Fault | undefined> {
+  const rules = await store.faultRules.get<FaultRule>(orgId);
+  if (rules.length === 0) return undefined;
+  for (const rule of rules) {
     if (rule.operation !== '*' && rule.operation !== operationName) continue;
     if (rule.rate !== undefined && Math.random() >= rule.rate) continue;
     if (rule.count !== undefined) {
-      rule.count -= 1;
-      if (rule.count === 0) rules.splice(index, 1);
+      // Counted down in a transaction, so that processes sharing the rule share its count.
+      const fired = await store.transaction(async (tx) => {
+        const current = await tx.faultRules.get<FaultRule>(orgId);
+        const same = current.findIndex((candidate) => JSON.stringify(candidate) === JSON.stringify(rule));
+        if (same < 0) return false;
+        const left = current[same]!.count! - 1;
+        if (left === 0) current.splice(same, 1);
+        else current[same] = { ...current[same]!, count: left };
+        await tx.faultRules.set(orgId, current, now());
+        return true;
+      });
+      if (!fired) continue;
     }
     return { status: rule.status, retryAfter: rule.retry_after, delayMs: rule.delay_ms };
   }

@@ -1,5 +1,5 @@
 /**
- * Rate limits per token (per client IP when the request carries no valid token), in two
+ * Rate limits per user (per client IP when the request carries no valid token), in two
  * classes: reads and writes, each N requests a minute (0 turns a class off). Over the
  * limit is 429 too_many_requests with `retry_after` and `Retry-After`; every limited
  * response carries x-ratelimit-limit, -remaining and -reset.
@@ -76,14 +76,15 @@ function retryAfterOf(ttlMs: number): number {
 }
 
 /**
- * A valid token is the client; the principal is kept so the route need not look it up
- * again. An invalid token counts against its IP, so random tokens buy no extra quota.
+ * A valid token's user is the client (so minting more tokens buys no extra quota); the
+ * principal is kept so the route need not look it up again. An invalid token counts
+ * against its IP, so random tokens buy no extra quota either.
  */
 async function clientKey(store: Store, request: FastifyRequest): Promise<string> {
   if (request.headers.authorization) {
     try {
       request.principal = await authenticate(store, request.headers.authorization);
-      return `t:${request.principal.tokenId}`;
+      return `u:${request.principal.user.id}`;
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
     }

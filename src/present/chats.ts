@@ -4,9 +4,10 @@ import type { Chat } from '../model/index.js';
 import type { Chat as ChatWire } from '../schema/chats.js';
 import { presentGroupSummary } from './groups.js';
 import { presentUserSummary } from './users.js';
-import type { Viewpoint } from './viewpoint.js';
+import { withContacts, type Viewpoint } from './viewpoint.js';
 
-export function presentChat(chat: Chat, view: Viewpoint): ChatWire {
+export function presentChat(chat: Chat, outside: Viewpoint): ChatWire {
+  const view = withContacts(outside, chat.users);
   const wire: ChatWire = {
     type: chat.type,
     id: formatDon('chat', view.org.slug, chat.number),

@@ -3,10 +3,12 @@ import { formatDisplayId, formatDon } from '../domain/ids.js';
 import type { TimelineEntry } from '../model/index.js';
 import type { TimelineEntry as TimelineEntryWire } from '../schema/timeline-entries.js';
 import { presentUserSummary } from './users.js';
-import type { Viewpoint } from './viewpoint.js';
+import { withContacts, type Viewpoint } from './viewpoint.js';
 
 /** A message on the wire: a deleted one keeps its place and loses `body` and `body_type`. */
-export function presentTimelineEntry(entry: TimelineEntry, view: Viewpoint): TimelineEntryWire {
+export function presentTimelineEntry(entry: TimelineEntry, outside: Viewpoint): TimelineEntryWire {
+  // Whoever reads a message is in its chat, and so shares a chat with those who wrote it.
+  const view = withContacts(outside, [entry.createdBy, entry.modifiedBy]);
   const { org } = view;
   const wire: TimelineEntryWire = {
     type: 'timeline_comment',

@@ -9,6 +9,14 @@ export interface Viewpoint {
   org: Org;
   /** Absent when no one user is looking (a webhook delivery). */
   user?: User;
+  /** Ids of users the viewer shares a chat with, where that decides what they see (domain/customers.ts). */
+  contacts?: ReadonlySet<number>;
+}
+
+/** The same viewer, who also shares a chat with `users` (its members, the authors in it). */
+export function withContacts(view: Viewpoint, users: readonly User[]): Viewpoint {
+  if (view.user?.type !== 'rev_user') return view;
+  return { ...view, contacts: new Set([...(view.contacts ?? []), ...users.map((user) => user.id)]) };
 }
 
 /** The organization-wide view a webhook gets. */

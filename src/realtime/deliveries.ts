@@ -1,6 +1,8 @@
 /**
  * The webhook delivery worker, one per process. It claims due deliveries atomically
  * (so with several processes each attempt is made once), sends them, and settles them.
+ * Each delivery runs on its own: a slow receiver holds up only its own deliveries, at
+ * most PER_TARGET_CONCURRENCY at a time, never another tenant's.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { RealtimeConfig } from '../config.js';
@@ -16,6 +18,10 @@ import { OrgCache } from './org-cache.js';
 import { SerialDrain } from './drain.js';
 
 const BATCH = 20;
+/** Deliveries in flight to one webhook at once; its others wait (unclaimed) for a slot. */
+export const PER_TARGET_CONCURRENCY = 4;
+/** Deliveries in flight in this process at once. */
+const MAX_IN_FLIGHT = 64;
 
 export class DeliveryWorker {
   private readonly orgs: OrgCache;
@@ -26,6 +32,10 @@ export class DeliveryWorker {
   private timer: NodeJS.Timeout | undefined;
   private readonly wake = this.drain.wake;
   private stopListening: () => void = () => {};
+  /** Deliveries in flight, per webhook id. */
+  private readonly inFlight = new Map<number, number>();
+  private running = 0;
+  private readonly tasks = new Set<Promise<void>>();
 
   constructor(
     private readonly store: Store,
@@ -54,15 +64,42 @@ export class DeliveryWorker {
     this.stopListening();
     clearInterval(this.timer);
     await this.drain.stop();
+    await Promise.allSettled([...this.tasks]);
   }
 
+  /** Claims what may start now and starts it without waiting; true when there may be more. */
   private async deliverBatch(): Promise<boolean> {
+    const limit = Math.min(BATCH, MAX_IN_FLIGHT - this.running);
+    if (limit <= 0) return false;
     const now = Date.now();
     // Held past the longest an attempt can take; a crashed worker's claims then lapse.
     const claimUntil = new Date(now + this.settings.webhookTimeoutMs + 5_000).toISOString();
-    const due = await this.store.webhooks.claimDue(new Date(now).toISOString(), claimUntil, BATCH);
-    await Promise.all(due.map((delivery) => this.deliver(delivery)));
-    return due.length === BATCH;
+    const saturated = [...this.inFlight].filter(([, count]) => count >= PER_TARGET_CONCURRENCY).map(([id]) => id);
+    const due = await this.store.webhooks.claimDue(new Date(now).toISOString(), claimUntil, limit, saturated);
+    const surplus: number[] = [];
+    for (const delivery of due) {
+      const count = this.inFlight.get(delivery.webhookId) ?? 0;
+      if (count >= PER_TARGET_CONCURRENCY) {
+        surplus.push(delivery.id);
+        continue;
+      }
+      this.inFlight.set(delivery.webhookId, count + 1);
+      this.running += 1;
+      const task: Promise<void> = this.deliver(delivery)
+        .catch((error: unknown) => this.log.error({ err: error, deliveryId: delivery.id }, 'webhook delivery failed; retrying when its claim lapses'))
+        .finally(() => {
+          const left = (this.inFlight.get(delivery.webhookId) ?? 1) - 1;
+          if (left > 0) this.inFlight.set(delivery.webhookId, left);
+          else this.inFlight.delete(delivery.webhookId);
+          this.running -= 1;
+          this.tasks.delete(task);
+          // A slot is free: what waited for it may start.
+          this.wake();
+        });
+      this.tasks.add(task);
+    }
+    await this.store.webhooks.releaseClaims(surplus);
+    return surplus.length === 0 && due.length === limit;
   }
 
   private async deliver(delivery: WebhookDelivery): Promise<void> {

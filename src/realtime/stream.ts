@@ -3,9 +3,11 @@
  * (from the outbox), then live ones from the dispatcher, each once and in id order.
  */
 import type { ServerResponse } from 'node:http';
+import { asReplayed } from '../domain/events.js';
 import { mayReadEvent, readerOf } from '../domain/visibility.js';
 import type { Principal, StoredEvent } from '../model/index.js';
 import type { Store } from '../store/index.js';
+import type { GrantEnd } from '../domain/tokens.js';
 import type { Dispatcher } from './dispatcher.js';
 import { presentEvent } from '../present/events.js';
 
@@ -26,6 +28,9 @@ export class EventStream {
   private closed = false;
   private heartbeat: NodeJS.Timeout | undefined;
   private unsubscribe: () => void = () => {};
+  /** Live events waiting for the grant check that comes before they are sent. */
+  private queue: StoredEvent[] = [];
+  private pumping = false;
 
   constructor(
     private readonly store: Store,
@@ -34,6 +39,12 @@ export class EventStream {
     private readonly response: ServerResponse,
     private readonly options: StreamOptions,
     lastEventId: number | undefined,
+    /**
+     * Whether the token the stream was opened with may still act: asked before anything
+     * is sent, so that a revoked token, an expired one or a deactivated user gets nothing
+     * more (domain/tokens.ts `grantRecheck`).
+     */
+    private readonly recheck: () => Promise<GrantEnd | undefined> = async () => undefined,
   ) {
     this.lastSent = lastEventId ?? -1;
   }
@@ -51,20 +62,24 @@ export class EventStream {
     // Without a Last-Event-ID the stream starts now; with one, it starts after it.
     if (this.lastSent < 0) this.lastSent = horizon;
     this.write(': connected\n\n');
-    this.heartbeat = setInterval(() => this.write(': heartbeat\n\n'), this.options.heartbeatMs);
+    // A quiet stream is checked too, so that it ends when its access does, not at the next event.
+    this.heartbeat = setInterval(() => {
+      void this.granted().then((granted) => granted && this.write(': heartbeat\n\n'));
+    }, this.options.heartbeatMs);
     this.heartbeat.unref();
     await this.catchUp(horizon);
     const held = this.held ?? [];
     this.held = undefined;
-    for (const event of held) this.send(event);
+    this.enqueue(held);
   }
 
   private async catchUp(upTo: number): Promise<void> {
     const { org, user } = this.principal;
     while (!this.closed && this.lastSent < upTo) {
       const events = await this.store.events.forMember(org.id, user.id, this.lastSent, upTo, CATCH_UP_PAGE);
+      if (events.length > 0 && !(await this.granted())) return;
       for (const event of events) {
-        if (mayReadEvent(event, readerOf(user))) this.send(event);
+        if (mayReadEvent(event, readerOf(user))) this.send(asReplayed(event));
         // The backlog goes at the client's pace: wait for the socket to drain, do not pile up.
         if (this.response.writableLength > this.options.maxBufferBytes / 2) await this.drained();
         if (this.closed) return;
@@ -80,7 +95,46 @@ export class EventStream {
       if (this.held.length > MAX_HELD_EVENTS) this.close();
       return;
     }
-    this.send(event);
+    this.enqueue([event]);
+  }
+
+  /**
+   * Live events go out in order after a grant check that began after they arrived; events
+   * that arrive during a check wait for the next one, so there is at most one in flight.
+   */
+  private enqueue(events: StoredEvent[]): void {
+    this.queue.push(...events);
+    if (!this.pumping) void this.pump();
+  }
+
+  private async pump(): Promise<void> {
+    this.pumping = true;
+    try {
+      while (this.queue.length > 0 && !this.closed) {
+        const batch = this.queue;
+        this.queue = [];
+        if (!(await this.granted())) return;
+        for (const event of batch) this.send(event);
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  /** False, after closing with a last `stream_closed` event that says why, once the grant has ended. */
+  private async granted(): Promise<boolean> {
+    if (this.closed) return false;
+    let ended: GrantEnd | undefined;
+    try {
+      ended = await this.recheck();
+    } catch {
+      // The database is unreachable: the client reconnects and is authenticated afresh.
+      this.close();
+      return false;
+    }
+    if (ended === undefined) return !this.closed;
+    this.close(`event: stream_closed\ndata: ${JSON.stringify({ type: 'stream_closed', stream_closed: { reason: ended } })}\n\n`);
+    return false;
   }
 
   private send(event: StoredEvent): void {
@@ -121,18 +175,18 @@ export class EventStream {
    * than from an id the restored outbox may not reach for a while.
    */
   private resync(lastEventId: number): void {
-    this.write(`id: ${lastEventId}\nevent: confab.resync\ndata: ${JSON.stringify({ type: 'confab.resync', reason: 'state_restored' })}\n\n`);
-    // Ended rather than cut: the resync frame is still queued and must reach the client.
-    this.close(true);
+    this.close(`id: ${lastEventId}\nevent: confab.resync\ndata: ${JSON.stringify({ type: 'confab.resync', reason: 'state_restored' })}\n\n`);
   }
 
-  close(flush = false): void {
+  /** Ends the stream, with `lastFrame` as its final words if the client is keeping up. */
+  close(lastFrame?: string): void {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.heartbeat);
     this.unsubscribe();
     // A slow consumer's socket may never flush what is queued: it is cut, not waited for.
-    if (this.response.writableLength > 0 && !flush) this.response.destroy();
-    else if (!this.response.writableEnded) this.response.end();
+    const keepingUp = lastFrame !== undefined && this.response.writableLength <= this.options.maxBufferBytes / 2;
+    if (this.response.writableLength > 0 && !keepingUp) this.response.destroy();
+    else if (!this.response.writableEnded) this.response.end(lastFrame);
   }
 }

@@ -68,6 +68,7 @@ export class CachedTokenStore implements Public<TokenStore> {
 
   insert: TokenStore['insert'] = (input) => this.inner.insert(input);
   insertMany: TokenStore['insertMany'] = (inputs) => this.inner.insertMany(inputs);
+  countLive: TokenStore['countLive'] = (userId, at) => this.inner.countLive(userId, at);
   findByNumber: TokenStore['findByNumber'] = (orgId, number) => this.inner.findByNumber(orgId, number);
   listOfUser: TokenStore['listOfUser'] = (userId, requestedTokenType) => this.inner.listOfUser(userId, requestedTokenType);
   revoke: TokenStore['revoke'] = (id, at) => this.inner.revoke(id, at);

@@ -139,6 +139,30 @@ export class ChatStore {
     await this.db.updateTable('chats').set({ modified_at: at }).where('id', '=', chatId).execute();
   }
 
+  /** Which of `userIds` are in at least one chat with `viewerId`, directly or through a chat's groups. */
+  async sharingAChat(viewerId: number, userIds: readonly number[]): Promise<number[]> {
+    if (userIds.length === 0) return [];
+    const chatsOf = (userId: number | readonly number[]) => {
+      const ids = typeof userId === 'number' ? [userId] : [...userId];
+      return this.db
+        .selectFrom('chat_users')
+        .select(['chat_users.chat_id', 'chat_users.user_id'])
+        .where('chat_users.user_id', 'in', ids)
+        .unionAll(
+          this.db
+            .selectFrom('chat_groups')
+            .innerJoin('group_members', 'group_members.group_id', 'chat_groups.group_id')
+            .select(['chat_groups.chat_id', 'group_members.user_id'])
+            .where('group_members.user_id', 'in', ids),
+        );
+    };
+    const viewerChats = await chatsOf(viewerId).execute();
+    if (viewerChats.length === 0) return [];
+    const shared = new Set(viewerChats.map((row) => row.chat_id));
+    const theirs = await chatsOf(userIds).execute();
+    return [...new Set(theirs.filter((row) => shared.has(row.chat_id)).map((row) => row.user_id))];
+  }
+
   private async replaceUsers(chatId: number, userIds: readonly number[], clear = false): Promise<void> {
     if (clear) await this.db.deleteFrom('chat_users').where('chat_id', '=', chatId).execute();
     if (userIds.length === 0) return;

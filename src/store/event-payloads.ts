@@ -132,6 +132,17 @@ export function parsePayload(text: string): EventPayload {
   return payload;
 }
 
+/** A stored payload (of any version) with its entries' words removed: that something happened stays. */
+export function withoutBodies(text: string): string {
+  const stored = JSON.parse(text) as StoredPayloadV1 | StoredPayloadV2;
+  const scrub = (entry: StoredEntry | undefined) => entry && { ...entry, body: null, bodyType: null };
+  return JSON.stringify({
+    ...stored,
+    ...(stored.entry && { entry: scrub(stored.entry) }),
+    ...(stored.oldEntry && { oldEntry: scrub(stored.oldEntry) }),
+  });
+}
+
 function storedUser(user: User): StoredUser {
   return {
     id: user.id,

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { EventPayload, EventType, StoredEvent } from '../model/index.js';
-import { parsePayload, serializePayload } from './event-payloads.js';
+import { parsePayload, serializePayload, withoutBodies } from './event-payloads.js';
 import { chatIdsOfUser } from './membership.js';
 import { noteAppendedEvent } from './event-tap.js';
 import type { Database, EventsTable } from './schema.js';
@@ -26,6 +26,7 @@ export class EventStore {
         type: event.type,
         payload: serializePayload(event.payload),
         created_at: event.at,
+        entry_id: event.payload.entry?.id ?? null,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
@@ -70,6 +71,19 @@ export class EventStore {
     return rows.map(toEvent);
   }
 
+  /**
+   * Removes the bodies of these entries (and of their previous versions) from every event
+   * that carries them: the outbox keeps that something happened, not the words.
+   */
+  async scrubEntries(entryIds: readonly number[]): Promise<void> {
+    if (entryIds.length === 0) return;
+    const rows = await this.db.selectFrom('events').select(['id', 'payload']).where('entry_id', 'in', entryIds).execute();
+    for (const row of rows) {
+      const scrubbed = withoutBodies(row.payload);
+      if (scrubbed !== row.payload) await this.db.updateTable('events').set({ payload: scrubbed }).where('id', '=', row.id).execute();
+    }
+  }
+
   /** Retention: events older than `before` that no pending delivery still needs. */
   async pruneBefore(before: string): Promise<number> {
     const result = await this.db
@@ -90,6 +104,7 @@ export class EventStore {
     return Number(result.numDeletedRows);
   }
 }
+
 
 function toEvent(row: Selectable<EventsTable>): StoredEvent {
   return {

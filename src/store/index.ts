@@ -28,6 +28,7 @@ export class Store implements EntityStores {
   readonly webhooks: EntityStores['webhooks'];
   readonly revOrgs: EntityStores['revOrgs'];
   readonly artifacts: EntityStores['artifacts'];
+  readonly faultRules: EntityStores['faultRules'];
   /** Queries run through this one, which tells `record` what each write touched. */
   protected readonly db: Kysely<Database>;
 
@@ -54,6 +55,7 @@ export class Store implements EntityStores {
     this.webhooks = entities.webhooks;
     this.revOrgs = entities.revOrgs;
     this.artifacts = entities.artifacts;
+    this.faultRules = entities.faultRules;
   }
 
   /**

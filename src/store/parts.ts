@@ -8,6 +8,7 @@ import type { Kysely } from 'kysely';
 import { ArtifactStore } from './artifacts.js';
 import { ChatStore } from './chats.js';
 import { EventStore } from './events.js';
+import { FaultRuleStore } from './fault-rules.js';
 import { GroupStore } from './groups.js';
 import { OrgStore } from './orgs.js';
 import { RevOrgStore } from './rev-orgs.js';
@@ -33,6 +34,7 @@ export interface EntityStores {
   webhooks: Public<WebhookStore>;
   revOrgs: Public<RevOrgStore>;
   artifacts: Public<ArtifactStore>;
+  faultRules: Public<FaultRuleStore>;
 }
 
 /**
@@ -58,5 +60,6 @@ export function standardParts(db: Kysely<Database>): EntityStores {
     webhooks: new WebhookStore(db, users),
     revOrgs: new RevOrgStore(db),
     artifacts: new ArtifactStore(db, users),
+    faultRules: new FaultRuleStore(db),
   };
 }

@@ -162,6 +162,13 @@ export interface ArtifactsTable {
   modified_at: string;
 }
 
+export interface FaultRulesTable {
+  org_id: number;
+  /** JSON: the organization's rules, in order. */
+  rules: string;
+  modified_at: string;
+}
+
 export interface ServerSecretsTable {
   name: string;
   value: string;
@@ -176,6 +183,8 @@ export interface EventsTable {
   /** JSON: the domain objects the event carries, presented to the wire when it is read. */
   payload: string;
   created_at: string;
+  /** The timeline entry the event carries, if any (scrubbed when the entry goes). */
+  entry_id: number | null;
 }
 
 export interface WebhooksTable {
@@ -233,6 +242,7 @@ export interface Database {
   timeline_entry_labels: TimelineEntryLabelsTable;
   timeline_entry_private_to: TimelineEntryPrivateToTable;
   server_secrets: ServerSecretsTable;
+  fault_rules: FaultRulesTable;
   events: EventsTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;

@@ -191,10 +191,10 @@ export class TimelineEntryStore {
 
   /**
    * Deletes entries whose time is up, in batches so that a large backlog never holds the
-   * database for long. Returns how many went. `externalRef` narrows it to one chat's ref,
+   * database for long. Returns the ids of those that went. `externalRef` narrows it to one chat's ref,
    * which frees that ref for reuse the moment its entry expires.
    */
-  async purgeExpired(now: string, batch = 500, only?: { chatId: number; externalRef: string }): Promise<number> {
+  async purgeExpired(now: string, batch = 500, only?: { chatId: number; externalRef: string }): Promise<number[]> {
     let query = this.db
       .selectFrom('timeline_entries')
       .select('id')
@@ -202,11 +202,11 @@ export class TimelineEntryStore {
       .where('expires_at', '<=', now);
     if (only) query = query.where('chat_id', '=', only.chatId).where('external_ref', '=', only.externalRef);
     const ids = (await query.limit(batch).execute()).map((row) => row.id);
-    if (ids.length === 0) return 0;
+    if (ids.length === 0) return [];
     await this.db.deleteFrom('timeline_entry_labels').where('entry_id', 'in', ids).execute();
     await this.db.deleteFrom('timeline_entry_private_to').where('entry_id', 'in', ids).execute();
     await this.db.deleteFrom('timeline_entries').where('id', 'in', ids).execute();
-    return ids.length;
+    return ids;
   }
 
   private visibleTo(eb: EntryBuilder, view: TimelineView) {

@@ -98,6 +98,18 @@ export class TokenStore {
     return rows.map(toTokenRecord);
   }
 
+  /** How many of a user's tokens are neither revoked nor expired at `at`. */
+  async countLive(userId: number, at: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('tokens')
+      .select((eb) => eb.fn.countAll().as('live'))
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', at)]))
+      .executeTakeFirst();
+    return Number(row?.live ?? 0);
+  }
+
   /** Revokes the token if it is not already; the first revocation's time is kept. */
   async revoke(id: number, at: string): Promise<void> {
     await this.db.updateTable('tokens').set({ revoked_at: at }).where('id', '=', id).where('revoked_at', 'is', null).execute();

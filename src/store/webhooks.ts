@@ -160,26 +160,38 @@ export class WebhookStore {
    * selected the same rows re-checks it after the first one's row lock is released, so
    * each attempt is made by one process only.
    */
-  async claimDue(now: string, claimUntil: string, limit: number): Promise<WebhookDelivery[]> {
+  async claimDue(now: string, claimUntil: string, limit: number, exceptWebhooks: readonly number[] = []): Promise<WebhookDelivery[]> {
     const unclaimed = (eb: any) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]);
     const rows = await this.db
       .updateTable('webhook_deliveries')
       .set({ claimed_until: claimUntil })
-      .where('id', 'in', (eb) =>
-        eb
+      .where('id', 'in', (eb) => {
+        let due = eb
           .selectFrom('webhook_deliveries')
           .select('id')
           .where('state', '=', 'pending')
           .where('next_attempt_at', '<=', now)
-          .where(unclaimed)
-          .orderBy('id')
-          .limit(limit),
-      )
+          .where(unclaimed);
+        // Targets already at their bound of concurrent deliveries wait their turn.
+        if (exceptWebhooks.length > 0) due = due.where('webhook_id', 'not in', [...exceptWebhooks]);
+        return due.orderBy('id').limit(limit);
+      })
       .where('state', '=', 'pending')
       .where(unclaimed)
       .returningAll()
       .execute();
     return rows.map(toDelivery);
+  }
+
+  /** Gives back claims this worker will not use now, for any worker to take at once. */
+  async releaseClaims(deliveryIds: readonly number[]): Promise<void> {
+    if (deliveryIds.length === 0) return;
+    await this.db
+      .updateTable('webhook_deliveries')
+      .set({ claimed_until: null })
+      .where('id', 'in', [...deliveryIds])
+      .where('state', '=', 'pending')
+      .execute();
   }
 
   /** Records an attempt and releases the claim. */

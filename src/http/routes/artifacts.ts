@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
+  checkUploadLink,
   downloadArtifact,
   getArtifact,
   listArtifacts,
@@ -70,6 +71,16 @@ export function artifactRoutes(app: FastifyInstance, store: Store): void {
       '/artifacts.upload/*',
       {
         bodyLimit: UPLOAD_BODY_LIMIT,
+        // The link is the permission: without a valid one the body is never read, and the
+        // connection closes rather than draining what the caller keeps sending.
+        onRequest: async (request, reply) => {
+          try {
+            await checkUploadLink(store, (request.params as { '*': string })['*']);
+          } catch (error) {
+            reply.header('connection', 'close');
+            throw error;
+          }
+        },
         schema: {
           summary: 'Upload the file of an artifact (the url from artifacts.prepare; Confab addition)',
           tags: ['artifacts'],

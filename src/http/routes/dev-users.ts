@@ -13,6 +13,7 @@ import type { Principal } from '../../model/index.js';
 import type { Store } from '../../store/index.js';
 import { operation } from '../operation.js';
 import { presentDevUser } from '../../present/users.js';
+import { contactsOf } from '../../domain/customers.js';
 
 export function devUserRoutes(app: FastifyInstance, store: Store): void {
   operation(app, store, {
@@ -42,7 +43,8 @@ export function devUserRoutes(app: FastifyInstance, store: Store): void {
     name: 'dev-users.get',
     get: true,
     async handle({ store, principal }, body) {
-      return { dev_user: presentDevUser(await getDevUser(store, principal, body.id), principal) };
+      const user = await getDevUser(store, principal, body.id);
+      return { dev_user: presentDevUser(user, { ...principal, contacts: await contactsOf(store, principal.user, [user]) }) };
     },
   });
 

@@ -3,13 +3,20 @@
  * belongs to, resumable with `Last-Event-ID` (or `?last_event_id=`).
  */
 import type { FastifyInstance } from 'fastify';
-import { BadRequest } from '../../domain/errors.js';
-import { authenticate } from '../../domain/tokens.js';
+import { BadRequest, TooManyRequests } from '../../domain/errors.js';
+import { authenticate, grantRecheck } from '../../domain/tokens.js';
 import type { Dispatcher } from '../../realtime/dispatcher.js';
 import { EventStream, type StreamOptions } from '../../realtime/stream.js';
 import type { Store } from '../../store/index.js';
 
-export function eventRoutes(app: FastifyInstance, store: Store, dispatcher: Dispatcher, options: StreamOptions): void {
+export interface EventRouteOptions extends StreamOptions {
+  /** Concurrent streams one token may hold open in this process; 0 = no cap. */
+  maxStreamsPerToken: number;
+}
+
+export function eventRoutes(app: FastifyInstance, store: Store, dispatcher: Dispatcher, options: EventRouteOptions): void {
+  /** Open streams by token id. */
+  const open = new Map<number, number>();
   app.get(
     '/events.stream',
     {
@@ -21,6 +28,20 @@ export function eventRoutes(app: FastifyInstance, store: Store, dispatcher: Disp
       const query = request.query as Record<string, unknown>;
       const header = request.headers['last-event-id'];
       const lastEventId = parseLastEventId(typeof header === 'string' ? header : query.last_event_id);
+      const tokenId = request.principal!.tokenId;
+      const holding = open.get(tokenId) ?? 0;
+      if (options.maxStreamsPerToken > 0 && holding >= options.maxStreamsPerToken) {
+        throw new TooManyRequests(`this token already holds ${holding} open event streams; close one first`, 5);
+      }
+      open.set(tokenId, holding + 1);
+      reply.raw.once('close', () => {
+        const left = (open.get(tokenId) ?? 1) - 1;
+        if (left > 0) open.set(tokenId, left);
+        else open.delete(tokenId);
+      });
+      // A stream is long by design: exempt from the idle timeout (heartbeats keep it
+      // honest), still counted against the connection cap.
+      request.raw.socket.setTimeout(0);
       reply.hijack();
       reply.raw.writeHead(200, {
         'content-type': 'text/event-stream; charset=utf-8',
@@ -30,7 +51,15 @@ export function eventRoutes(app: FastifyInstance, store: Store, dispatcher: Disp
         'x-accel-buffering': 'no',
         'x-request-id': request.id,
       });
-      const stream = new EventStream(store, dispatcher, request.principal!, reply.raw, options, lastEventId);
+      const stream = new EventStream(
+        store,
+        dispatcher,
+        request.principal!,
+        reply.raw,
+        options,
+        lastEventId,
+        grantRecheck(store, request.headers.authorization),
+      );
       try {
         await stream.run();
       } catch (error) {

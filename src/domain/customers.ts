@@ -1,0 +1,57 @@
+/**
+ * What customers (rev users) may reach and see, in one place. DevRev's customer-facing
+ * model: a customer talks to the vendor's staff (dev users), its bots (service accounts)
+ * and colleagues of their own rev org, never to other customers; sees staff as summaries
+ * without email unless they share a chat; and cannot learn that a chat they are not in
+ * exists. Dev users and service accounts are the vendor's side and see everyone in the org.
+ */
+import type { Group, User } from '../model/index.js';
+import type { Store } from '../store/index.js';
+import { Forbidden, NotFound } from './errors.js';
+
+export function isCustomer(user: User | undefined): boolean {
+  return user?.type === 'rev_user';
+}
+
+/** Whether `viewer` may be in a chat with `other` (or put them in one). */
+export function mayChatWith(viewer: User, other: User): boolean {
+  if (!isCustomer(viewer) || other.id === viewer.id) return true;
+  if (other.type === 'dev_user' || other.type === 'service_account') return true;
+  return other.type === 'rev_user' && sameRevOrg(viewer, other);
+}
+
+/** A customer may bring only staff groups into a chat: a rev-user group may hold other customers. */
+export function mayAddGroup(viewer: User, group: Group): boolean {
+  return !isCustomer(viewer) || group.memberType === 'dev_user';
+}
+
+/**
+ * Whether `viewer` may see `subject`'s email. Undefined viewer: the organization as a
+ * whole (webhooks, the CLI). `sharesChat`: the two are in a chat together.
+ */
+export function mayViewEmail(viewer: User | undefined, subject: User, sharesChat: boolean): boolean {
+  if (!isCustomer(viewer) || subject.id === viewer!.id) return true;
+  if (subject.type === 'rev_user') return sameRevOrg(viewer!, subject);
+  return sharesChat;
+}
+
+/**
+ * The refusal for a chat the caller is not a member of: a customer gets 404 whether it
+ * exists or not, so it cannot learn who talks to whom; staff get 403 as before.
+ */
+export function notAMember(viewer: User): NotFound | Forbidden {
+  return isCustomer(viewer) ? new NotFound('chat') : new Forbidden('only members of a chat may read or change it');
+}
+
+function sameRevOrg(a: User, b: User): boolean {
+  return a.revOrg !== null && b.revOrg !== null && a.revOrg.number === b.revOrg.number;
+}
+
+/**
+ * Of `users`, those `viewer` shares a chat with, when that decides what a customer sees
+ * of them (`mayViewEmail`); staff see everyone alike, so for them nothing is looked up.
+ */
+export async function contactsOf(store: Store, viewer: User, users: readonly User[]): Promise<ReadonlySet<number>> {
+  if (!isCustomer(viewer)) return new Set();
+  return new Set(await store.chats.sharingAChat(viewer.id, users.map((user) => user.id)));
+}
