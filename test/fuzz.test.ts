@@ -30,8 +30,19 @@ interface Contract {
 }
 const contract = parse(readFileSync(new URL('./fixtures/devrev-contract.yaml', import.meta.url), 'utf8')) as Contract;
 
+/**
+ * Confab's additions (DevRev has no such operations, so the contract does not name their
+ * fields): fuzzed like DevRev's own.
+ */
+const ADDITIONS: Record<string, string[]> = {
+  '/chats.list': ['cursor', 'limit', 'mode', 'type', 'users', 'is_default'],
+  '/chats.mark-read': ['id', 'entry'],
+  '/chats.mark-unread': ['id', 'entry'],
+};
+
 /** The request fields the contract names for an operation (following allOf). */
 function requestFields(path: string): string[] {
+  if (ADDITIONS[path]) return ADDITIONS[path];
   const ref = contract.paths[path]?.post?.requestBody?.content['application/json'].schema.$ref;
   const fields = new Set<string>();
   const visit = (name: string | undefined) => {
@@ -108,6 +119,8 @@ function validRequest(path: string): Record<string, unknown> {
       return { type: 'dm', users: [ada.id, bob.id], is_default: false };
     case '/chats.get':
     case '/chats.update':
+    case '/chats.mark-read':
+    case '/chats.mark-unread':
       return { id: chatIds[0] };
     default:
       return {};
@@ -165,11 +178,15 @@ describe('fuzzing every operation', () => {
   // Revoking the fuzzing caller's own token would turn every later request into a 401 and
   // test nothing; those operations have their own tests (auth-tokens.test.ts).
   const SELF_REVOKING = new Set(['/auth-tokens.delete', '/auth-tokens.self.delete']);
-  const operations = Object.keys(contract.paths).filter((path) => contract.paths[path]?.post && !SELF_REVOKING.has(path));
+  const operations = [
+    ...Object.keys(contract.paths).filter((path) => contract.paths[path]?.post && !SELF_REVOKING.has(path)),
+    ...Object.keys(ADDITIONS),
+  ];
 
   it('answers every malformed, mistyped, oversized or hostile request with a DevRev 4xx and no change', async () => {
     const served = operations.filter((path) => t.server.app.hasRoute({ method: 'POST', url: path }));
     expect(served).toContain('/chats.create');
+    expect(served).toContain('/chats.list');
     let before = await t.snapshot();
     for (const path of served) {
       const fields = requestFields(path);

@@ -211,7 +211,8 @@ async function readEntry(store: Store, principal: Principal, id: string): Promis
   return entry;
 }
 
-async function canSee(store: Store, entry: TimelineEntry, user: User): Promise<boolean> {
+/** Whether `user`, a member of the entry's chat, may read it (private and internal entries). */
+export async function canSee(store: Store, entry: TimelineEntry, user: User): Promise<boolean> {
   if (entry.visibility === 'internal') return user.type !== 'rev_user';
   if (entry.visibility !== 'private' || entry.createdBy.id === user.id) return true;
   return store.timelineEntries.isPrivateTo(entry.id, user.id);

@@ -16,6 +16,7 @@ import { registerRateLimit, type RateLimitOptions } from './rate-limit.js';
 import { artifactRoutes } from './routes/artifacts.js';
 import { authTokenRoutes } from './routes/auth-tokens.js';
 import { chatRoutes } from './routes/chats.js';
+import { chatListRoutes } from './routes/chat-list.js';
 import { devUserRoutes } from './routes/dev-users.js';
 import { eventRoutes } from './routes/events.js';
 import { groupRoutes } from './routes/groups.js';
@@ -114,6 +115,7 @@ export async function buildApp({
   readinessRoutes(app, readiness);
   if (emulator) emulatorRoutes(app, emulator);
   chatRoutes(app, store);
+  chatListRoutes(app, store);
   devUserRoutes(app, store);
   timelineEntryRoutes(app, store);
   authTokenRoutes(app, store);

@@ -8,6 +8,7 @@ import { CachedTokenStore, type AuthClock } from './auth-cache.js';
 import { BulkLoader } from './bulk.js';
 import { ArtifactStore } from './artifacts.js';
 import { ChatStore } from './chats.js';
+import { ChatReadStore } from './chat-reads.js';
 import { isRetryableTransactionError } from './errors.js';
 import { EventStore } from './events.js';
 import { GroupStore } from './groups.js';
@@ -36,6 +37,7 @@ export class Store {
   readonly tokens: TokenStore;
   readonly groups: GroupStore;
   readonly chats: ChatStore;
+  readonly chatReads: ChatReadStore;
   readonly timelineEntries: TimelineEntryStore;
   readonly secrets: SecretStore;
   readonly events: EventStore;
@@ -57,6 +59,7 @@ export class Store {
     this.tokens = caches.authClock ? new CachedTokenStore(db, caches.authClock) : new TokenStore(db);
     this.groups = new GroupStore(db);
     this.chats = new ChatStore(db);
+    this.chatReads = new ChatReadStore(db);
     this.timelineEntries = new TimelineEntryStore(db);
     this.secrets = new SecretStore(db);
     this.events = new EventStore(db);

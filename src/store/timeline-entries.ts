@@ -186,6 +186,23 @@ export class TimelineEntryStore {
   }
 
   /**
+   * How many entries `view` sees after `from` (all, without it) that someone other than
+   * `viewerId` wrote and that are not deleted: a chat's unread count. One range of the
+   * (chat_id, created_at, id) index.
+   */
+  async countUnread(view: TimelineView, from: TimelinePosition | undefined): Promise<number> {
+    let query = this.db
+      .selectFrom('timeline_entries')
+      .select((eb) => eb.fn.countAll<number | string>().as('unread'))
+      .where((eb) => this.visibleTo(eb, view))
+      .where('timeline_entries.created_by', '!=', view.viewerId)
+      .where('timeline_entries.deleted_at', 'is', null);
+    if (from) query = query.where((eb) => beyond(eb, 'newer', from));
+    const row = await query.executeTakeFirstOrThrow();
+    return Number(row.unread);
+  }
+
+  /**
    * Deletes entries whose time is up, in batches so that a large backlog never holds the
    * database for long. Returns how many went. `externalRef` narrows it to one chat's ref,
    * which frees that ref for reuse the moment its entry expires.
