@@ -23,6 +23,7 @@ let bob: Person;
 let eve: Person;
 let chatIds: string[] = [];
 let eveChatIds: string[] = [];
+let entryIds: string[] = [];
 
 interface Contract {
   paths: Record<string, Record<string, { requestBody?: { content: { 'application/json': { schema: { $ref: string } } } } }>>;
@@ -62,12 +63,14 @@ beforeAll(async () => {
   const eveChat = await t.as(eve).post('/chats.create', { type: 'dm', users: [eve.id] });
   chatIds = [chat.body.chat.id, chat.body.chat.display_id];
   eveChatIds = [eveChat.body.chat.id, eveChat.body.chat.display_id];
+  const entry = await t.as(ada).post('/timeline-entries.create', { type: 'timeline_comment', object: chatIds[0], body: 'fuzzed' });
+  entryIds = [entry.body.timeline_entry.id, entry.body.timeline_entry.display_id];
 });
 
 /** Ids of every shape: ours, another tenant's, mangled, of the wrong type, absurd. */
 const anyId = () =>
   fc.oneof(
-    fc.constantFrom(ada.id, bob.id, ada.displayId, bob.displayId, ...chatIds),
+    fc.constantFrom(ada.id, bob.id, ada.displayId, bob.displayId, ...chatIds, ...entryIds),
     fc.constantFrom(eve.id, eve.displayId, ...eveChatIds),
     fc.constantFrom(
       '',
@@ -122,6 +125,10 @@ function validRequest(path: string): Record<string, unknown> {
     case '/chats.mark-read':
     case '/chats.mark-unread':
       return { id: chatIds[0] };
+    case '/reactions.update':
+      return { object: entryIds[0], emoji: 'joy', action: 'add' };
+    case '/reactions.list':
+      return { object: entryIds[0], emoji: '+1' };
     default:
       return {};
   }

@@ -140,6 +140,14 @@ export interface TimelineEntry {
   modifiedBy: User;
   createdAt: string;
   modifiedAt: string;
+  /** Per emoji, in the order first used: who reacted, so any viewer's `reacted` can be told. */
+  reactions: EntryReaction[];
+}
+
+export interface EntryReaction {
+  /** The code point(s), lowercase and dash-joined: `1f44d`, `1f44d-1f3fb`. */
+  emoji: string;
+  userIds: number[];
 }
 
 /**

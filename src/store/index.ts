@@ -9,6 +9,7 @@ import { BulkLoader } from './bulk.js';
 import { ArtifactStore } from './artifacts.js';
 import { ChatStore } from './chats.js';
 import { ChatReadStore } from './chat-reads.js';
+import { ReactionStore } from './reactions.js';
 import { isRetryableTransactionError } from './errors.js';
 import { EventStore } from './events.js';
 import { GroupStore } from './groups.js';
@@ -38,6 +39,7 @@ export class Store {
   readonly groups: GroupStore;
   readonly chats: ChatStore;
   readonly chatReads: ChatReadStore;
+  readonly reactions: ReactionStore;
   readonly timelineEntries: TimelineEntryStore;
   readonly secrets: SecretStore;
   readonly events: EventStore;
@@ -60,6 +62,7 @@ export class Store {
     this.groups = new GroupStore(db);
     this.chats = new ChatStore(db);
     this.chatReads = new ChatReadStore(db);
+    this.reactions = new ReactionStore(db);
     this.timelineEntries = new TimelineEntryStore(db);
     this.secrets = new SecretStore(db);
     this.events = new EventStore(db);

@@ -156,6 +156,14 @@ export interface TimelineEntryPrivateToTable {
   user_id: number;
 }
 
+/** One user's reaction with one emoji (a lowercase code point, `1f44d`) on one comment. */
+export interface TimelineReactionsTable {
+  entry_id: number;
+  emoji: string;
+  user_id: number;
+  created_at: string;
+}
+
 export interface ArtifactsTable {
   id: Generated<number>;
   org_id: number;
@@ -240,6 +248,7 @@ export interface Database {
   timeline_entries: TimelineEntriesTable;
   timeline_entry_labels: TimelineEntryLabelsTable;
   timeline_entry_private_to: TimelineEntryPrivateToTable;
+  timeline_reactions: TimelineReactionsTable;
   server_secrets: ServerSecretsTable;
   events: EventsTable;
   webhooks: WebhooksTable;
