@@ -18,6 +18,7 @@ import { authTokenRoutes } from './routes/auth-tokens.js';
 import { chatRoutes } from './routes/chats.js';
 import { chatListRoutes } from './routes/chat-list.js';
 import { reactionRoutes } from './routes/reactions.js';
+import { searchRoutes } from './routes/search.js';
 import { devUserRoutes } from './routes/dev-users.js';
 import { eventRoutes } from './routes/events.js';
 import { groupRoutes } from './routes/groups.js';
@@ -118,6 +119,7 @@ export async function buildApp({
   chatRoutes(app, store);
   chatListRoutes(app, store);
   reactionRoutes(app, store);
+  searchRoutes(app, store);
   devUserRoutes(app, store);
   timelineEntryRoutes(app, store);
   authTokenRoutes(app, store);

@@ -63,7 +63,7 @@ export class Store {
     this.chats = new ChatStore(db);
     this.chatReads = new ChatReadStore(db);
     this.reactions = new ReactionStore(db);
-    this.timelineEntries = new TimelineEntryStore(db);
+    this.timelineEntries = new TimelineEntryStore(db, dialect);
     this.secrets = new SecretStore(db);
     this.events = new EventStore(db);
     this.webhooks = new WebhookStore(db);
