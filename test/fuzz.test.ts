@@ -134,6 +134,8 @@ function validRequest(path: string): Record<string, unknown> {
       return { object: entryIds[0], emoji: '+1' };
     case '/timeline-entries.search':
       return { query: 'fuzzed', chat: chatIds[0] };
+    case '/search.core':
+      return { query: 'user' };
     default:
       return {};
   }

@@ -117,3 +117,51 @@ describe('timeline-entries.search', () => {
     expect(await search(eve, { query: 'memo' })).toEqual({ results: [] });
   });
 });
+
+describe('search.core', () => {
+  it("finds the caller's organization's people, groups and customers in DevRev's result shapes, best match first", async () => {
+    const admin = await t.given.org();
+    const ann = await t.given.user(admin, 'dev_user', 'annika');
+    const anna = await t.given.user(admin, 'dev_user', 'anna');
+    await t.as(admin).post('/groups.create', { name: 'Annex team', description: 'x' });
+    await t.as(admin).post('/rev-orgs.create', { display_name: 'Hosanna Corp' });
+    await t.as(admin).post('/service-accounts.create', { display_name: 'ann-bot' });
+    const eve = await t.given.org();
+    await t.given.user(eve, 'dev_user', 'anna');
+
+    const response = await t.as(admin).post('/search.core', { query: 'ANNA' });
+    expect(response.status).toBe(200);
+    expect(response.body.results.map((result: any) => result.type)).toEqual(['user', 'org']);
+    expect(response.body.results[0].user).toMatchObject({ id: anna.id, display_name: 'anna' });
+    expect(response.body.results[1].org).toMatchObject({ type: 'rev_org', display_name: 'Hosanna Corp' });
+
+    const ann3 = await t.as(admin).get('/search.core', { query: 'ann', namespaces: ['dev_user', 'group', 'service_account'] });
+    expect(ann3.status).toBe(200);
+    const names = ann3.body.results.map((result: any) => result.user?.display_name ?? result.group?.name);
+    expect(names).toEqual(['ann-bot', 'anna', 'annika', 'Annex team'].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1)));
+    expect(ann.id).toBeTruthy();
+    expect((await t.as(admin).post('/search.core', { query: 'ann', namespaces: ['ticket'] })).body).toEqual({ results: [] });
+  });
+
+  it('pages by cursor, and refuses a query of no words, over 1,000 characters, a bad namespace or limit with 400', async () => {
+    const admin = await t.given.org();
+    for (let i = 0; i < 4; i++) await t.given.user(admin, 'dev_user', `zed${i}`);
+    const first = await t.as(admin).post('/search.core', { query: 'zed', limit: 3 });
+    expect(first.body.results).toHaveLength(3);
+    const second = await t.as(admin).post('/search.core', { query: 'zed', limit: 3, cursor: first.body.next_cursor });
+    expect(second.body.results).toHaveLength(1);
+    expect(second.body.next_cursor).toBeUndefined();
+    const cases: [Record<string, unknown>, string][] = [
+      [{ query: '%%' }, 'query'],
+      [{ query: 'x'.repeat(1001) }, 'query'],
+      [{ query: 'zed', namespaces: ['nope'] }, 'namespaces[0]'],
+      [{ query: 'zed', limit: 101 }, 'limit'],
+      [{ query: 'zed', cursor: first.body.next_cursor.slice(0, -1) }, 'cursor'],
+    ];
+    for (const [body, field] of cases) {
+      const response = await t.as(admin).post('/search.core', body);
+      expect(response.status, JSON.stringify(body).slice(0, 60)).toBe(400);
+      expect(response.body.field_name).toBe(field);
+    }
+  });
+});

@@ -11,7 +11,7 @@ import type { TimelineView } from '../store/timeline-entries.js';
 import { assertMember, findChat } from './chats.js';
 import { cursorSecret, openKeyCursor, sealKeyCursor } from './cursors.js';
 import { BadRequest } from './errors.js';
-import { now, type Principal, type TimelineEntry } from '../model/index.js';
+import { now, type Group, type Principal, type RevOrg, type TimelineEntry, type User } from '../model/index.js';
 
 export const MAX_QUERY_LENGTH = 1000;
 export const DEFAULT_PAGE_SIZE = 20;
@@ -101,4 +101,87 @@ export function markTerms(text: string, terms: readonly string[]): string {
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+}
+
+/** The namespaces of search.core that Confab has objects for; DevRev's others find nothing here. */
+export const CORE_NAMESPACES = ['dev_user', 'rev_user', 'service_account', 'group', 'rev_org'] as const;
+export type CoreNamespace = (typeof CORE_NAMESPACES)[number];
+/** Candidates read per namespace before ranking: an organization's directory, not a corpus. */
+const CORE_CANDIDATES = 500;
+
+export interface SearchCoreInput {
+  query: string;
+  namespaces?: string[];
+  cursor?: string;
+  limit?: number;
+  sortBy?: 'created_date' | 'modified_date' | 'relevance';
+  sortOrder?: 'asc' | 'desc';
+}
+
+export type CoreHit =
+  | { kind: 'user'; user: User; modifiedAt: string }
+  | { kind: 'group'; group: Group; modifiedAt: string }
+  | { kind: 'rev_org'; revOrg: RevOrg; modifiedAt: string };
+
+export interface CorePage {
+  hits: CoreHit[];
+  nextCursor?: string;
+}
+
+/**
+ * DevRev's search.core over people, groups and customers: the query as one phrase, found
+ * anywhere in a name (or a user's email), an exact name first, then a name that starts
+ * with it, then a word that does, then the rest; or by date when `sort_by` says so.
+ */
+export async function searchCore(store: Store, principal: Principal, input: SearchCoreInput): Promise<CorePage> {
+  queryTerms('query', input.query);
+  const needle = input.query.trim().toLowerCase();
+  const wanted = new Set(input.namespaces && input.namespaces.length > 0 ? input.namespaces : CORE_NAMESPACES);
+  const orgId = principal.org.id;
+  const userTypes = (['dev_user', 'rev_user', 'service_account'] as const).filter((type) => wanted.has(type));
+  const [users, groups, revOrgs] = await Promise.all([
+    store.directory.findUsers(orgId, userTypes, needle, CORE_CANDIDATES),
+    wanted.has('group') ? store.directory.groups(orgId, needle, CORE_CANDIDATES) : [],
+    wanted.has('rev_org') ? store.directory.revOrgs(orgId, needle, CORE_CANDIDATES) : [],
+  ]);
+  const scored: { hit: CoreHit; score: number; name: string; createdAt: string }[] = [];
+  const add = (hit: CoreHit, names: (string | null)[], createdAt: string) => {
+    const score = Math.min(...names.map((name) => relevance(name?.toLowerCase() ?? '', needle)));
+    // LIKE matched a superset (its wildcards in the query were widened): keep exact matches only.
+    if (score < Infinity) scored.push({ hit, score, name: (names[0] ?? '').toLowerCase(), createdAt });
+  };
+  for (const user of users) add({ kind: 'user', user, modifiedAt: user.modifiedAt }, [user.displayName, user.fullName, user.email], user.createdAt);
+  for (const group of groups) add({ kind: 'group', group, modifiedAt: group.modifiedAt }, [group.name], group.createdAt);
+  for (const revOrg of revOrgs) add({ kind: 'rev_org', revOrg, modifiedAt: revOrg.modifiedAt }, [revOrg.displayName], revOrg.createdAt);
+
+  const sortBy = input.sortBy ?? 'relevance';
+  const sign = (input.sortOrder ?? (sortBy === 'relevance' ? 'asc' : 'desc')) === 'asc' ? 1 : -1;
+  const key = (item: (typeof scored)[number]) =>
+    sortBy === 'created_date' ? item.createdAt : sortBy === 'modified_date' ? item.hit.modifiedAt : item.score;
+  scored.sort((a, b) => {
+    const [x, y] = [key(a), key(b)];
+    if (x !== y) return sign * (x < y ? -1 : 1);
+    return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+  });
+
+  const scope = createHash('sha256')
+    .update(JSON.stringify([needle, [...wanted].sort(), sortBy, sign]))
+    .digest('base64url')
+    .slice(0, 16);
+  const list = `search.core:${principal.user.id}:${scope}`;
+  const secret = await cursorSecret(store);
+  const offset = input.cursor === undefined ? 0 : openKeyCursor(secret, input.cursor, list).id;
+  const limit = input.limit ?? DEFAULT_PAGE_SIZE;
+  const page: CorePage = { hits: scored.slice(offset, offset + limit).map((item) => item.hit) };
+  if (offset + limit < scored.length) page.nextCursor = sealKeyCursor(secret, { list, key: '', id: offset + limit, mode: 'after' });
+  return page;
+}
+
+/** Lower is better: the name itself, a prefix of it, a prefix of one of its words, anywhere in it. */
+function relevance(name: string, needle: string): number {
+  if (name === needle) return 0;
+  if (name.startsWith(needle)) return 1;
+  const at = name.indexOf(needle);
+  if (at < 0) return Infinity;
+  return /[\p{L}\p{N}]/u.test(name[at - 1]!) ? 3 : 2;
 }
