@@ -62,7 +62,7 @@ export async function startServer(
       : await store.exclusively('first-run', async (locked) =>
           (await locked.orgs.list()).length === 0 ? initOrg(locked, FIRST_ORG_NAME, FIRST_ADMIN_EMAIL) : undefined,
         );
-    realtime = await startRealtime(store, config.realtime, logger);
+    realtime = await startRealtime(store, config.realtime, logger, { databaseUrl: config.databaseUrl, redisUrl: config.redisUrl });
     const app = await buildApp({
       store,
       logger,

@@ -42,6 +42,7 @@ const ADDITIONS: Record<string, string[]> = {
   '/chats.mark-read': ['id', 'entry'],
   '/chats.mark-unread': ['id', 'entry'],
   '/timeline-entries.search': ['query', 'chat', 'cursor', 'limit'],
+  '/chats.typing': ['id'],
 };
 
 /** The request fields the contract names for an operation (following allOf). */
@@ -127,6 +128,7 @@ function validRequest(path: string): Record<string, unknown> {
     case '/chats.update':
     case '/chats.mark-read':
     case '/chats.mark-unread':
+    case '/chats.typing':
       return { id: chatIds[0] };
     case '/reactions.update':
       return { object: entryIds[0], emoji: 'joy', action: 'add' };

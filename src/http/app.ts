@@ -21,6 +21,7 @@ import { reactionRoutes } from './routes/reactions.js';
 import { searchRoutes } from './routes/search.js';
 import { devUserRoutes } from './routes/dev-users.js';
 import { eventRoutes } from './routes/events.js';
+import { typingRoutes } from './routes/typing.js';
 import { groupRoutes } from './routes/groups.js';
 import { emulatorRoutes, readinessRoutes } from './routes/ops.js';
 import { revRoutes } from './routes/rev.js';
@@ -129,7 +130,14 @@ export async function buildApp({
   artifactRoutes(app, store);
   if (realtime) {
     const { settings, dispatcher } = realtime;
-    eventRoutes(app, store, dispatcher, { heartbeatMs: settings.streamHeartbeatMs, maxBufferBytes: settings.streamMaxBufferBytes });
+    eventRoutes(
+      app,
+      store,
+      dispatcher,
+      { heartbeatMs: settings.streamHeartbeatMs, maxBufferBytes: settings.streamMaxBufferBytes },
+      realtime.ephemeral,
+    );
+    typingRoutes(app, store, realtime.ephemeral);
     webhookRoutes(app, store, { allowPrivate: settings.webhookAllowPrivate });
   }
   return app;
