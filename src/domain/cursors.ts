@@ -47,8 +47,8 @@ export function openCursor(secret: Buffer, text: string, chatId: number): Timeli
 
 /**
  * Any cursor's signed envelope: `v1.<payload>.<mac>`, the payload base64url JSON. Every
- * list (timelines, and the identity lists in list-cursors.ts) seals its position with it,
- * under the one secret.
+ * list (timelines, chats.list and search, the identity lists in list-cursors.ts, the
+ * request journal) seals its position with it, under the one secret.
  */
 export function seal(secret: Buffer, body: Record<string, unknown>): string {
   const payload = Buffer.from(JSON.stringify(body)).toString('base64url');
@@ -82,31 +82,39 @@ function mac(secret: Buffer, payload: string): string {
 }
 
 /**
- * A signed position in a list that is not a timeline (the request journal): the same
- * version, MAC and secret as timeline cursors, with a scope naming the list it belongs to,
- * so a cursor of another list or organization is refused like a forged one.
+ * A position in any other list ordered by a key and a row id (chats.list: a chat's
+ * activity and id; search: a rank and an id). `list` names the list and whose it is
+ * (`chats.list:<user>`), so one list's cursor is refused by another.
+ */
+export interface KeyCursor {
+  list: string;
+  key: string;
+  id: number;
+  mode: ListMode;
+}
+
+export function sealKeyCursor(secret: Buffer, cursor: KeyCursor): string {
+  return seal(secret, { l: cursor.list, k: cursor.key, i: cursor.id, m: cursor.mode === 'after' ? 'a' : 'b' });
+}
+
+export function openKeyCursor(secret: Buffer, text: string, list: string): KeyCursor {
+  const { l, k, i, m } = unseal(secret, text);
+  if (l !== list || typeof k !== 'string' || k.length > 64 || !Number.isSafeInteger(i)) throw invalidCursor();
+  if (m !== 'a' && m !== 'b') throw invalidCursor();
+  return { list, key: k, id: i as number, mode: m === 'a' ? 'after' : 'before' };
+}
+
+/**
+ * A plain position in a list that has one (the request journal), with a scope naming the
+ * list it belongs to, so a cursor of another list or organization is refused like a forged one.
  */
 export function sealPosition(secret: Buffer, scope: string, position: number): string {
-  const payload = Buffer.from(JSON.stringify({ s: scope, p: position })).toString('base64url');
-  return `${VERSION}.${payload}.${mac(secret, payload)}`;
+  return seal(secret, { s: scope, p: position });
 }
 
 /** The position, if `text` is a cursor this server sealed for `scope`; else a 400 on `cursor`. */
 export function openPosition(secret: Buffer, text: string, scope: string): number {
-  const invalid = () => BadRequest.invalidField('cursor', 'not a cursor issued for this list');
-  if (text.length > MAX_CURSOR_LENGTH) throw invalid();
-  const [version, payload, signature, ...rest] = text.split('.');
-  if (version !== VERSION || !payload || !signature || rest.length > 0) throw invalid();
-  const expected = Buffer.from(mac(secret, payload));
-  const given = Buffer.from(signature);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalid();
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-  } catch {
-    throw invalid();
-  }
-  const { s, p } = (decoded ?? {}) as Record<string, unknown>;
-  if (s !== scope || !Number.isSafeInteger(p) || (p as number) < 0) throw invalid();
+  const { s, p } = unseal(secret, text);
+  if (s !== scope || !Number.isSafeInteger(p) || (p as number) < 0) throw invalidCursor();
   return p as number;
 }

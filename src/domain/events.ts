@@ -4,7 +4,7 @@
  * active webhook that wants it, commit with the write or not at all.
  */
 import type { Store } from '../store/index.js';
-import type { Chat, EventPayload, EventType, StoredEvent, TimelineEntry } from '../model/index.js';
+import type { Chat, EventPayload, EventType, StoredEvent, TimelineEntry, User } from '../model/index.js';
 
 /** Event types a webhook may name in `event_types`: DevRev's, as its contract lists them. */
 export const DEVREV_EVENT_TYPES = new Set<string>([
@@ -21,10 +21,13 @@ export interface RecordedEvent {
   type: EventType;
   payload: EventPayload;
   at: string;
+  /** False for events that are a user's own business (chat_read): streams only. */
+  toWebhooks?: boolean;
 }
 
-export async function recordEvent(tx: Store, event: RecordedEvent): Promise<number> {
+export async function recordEvent(tx: Store, { toWebhooks = true, ...event }: RecordedEvent): Promise<number> {
   const eventId = await tx.events.append(event);
+  if (!toWebhooks) return eventId;
   const webhooks = await tx.webhooks.listActive(event.orgId);
   await tx.webhooks.insertDeliveries(
     webhooks
@@ -59,6 +62,27 @@ export function recordEntryEvent(
   if (oldEntry) payload.oldEntry = oldEntry;
   if (entry.visibility === 'private') payload.privateTo = [...privateTo];
   return recordEvent(tx, { orgId: entry.orgId, chatId: entry.chatId, type, payload, at });
+}
+
+/**
+ * A user moved their read marker in a chat: their other streams (other devices) hear it,
+ * so a badge cleared on one clears on all. Nobody else's, and no webhook.
+ */
+export function recordChatReadEvent(
+  tx: Store,
+  chat: Chat,
+  reader: User,
+  read: NonNullable<EventPayload['read']>,
+  at: string,
+): Promise<number> {
+  return recordEvent(tx, {
+    orgId: chat.orgId,
+    chatId: chat.id,
+    type: 'chat_read',
+    payload: { chat, read, forUser: reader.id },
+    at,
+    toWebhooks: false,
+  });
 }
 
 /**

@@ -14,6 +14,7 @@ import { formatDisplayId, parseRefOf, refBelongsTo } from './ids.js';
 import { requireUsers } from './members.js';
 import {
   now,
+  type Chat,
   type Principal,
   type TimelineBodyType,
   type TimelineEntry,
@@ -42,8 +43,7 @@ export async function createTimelineEntry(
   input: CreateTimelineEntryInput,
 ): Promise<TimelineEntry> {
   const { org, user: caller } = principal;
-  const chat = await findChat(store, principal, 'object', input.object);
-  await assertMember(store, chat, caller);
+  const { chat, parent } = await findTimeline(store, principal, input.object);
 
   const bodyType = checkBodyType(input.bodyType ?? 'text');
   const body = checkBody(input.body);
@@ -90,6 +90,7 @@ export async function createTimelineEntry(
         expiresAt,
         createdBy: caller.id,
         at: postedAt,
+        ...(parent && { parentId: parent.id }),
       });
       await tx.chats.touch(chat.id, postedAt);
       // Read as of `at`, which expires_at was checked against: the answer is the entry just made.
@@ -101,6 +102,11 @@ export async function createTimelineEntry(
         privateTo.map((user) => user.id),
         postedAt,
       );
+      if (parent) {
+        // The comment's thread.total_replies changed: its readers hear of it.
+        const counted = (await tx.timelineEntries.findByNumber(org.id, parent.number, at)) ?? parent;
+        await recordEntryEvent(tx, 'timeline_entry_updated', counted, await privateReadersOf(tx, counted), postedAt, parent);
+      }
       return created;
     });
   } catch (error) {
@@ -186,8 +192,25 @@ export async function deleteTimelineEntry(store: Store, principal: Principal, id
   });
 }
 
+/**
+ * Where an entry goes or a list reads from: a chat's own timeline (`object` is the chat), or
+ * a comment's thread (`object` is the comment). Threads are one level deep, as Slack's: a
+ * reply's thread is refused. Either way the caller must be a member who sees the comment.
+ */
+export async function findTimeline(store: Store, principal: Principal, object: string): Promise<{ chat: Chat; parent?: TimelineEntry }> {
+  const ref = parseRefOf('object', object, ['chat', 'timeline_comment'] as const);
+  if (ref.kind === 'chat') {
+    const chat = await findChat(store, principal, 'object', object);
+    await assertMember(store, chat, principal.user);
+    return { chat };
+  }
+  const parent = await readEntry(store, principal, object, 'object');
+  if (parent.parentId !== null) throw BadRequest.notPermitted('object', 'threads are one level deep: reply to the comment, not to a reply');
+  return { chat: (await store.chats.findById(parent.chatId))!, parent };
+}
+
 /** A private entry's readers besides its author. */
-async function privateReadersOf(store: Store, entry: TimelineEntry): Promise<number[]> {
+export async function privateReadersOf(store: Store, entry: TimelineEntry): Promise<number[]> {
   return entry.visibility === 'private' ? store.timelineEntries.privateReaders(entry.id) : [];
 }
 
@@ -209,8 +232,8 @@ export async function purgeExpiredEntries(store: Store): Promise<number> {
 }
 
 /** The entry, if the caller is a member of its chat (403 otherwise) and may see it (404 otherwise). */
-async function readEntry(store: Store, principal: Principal, id: string): Promise<TimelineEntry> {
-  const ref = parseRefOf('id', id, ['timeline_comment'] as const);
+export async function readEntry(store: Store, principal: Principal, id: string, fieldName = 'id'): Promise<TimelineEntry> {
+  const ref = parseRefOf(fieldName, id, ['timeline_comment'] as const);
   const entry = refBelongsTo(ref, principal.org.slug)
     ? await store.timelineEntries.findByNumber(principal.org.id, ref.number, now())
     : undefined;
@@ -222,7 +245,7 @@ async function readEntry(store: Store, principal: Principal, id: string): Promis
   return entry;
 }
 
-async function canSee(store: Store, entry: TimelineEntry, user: User): Promise<boolean> {
+export async function canSee(store: Store, entry: TimelineEntry, user: User): Promise<boolean> {
   const privateTo = await privateReadersOf(store, entry);
   return mayReadEntry({ visibility: entry.visibility, authorId: entry.createdBy.id, privateTo }, readerOf(user));
 }

@@ -65,6 +65,7 @@ export function mayReadEntry(entry: EntryAudience, reader: EntryReader | undefin
  * ask this; membership itself is checked against the chat as it is at sending.
  */
 export function mayReadEvent(event: StoredEvent, reader: EntryReader | undefined, at = now()): boolean {
+  if (event.payload.forUser !== undefined) return reader?.userId === event.payload.forUser;
   const entry = event.payload.entry ?? event.payload.oldEntry;
   if (!entry) return true;
   // An expired entry is gone from the timeline at once, before the sweeper scrubs its events.

@@ -151,6 +151,19 @@ export interface TimelineEntry {
   modifiedBy: User;
   createdAt: string;
   modifiedAt: string;
+  /** Per emoji, in the order first used: who reacted, so any viewer's `reacted` can be told. */
+  reactions: EntryReaction[];
+  /** A reply's comment; null for an entry of the chat's own timeline. */
+  parentId: number | null;
+  parentNumber: number | null;
+  /** Replies in this comment's thread (0 for a reply: threads are one level deep). */
+  totalReplies: number;
+}
+
+export interface EntryReaction {
+  /** The code point(s), lowercase and dash-joined: `1f44d`, `1f44d-1f3fb`. */
+  emoji: string;
+  userIds: number[];
 }
 
 /**
@@ -165,7 +178,8 @@ export const CHAT_EVENT_TYPES = [
   'timeline_entry_deleted',
 ] as const;
 export type ChatEventType = (typeof CHAT_EVENT_TYPES)[number];
-export type EventType = ChatEventType | 'group_member_added' | 'group_member_removed';
+/** `chat_read` goes to the reader's own streams only (their other devices), never to webhooks. */
+export type EventType = ChatEventType | 'group_member_added' | 'group_member_removed' | 'chat_read';
 
 /** The domain objects an event carries; they are presented to the wire when read. */
 export interface EventPayload {
@@ -176,6 +190,10 @@ export interface EventPayload {
   member?: User;
   /** A private entry's readers besides its author: who else of the chat may see the event. */
   privateTo?: number[];
+  /** An event for one user's own streams alone (chat_read), whatever the chat's members. */
+  forUser?: number;
+  /** chat_read: where the reader's marker now is (absent: nothing read) and what is left. */
+  read?: { entryNumber?: number; unreadCount: number };
 }
 
 export interface StoredEvent {

@@ -9,6 +9,7 @@ import type { Principal, StoredEvent } from '../model/index.js';
 import type { Store } from '../store/index.js';
 import type { GrantEnd } from '../domain/tokens.js';
 import type { Dispatcher } from './dispatcher.js';
+import type { EphemeralBus } from './ephemeral.js';
 import { presentEvent } from '../present/events.js';
 
 export interface StreamOptions {
@@ -45,9 +46,12 @@ export class EventStream {
      * more (domain/tokens.ts `grantRecheck`).
      */
     private readonly recheck: () => Promise<GrantEnd | undefined> = async () => undefined,
+    private readonly ephemeral?: EphemeralBus,
   ) {
     this.lastSent = lastEventId ?? -1;
   }
+
+  private unsubscribeEphemeral: () => void = () => {};
 
   async run(): Promise<void> {
     this.response.on('close', () => this.close());
@@ -58,6 +62,12 @@ export class EventStream {
       close: () => this.close(),
       resync: (lastEventId) => this.resync(lastEventId),
     });
+    // Ephemeral events (typing) carry no id: they are not in the outbox and never replayed.
+    this.unsubscribeEphemeral =
+      this.ephemeral?.subscribe((event) => {
+        if (event.orgId !== this.principal.org.id || !event.recipients.includes(this.principal.user.id)) return;
+        this.write(`event: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`);
+      }) ?? (() => {});
     const horizon = this.dispatcher.horizon;
     // Without a Last-Event-ID the stream starts now; with one, it starts after it.
     if (this.lastSent < 0) this.lastSent = horizon;
@@ -184,6 +194,7 @@ export class EventStream {
     this.closed = true;
     clearInterval(this.heartbeat);
     this.unsubscribe();
+    this.unsubscribeEphemeral();
     // A slow consumer's socket may never flush what is queued: it is cut, not waited for.
     const keepingUp = lastFrame !== undefined && this.response.writableLength <= this.options.maxBufferBytes / 2;
     if (this.response.writableLength > 0 && !keepingUp) this.response.destroy();

@@ -16,6 +16,9 @@ import { DevUserResponse, DevUsersActivateRequest, DevUsersActivateResponse, Dev
 import { WebhookResponse, WebhooksCreateRequest, WebhooksDeleteRequest, WebhooksDeleteResponse, WebhooksDeliveriesListRequest, WebhooksDeliveriesListResponse, WebhooksGetRequest, WebhooksListRequest, WebhooksListResponse, WebhooksUpdateRequest } from './webhooks.js';
 import { RequestsClearRequest, RequestsClearResponse, RequestsCountRequest, RequestsCountResponse, RequestsListRequest, RequestsListResponse } from './journal.js';
 import { OrgsCreateRequest, OrgsCreateResponse, SnapshotNameRequest, SnapshotResponse, SnapshotsListRequest, SnapshotsListResponse } from './emulator.js';
+import { ReactionsListRequest, ReactionsListResponse, ReactionsUpdateRequest, ReactionsUpdateResponse } from './reactions.js';
+import { SearchCoreRequest, SearchCoreResponse, TimelineEntriesSearchRequest, TimelineEntriesSearchResponse } from './search.js';
+import { ChatsListRequest, ChatsListResponse, ChatsMarkReadRequest, ChatsMarkUnreadRequest, ChatsTypingRequest, ChatsTypingResponse, EmptyResponse } from './chat-list.js';
 
 export interface OperationSchemas {
   request: TObject;
@@ -85,6 +88,14 @@ export const OPERATIONS = {
   'confab.snapshots.list': { request: SnapshotsListRequest, response: SnapshotsListResponse },
   'confab.snapshots.delete': { request: SnapshotNameRequest, response: SnapshotResponse },
   'confab.orgs.create': { request: OrgsCreateRequest, response: OrgsCreateResponse },
+  'reactions.update': { request: ReactionsUpdateRequest, response: ReactionsUpdateResponse },
+  'reactions.list': { request: ReactionsListRequest, response: ReactionsListResponse },
+  'search.core': { request: SearchCoreRequest, response: SearchCoreResponse },
+  'chats.list': { request: ChatsListRequest, response: ChatsListResponse },
+  'chats.mark-read': { request: ChatsMarkReadRequest, response: EmptyResponse },
+  'chats.mark-unread': { request: ChatsMarkUnreadRequest, response: EmptyResponse },
+  'timeline-entries.search': { request: TimelineEntriesSearchRequest, response: TimelineEntriesSearchResponse },
+  'chats.typing': { request: ChatsTypingRequest, response: ChatsTypingResponse },
 } satisfies Record<string, OperationSchemas>;
 
 export type OperationName = keyof typeof OPERATIONS;

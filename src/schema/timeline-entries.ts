@@ -22,6 +22,13 @@ const Label = Type.String({ minLength: 1, maxLength: MAX_LABEL_LENGTH });
 const ExternalRef = Type.String({ minLength: 1, maxLength: MAX_EXTERNAL_REF_LENGTH });
 const Body = Type.String({ maxLength: MAX_BODY_LENGTH });
 
+/** DevRev's `timeline-reaction`: `reacted` is for the caller, absent where no one user is looking (webhooks). */
+export const TimelineReaction = Type.Object({
+  emoji: Type.String(),
+  reacted: Type.Optional(Type.Boolean()),
+  total_users: Type.Integer(),
+});
+
 /** DevRev's `timeline-entry`, as its `timeline_comment` branch on a DM. */
 export const TimelineEntry = Type.Object({
   type: Type.Literal('timeline_comment'),
@@ -29,7 +36,8 @@ export const TimelineEntry = Type.Object({
   display_id: Type.String(),
   object: Type.String(),
   object_display_id: Type.String(),
-  object_type: Type.Literal('dm'),
+  /** `dm` for an entry of a chat, `timeline_comment` for a reply in a comment's thread. */
+  object_type: StringEnum(['dm', 'timeline_comment'] as const),
   created_by: UserSummary,
   created_date: Timestamp,
   modified_by: UserSummary,
@@ -38,6 +46,9 @@ export const TimelineEntry = Type.Object({
   body_type: Type.Optional(BodyType),
   external_ref: Type.Optional(Type.String()),
   labels: Type.Optional(Type.Array(Type.String())),
+  reactions: Type.Array(TimelineReaction),
+  /** DevRev's `timeline-thread`, on a comment that has replies. */
+  thread: Type.Optional(Type.Object({ total_replies: Type.Integer() })),
   visibility: Visibility,
 });
 export type TimelineEntry = Static<typeof TimelineEntry>;

@@ -8,10 +8,12 @@
  * - v1 (no `v`): the domain objects as they were serialized, with `audience` (a private
  *   entry's author and readers) and `internalOnly`.
  * - v2: the fields below, with `privateTo` (a private entry's readers besides its author).
+ * - v3: entries also carry their reactions and their place in a thread; `chat_read`
+ *   events carry the reader's marker (`read`) and are for that reader alone (`forUser`).
  */
 import type { Chat, EventPayload, Group, TimelineEntry, User } from '../model/index.js';
 
-export const EVENT_PAYLOAD_VERSION = 2;
+export const EVENT_PAYLOAD_VERSION = 3;
 
 interface StoredUser {
   id: number;
@@ -77,6 +79,23 @@ interface StoredEntry {
   modifiedBy: StoredUser;
   createdAt: string;
   modifiedAt: string;
+  /** v3 and later. */
+  reactions?: { emoji: string; userIds: number[] }[];
+  parentId?: number | null;
+  parentNumber?: number | null;
+  totalReplies?: number;
+}
+
+export interface StoredPayloadV3 {
+  v: 3;
+  chat?: StoredChat;
+  entry?: StoredEntry;
+  oldEntry?: StoredEntry;
+  group?: StoredGroup;
+  member?: StoredUser;
+  privateTo?: number[];
+  read?: { entryNumber?: number; unreadCount: number };
+  forUser?: number;
 }
 
 export interface StoredPayloadV2 {
@@ -103,26 +122,32 @@ interface StoredPayloadV1 {
 
 /** The text an event row stores for `payload`, in the current version. */
 export function serializePayload(payload: EventPayload): string {
-  const stored: StoredPayloadV2 = { v: 2 };
+  const stored: StoredPayloadV3 = { v: 3 };
   if (payload.chat) stored.chat = storedChat(payload.chat);
   if (payload.entry) stored.entry = storedEntry(payload.entry);
   if (payload.oldEntry) stored.oldEntry = storedEntry(payload.oldEntry);
   if (payload.group) stored.group = storedGroup(payload.group);
   if (payload.member) stored.member = storedUser(payload.member);
   if (payload.privateTo) stored.privateTo = [...payload.privateTo];
+  if (payload.read) stored.read = { ...payload.read };
+  if (payload.forUser !== undefined) stored.forUser = payload.forUser;
   return JSON.stringify(stored);
 }
 
 /** An event row's payload, of whatever version, as the domain reads it. */
 export function parsePayload(text: string): EventPayload {
-  const stored = JSON.parse(text) as StoredPayloadV1 | StoredPayloadV2;
+  const stored = JSON.parse(text) as StoredPayloadV1 | StoredPayloadV2 | StoredPayloadV3;
   const payload: EventPayload = {};
   if (stored.chat) payload.chat = chatOf(stored.chat);
   if (stored.entry) payload.entry = entryOf(stored.entry);
   if (stored.oldEntry) payload.oldEntry = entryOf(stored.oldEntry);
   if (stored.group) payload.group = { ...stored.group };
   if (stored.member) payload.member = userOf(stored.member);
-  if (stored.v === 2) {
+  if (stored.v === 3) {
+    if (stored.read) payload.read = stored.read;
+    if (stored.forUser !== undefined) payload.forUser = stored.forUser;
+  }
+  if (stored.v === 2 || stored.v === 3) {
     if (stored.privateTo) payload.privateTo = stored.privateTo;
   } else if (stored.audience) {
     // v1 named the author among the audience; v2 keeps only the others.
@@ -134,7 +159,7 @@ export function parsePayload(text: string): EventPayload {
 
 /** A stored payload (of any version) with its entries' words removed: that something happened stays. */
 export function withoutBodies(text: string): string {
-  const stored = JSON.parse(text) as StoredPayloadV1 | StoredPayloadV2;
+  const stored = JSON.parse(text) as StoredPayloadV1 | StoredPayloadV2 | StoredPayloadV3;
   const scrub = (entry: StoredEntry | undefined) => entry && { ...entry, body: null, bodyType: null };
   return JSON.stringify({
     ...stored,
@@ -219,6 +244,10 @@ function storedEntry(entry: TimelineEntry): StoredEntry {
     modifiedBy: storedUser(entry.modifiedBy),
     createdAt: entry.createdAt,
     modifiedAt: entry.modifiedAt,
+    reactions: entry.reactions.map((reaction) => ({ emoji: reaction.emoji, userIds: [...reaction.userIds] })),
+    parentId: entry.parentId,
+    parentNumber: entry.parentNumber,
+    totalReplies: entry.totalReplies,
   };
 }
 
@@ -239,5 +268,14 @@ function chatOf(chat: StoredChat): Chat {
 }
 
 function entryOf(entry: StoredEntry): TimelineEntry {
-  return { ...entry, createdBy: userOf(entry.createdBy), modifiedBy: userOf(entry.modifiedBy) };
+  return {
+    ...entry,
+    createdBy: userOf(entry.createdBy),
+    modifiedBy: userOf(entry.modifiedBy),
+    // Before v3 events kept no reactions and no threads.
+    reactions: entry.reactions ?? [],
+    parentId: entry.parentId ?? null,
+    parentNumber: entry.parentNumber ?? null,
+    totalReplies: entry.totalReplies ?? 0,
+  };
 }

@@ -9,7 +9,7 @@ import { isRetryableTransactionError } from './errors.js';
 import { withoutStatementTimeout } from './timeouts.js';
 import type { DialectName } from './migrations/helpers.js';
 import { migrationProvider } from './migrations/index.js';
-import { standardParts, type EntityStores, type StoreParts, type StoreScope } from './parts.js';
+import type { EntityStores, StoreParts, StoreScope } from './parts.js';
 import type { Database } from './schema.js';
 
 export { DatabaseTimeout, DatabaseUnavailable, UniqueViolation } from './errors.js';
@@ -29,6 +29,9 @@ export class Store implements EntityStores {
   readonly revOrgs: EntityStores['revOrgs'];
   readonly artifacts: EntityStores['artifacts'];
   readonly faultRules: EntityStores['faultRules'];
+  readonly chatReads: EntityStores['chatReads'];
+  readonly reactions: EntityStores['reactions'];
+  readonly directory: EntityStores['directory'];
   /** Queries run through this one, which tells `record` what each write touched. */
   protected readonly db: Kysely<Database>;
 
@@ -38,7 +41,7 @@ export class Store implements EntityStores {
     readonly dialect: DialectName,
     /** Hears of every write once it is committed. */
     readonly changes: ChangeBus,
-    protected readonly parts: StoreParts = standardParts,
+    protected readonly parts: StoreParts,
     record: (tables: readonly string[]) => void = (tables) => changes.publish(tables),
     scope: StoreScope = 'root',
   ) {
@@ -56,6 +59,9 @@ export class Store implements EntityStores {
     this.revOrgs = entities.revOrgs;
     this.artifacts = entities.artifacts;
     this.faultRules = entities.faultRules;
+    this.chatReads = entities.chatReads;
+    this.reactions = entities.reactions;
+    this.directory = entities.directory;
   }
 
   /**

@@ -6,11 +6,15 @@
  */
 import type { Kysely } from 'kysely';
 import { ArtifactStore } from './artifacts.js';
+import { ChatReadStore } from './chat-reads.js';
 import { ChatStore } from './chats.js';
+import { DirectorySearchStore } from './directory-search.js';
 import { EventStore } from './events.js';
 import { FaultRuleStore } from './fault-rules.js';
 import { GroupStore } from './groups.js';
+import type { DialectName } from './migrations/helpers.js';
 import { OrgStore } from './orgs.js';
+import { ReactionStore } from './reactions.js';
 import { RevOrgStore } from './rev-orgs.js';
 import type { Database } from './schema.js';
 import { SecretStore } from './secrets.js';
@@ -35,6 +39,9 @@ export interface EntityStores {
   revOrgs: Public<RevOrgStore>;
   artifacts: Public<ArtifactStore>;
   faultRules: Public<FaultRuleStore>;
+  chatReads: Public<ChatReadStore>;
+  reactions: Public<ReactionStore>;
+  directory: Public<DirectorySearchStore>;
 }
 
 /**
@@ -45,21 +52,25 @@ export type StoreScope = 'root' | 'transaction';
 
 export type StoreParts = (db: Kysely<Database>, scope: StoreScope) => EntityStores;
 
-/** The SQL implementations, the same on every dialect. */
-export function standardParts(db: Kysely<Database>): EntityStores {
+/** The SQL implementations; full-text search is spelled per dialect. */
+export function standardParts(db: Kysely<Database>, dialect: DialectName): EntityStores {
   const users = new UserStore(db);
+  const reactions = new ReactionStore(db);
   return {
     orgs: new OrgStore(db),
     users,
     tokens: new TokenStore(db),
     groups: new GroupStore(db),
     chats: new ChatStore(db, users),
-    timelineEntries: new TimelineEntryStore(db, users),
+    timelineEntries: new TimelineEntryStore(db, users, reactions, dialect),
     secrets: new SecretStore(db),
     events: new EventStore(db),
     webhooks: new WebhookStore(db, users),
     revOrgs: new RevOrgStore(db),
     artifacts: new ArtifactStore(db, users),
     faultRules: new FaultRuleStore(db),
+    chatReads: new ChatReadStore(db),
+    reactions,
+    directory: new DirectorySearchStore(db),
   };
 }

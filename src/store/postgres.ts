@@ -83,7 +83,7 @@ export function openPostgres(url: string, options: PostgresOptions): RootStore {
 
 /** The standard parts: no process-local caches, since other processes' writes are not heard here. */
 function postgresParts(db: Kysely<Database>): EntityStores {
-  return standardParts(db);
+  return standardParts(db, 'postgres');
 }
 
 /** Hands Kysely connections that keep to the statement timeout (see TimedClient). */

@@ -45,7 +45,7 @@ function configure(database: BetterSqlite3.Database, file: boolean, busyTimeoutM
 /** The standard parts, with token grants cached in the root store (see auth-cache.ts). */
 function sqliteParts(authClock: AuthClock): StoreParts {
   return (db, scope) => {
-    const parts = standardParts(db);
+    const parts = standardParts(db, 'sqlite');
     if (scope === 'root') parts.tokens = new CachedTokenStore(parts.tokens, authClock);
     return parts;
   };

@@ -1,9 +1,12 @@
-import type { ExpressionBuilder, Insertable, Kysely, Selectable } from 'kysely';
+import { sql, type ExpressionBuilder, type Insertable, type Kysely, type Selectable } from 'kysely';
+import type { DialectName } from './migrations/helpers.js';
 import type { EntryReader, TimelineBodyType, TimelineEntry, TimelineVisibility, User } from '../model/index.js';
 import { batches } from './batches.js';
 import { translateUnique } from './errors.js';
+import { chatIdsOfUser } from './membership.js';
 import { parseJson } from './rows.js';
 import type { Database, TimelineEntriesTable } from './schema.js';
+import type { ReactionStore } from './reactions.js';
 import type { UserStore } from './users.js';
 
 export interface NewTimelineEntry {
@@ -19,6 +22,8 @@ export interface NewTimelineEntry {
   expiresAt: string | null;
   createdBy: number;
   at: string;
+  /** A reply's comment, in the same chat. */
+  parentId?: number;
 }
 
 export interface TimelineEntryPatch {
@@ -37,11 +42,17 @@ export interface TimelinePosition {
 
 /** What one reader may see of one chat, optionally narrowed by the list's filters. */
 export interface TimelineView {
-  chatId: number;
+  /** Absent: every chat the reader belongs to, directly or through a group (search). */
+  chatId?: number;
   reader: EntryReader;
   now: string;
   visibility?: readonly TimelineVisibility[];
   labels?: readonly string[];
+  /**
+   * Which part of the chat: absent, its own timeline (no replies); a comment's id, that
+   * comment's thread; `any`, both (read markers and the reply counts of threads).
+   */
+  thread?: number | 'any';
 }
 
 export interface TimelineSlice {
@@ -51,7 +62,7 @@ export interface TimelineSlice {
   limit: number;
 }
 
-type EntryRow = Selectable<TimelineEntriesTable> & { chat_number: number };
+type EntryRow = Selectable<TimelineEntriesTable> & { chat_number: number; parent_number: number | null };
 type EntryBuilder = ExpressionBuilder<Database, 'timeline_entries'>;
 
 function entryRow(input: NewTimelineEntry): Insertable<TimelineEntriesTable> {
@@ -70,6 +81,7 @@ function entryRow(input: NewTimelineEntry): Insertable<TimelineEntriesTable> {
     modified_by: input.createdBy,
     created_at: input.at,
     modified_at: input.at,
+    parent_id: input.parentId ?? null,
   };
 }
 
@@ -78,6 +90,9 @@ export class TimelineEntryStore {
     private readonly db: Kysely<Database>,
     /** The store's one user reader, shared so that every entity reads people the same way. */
     private readonly users: UserStore,
+    private readonly reactions: ReactionStore,
+    /** Full-text search is spelled differently on each dialect. */
+    private readonly dialect: DialectName,
   ) {}
 
   /** Throws `UniqueViolation` when the chat already has an entry with this external_ref. */
@@ -190,6 +205,90 @@ export class TimelineEntryStore {
   }
 
   /**
+   * How many entries `view` sees after `from` (all, without it) that someone other than
+   * the reader wrote and that are not deleted: a chat's unread count. One range of the
+   * (chat_id, created_at, id) index.
+   */
+  async countUnread(view: TimelineView, from: TimelinePosition | undefined): Promise<number> {
+    let query = this.db
+      .selectFrom('timeline_entries')
+      .select((eb) => eb.fn.countAll<number | string>().as('unread'))
+      .where((eb) => this.visibleTo(eb, view))
+      .where('timeline_entries.created_by', '!=', view.reader.userId)
+      .where('timeline_entries.deleted_at', 'is', null);
+    if (from) query = query.where((eb) => beyond(eb, 'newer', from));
+    const row = await query.executeTakeFirstOrThrow();
+    return Number(row.unread);
+  }
+
+  /**
+   * Replies after `from` that others wrote, in the threads of this chat that the viewer
+   * started or replied in: a chat's unread_thread_count.
+   */
+  async countUnreadThreads(view: TimelineView & { chatId: number }, from: TimelinePosition | undefined): Promise<number> {
+    let query = this.db
+      .selectFrom('timeline_entries')
+      .select((eb) => eb.fn.countAll<number | string>().as('unread'))
+      .where((eb) => this.visibleTo(eb, { ...view, thread: 'any' }))
+      .where('timeline_entries.parent_id', 'is not', null)
+      .where('timeline_entries.created_by', '!=', view.reader.userId)
+      .where('timeline_entries.deleted_at', 'is', null)
+      .where((eb) =>
+        eb.or([
+          eb(
+            'timeline_entries.parent_id',
+            'in',
+            eb
+              .selectFrom('timeline_entries as started')
+              .select('started.id')
+              .where('started.chat_id', '=', view.chatId)
+              .where('started.parent_id', 'is', null)
+              .where('started.created_by', '=', view.reader.userId),
+          ),
+          eb(
+            'timeline_entries.parent_id',
+            'in',
+            eb
+              .selectFrom('timeline_entries as replied')
+              .select('replied.parent_id')
+              .where('replied.chat_id', '=', view.chatId)
+              .where('replied.parent_id', 'is not', null)
+              .where('replied.created_by', '=', view.reader.userId),
+          ),
+        ]),
+      );
+    if (from) query = query.where((eb) => beyond(eb, 'newer', from));
+    const row = await query.executeTakeFirstOrThrow();
+    return Number(row.unread);
+  }
+
+  /**
+   * The entries `view` sees whose body has every one of `terms`, best match first:
+   * FTS5's bm25 on SQLite, ts_rank on PostgreSQL, ties by newest. `terms` are plain words
+   * (letters and digits only, the caller makes sure): on SQLite each goes in quotes, on
+   * PostgreSQL through plainto_tsquery, so no search syntax reaches the database.
+   */
+  async search(view: TimelineView, terms: readonly string[], offset: number, limit: number): Promise<TimelineEntry[]> {
+    const words = terms.join(' ');
+    let query = this.selectEntries().where((eb) => this.visibleTo(eb, { ...view, thread: 'any' })).where('timeline_entries.deleted_at', 'is', null);
+    if (this.dialect === 'sqlite') {
+      const match = terms.map((term) => `"${term}"`).join(' ');
+      query = query
+        .innerJoin(sql<{ rowid: number }>`timeline_search`.as('timeline_search'), (join) =>
+          join.on(sql`timeline_search.rowid`, '=', sql.ref('timeline_entries.id')),
+        )
+        .where(sql<boolean>`timeline_search match ${match}`)
+        .orderBy(sql`bm25(timeline_search)`);
+    } else {
+      query = query
+        .where(sql<boolean>`timeline_entries.search_vector @@ plainto_tsquery('simple', ${words})`)
+        .orderBy(sql`ts_rank(timeline_entries.search_vector, plainto_tsquery('simple', ${words}))`, 'desc');
+    }
+    const rows = await query.orderBy('timeline_entries.created_at', 'desc').orderBy('timeline_entries.id', 'desc').limit(limit).offset(offset).execute();
+    return this.assemble(rows as EntryRow[]);
+  }
+
+  /**
    * Deletes entries whose time is up, in batches so that a large backlog never holds the
    * database for long. Returns the ids of those that went. `externalRef` narrows it to one chat's ref,
    * which frees that ref for reuse the moment its entry expires.
@@ -201,16 +300,28 @@ export class TimelineEntryStore {
       .where('expires_at', 'is not', null)
       .where('expires_at', '<=', now);
     if (only) query = query.where('chat_id', '=', only.chatId).where('external_ref', '=', only.externalRef);
-    const ids = (await query.limit(batch).execute()).map((row) => row.id);
-    if (ids.length === 0) return [];
+    const expired = (await query.limit(batch).execute()).map((row) => row.id);
+    if (expired.length === 0) return [];
+    // A thread leaves with its comment.
+    const replies = await this.db.selectFrom('timeline_entries').select('id').where('parent_id', 'in', expired).execute();
+    const ids = [...expired, ...replies.map((row) => row.id)];
     await this.db.deleteFrom('timeline_entry_labels').where('entry_id', 'in', ids).execute();
     await this.db.deleteFrom('timeline_entry_private_to').where('entry_id', 'in', ids).execute();
+    await this.reactions.deleteOfEntries(ids);
     await this.db.deleteFrom('timeline_entries').where('id', 'in', ids).execute();
     return ids;
   }
 
   private visibleTo(eb: EntryBuilder, view: TimelineView) {
-    const conditions = [eb('timeline_entries.chat_id', '=', view.chatId), unexpired(eb, view.now), readableBy(eb, view.reader)];
+    const conditions = [
+      view.chatId !== undefined
+        ? eb('timeline_entries.chat_id', '=', view.chatId)
+        : eb('timeline_entries.chat_id', 'in', chatIdsOfUser(this.db, view.reader.userId)),
+      unexpired(eb, view.now),
+      readableBy(eb, view.reader),
+    ];
+    if (view.thread === undefined) conditions.push(eb('timeline_entries.parent_id', 'is', null));
+    else if (view.thread !== 'any') conditions.push(eb('timeline_entries.parent_id', '=', view.thread));
     if (view.visibility && view.visibility.length > 0) {
       conditions.push(eb('timeline_entries.visibility', 'in', [...view.visibility]));
     }
@@ -232,15 +343,33 @@ export class TimelineEntryStore {
     return this.db
       .selectFrom('timeline_entries')
       .innerJoin('chats', 'chats.id', 'timeline_entries.chat_id')
+      .leftJoin('timeline_entries as parents', 'parents.id', 'timeline_entries.parent_id')
       .selectAll('timeline_entries')
-      .select('chats.number as chat_number');
+      .select(['chats.number as chat_number', 'parents.number as parent_number']);
   }
 
-  /** Rows → entries, with every author and editor fetched in one query. */
+  /** How many replies each of these comments has: one index probe per comment with any. */
+  private async replyCounts(entryIds: readonly number[]): Promise<Map<number, number>> {
+    const rows = await this.db
+      .selectFrom('timeline_entries')
+      .select(['parent_id', (eb) => eb.fn.countAll<number | string>().as('replies')])
+      .where('parent_id', 'in', [...entryIds])
+      .groupBy('parent_id')
+      .execute();
+    return new Map(rows.map((row) => [row.parent_id!, Number(row.replies)]));
+  }
+
+  /** Rows → entries, with every author and editor fetched in one query, and every reaction in one more. */
   private async assemble(rows: readonly EntryRow[]): Promise<TimelineEntry[]> {
     if (rows.length === 0) return [];
     const wanted = [...new Set(rows.flatMap((row) => [row.created_by, row.modified_by]))];
-    const byId = new Map((await this.users.findByIds(wanted)).map((user): [number, User] => [user.id, user]));
+    const ids = rows.map((row) => row.id);
+    const [users, reactions, replies] = await Promise.all([
+      this.users.findByIds(wanted),
+      this.reactions.ofEntries(ids),
+      this.replyCounts(ids),
+    ]);
+    const byId = new Map(users.map((user): [number, User] => [user.id, user]));
     return rows.map((row) => ({
       id: row.id,
       orgId: row.org_id,
@@ -258,6 +387,10 @@ export class TimelineEntryStore {
       modifiedBy: byId.get(row.modified_by)!,
       createdAt: row.created_at,
       modifiedAt: row.modified_at,
+      reactions: reactions.get(row.id) ?? [],
+      parentId: row.parent_id,
+      parentNumber: row.parent_number,
+      totalReplies: replies.get(row.id) ?? 0,
     }));
   }
 }

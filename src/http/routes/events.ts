@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { BadRequest, TooManyRequests } from '../../domain/errors.js';
 import { authenticate, grantRecheck } from '../../domain/tokens.js';
 import type { Dispatcher } from '../../realtime/dispatcher.js';
+import type { EphemeralBus } from '../../realtime/ephemeral.js';
 import { EventStream, type StreamOptions } from '../../realtime/stream.js';
 import type { Store } from '../../store/index.js';
 
@@ -14,7 +15,13 @@ export interface EventRouteOptions extends StreamOptions {
   maxStreamsPerToken: number;
 }
 
-export function eventRoutes(app: FastifyInstance, store: Store, dispatcher: Dispatcher, options: EventRouteOptions): void {
+export function eventRoutes(
+  app: FastifyInstance,
+  store: Store,
+  dispatcher: Dispatcher,
+  options: EventRouteOptions,
+  ephemeral?: EphemeralBus,
+): void {
   /** Open streams by token id. */
   const open = new Map<number, number>();
   app.get(
@@ -59,6 +66,7 @@ export function eventRoutes(app: FastifyInstance, store: Store, dispatcher: Disp
         options,
         lastEventId,
         grantRecheck(store, request.headers.authorization),
+        ephemeral,
       );
       try {
         await stream.run();

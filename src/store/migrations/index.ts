@@ -7,6 +7,10 @@ import { events } from './0006_events.js';
 import { membership } from './0007_membership.js';
 import { securityEventEntries } from './0017_security_event_entries.js';
 import { securityFaultRules } from './0018_security_fault_rules.js';
+import { chatList } from './0013_chat_list.js';
+import { reactions } from './0014_reactions.js';
+import { threads } from './0015_threads.js';
+import { search } from './0016_search.js';
 import type { DialectName } from './helpers.js';
 
 /** Migrations are listed here rather than read from a folder, so they ship inside the build. */
@@ -22,6 +26,10 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
         '0007_membership': membership(),
         '0017_security_event_entries': securityEventEntries(dialect),
         '0018_security_fault_rules': securityFaultRules(dialect),
+        '0013_chat_list': chatList(dialect),
+        '0014_reactions': reactions(dialect),
+        '0015_threads': threads(dialect),
+        '0016_search': search(dialect),
       };
     },
   };
