@@ -10,6 +10,7 @@ import type { DevUsersSelfResponse } from '../schema/users.js';
 import { ConfabApiError, ConfabTransportError } from './errors.js';
 
 export { ConfabApiError, ConfabTransportError } from './errors.js';
+export { EventStreamReader, readFrames, type Envelope, type EventPayloads, type EventStreamOptions, type OtherStreamEvent, type StreamEvent, type StreamStatus } from './event-stream.js';
 export type { Chat, ChatResponse, ChatsCreateRequest, ChatsGetRequest, ChatsUpdateRequest } from '../schema/chats.js';
 export type { UserSummary } from '../schema/common.js';
 export type { ErrorBody } from '../schema/errors.js';

@@ -9,6 +9,7 @@ import type { Store } from '../store/index.js';
 import { sendError } from './errors.js';
 import { registerFaults } from './faults.js';
 import { clientErrorHandler, registerLimits } from './limits.js';
+import { registerConsole } from './console.js';
 import { registerMetrics } from './metrics.js';
 import { registerOpenApi } from './openapi.js';
 import { DEFAULT_OVERLOAD, registerOverload, type OverloadOptions } from './overload.js';
@@ -111,6 +112,7 @@ export async function buildApp({
   if (faults) registerFaults(app, store);
   registerLimits(app);
   app.get('/health', async () => ({ status: 'ok' }));
+  await registerConsole(app);
   readinessRoutes(app, readiness);
   if (emulator) emulatorRoutes(app, emulator);
   chatRoutes(app, store);
