@@ -41,6 +41,8 @@ export async function registerConsole(app: FastifyInstance, root = CONSOLE_ROOT)
     wildcard: false,
     index: ['index.html'],
     schemaHide: true,
+    // The headers below say how long each file may be kept; @fastify/static would add its own.
+    cacheControl: false,
     setHeaders(response, path) {
       response.setHeader('content-security-policy', CONSOLE_CSP);
       response.setHeader('x-content-type-options', 'nosniff');

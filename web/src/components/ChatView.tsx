@@ -1,0 +1,62 @@
+/** One open chat: its name (renamable), members, messages and the composer. */
+import { useState } from 'preact/hooks';
+import type { Chat } from '../../../src/client/index.js';
+import { useConsole } from '../context.js';
+import { useMessages } from '../hooks/useMessages.js';
+import { Composer } from './Composer.js';
+import { MemberList } from './MemberList.js';
+import { MessageList } from './MessageList.js';
+import { chatName } from './names.js';
+import './ChatView.css';
+
+export function ChatView({ chat, onChanged }: { chat: Chat; onChanged(chat: Chat): void }) {
+  const { client, self, report } = useConsole();
+  const messages = useMessages(chat.id);
+  const [renaming, setRenaming] = useState<string | undefined>();
+  const name = chatName(chat, self.id);
+
+  const rename = async (event: Event) => {
+    event.preventDefault();
+    try {
+      const { chat: updated } = await client.chats.update({ id: chat.id, title: renaming ?? '' });
+      onChanged(updated);
+      setRenaming(undefined);
+    } catch (error) {
+      report(error);
+    }
+  };
+
+  return (
+    <section class="chat-view" aria-label={`Chat: ${name}`}>
+      <header class="chat-header">
+        <a class="chat-back" href="#/chats">
+          ← Chats
+        </a>
+        {renaming === undefined ? (
+          <>
+            <h2 class="chat-title">{name}</h2>
+            <button type="button" onClick={() => setRenaming(chat.title ?? '')}>
+              Rename
+            </button>
+          </>
+        ) : (
+          <form class="chat-rename" onSubmit={rename}>
+            <label for="chat-title-input" class="visually-hidden">
+              Chat title
+            </label>
+            <input id="chat-title-input" value={renaming} onInput={(e) => setRenaming(e.currentTarget.value)} maxLength={256} autoFocus />
+            <button type="submit" class="primary">
+              Save
+            </button>
+            <button type="button" onClick={() => setRenaming(undefined)}>
+              Cancel
+            </button>
+          </form>
+        )}
+        <MemberList users={chat.users} />
+      </header>
+      <MessageList messages={messages} />
+      <Composer onSend={messages.send} />
+    </section>
+  );
+}
