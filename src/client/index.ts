@@ -104,6 +104,8 @@ export class ConfabClient {
 
   private async readJson(operation: string, response: Response): Promise<unknown> {
     const text = await response.text();
+    // Some operations (auth-tokens.delete, as on DevRev) answer 200 with no body at all.
+    if (response.ok && text === '') return {};
     try {
       const payload: unknown = JSON.parse(text);
       if (response.ok || (typeof payload === 'object' && payload !== null && typeof (payload as ErrorBody).type === 'string')) {

@@ -21,7 +21,10 @@ export function TokensPanel() {
   const create = async (event: Event) => {
     event.preventDefault();
     try {
-      const { access_token } = await client.call<{ access_token: string }>('auth-tokens.create', hint ? { token_hint: hint } : {});
+      const { access_token } = await client.call<{ access_token: string }>('auth-tokens.create', {
+        requested_token_type: 'urn:devrev:params:oauth:token-type:pat',
+        ...(hint && { token_hint: hint }),
+      });
       setCreated(access_token);
       setHint('');
       await reload();

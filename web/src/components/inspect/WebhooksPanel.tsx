@@ -77,7 +77,7 @@ export function WebhooksPanel() {
                 <td>{webhook.event_types?.join(', ') ?? 'all'}</td>
                 <td>
                   <button type="button" onClick={() => setSelected(webhook.id)} aria-label={`Deliveries of ${webhook.display_id}`}>
-                    Show
+                    Deliveries
                   </button>
                 </td>
               </tr>
