@@ -23,6 +23,7 @@ let bob: Person;
 let eve: Person;
 let chatIds: string[] = [];
 let eveChatIds: string[] = [];
+let entryIds: string[] = [];
 
 interface Contract {
   paths: Record<string, Record<string, { requestBody?: { content: { 'application/json': { schema: { $ref: string } } } } }>>;
@@ -30,8 +31,19 @@ interface Contract {
 }
 const contract = parse(readFileSync(new URL('./fixtures/devrev-contract.yaml', import.meta.url), 'utf8')) as Contract;
 
+/**
+ * Confab's additions (DevRev has no such operations, so the contract does not name their
+ * fields): fuzzed like DevRev's own.
+ */
+const ADDITIONS: Record<string, string[]> = {
+  '/chats.list': ['cursor', 'limit', 'mode', 'type', 'users', 'is_default'],
+  '/chats.mark-read': ['id', 'entry'],
+  '/chats.mark-unread': ['id', 'entry'],
+};
+
 /** The request fields the contract names for an operation (following allOf). */
 function requestFields(path: string): string[] {
+  if (ADDITIONS[path]) return ADDITIONS[path];
   const ref = contract.paths[path]?.post?.requestBody?.content['application/json'].schema.$ref;
   const fields = new Set<string>();
   const visit = (name: string | undefined) => {
@@ -51,12 +63,14 @@ beforeAll(async () => {
   const eveChat = await t.as(eve).post('/chats.create', { type: 'dm', users: [eve.id] });
   chatIds = [chat.body.chat.id, chat.body.chat.display_id];
   eveChatIds = [eveChat.body.chat.id, eveChat.body.chat.display_id];
+  const entry = await t.as(ada).post('/timeline-entries.create', { type: 'timeline_comment', object: chatIds[0], body: 'fuzzed' });
+  entryIds = [entry.body.timeline_entry.id, entry.body.timeline_entry.display_id];
 });
 
 /** Ids of every shape: ours, another tenant's, mangled, of the wrong type, absurd. */
 const anyId = () =>
   fc.oneof(
-    fc.constantFrom(ada.id, bob.id, ada.displayId, bob.displayId, ...chatIds),
+    fc.constantFrom(ada.id, bob.id, ada.displayId, bob.displayId, ...chatIds, ...entryIds),
     fc.constantFrom(eve.id, eve.displayId, ...eveChatIds),
     fc.constantFrom(
       '',
@@ -108,7 +122,13 @@ function validRequest(path: string): Record<string, unknown> {
       return { type: 'dm', users: [ada.id, bob.id], is_default: false };
     case '/chats.get':
     case '/chats.update':
+    case '/chats.mark-read':
+    case '/chats.mark-unread':
       return { id: chatIds[0] };
+    case '/reactions.update':
+      return { object: entryIds[0], emoji: 'joy', action: 'add' };
+    case '/reactions.list':
+      return { object: entryIds[0], emoji: '+1' };
     default:
       return {};
   }
@@ -165,11 +185,15 @@ describe('fuzzing every operation', () => {
   // Revoking the fuzzing caller's own token would turn every later request into a 401 and
   // test nothing; those operations have their own tests (auth-tokens.test.ts).
   const SELF_REVOKING = new Set(['/auth-tokens.delete', '/auth-tokens.self.delete']);
-  const operations = Object.keys(contract.paths).filter((path) => contract.paths[path]?.post && !SELF_REVOKING.has(path));
+  const operations = [
+    ...Object.keys(contract.paths).filter((path) => contract.paths[path]?.post && !SELF_REVOKING.has(path)),
+    ...Object.keys(ADDITIONS),
+  ];
 
   it('answers every malformed, mistyped, oversized or hostile request with a DevRev 4xx and no change', async () => {
     const served = operations.filter((path) => t.server.app.hasRoute({ method: 'POST', url: path }));
     expect(served).toContain('/chats.create');
+    expect(served).toContain('/chats.list');
     let before = await t.snapshot();
     for (const path of served) {
       const fields = requestFields(path);

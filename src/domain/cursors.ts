@@ -39,26 +39,61 @@ export function sealCursor(secret: Buffer, cursor: TimelineCursor): string {
 
 /** The cursor's position, if `text` is a cursor this server issued for `chatId`; else a 400. */
 export function openCursor(secret: Buffer, text: string, chatId: number): TimelineCursor {
-  const invalid = () => BadRequest.invalidField('cursor', 'not a cursor issued for this list');
-  if (text.length > MAX_CURSOR_LENGTH) throw invalid();
+  const { c, t, i, m } = openSigned(secret, text);
+  // The signature says we wrote it; the shape check keeps an old or buggy cursor from a 500.
+  if (!Number.isSafeInteger(c) || !Number.isSafeInteger(i) || typeof t !== 'string' || !TIMESTAMP.test(t)) throw invalidCursor();
+  if (m !== 'a' && m !== 'b') throw invalidCursor();
+  // A cursor of another chat is refused rather than followed: it is not this list's place.
+  if (c !== chatId) throw invalidCursor();
+  return { chatId: c as number, createdAt: t, id: i as number, mode: m === 'a' ? 'after' : 'before' };
+}
+
+/**
+ * A position in any other list ordered by a timestamp and a row id (chats.list: a chat's
+ * activity and id; search: a rank and an id), signed the same way. `list` names the list
+ * and whose it is (`chats.list:<user>`), so one list's cursor is refused by another.
+ */
+export interface KeyCursor {
+  list: string;
+  key: string;
+  id: number;
+  mode: ListMode;
+}
+
+export function sealKeyCursor(secret: Buffer, cursor: KeyCursor): string {
+  const payload = Buffer.from(
+    JSON.stringify({ l: cursor.list, k: cursor.key, i: cursor.id, m: cursor.mode === 'after' ? 'a' : 'b' }),
+  ).toString('base64url');
+  return `${VERSION}.${payload}.${mac(secret, payload)}`;
+}
+
+export function openKeyCursor(secret: Buffer, text: string, list: string): KeyCursor {
+  const { l, k, i, m } = openSigned(secret, text);
+  if (l !== list || typeof k !== 'string' || k.length > 64 || !Number.isSafeInteger(i)) throw invalidCursor();
+  if (m !== 'a' && m !== 'b') throw invalidCursor();
+  return { list, key: k, id: i as number, mode: m === 'a' ? 'after' : 'before' };
+}
+
+function invalidCursor() {
+  return BadRequest.invalidField('cursor', 'not a cursor issued for this list');
+}
+
+/** The payload of a cursor this server signed; a 400 for anything else. */
+function openSigned(secret: Buffer, text: string): Record<string, unknown> {
+  if (text.length > MAX_CURSOR_LENGTH) throw invalidCursor();
   const [version, payload, signature, ...rest] = text.split('.');
-  if (version !== VERSION || !payload || !signature || rest.length > 0) throw invalid();
+  if (version !== VERSION || !payload || !signature || rest.length > 0) throw invalidCursor();
   const expected = Buffer.from(mac(secret, payload));
   const given = Buffer.from(signature);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalid();
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalidCursor();
   let decoded: unknown;
   try {
     decoded = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
   } catch {
-    throw invalid();
+    throw invalidCursor();
   }
-  const { c, t, i, m } = (decoded ?? {}) as Record<string, unknown>;
-  // The signature says we wrote it; the shape check keeps an old or buggy cursor from a 500.
-  if (!Number.isSafeInteger(c) || !Number.isSafeInteger(i) || typeof t !== 'string' || !TIMESTAMP.test(t)) throw invalid();
-  if (m !== 'a' && m !== 'b') throw invalid();
-  // A cursor of another chat is refused rather than followed: it is not this list's place.
-  if (c !== chatId) throw invalid();
-  return { chatId: c as number, createdAt: t, id: i as number, mode: m === 'a' ? 'after' : 'before' };
+  if (decoded === null || typeof decoded !== 'object' || Array.isArray(decoded)) throw invalidCursor();
+  return decoded as Record<string, unknown>;
 }
 
 function mac(secret: Buffer, payload: string): string {

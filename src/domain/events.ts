@@ -21,10 +21,16 @@ export interface RecordedEvent {
   type: EventType;
   payload: EventPayload;
   at: string;
+  /** False for events that are a user's own business (chat_read): streams only. */
+  toWebhooks?: boolean;
 }
 
-export async function recordEvent(tx: Store, event: RecordedEvent): Promise<number> {
+export async function recordEvent(tx: Store, { toWebhooks = true, ...event }: RecordedEvent): Promise<number> {
   const eventId = await tx.events.append(event);
+  if (!toWebhooks) {
+    tx.eventsAppended();
+    return eventId;
+  }
   const webhooks = await tx.webhooks.listActive(event.orgId);
   await tx.webhooks.insertDeliveries(
     webhooks
@@ -61,6 +67,27 @@ export function recordEntryEvent(
   if (entry.visibility === 'private') payload.audience = [...new Set([entry.createdBy.id, ...privateTo])];
   if (entry.visibility === 'internal') payload.internalOnly = true;
   return recordEvent(tx, { orgId: entry.orgId, chatId: entry.chatId, type, payload, at });
+}
+
+/**
+ * A user moved their read marker in a chat: their other streams (other devices) hear it,
+ * so a badge cleared on one clears on all. Nobody else's, and no webhook.
+ */
+export function recordChatReadEvent(
+  tx: Store,
+  chat: Chat,
+  reader: User,
+  read: NonNullable<EventPayload['read']>,
+  at: string,
+): Promise<number> {
+  return recordEvent(tx, {
+    orgId: chat.orgId,
+    chatId: chat.id,
+    type: 'chat_read',
+    payload: { chat, read, audience: [reader.id] },
+    at,
+    toWebhooks: false,
+  });
 }
 
 /**

@@ -182,7 +182,7 @@ export async function deleteTimelineEntry(store: Store, principal: Principal, id
 }
 
 /** A private entry's readers besides its author, for the audience of its events. */
-async function readersOf(store: Store, entry: TimelineEntry): Promise<number[]> {
+export async function readersOf(store: Store, entry: TimelineEntry): Promise<number[]> {
   return entry.visibility === 'private' ? store.events.privateReaders(entry.id) : [];
 }
 
@@ -198,8 +198,8 @@ export async function purgeExpiredEntries(store: Store): Promise<number> {
 
 /** A chat by id in either form, for the field that named it; other orgs' chats do not exist. */
 /** The entry, if the caller is a member of its chat (403 otherwise) and may see it (404 otherwise). */
-async function readEntry(store: Store, principal: Principal, id: string): Promise<TimelineEntry> {
-  const ref = parseRefOf('id', id, ['timeline_comment'] as const);
+export async function readEntry(store: Store, principal: Principal, id: string, fieldName = 'id'): Promise<TimelineEntry> {
+  const ref = parseRefOf(fieldName, id, ['timeline_comment'] as const);
   const entry = refBelongsTo(ref, principal.org.slug)
     ? await store.timelineEntries.findByNumber(principal.org.id, ref.number, now())
     : undefined;
@@ -211,7 +211,8 @@ async function readEntry(store: Store, principal: Principal, id: string): Promis
   return entry;
 }
 
-async function canSee(store: Store, entry: TimelineEntry, user: User): Promise<boolean> {
+/** Whether `user`, a member of the entry's chat, may read it (private and internal entries). */
+export async function canSee(store: Store, entry: TimelineEntry, user: User): Promise<boolean> {
   if (entry.visibility === 'internal') return user.type !== 'rev_user';
   if (entry.visibility !== 'private' || entry.createdBy.id === user.id) return true;
   return store.timelineEntries.isPrivateTo(entry.id, user.id);

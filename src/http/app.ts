@@ -17,6 +17,8 @@ import { registerRateLimit, type RateLimitOptions } from './rate-limit.js';
 import { artifactRoutes } from './routes/artifacts.js';
 import { authTokenRoutes } from './routes/auth-tokens.js';
 import { chatRoutes } from './routes/chats.js';
+import { chatListRoutes } from './routes/chat-list.js';
+import { reactionRoutes } from './routes/reactions.js';
 import { devUserRoutes } from './routes/dev-users.js';
 import { eventRoutes } from './routes/events.js';
 import { groupRoutes } from './routes/groups.js';
@@ -116,6 +118,8 @@ export async function buildApp({
   readinessRoutes(app, readiness);
   if (emulator) emulatorRoutes(app, emulator);
   chatRoutes(app, store);
+  chatListRoutes(app, store);
+  reactionRoutes(app, store);
   devUserRoutes(app, store);
   timelineEntryRoutes(app, store);
   authTokenRoutes(app, store);

@@ -29,6 +29,11 @@ export interface OperationSpec<Req extends TObject, Res extends TSchema> {
   status?: 200 | 201;
   /** Also answer `GET /<name>`, taking these fields (default: the request's) from the query. */
   get?: boolean | TObject;
+  /**
+   * A Confab addition: DevRev has no such operation. Marked `x-confab-addition: true` in
+   * /openapi.json, so a client written against DevRev knows not to rely on it there.
+   */
+  addition?: boolean;
   /** DevRev answers some operations (auth-tokens.delete) with a bare 200 and no body. */
   noContent?: boolean;
   handle(context: OperationContext, input: Static<Req>): Promise<Static<Res>>;
@@ -53,7 +58,11 @@ export function operation<Req extends TObject, Res extends TSchema>(
   // `tags`, `operationId` and `security` only feed the OpenAPI document (http/openapi.ts);
   // operation ids follow DevRev's: `chats-get` for GET, `chats-get-post` for its POST twin.
   const operationId = spec.name.replace(/\./g, '-');
-  const docs = { tags: [spec.name.split('.')[0]!], security: [{ bearer: [] }] };
+  const docs = {
+    tags: [spec.name.split('.')[0]!],
+    security: [{ bearer: [] }],
+    ...(spec.addition && { 'x-confab-addition': true }),
+  };
   const postSchema: FastifySchema = { ...docs, operationId: spec.get ? `${operationId}-post` : operationId, body: spec.request, response };
   app.post(`/${spec.name}`, { schema: postSchema, onRequest }, (request, reply) =>
     handler(request, reply, request.body as Static<Req>),

@@ -140,6 +140,14 @@ export interface TimelineEntry {
   modifiedBy: User;
   createdAt: string;
   modifiedAt: string;
+  /** Per emoji, in the order first used: who reacted, so any viewer's `reacted` can be told. */
+  reactions: EntryReaction[];
+}
+
+export interface EntryReaction {
+  /** The code point(s), lowercase and dash-joined: `1f44d`, `1f44d-1f3fb`. */
+  emoji: string;
+  userIds: number[];
 }
 
 /**
@@ -154,7 +162,8 @@ export const CHAT_EVENT_TYPES = [
   'timeline_entry_deleted',
 ] as const;
 export type ChatEventType = (typeof CHAT_EVENT_TYPES)[number];
-export type EventType = ChatEventType | 'group_member_added' | 'group_member_removed';
+/** `chat_read` goes to the reader's own streams only (their other devices), never to webhooks. */
+export type EventType = ChatEventType | 'group_member_added' | 'group_member_removed' | 'chat_read';
 
 /** The domain objects an event carries; they are presented to the wire when read. */
 export interface EventPayload {
@@ -167,6 +176,8 @@ export interface EventPayload {
   audience?: number[];
   /** An internal entry: dev users and service accounts only, never rev users. */
   internalOnly?: boolean;
+  /** chat_read: where the reader's marker now is (absent: nothing read) and what is left. */
+  read?: { entryNumber?: number; unreadCount: number };
 }
 
 export interface StoredEvent {

@@ -35,6 +35,14 @@ export function presentEventData(event: StoredEvent, view: Viewpoint): Record<st
         id: formatDon('timeline_comment', view.org.slug, payload.oldEntry!.number),
         old_entry: presentTimelineEntry(payload.oldEntry!, view),
       };
+    case 'chat_read':
+      return {
+        chat: presentChat(payload.chat!, view),
+        ...(payload.read!.entryNumber !== undefined && {
+          entry: formatDon('timeline_comment', view.org.slug, payload.read!.entryNumber),
+        }),
+        unread_count: payload.read!.unreadCount,
+      };
     case 'group_member_added':
     case 'group_member_removed':
       return { group: presentGroupSummary(payload.group!, view), member: presentUserSummary(payload.member!, view) };

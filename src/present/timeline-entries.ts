@@ -21,6 +21,12 @@ export function presentTimelineEntry(entry: TimelineEntry, view: Viewpoint): Tim
     modified_by: presentUserSummary(entry.modifiedBy, view),
     modified_date: entry.modifiedAt,
     visibility: entry.visibility,
+    // Events recorded before reactions existed carry none.
+    reactions: (entry.reactions ?? []).map((reaction) => ({
+      emoji: reaction.emoji,
+      ...(view.user && { reacted: reaction.userIds.includes(view.user.id) }),
+      total_users: reaction.userIds.length,
+    })),
   };
   if (entry.body !== null) wire.body = entry.body;
   if (entry.bodyType !== null) wire.body_type = entry.bodyType;

@@ -22,6 +22,13 @@ const Label = Type.String({ minLength: 1, maxLength: MAX_LABEL_LENGTH });
 const ExternalRef = Type.String({ minLength: 1, maxLength: MAX_EXTERNAL_REF_LENGTH });
 const Body = Type.String({ maxLength: MAX_BODY_LENGTH });
 
+/** DevRev's `timeline-reaction`: `reacted` is for the caller, absent where no one user is looking (webhooks). */
+export const TimelineReaction = Type.Object({
+  emoji: Type.String(),
+  reacted: Type.Optional(Type.Boolean()),
+  total_users: Type.Integer(),
+});
+
 /** DevRev's `timeline-entry`, as its `timeline_comment` branch on a DM. */
 export const TimelineEntry = Type.Object({
   type: Type.Literal('timeline_comment'),
@@ -38,6 +45,7 @@ export const TimelineEntry = Type.Object({
   body_type: Type.Optional(BodyType),
   external_ref: Type.Optional(Type.String()),
   labels: Type.Optional(Type.Array(Type.String())),
+  reactions: Type.Array(TimelineReaction),
   visibility: Visibility,
 });
 export type TimelineEntry = Static<typeof TimelineEntry>;

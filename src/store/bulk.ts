@@ -117,6 +117,7 @@ export class BulkLoader {
               modified_by: chat.createdBy,
               created_at: at,
               modified_at: at,
+              activity_at: at,
             }),
           ),
         )
@@ -125,7 +126,7 @@ export class BulkLoader {
       for (const row of rows) ids.set(row.number, row.id);
     }
     const members = chats.flatMap((chat) =>
-      chat.userIds.map((userId, position) => ({ chat_id: ids.get(chat.number)!, user_id: userId, position })),
+      chat.userIds.map((userId, position) => ({ chat_id: ids.get(chat.number)!, user_id: userId, position, activity_at: at })),
     );
     for (const chunk of chunks(members, 3)) await this.db.insertInto('chat_users').values(chunk).execute();
     return ids;
@@ -154,6 +155,27 @@ export class BulkLoader {
             modified_at: entry.at,
           })),
         )
+        .execute();
+    }
+    // Each chat's activity is its latest entry, on the chat and on its membership rows.
+    for (const chatIds of chunks([...new Set(entries.map((entry) => entry.chatId))], 1)) {
+      await this.db
+        .updateTable('chats')
+        .set((eb) => ({
+          activity_at: eb
+            .selectFrom('timeline_entries')
+            .select((inner) => inner.fn.max('timeline_entries.created_at').as('latest'))
+            .whereRef('timeline_entries.chat_id', '=', 'chats.id')
+            .$castTo<string>(),
+        }))
+        .where('id', 'in', chatIds)
+        .execute();
+      await this.db
+        .updateTable('chat_users')
+        .set((eb) => ({
+          activity_at: eb.selectFrom('chats').select('chats.activity_at').whereRef('chats.id', '=', 'chat_users.chat_id').$castTo<string>(),
+        }))
+        .where('chat_id', 'in', chatIds)
         .execute();
     }
   }

@@ -31,6 +31,25 @@ export interface ChatPatch {
   at: string;
 }
 
+/** A place in a member's chats list, newest activity first: the keyset its pages are cut on. */
+export interface ChatActivity {
+  chatId: number;
+  activityAt: string;
+}
+
+export interface MemberChatsQuery {
+  userId: number;
+  /** `older`: chats of earlier activity than `from`, newest first; `newer`: later, oldest first. */
+  direction: 'older' | 'newer';
+  from?: ChatActivity;
+  limit: number;
+  isDefault?: boolean;
+  /** Only chats that have every one of these users among their users. */
+  withUsers?: readonly number[];
+}
+
+type MembershipTable = 'chat_users' | 'chat_groups';
+
 export class ChatStore {
   private readonly users: UserStore;
 
@@ -58,12 +77,13 @@ export class ChatStore {
           modified_by: input.createdBy,
           created_at: input.at,
           modified_at: input.at,
+          activity_at: input.at,
         })
         .returning('id')
         .executeTakeFirstOrThrow(),
     );
-    await this.replaceUsers(id, input.userIds);
-    await this.replaceGroups(id, input.groupIds);
+    await this.replaceUsers(id, input.userIds, input.at);
+    await this.replaceGroups(id, input.groupIds, input.at);
     return id;
   }
 
@@ -87,8 +107,14 @@ export class ChatStore {
         .where('id', '=', chatId)
         .execute(),
     );
-    if (patch.userIds) await this.replaceUsers(chatId, patch.userIds, true);
-    if (patch.groupIds) await this.replaceGroups(chatId, patch.groupIds, true);
+    if (!patch.userIds && !patch.groupIds) return;
+    const { activity_at: activityAt } = await this.db
+      .selectFrom('chats')
+      .select('activity_at')
+      .where('id', '=', chatId)
+      .executeTakeFirstOrThrow();
+    if (patch.userIds) await this.replaceUsers(chatId, patch.userIds, activityAt, true);
+    if (patch.groupIds) await this.replaceGroups(chatId, patch.groupIds, activityAt, true);
   }
 
   async findByNumber(orgId: number, number: number): Promise<Chat | undefined> {
@@ -116,26 +142,92 @@ export class ChatStore {
     return row && this.assemble(row);
   }
 
-  /** Activity in a chat (a new message) changes its modified_date, not its modified_by. */
+  /**
+   * Activity in a chat (a new message) changes its modified_date, not its modified_by, and
+   * moves it up every member's chats list: the membership rows carry the activity too.
+   */
   async touch(chatId: number, at: string): Promise<void> {
-    await this.db.updateTable('chats').set({ modified_at: at }).where('id', '=', chatId).execute();
+    await this.db.updateTable('chats').set({ modified_at: at, activity_at: at }).where('id', '=', chatId).execute();
+    await this.db.updateTable('chat_users').set({ activity_at: at }).where('chat_id', '=', chatId).execute();
+    await this.db.updateTable('chat_groups').set({ activity_at: at }).where('chat_id', '=', chatId).execute();
   }
 
-  private async replaceUsers(chatId: number, userIds: readonly number[], clear = false): Promise<void> {
+  /**
+   * One slice of the chats `userId` belongs to, directly or through a group, ordered by
+   * activity. Each way in is a range scan of its (user or group, activity_at, chat_id)
+   * index reading at most `limit` rows; the two are merged here, so a page costs the
+   * same however many chats the user has.
+   */
+  async listForMember(query: MemberChatsQuery): Promise<ChatActivity[]> {
+    const order = query.direction === 'older' ? 'desc' : 'asc';
+    const slice = async (table: MembershipTable) => {
+      let select = this.db
+        .selectFrom(table as 'chat_users')
+        .select([`${table}.chat_id` as 'chat_users.chat_id', `${table}.activity_at` as 'chat_users.activity_at'])
+        .distinct();
+      select =
+        table === 'chat_users'
+          ? select.where('chat_users.user_id', '=', query.userId)
+          : select.where(`chat_groups.group_id` as 'chat_users.user_id', 'in', (eb) =>
+              eb.selectFrom('group_members').select('group_members.group_id').where('group_members.user_id', '=', query.userId),
+            );
+      const column = (name: 'chat_id' | 'activity_at') => `${table}.${name}` as `chat_users.${typeof name}`;
+      if (query.from) {
+        const [range, strict] = query.direction === 'older' ? (['<=', '<'] as const) : (['>=', '>'] as const);
+        const from = query.from;
+        select = select.where((eb) =>
+          eb.and([
+            eb(column('activity_at'), range, from.activityAt),
+            eb.or([eb(column('activity_at'), strict, from.activityAt), eb(column('chat_id'), strict, from.chatId)]),
+          ]),
+        );
+      }
+      if (query.isDefault !== undefined) {
+        const isDefault = query.isDefault ? 1 : 0;
+        select = select.where((eb) =>
+          eb.exists(
+            eb.selectFrom('chats').select('chats.id').whereRef('chats.id', '=', column('chat_id')).where('chats.is_default', '=', isDefault),
+          ),
+        );
+      }
+      for (const userId of query.withUsers ?? []) {
+        select = select.where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('chat_users as required')
+              .select('required.chat_id')
+              .whereRef('required.chat_id', '=', column('chat_id'))
+              .where('required.user_id', '=', userId),
+          ),
+        );
+      }
+      const rows = await select.orderBy(column('activity_at'), order).orderBy(column('chat_id'), order).limit(query.limit).execute();
+      return rows.map((row): ChatActivity => ({ chatId: row.chat_id, activityAt: row.activity_at }));
+    };
+    const [direct, viaGroups] = await Promise.all([slice('chat_users'), slice('chat_groups')]);
+    const seen = new Set<number>();
+    const sign = order === 'desc' ? -1 : 1;
+    return [...direct, ...viaGroups]
+      .sort((a, b) => sign * (a.activityAt < b.activityAt ? -1 : a.activityAt > b.activityAt ? 1 : a.chatId - b.chatId))
+      .filter((row) => !seen.has(row.chatId) && seen.add(row.chatId) !== undefined)
+      .slice(0, query.limit);
+  }
+
+  private async replaceUsers(chatId: number, userIds: readonly number[], activityAt: string, clear = false): Promise<void> {
     if (clear) await this.db.deleteFrom('chat_users').where('chat_id', '=', chatId).execute();
     if (userIds.length === 0) return;
     await this.db
       .insertInto('chat_users')
-      .values(userIds.map((userId, position) => ({ chat_id: chatId, user_id: userId, position })))
+      .values(userIds.map((userId, position) => ({ chat_id: chatId, user_id: userId, position, activity_at: activityAt })))
       .execute();
   }
 
-  private async replaceGroups(chatId: number, groupIds: readonly number[], clear = false): Promise<void> {
+  private async replaceGroups(chatId: number, groupIds: readonly number[], activityAt: string, clear = false): Promise<void> {
     if (clear) await this.db.deleteFrom('chat_groups').where('chat_id', '=', chatId).execute();
     if (groupIds.length === 0) return;
     await this.db
       .insertInto('chat_groups')
-      .values(groupIds.map((groupId, position) => ({ chat_id: chatId, group_id: groupId, position })))
+      .values(groupIds.map((groupId, position) => ({ chat_id: chatId, group_id: groupId, position, activity_at: activityAt })))
       .execute();
   }
 

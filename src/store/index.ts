@@ -8,6 +8,8 @@ import { CachedTokenStore, type AuthClock } from './auth-cache.js';
 import { BulkLoader } from './bulk.js';
 import { ArtifactStore } from './artifacts.js';
 import { ChatStore } from './chats.js';
+import { ChatReadStore } from './chat-reads.js';
+import { ReactionStore } from './reactions.js';
 import { isRetryableTransactionError } from './errors.js';
 import { EventStore } from './events.js';
 import { GroupStore } from './groups.js';
@@ -36,6 +38,8 @@ export class Store {
   readonly tokens: TokenStore;
   readonly groups: GroupStore;
   readonly chats: ChatStore;
+  readonly chatReads: ChatReadStore;
+  readonly reactions: ReactionStore;
   readonly timelineEntries: TimelineEntryStore;
   readonly secrets: SecretStore;
   readonly events: EventStore;
@@ -57,6 +61,8 @@ export class Store {
     this.tokens = caches.authClock ? new CachedTokenStore(db, caches.authClock) : new TokenStore(db);
     this.groups = new GroupStore(db);
     this.chats = new ChatStore(db);
+    this.chatReads = new ChatReadStore(db);
+    this.reactions = new ReactionStore(db);
     this.timelineEntries = new TimelineEntryStore(db);
     this.secrets = new SecretStore(db);
     this.events = new EventStore(db);

@@ -81,18 +81,32 @@ export interface ChatsTable {
   modified_by: number;
   created_at: string;
   modified_at: string;
+  /** The latest entry's created_at, else created_at: what chats.list orders by. */
+  activity_at: Generated<string>;
 }
 
+/** `activity_at` is the chat's, copied so that a member's chats list is one index range. */
 export interface ChatUsersTable {
   chat_id: number;
   user_id: number;
   position: number;
+  activity_at: Generated<string>;
 }
 
 export interface ChatGroupsTable {
   chat_id: number;
   group_id: number;
   position: number;
+  activity_at: Generated<string>;
+}
+
+/** A user's read marker in a chat: everything at or before (read_at, read_id) is read. */
+export interface ChatReadsTable {
+  user_id: number;
+  chat_id: number;
+  read_at: string;
+  read_id: number;
+  modified_at: string;
 }
 
 export interface TokensTable {
@@ -140,6 +154,14 @@ export interface TimelineEntryLabelsTable {
 export interface TimelineEntryPrivateToTable {
   entry_id: number;
   user_id: number;
+}
+
+/** One user's reaction with one emoji (a lowercase code point, `1f44d`) on one comment. */
+export interface TimelineReactionsTable {
+  entry_id: number;
+  emoji: string;
+  user_id: number;
+  created_at: string;
 }
 
 export interface ArtifactsTable {
@@ -221,10 +243,12 @@ export interface Database {
   chats: ChatsTable;
   chat_users: ChatUsersTable;
   chat_groups: ChatGroupsTable;
+  chat_reads: ChatReadsTable;
   tokens: TokensTable;
   timeline_entries: TimelineEntriesTable;
   timeline_entry_labels: TimelineEntryLabelsTable;
   timeline_entry_private_to: TimelineEntryPrivateToTable;
+  timeline_reactions: TimelineReactionsTable;
   server_secrets: ServerSecretsTable;
   events: EventsTable;
   webhooks: WebhooksTable;

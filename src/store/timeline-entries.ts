@@ -3,6 +3,7 @@ import type { TimelineBodyType, TimelineEntry, TimelineVisibility, User } from '
 import { translateUnique } from './errors.js';
 import { parseJson } from './rows.js';
 import type { Database, TimelineEntriesTable } from './schema.js';
+import { ReactionStore } from './reactions.js';
 import { UserStore } from './users.js';
 
 export interface NewTimelineEntry {
@@ -57,9 +58,11 @@ type EntryBuilder = ExpressionBuilder<Database, 'timeline_entries'>;
 
 export class TimelineEntryStore {
   private readonly users: UserStore;
+  private readonly reactions: ReactionStore;
 
   constructor(private readonly db: Kysely<Database>) {
     this.users = new UserStore(db);
+    this.reactions = new ReactionStore(db);
   }
 
   /** Throws `UniqueViolation` when the chat already has an entry with this external_ref. */
@@ -186,6 +189,23 @@ export class TimelineEntryStore {
   }
 
   /**
+   * How many entries `view` sees after `from` (all, without it) that someone other than
+   * `viewerId` wrote and that are not deleted: a chat's unread count. One range of the
+   * (chat_id, created_at, id) index.
+   */
+  async countUnread(view: TimelineView, from: TimelinePosition | undefined): Promise<number> {
+    let query = this.db
+      .selectFrom('timeline_entries')
+      .select((eb) => eb.fn.countAll<number | string>().as('unread'))
+      .where((eb) => this.visibleTo(eb, view))
+      .where('timeline_entries.created_by', '!=', view.viewerId)
+      .where('timeline_entries.deleted_at', 'is', null);
+    if (from) query = query.where((eb) => beyond(eb, 'newer', from));
+    const row = await query.executeTakeFirstOrThrow();
+    return Number(row.unread);
+  }
+
+  /**
    * Deletes entries whose time is up, in batches so that a large backlog never holds the
    * database for long. Returns how many went. `externalRef` narrows it to one chat's ref,
    * which frees that ref for reuse the moment its entry expires.
@@ -201,6 +221,7 @@ export class TimelineEntryStore {
     if (ids.length === 0) return 0;
     await this.db.deleteFrom('timeline_entry_labels').where('entry_id', 'in', ids).execute();
     await this.db.deleteFrom('timeline_entry_private_to').where('entry_id', 'in', ids).execute();
+    await this.reactions.deleteOfEntries(ids);
     await this.db.deleteFrom('timeline_entries').where('id', 'in', ids).execute();
     return ids.length;
   }
@@ -247,11 +268,12 @@ export class TimelineEntryStore {
       .select('chats.number as chat_number');
   }
 
-  /** Rows → entries, with every author and editor fetched in one query. */
+  /** Rows → entries, with every author and editor fetched in one query, and every reaction in one more. */
   private async assemble(rows: readonly EntryRow[]): Promise<TimelineEntry[]> {
     if (rows.length === 0) return [];
     const wanted = [...new Set(rows.flatMap((row) => [row.created_by, row.modified_by]))];
-    const byId = new Map((await this.users.findByIds(wanted)).map((user): [number, User] => [user.id, user]));
+    const [users, reactions] = await Promise.all([this.users.findByIds(wanted), this.reactions.ofEntries(rows.map((row) => row.id))]);
+    const byId = new Map(users.map((user): [number, User] => [user.id, user]));
     return rows.map((row) => ({
       id: row.id,
       orgId: row.org_id,
@@ -269,6 +291,7 @@ export class TimelineEntryStore {
       modifiedBy: byId.get(row.modified_by)!,
       createdAt: row.created_at,
       modifiedAt: row.modified_at,
+      reactions: reactions.get(row.id) ?? [],
     }));
   }
 }

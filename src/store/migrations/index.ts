@@ -4,6 +4,8 @@ import { timelineEntries } from './0002_timeline_entries.js';
 import { identity } from './0003_identity.js';
 import { artifacts } from './0004_artifacts.js';
 import { events } from './0006_events.js';
+import { chatList } from './0013_chat_list.js';
+import { reactions } from './0014_reactions.js';
 import type { DialectName } from './helpers.js';
 
 /** Migrations are listed here rather than read from a folder, so they ship inside the build. */
@@ -16,6 +18,8 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
         '0003_identity': identity(dialect),
         '0004_artifacts': artifacts(dialect),
         '0006_events': events(dialect),
+        '0013_chat_list': chatList(dialect),
+        '0014_reactions': reactions(dialect),
       };
     },
   };

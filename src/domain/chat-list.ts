@@ -1,0 +1,173 @@
+/**
+ * chats.list and read state (Confab additions: DevRev documents no way to list one's chats).
+ * A user's chats — as a user of the chat or through one of its groups — newest activity
+ * first, each with what that user has not read yet. Pages are keyset slices of
+ * (activity, chat), cut on the caller's membership rows, so the first page costs the
+ * same at a thousand chats or a million.
+ */
+import type { Store } from '../store/index.js';
+import type { ChatActivity } from '../store/chats.js';
+import type { TimelinePosition, TimelineView } from '../store/timeline-entries.js';
+import { assertMember, findChat } from './chats.js';
+import { cursorSecret, openKeyCursor, sealKeyCursor, type ListMode } from './cursors.js';
+import { BadRequest, NotFound } from './errors.js';
+import { recordChatReadEvent } from './events.js';
+import { parseRefOf, refBelongsTo } from './ids.js';
+import { resolveUsers, Unresolved } from './members.js';
+import { canSee } from './timeline-entries.js';
+import { now, type Chat, type Principal, type TimelineEntry, type User } from '../model/index.js';
+
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 100;
+
+export interface ListChatsInput {
+  cursor?: string;
+  limit?: number;
+  mode?: ListMode;
+  type?: 'dm'[];
+  users?: string[];
+  isDefault?: boolean;
+}
+
+export interface ChatListItem {
+  chat: Chat;
+  /** Entries after the caller's read marker that others wrote and the caller may see. */
+  unreadCount: number;
+  lastEntry?: TimelineEntry;
+}
+
+export interface ChatListPage {
+  items: ChatListItem[];
+  nextCursor?: string;
+  prevCursor?: string;
+}
+
+export async function listChats(store: Store, principal: Principal, input: ListChatsInput): Promise<ChatListPage> {
+  const { user } = principal;
+  const list = `chats.list:${user.id}`;
+  const secret = await cursorSecret(store);
+  const cursor = input.cursor === undefined ? undefined : openKeyCursor(secret, input.cursor, list);
+  let withUsers: number[] | undefined;
+  if (input.users !== undefined && input.users.length > 0) {
+    try {
+      withUsers = (await resolveUsers(store, principal.org, 'users', input.users)).map((member) => member.id);
+    } catch (error) {
+      // Another organization's user is as absent as one never made.
+      if (error instanceof Unresolved) throw new NotFound('user', error.value);
+      throw error;
+    }
+  }
+  // `dm` is the only chat type there is: the filter narrows nothing, but is checked by the schema.
+  const limit = input.limit ?? DEFAULT_PAGE_SIZE;
+  const mode = input.mode ?? cursor?.mode ?? 'after';
+  const from: ChatActivity | undefined = cursor && { activityAt: cursor.key, chatId: cursor.id };
+  const query = { userId: user.id, isDefault: input.isDefault, withUsers };
+  const forward = mode === 'after' ? 'older' : 'newer';
+  const slice = await store.chats.listForMember({ ...query, direction: forward, from, limit: limit + 1 });
+  const more = slice.length > limit;
+  if (more) slice.pop();
+  const rows = mode === 'after' ? slice : slice.reverse();
+  const newest = rows[0] ?? from;
+  const oldest = rows[rows.length - 1] ?? from;
+  const seal = (position: ChatActivity, cursorMode: ListMode) =>
+    sealKeyCursor(secret, { list, key: position.activityAt, id: position.chatId, mode: cursorMode });
+  const anyBeyond = async (direction: 'older' | 'newer', position: ChatActivity) =>
+    (await store.chats.listForMember({ ...query, direction, from: position, limit: 1 })).length > 0;
+
+  const page: ChatListPage = { items: await Promise.all(rows.map((row) => listItem(store, principal, row.chatId))) };
+  if (mode === 'after') {
+    if (more) page.nextCursor = seal(oldest!, 'after');
+    if (newest && (await anyBeyond('newer', newest))) page.prevCursor = seal(newest, 'before');
+  } else {
+    if (more) page.prevCursor = seal(newest!, 'before');
+    if (oldest && (await anyBeyond('older', oldest))) page.nextCursor = seal(oldest, 'after');
+  }
+  return page;
+}
+
+async function listItem(store: Store, principal: Principal, chatId: number): Promise<ChatListItem> {
+  const view = timelineView(principal.user, chatId);
+  const [chat, marker, latest] = await Promise.all([
+    store.chats.findById(chatId),
+    store.chatReads.find(principal.user.id, chatId),
+    store.timelineEntries.slice(view, { direction: 'older', limit: 1 }),
+  ]);
+  const item: ChatListItem = { chat: chat!, unreadCount: await store.timelineEntries.countUnread(view, marker) };
+  if (latest[0]) item.lastEntry = latest[0];
+  return item;
+}
+
+export interface MarkReadInput {
+  id: string;
+  /** Read up to and including this entry; absent: the chat's latest entry. */
+  entry?: string;
+}
+
+/** Moves the caller's read marker to `entry` (or the latest entry); their other devices hear of it. */
+export async function markChatRead(store: Store, principal: Principal, input: MarkReadInput): Promise<void> {
+  const chat = await memberChat(store, principal, input.id);
+  const view = timelineView(principal.user, chat.id);
+  const entry =
+    input.entry !== undefined
+      ? await entryOfChat(store, principal, chat, input.entry)
+      : (await store.timelineEntries.slice(view, { direction: 'older', limit: 1 }))[0];
+  // A chat with nothing in it has nothing to read.
+  if (!entry) return;
+  await moveMarker(store, principal, chat, view, { createdAt: entry.createdAt, id: entry.id }, entry.number);
+}
+
+export interface MarkUnreadInput {
+  id: string;
+  /** The first entry to count as unread again. */
+  entry: string;
+}
+
+/** Moves the caller's read marker back to just before `entry`. */
+export async function markChatUnread(store: Store, principal: Principal, input: MarkUnreadInput): Promise<void> {
+  const chat = await memberChat(store, principal, input.id);
+  const view = timelineView(principal.user, chat.id);
+  const entry = await entryOfChat(store, principal, chat, input.entry);
+  const [previous] = await store.timelineEntries.slice(view, { direction: 'older', from: entry, limit: 1 });
+  // Just before `entry` in (created_at, id) order: everything before it stays read.
+  await moveMarker(store, principal, chat, view, { createdAt: entry.createdAt, id: entry.id - 1 }, previous?.number);
+}
+
+async function moveMarker(
+  store: Store,
+  principal: Principal,
+  chat: Chat,
+  view: TimelineView,
+  position: TimelinePosition,
+  entryNumber: number | undefined,
+): Promise<void> {
+  const at = now();
+  await store.transaction(async (tx) => {
+    await tx.chatReads.set(principal.user.id, chat.id, position, at);
+    const unreadCount = await tx.timelineEntries.countUnread(view, position);
+    await recordChatReadEvent(tx, chat, principal.user, { ...(entryNumber !== undefined && { entryNumber }), unreadCount }, at);
+  });
+}
+
+async function memberChat(store: Store, principal: Principal, id: string): Promise<Chat> {
+  const chat = await findChat(store, principal, 'id', id);
+  await assertMember(store, chat, principal.user);
+  return chat;
+}
+
+/** An entry the caller sees in `chat`: another org's is absent (404), another chat's is a 400 on `entry`. */
+async function entryOfChat(store: Store, principal: Principal, chat: Chat, id: string): Promise<TimelineEntry> {
+  const ref = parseRefOf('entry', id, ['timeline_comment'] as const);
+  const entry = refBelongsTo(ref, principal.org.slug)
+    ? await store.timelineEntries.findByNumber(principal.org.id, ref.number, now())
+    : undefined;
+  if (!entry) throw new NotFound('timeline entry', id);
+  if (entry.chatId !== chat.id) throw BadRequest.invalidField('entry', 'the entry is not in this chat');
+  // Unseen entries are absent rather than forbidden, as everywhere else.
+  if (!(await canSee(store, entry, principal.user))) throw new NotFound('timeline entry', id);
+  return entry;
+}
+
+/** What `user` sees of a chat's timeline: the same rule every timeline read uses. */
+function timelineView(user: User, chatId: number): TimelineView {
+  return { chatId, viewerId: user.id, hideInternal: user.type === 'rev_user', now: now() };
+}

@@ -1,0 +1,81 @@
+import type { Kysely } from 'kysely';
+import type { EntryReaction } from '../model/index.js';
+import type { Database } from './schema.js';
+
+/** A place in one emoji's reactors, by when they reacted: the keyset reactions.list pages on. */
+export interface ReactorPosition {
+  createdAt: string;
+  userId: number;
+}
+
+export class ReactionStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** False when the user had already reacted so: adding twice changes nothing. */
+  async add(entryId: number, emoji: string, userId: number, at: string): Promise<boolean> {
+    const result = await this.db
+      .insertInto('timeline_reactions')
+      .values({ entry_id: entryId, emoji, user_id: userId, created_at: at })
+      .onConflict((oc) => oc.columns(['entry_id', 'emoji', 'user_id']).doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
+  /** False when there was no such reaction. */
+  async remove(entryId: number, emoji: string, userId: number): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom('timeline_reactions')
+      .where('entry_id', '=', entryId)
+      .where('emoji', '=', emoji)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  /** Who reacted with `emoji`, earliest first, after `from`: one range of the reactors index. */
+  async reactors(entryId: number, emoji: string, from: ReactorPosition | undefined, limit: number): Promise<ReactorPosition[]> {
+    let query = this.db
+      .selectFrom('timeline_reactions')
+      .select(['created_at', 'user_id'])
+      .where('entry_id', '=', entryId)
+      .where('emoji', '=', emoji);
+    if (from) {
+      query = query.where((eb) =>
+        eb.and([
+          eb('created_at', '>=', from.createdAt),
+          eb.or([eb('created_at', '>', from.createdAt), eb('user_id', '>', from.userId)]),
+        ]),
+      );
+    }
+    const rows = await query.orderBy('created_at').orderBy('user_id').limit(limit).execute();
+    return rows.map((row) => ({ createdAt: row.created_at, userId: row.user_id }));
+  }
+
+  /** Every reaction of these entries, per entry and emoji in the order each emoji was first used. */
+  async ofEntries(entryIds: readonly number[]): Promise<Map<number, EntryReaction[]>> {
+    const byEntry = new Map<number, EntryReaction[]>();
+    if (entryIds.length === 0) return byEntry;
+    const rows = await this.db
+      .selectFrom('timeline_reactions')
+      .select(['entry_id', 'emoji', 'user_id'])
+      .where('entry_id', 'in', [...entryIds])
+      .orderBy('entry_id')
+      .orderBy('created_at')
+      .orderBy('user_id')
+      .execute();
+    for (const row of rows) {
+      const reactions = byEntry.get(row.entry_id) ?? [];
+      byEntry.set(row.entry_id, reactions);
+      const reaction = reactions.find((candidate) => candidate.emoji === row.emoji);
+      if (reaction) reaction.userIds.push(row.user_id);
+      else reactions.push({ emoji: row.emoji, userIds: [row.user_id] });
+    }
+    return byEntry;
+  }
+
+  /** An entry leaves with its reactions (the expiry sweep). */
+  async deleteOfEntries(entryIds: readonly number[]): Promise<void> {
+    if (entryIds.length === 0) return;
+    await this.db.deleteFrom('timeline_reactions').where('entry_id', 'in', [...entryIds]).execute();
+  }
+}
