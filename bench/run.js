@@ -8,6 +8,7 @@
  *   --rounds <n>         baseline/Confab alternations per case (default 2)
  *   --only <key,...>     run only these cases (keys as in the JSON)
  *   --cpu-prof           write a CPU profile of the Confab process to bench/profiles/
+ *   --only snapshots     measure only the emulator's snapshot restore (no HTTP cases)
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -18,6 +19,7 @@ import { chatCases } from './cases.js';
 import { cpuSecondsOf, memoryOf, startBaseline, startConfab } from './processes.js';
 import { printTable, summarize } from './report.js';
 import { growChats, seed } from './seed.js';
+import { measureSnapshots } from './snapshots.js';
 
 const { values: options } = parseArgs({
   options: {
@@ -56,6 +58,15 @@ try {
   const world = await seed(databaseUrl, { userCount: USERS, chatCount: CHATS, messageCount: MESSAGES });
   log(`seeded ${USERS} users, ${CHATS} chats, ${MESSAGES} messages in ${((performance.now() - at) / 1000).toFixed(1)} s`);
   results.seedSeconds = (performance.now() - at) / 1000;
+
+  results.snapshots = await measureSnapshots(databaseUrl);
+  const { restoreMs, saveMs, imageBytes } = results.snapshots;
+  log(`snapshots of ${(imageBytes / 1e6).toFixed(1)} MB: restore median ${restoreMs.toFixed(1)} ms (bar: 20 ms), save ${saveMs.toFixed(1)} ms`);
+  if (options.only === 'snapshots') {
+    writeFileSync(options.out, `${JSON.stringify(results, null, 2)}\n`);
+    rmSync(dir, { recursive: true, force: true });
+    process.exit(0);
+  }
 
   results.startup = await measureStartup(databaseUrl);
   log(`startup on an existing database: median ${results.startup.medianMs.toFixed(0)} ms`);

@@ -15,6 +15,11 @@ export interface Config {
   faults?: boolean;
   /** How long shutdown waits for in-flight requests before closing anyway. */
   shutdownTimeoutMs?: number;
+  /** The request journal (/confab.requests.*); always on in emulator mode. */
+  journal?: boolean;
+  /** Bounds of the journal's ring buffer (JOURNAL_MAX_ENTRIES, JOURNAL_MAX_BYTES). */
+  journalMaxEntries?: number;
+  journalMaxBytes?: number;
   /** Event stream and webhook settings; unset ones take their defaults. */
   realtime?: Partial<RealtimeConfig>;
 }
@@ -47,6 +52,9 @@ export const REALTIME_DEFAULTS: RealtimeConfig = {
   eventRetentionMs: 7 * 24 * 3600_000,
 };
 
+export const DEFAULT_JOURNAL_MAX_ENTRIES = 10_000;
+export const DEFAULT_JOURNAL_MAX_BYTES = 64 * 1024 * 1024;
+
 export const DEFAULT_DATABASE_URL = 'sqlite:./.confab/confab.db';
 
 export interface ConfigFlags {
@@ -54,6 +62,7 @@ export interface ConfigFlags {
   host?: string;
   databaseUrl?: string;
   faults?: boolean;
+  journal?: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -79,6 +88,9 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     faults: flags.faults === true || env.CONFAB_FAULTS === '1' || env.CONFAB_FAULTS === 'true',
     shutdownTimeoutMs: nonNegativeInteger('SHUTDOWN_TIMEOUT_MS', env.SHUTDOWN_TIMEOUT_MS, DEFAULT_SHUTDOWN_TIMEOUT_MS),
     realtime: loadRealtimeConfig(env),
+    journal: flags.journal === true || env.CONFAB_JOURNAL === '1' || env.CONFAB_JOURNAL === 'true',
+    journalMaxEntries: positiveInteger('JOURNAL_MAX_ENTRIES', env.JOURNAL_MAX_ENTRIES, DEFAULT_JOURNAL_MAX_ENTRIES),
+    journalMaxBytes: positiveInteger('JOURNAL_MAX_BYTES', env.JOURNAL_MAX_BYTES, DEFAULT_JOURNAL_MAX_BYTES),
   };
 }
 
@@ -86,6 +98,12 @@ function nonNegativeInteger(name: string, value: string | undefined, fallback: n
   if (value === undefined || value === '') return fallback;
   const number = Number(value);
   if (!Number.isInteger(number) || number < 0) throw new ConfigError(`invalid ${name} '${value}': use a whole number, 0 or more`);
+  return number;
+}
+
+function positiveInteger(name: string, value: string | undefined, fallback: number): number {
+  const number = nonNegativeInteger(name, value, fallback);
+  if (number === 0) throw new ConfigError(`invalid ${name} '${value}': use a whole number, 1 or more`);
   return number;
 }
 

@@ -1,9 +1,17 @@
 /** Opening the store, building the app and listening: shared by `confab serve` and tests. */
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
-import { DEFAULT_SHUTDOWN_TIMEOUT_MS, type Config } from './config.js';
+import { DEFAULT_JOURNAL_MAX_BYTES, DEFAULT_JOURNAL_MAX_ENTRIES, DEFAULT_SHUTDOWN_TIMEOUT_MS, type Config } from './config.js';
 import { initOrg, type InitResult } from './domain/orgs.js';
-import { requireMemoryDatabase, startEmulator, type Emulator, type Fixtures, type Progress } from './emulator/index.js';
+import {
+  loadFixtures,
+  requireMemoryDatabase,
+  startEmulator,
+  type Emulator,
+  type Fixtures,
+  type Progress,
+} from './emulator/index.js';
+import { Journal } from './emulator/journal.js';
 import { buildApp, type AppOptions } from './http/app.js';
 import { closeGracefully } from './http/shutdown.js';
 import { startRealtime, type Realtime } from './realtime/index.js';
@@ -16,6 +24,8 @@ export interface ServerTuning {
   /** Emulator mode: load these into the (in-memory) database instead of a first organization. */
   fixtures?: Fixtures;
   onFixtureProgress?: Progress;
+  /** With fixtures, also create the first organization and its admin (`startConfab`'s admin). */
+  adminOrg?: boolean;
   /** Overload thresholds and Redis key namespaces, for tests. */
   overload?: AppOptions['overload'];
   redisPrefix?: string;
@@ -31,8 +41,10 @@ export interface RunningServer {
   url: string;
   /** Set when this start created the first organization (its token is shown once). */
   firstRun?: InitResult;
-  /** Set in emulator mode (started with fixtures). */
+  /** Set in emulator mode (an in-memory database, with or without fixtures). */
   emulator?: Emulator;
+  /** Set in emulator mode (an in-memory database) and with `serve --journal`. */
+  journal?: Journal;
   /** Drains (see http/shutdown.ts), then closes the database; false if the deadline cut requests off. */
   close(): Promise<boolean>;
 }
@@ -55,18 +67,35 @@ export async function startServer(
   try {
     if (config.redisUrl) redis = await connectRedis(config.redisUrl, logger);
     await store.migrate();
-    const emulator = tuning.fixtures ? await startEmulator(store, tuning.fixtures, tuning.onFixtureProgress) : undefined;
+    const loaded = tuning.fixtures ? await loadFixtures(store, tuning.fixtures, tuning.onFixtureProgress) : undefined;
     // Several processes may start at once on one empty PostgreSQL: only one creates the org.
-    const firstRun = emulator
-      ? undefined
+    const firstRun = loaded
+      ? tuning.adminOrg
+        ? await initOrg(store, FIRST_ORG_NAME, FIRST_ADMIN_EMAIL)
+        : undefined
       : await store.exclusively('first-run', async (locked) =>
           (await locked.orgs.list()).length === 0 ? initOrg(locked, FIRST_ORG_NAME, FIRST_ADMIN_EMAIL) : undefined,
         );
+    // Emulator mode is an in-memory database: its reset and snapshots restore whole images.
+    const emulator = store.hasImage ? await startEmulator(store, loaded ?? []) : undefined;
     realtime = await startRealtime(store, config.realtime, logger);
+    const journal =
+      config.journal || emulator
+        ? new Journal({
+            maxEntries: config.journalMaxEntries ?? DEFAULT_JOURNAL_MAX_ENTRIES,
+            maxBytes: config.journalMaxBytes ?? DEFAULT_JOURNAL_MAX_BYTES,
+          })
+        : undefined;
+    if (emulator) {
+      const started = realtime;
+      emulator.onRestore(() => started.restored());
+      if (journal) emulator.onReset(() => void journal.clear());
+    }
     const app = await buildApp({
       store,
       logger,
       emulator,
+      journal,
       realtime,
       readiness: () => store.pendingMigrations(),
       overload: tuning.overload,
@@ -87,10 +116,12 @@ export async function startServer(
       url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
       firstRun,
       emulator,
+      journal,
       async close() {
         // Streams first: an open event stream would keep the drain waiting until its deadline.
         await realtime!.stop();
         const finished = await closeGracefully(app, config.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS);
+        await emulator?.close();
         await store.close();
         await redis?.quit();
         return finished;

@@ -30,6 +30,7 @@ program
   .option('--faults', 'enable switchable faults for client testing (CONFAB_FAULTS=1)')
   .option('--memory', `use a throwaway in-memory database (${MEMORY_DATABASE_URL})`)
   .option('--fixtures <file>', 'emulator mode: load this fixtures file (needs --memory) and enable POST /confab.reset')
+  .option('--journal', 'record every request for /confab.requests.* (CONFAB_JOURNAL=1; always on with --memory)')
   .option('--json', 'announce the start as one JSON line ({"url", "ready_ms"})')
   .action(
     async (flags: {
@@ -39,6 +40,7 @@ program
       faults?: boolean;
       memory?: boolean;
       fixtures?: string;
+      journal?: boolean;
       json?: boolean;
     }) => {
       const started = performance.now();

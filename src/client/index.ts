@@ -8,9 +8,11 @@ import type { ChatResponse, ChatsCreateRequest, ChatsGetRequest, ChatsUpdateRequ
 import type { ErrorBody } from '../schema/errors.js';
 import type { DevUsersSelfResponse } from '../schema/users.js';
 import { ConfabApiError, ConfabTransportError } from './errors.js';
+import { RequestJournal } from './requests.js';
 
 export { ConfabApiError, ConfabTransportError } from './errors.js';
 export { EventStreamReader, readFrames, type Envelope, type EventPayloads, type EventStreamOptions, type OtherStreamEvent, type StreamEvent, type StreamStatus } from './event-stream.js';
+export { RequestJournal, type JournalEntry, type RequestFilter } from './requests.js';
 export type { Chat, ChatResponse, ChatsCreateRequest, ChatsGetRequest, ChatsUpdateRequest } from '../schema/chats.js';
 export type { UserSummary } from '../schema/common.js';
 export type { ErrorBody } from '../schema/errors.js';
@@ -67,6 +69,11 @@ export class ConfabClient {
   readonly devUsers = {
     self: () => this.call('dev-users.self', {}),
   };
+
+  /** The request journal of the token's organization (admin tokens; emulator mode or `--journal`). */
+  requests(): RequestJournal {
+    return new RequestJournal(this);
+  }
 
   /** `POST /<operation>` with a JSON body; typed for known operations. */
   call<K extends keyof Operations>(operation: K, body: Operations[K]['request']): Promise<Operations[K]['response']>;

@@ -99,3 +99,33 @@ function openSigned(secret: Buffer, text: string): Record<string, unknown> {
 function mac(secret: Buffer, payload: string): string {
   return createHmac('sha256', secret).update(`${VERSION}.${payload}`).digest('base64url');
 }
+
+/**
+ * A signed position in a list that is not a timeline (the request journal): the same
+ * version, MAC and secret as timeline cursors, with a scope naming the list it belongs to,
+ * so a cursor of another list or organization is refused like a forged one.
+ */
+export function sealPosition(secret: Buffer, scope: string, position: number): string {
+  const payload = Buffer.from(JSON.stringify({ s: scope, p: position })).toString('base64url');
+  return `${VERSION}.${payload}.${mac(secret, payload)}`;
+}
+
+/** The position, if `text` is a cursor this server sealed for `scope`; else a 400 on `cursor`. */
+export function openPosition(secret: Buffer, text: string, scope: string): number {
+  const invalid = () => BadRequest.invalidField('cursor', 'not a cursor issued for this list');
+  if (text.length > MAX_CURSOR_LENGTH) throw invalid();
+  const [version, payload, signature, ...rest] = text.split('.');
+  if (version !== VERSION || !payload || !signature || rest.length > 0) throw invalid();
+  const expected = Buffer.from(mac(secret, payload));
+  const given = Buffer.from(signature);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalid();
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid();
+  }
+  const { s, p } = (decoded ?? {}) as Record<string, unknown>;
+  if (s !== scope || !Number.isSafeInteger(p) || (p as number) < 0) throw invalid();
+  return p as number;
+}

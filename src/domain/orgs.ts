@@ -85,7 +85,7 @@ async function insertUser(tx: Store, org: Org, input: NewUserInput): Promise<Use
 }
 
 /** Org slugs appear in every DON: random, so they reveal nothing and never collide in practice. */
-function newOrgSlug(): string {
+export function newOrgSlug(): string {
   const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
   return Array.from(randomBytes(10), (byte) => alphabet[byte % alphabet.length]).join('');
 }

@@ -55,7 +55,7 @@ export async function authenticate(store: Store, authorization: string | undefin
     throw new Unauthenticated('the token is unknown, revoked or expired');
   }
   if (grant.user.state !== 'active') throw new Unauthenticated('the token is unknown, revoked or expired');
-  return { org: grant.org, user: grant.user, tokenId: grant.tokenId };
+  return { org: grant.org, user: grant.user, tokenId: grant.tokenId, tokenNumber: grant.tokenNumber };
 }
 
 function extractSecret(authorization: string | undefined): string | undefined {

@@ -77,6 +77,16 @@ export const FixtureOrg = Type.Object(
   { additionalProperties: false },
 );
 
+/** `confab.orgs.create`'s fixtures: one organization as in a fixtures file; its name may be left out. */
+export const TenantFixtures = Type.Object(
+  {
+    ...FixtureOrg.properties,
+    name: Type.Optional(FixtureOrg.properties.name),
+  },
+  { additionalProperties: false },
+);
+export type TenantFixtures = Static<typeof TenantFixtures>;
+
 export const Fixtures = Type.Object(
   {
     $schema: Type.Optional(Type.String()),

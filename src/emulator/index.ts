@@ -1,31 +1,56 @@
 /**
- * Emulator mode: an in-memory database loaded from a fixtures file, which `reset()` puts
- * back exactly as it was at start (same ids, same tokens) between a client's tests.
+ * Emulator mode: an in-memory database, loaded from a fixtures file or holding the first
+ * organization, which `reset()` puts back exactly as it was at start (same ids, same
+ * tokens) between a client's tests — by restoring a snapshot taken right after loading.
  */
 import type { RootStore } from '../store/index.js';
-import { FixtureError, type Fixtures } from './fixtures.js';
-import { loadFixtures, type LoadedOrg, type Progress } from './load.js';
+import { FixtureError } from './fixtures.js';
+import type { LoadedOrg } from './load.js';
+import { Snapshots } from './snapshots.js';
+import { Tenants } from './tenants.js';
 
 export { FixtureError, parseFixtures, readFixtures, type Fixtures } from './fixtures.js';
-export type { LoadedOrg, Progress } from './load.js';
+export { loadFixtures, type LoadedOrg, type Progress } from './load.js';
+export { Snapshots, SNAPSHOT_NAME, type SnapshotInfo } from './snapshots.js';
+export { Tenants, type Tenant } from './tenants.js';
 
 export const MEMORY_DATABASE_URL = 'sqlite::memory:';
 
 export interface Emulator {
   loaded: LoadedOrg[];
-  /** Empties the database and loads the fixtures again. */
+  snapshots: Snapshots;
+  /** `confab.orgs.create`: a fresh organization per test. */
+  tenants: Tenants;
+  /** Puts back the state after fixtures, then runs every `onReset` listener. */
   reset(): Promise<void>;
+  /** Called after every restore (a reset or a snapshot): caches and streams catch up. */
+  onRestore(listener: () => Promise<void> | void): void;
+  /** Called after a reset only (the journal empties). */
+  onReset(listener: () => Promise<void> | void): void;
+  close(): Promise<void>;
 }
 
-export async function startEmulator(store: RootStore, fixtures: Fixtures, onProgress?: Progress): Promise<Emulator> {
-  const emulator: Emulator = {
-    loaded: await loadFixtures(store, fixtures, onProgress),
+/** Takes the baseline snapshot of a store whose fixtures (or first organization) are loaded. */
+export async function startEmulator(store: RootStore, loaded: LoadedOrg[]): Promise<Emulator> {
+  const restoreListeners: (() => Promise<void> | void)[] = [];
+  const resetListeners: (() => Promise<void> | void)[] = [];
+  const snapshots = new Snapshots(store, async () => {
+    for (const listener of restoreListeners) await listener();
+  });
+  const baseline = await store.saveImage();
+  const tenants = new Tenants(store);
+  return {
+    loaded,
+    snapshots,
+    tenants,
     async reset() {
-      await store.wipe();
-      emulator.loaded = await loadFixtures(store, fixtures);
+      await snapshots.restoreImage(baseline);
+      for (const listener of resetListeners) await listener();
     },
+    onRestore: (listener) => void restoreListeners.push(listener),
+    onReset: (listener) => void resetListeners.push(listener),
+    close: () => tenants.close(),
   };
-  return emulator;
 }
 
 /** Fixtures are loaded only into a throwaway database: a reset deletes everything. */

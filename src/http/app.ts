@@ -8,6 +8,10 @@ import type { Realtime } from '../realtime/index.js';
 import type { Store } from '../store/index.js';
 import { sendError } from './errors.js';
 import { registerFaults } from './faults.js';
+import { registerJournal } from './journal.js';
+import type { Emulator } from '../emulator/index.js';
+import type { Journal } from '../emulator/journal.js';
+import { emulatorOperations } from './routes/emulator.js';
 import { clientErrorHandler, registerLimits } from './limits.js';
 import { registerConsole } from './console.js';
 import { registerMetrics } from './metrics.js';
@@ -43,8 +47,10 @@ export interface AppOptions {
   faults?: boolean;
   /** Migrations not yet applied; throws when the database is unreachable (`/ready`, `/metrics`). */
   readiness?: () => Promise<string[]>;
-  /** Emulator mode: enables `POST /confab.reset`. */
-  emulator?: { reset(): Promise<void> };
+  /** Emulator mode: enables `POST /confab.reset` and the other `/confab.*` operations. */
+  emulator?: Emulator;
+  /** Records every request and serves `/confab.requests.*` (emulator mode, `serve --journal`). */
+  journal?: Journal;
   /** The event stream and webhooks; without it the app serves neither. */
   realtime?: Realtime;
 }
@@ -57,6 +63,7 @@ export async function buildApp({
   faults,
   readiness = async () => [],
   emulator,
+  journal,
   realtime,
 }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -112,11 +119,15 @@ export async function buildApp({
   registerDraining(app);
   if (rateLimit) await registerRateLimit(app, store, rateLimit);
   if (faults) registerFaults(app, store);
+  if (journal) registerJournal(app, store, journal);
   registerLimits(app);
   app.get('/health', async () => ({ status: 'ok' }));
   await registerConsole(app);
   readinessRoutes(app, readiness);
-  if (emulator) emulatorRoutes(app, emulator);
+  if (emulator) {
+    emulatorRoutes(app, emulator);
+    emulatorOperations(app, store, emulator);
+  }
   chatRoutes(app, store);
   chatListRoutes(app, store);
   reactionRoutes(app, store);

@@ -109,6 +109,8 @@ export interface Principal {
   org: Org;
   user: User;
   tokenId: number;
+  /** The token's number in its organization (its DON); absent for work done on no token's behalf. */
+  tokenNumber?: number;
 }
 
 /** Timestamps are produced in one place so that every one has milliseconds and a Z. */

@@ -40,6 +40,11 @@ export class DeliveryWorker {
     this.wake();
   }
 
+  /** Organizations read from a database since replaced may not be the ones behind these ids now. */
+  forget(): void {
+    this.orgs.clear();
+  }
+
   async stop(): Promise<void> {
     this.store.signals.off('events', this.wake);
     clearInterval(this.timer);

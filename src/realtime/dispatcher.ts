@@ -16,6 +16,11 @@ export interface Subscriber {
   deliver(event: StoredEvent): void;
   /** The server is shutting down. */
   close(): void;
+  /**
+   * The database was replaced (an emulator snapshot restored): the stream's history is
+   * gone. Told the new last event id, the subscriber asks its client to resync and ends.
+   */
+  resync?(lastEventId: number): void;
 }
 
 /**
@@ -42,6 +47,8 @@ export class Dispatcher {
   );
   private timer: NodeJS.Timeout | undefined;
   private readonly wake = this.drain.wake;
+  /** Moves when the database is replaced; a drain begun before then stops handing out. */
+  private generation = 0;
 
   constructor(
     private readonly store: Store,
@@ -71,12 +78,31 @@ export class Dispatcher {
     return () => this.subscribers.delete(subscriber);
   }
 
+  /**
+   * The database was replaced whole (emulator snapshots): its outbox is another one, so
+   * the watermark starts again from its last event, and every open stream is told to
+   * resync (its Last-Event-ID means nothing now) and closed.
+   */
+  async resync(): Promise<void> {
+    this.generation++;
+    this.watermark = await this.store.events.lastId();
+    this.horizon = this.watermark;
+    for (const subscriber of [...this.subscribers]) {
+      if (subscriber.resync) subscriber.resync(this.watermark);
+      else subscriber.close();
+    }
+    this.subscribers.clear();
+  }
+
   /** True when a full batch was handed out and there may be more. */
   private async drainBatch(): Promise<boolean> {
+    const generation = this.generation;
     const events = await this.store.events.after(this.watermark, BATCH);
     for (const event of events) {
+      if (generation !== this.generation) return false;
       if (event.id !== this.watermark + 1 && Date.now() - Date.parse(event.createdAt) < GAP_WAIT_MS) return false;
       await this.fanOut(event);
+      if (generation !== this.generation) return false;
       this.watermark = event.id;
     }
     return events.length === BATCH;

@@ -9,6 +9,8 @@ import { Retention } from './retention.js';
 export interface Realtime {
   settings: RealtimeConfig;
   dispatcher: Dispatcher;
+  /** The database was replaced whole (emulator snapshots): forget what was read from the old one. */
+  restored(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -23,6 +25,10 @@ export async function startRealtime(store: Store, config: Partial<RealtimeConfig
   return {
     settings,
     dispatcher,
+    async restored() {
+      worker.forget();
+      await dispatcher.resync();
+    },
     async stop() {
       retention.stop();
       await Promise.all([dispatcher.stop(), worker.stop()]);

@@ -11,4 +11,8 @@ export class OrgCache {
     if (!this.orgs.has(orgId)) for (const org of await this.store.orgs.list()) this.orgs.set(org.id, org);
     return this.orgs.get(orgId);
   }
+
+  clear(): void {
+    this.orgs.clear();
+  }
 }

@@ -45,6 +45,7 @@ export class EventStream {
       user: this.principal.user,
       deliver: (event) => this.onLive(event),
       close: () => this.close(),
+      resync: (lastEventId) => this.resync(lastEventId),
     });
     const horizon = this.dispatcher.horizon;
     // Without a Last-Event-ID the stream starts now; with one, it starts after it.
@@ -114,13 +115,24 @@ export class EventStream {
     });
   }
 
-  close(): void {
+  /**
+   * The database was replaced (an emulator snapshot restored). The `id` moves the client's
+   * Last-Event-ID to the new outbox's last event, so a reconnect starts from there rather
+   * than from an id the restored outbox may not reach for a while.
+   */
+  private resync(lastEventId: number): void {
+    this.write(`id: ${lastEventId}\nevent: confab.resync\ndata: ${JSON.stringify({ type: 'confab.resync', reason: 'state_restored' })}\n\n`);
+    // Ended rather than cut: the resync frame is still queued and must reach the client.
+    this.close(true);
+  }
+
+  close(flush = false): void {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.heartbeat);
     this.unsubscribe();
     // A slow consumer's socket may never flush what is queued: it is cut, not waited for.
-    if (this.response.writableLength > 0) this.response.destroy();
+    if (this.response.writableLength > 0 && !flush) this.response.destroy();
     else if (!this.response.writableEnded) this.response.end();
   }
 }

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { EventPayload, EventType, StoredEvent } from '../model/index.js';
+import { noteAppendedEvent } from './event-tap.js';
 import type { Database, EventsTable } from './schema.js';
 
 export interface NewEvent {
@@ -26,6 +27,7 @@ export class EventStore {
       })
       .returning('id')
       .executeTakeFirstOrThrow();
+    noteAppendedEvent(Number(id));
     return Number(id);
   }
 

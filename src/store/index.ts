@@ -105,8 +105,51 @@ export class Store {
 /** One run plus retries; past that the conflict is persistent and the caller hears of it. */
 export const MAX_TRANSACTION_ATTEMPTS = 4;
 
+/** A whole database as bytes, and back: the emulator's snapshots (in-memory SQLite only). */
+export interface DatabaseImage {
+  serialize(): Buffer;
+  replace(image: Buffer): void;
+}
+
 /** A Store that owns its connection: it migrates and closes. */
 export class RootStore extends Store {
+  constructor(
+    db: Kysely<Database>,
+    dialect: DialectName,
+    signals?: EventEmitter,
+    pending?: { eventsAppended: boolean },
+    caches: StoreCaches = {},
+    private readonly image?: DatabaseImage,
+  ) {
+    super(db, dialect, signals, pending, caches);
+  }
+
+  /** Whether this database can be saved and restored whole (an in-memory SQLite one can). */
+  get hasImage(): boolean {
+    return this.image !== undefined;
+  }
+
+  /**
+   * A copy of the whole database. Taken while holding the one connection, so it is
+   * never in the middle of a transaction.
+   */
+  async saveImage(): Promise<Buffer> {
+    const image = this.requireImage();
+    return this.db.connection().execute(async () => image.serialize());
+  }
+
+  /** Replaces the whole database with a saved copy; no transaction is in flight meanwhile. */
+  async restoreImage(saved: Buffer): Promise<void> {
+    const image = this.requireImage();
+    await this.db.connection().execute(async () => image.replace(saved));
+    this.secrets.forget();
+  }
+
+  private requireImage(): DatabaseImage {
+    if (!this.image) throw new Error('snapshots are for the in-memory SQLite emulator only');
+    return this.image;
+  }
+
   /**
    * Applies pending migrations. On PostgreSQL Kysely's migrator holds a session advisory
    * lock while it runs, so several processes may migrate at once: one applies, the others

@@ -26,4 +26,9 @@ export class SecretStore {
     this.cache.set(name, secret);
     return secret;
   }
+
+  /** The database was replaced whole: its secrets may be other ones. */
+  forget(): void {
+    this.cache.clear();
+  }
 }

@@ -69,6 +69,7 @@ export class TokenStore {
       .select(USER_JOINED_COLUMNS)
       .select([
         'tokens.id as token_id',
+        'tokens.number as token_number',
         'tokens.expires_at as token_expires_at',
         'tokens.revoked_at as token_revoked_at',
         'orgs.slug as org_slug',
@@ -82,6 +83,7 @@ export class TokenStore {
       org: toOrg({ id: row.org_id, slug: row.org_slug, name: row.org_name, created_at: row.org_created_at }),
       user: toUser(row as UserRow),
       tokenId: row.token_id,
+      tokenNumber: row.token_number,
       expiresAt: row.token_expires_at,
       revokedAt: row.token_revoked_at,
     };

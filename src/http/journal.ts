@@ -1,0 +1,176 @@
+/**
+ * The request journal over HTTP: hooks that record every API request (see
+ * emulator/journal.ts), and `/confab.requests.list|count|clear` for the caller's
+ * organization's admins. On in emulator mode, or with `serve --journal`; otherwise the
+ * hooks are not installed and the operations do not exist (404).
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { openPosition, cursorSecret, sealPosition } from '../domain/cursors.js';
+import { BadRequest, Forbidden } from '../domain/errors.js';
+import { formatDisplayId, formatDon, parseRef } from '../domain/ids.js';
+import { capBody, type CappedBody, type Journal, type JournalEntry, type JournalFilter } from '../emulator/journal.js';
+import type { Principal } from '../model/index.js';
+import { eventDon } from '../present/events.js';
+import {
+  DEFAULT_JOURNAL_PAGE,
+  RequestsClearRequest,
+  RequestsClearResponse,
+  RequestsCountRequest,
+  RequestsCountResponse,
+  RequestsListRequest,
+  RequestsListResponse,
+  type JournalEntry as WireEntry,
+} from '../schema/journal.js';
+import { tapEvents } from '../store/event-tap.js';
+import type { Store } from '../store/index.js';
+import { operation } from './operation.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    journalEvents?: number[];
+    journalResponse?: string;
+  }
+}
+
+/** Not API calls: probes, docs, and the journal's own reads (which would crowd it out). */
+const UNRECORDED = /^\/(health|ready|metrics|openapi\.json|docs)(\/|$)|^\/confab\.requests\./;
+
+export function registerJournal(app: FastifyInstance, store: Store, journal: Journal): void {
+  // After the body is parsed and the caller known, so the handler (and every transaction
+  // it awaits) runs inside the tap: the events it appends are noted on this request.
+  app.addHook('preHandler', (request, _reply, done) => {
+    if (UNRECORDED.test(pathOf(request))) return done();
+    const ids: number[] = [];
+    request.journalEvents = ids;
+    tapEvents(ids, done);
+  });
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (typeof payload === 'string' && String(reply.getHeader('content-type') ?? '').includes('json')) {
+      request.journalResponse = payload;
+    }
+    return payload;
+  });
+  app.addHook('onResponse', (request, reply, done) => {
+    const path = pathOf(request);
+    if (!UNRECORDED.test(path)) journal.record(entryOf(request, reply.statusCode, reply.elapsedTime, path));
+    done();
+  });
+
+  const admin = (principal: Principal) => {
+    if (!principal.user.isAdmin) throw new Forbidden('only admins may read or clear the request journal');
+  };
+  operation(app, store, {
+    name: 'confab.requests.list',
+    request: RequestsListRequest,
+    response: RequestsListResponse,
+    async handle({ principal }, body) {
+      admin(principal);
+      const scope = `journal:${principal.org.id}`;
+      const secret = await cursorSecret(store);
+      const filter = toFilter(body);
+      if (body.cursor) filter.beforeSeq = openPosition(secret, body.cursor, scope);
+      const limit = body.limit ?? DEFAULT_JOURNAL_PAGE;
+      const found = journal.select(principal.org.id, filter, limit + 1);
+      const page = found.slice(0, limit);
+      return {
+        requests: page.map(present),
+        ...(found.length > limit && { next_cursor: sealPosition(secret, scope, page.at(-1)!.seq) }),
+      };
+    },
+  });
+  operation(app, store, {
+    name: 'confab.requests.count',
+    request: RequestsCountRequest,
+    response: RequestsCountResponse,
+    async handle({ principal }, body) {
+      admin(principal);
+      return { count: journal.count(principal.org.id, toFilter(body)) };
+    },
+  });
+  operation(app, store, {
+    name: 'confab.requests.clear',
+    request: RequestsClearRequest,
+    response: RequestsClearResponse,
+    async handle({ principal }) {
+      admin(principal);
+      return { cleared: journal.clear(principal.org.id) };
+    },
+  });
+}
+
+function pathOf(request: FastifyRequest): string {
+  return request.url.split('?')[0]!;
+}
+
+function entryOf(request: FastifyRequest, status: number, durationMs: number, path: string) {
+  const principal = request.principal;
+  const route = request.routeOptions.url;
+  return {
+    orgId: principal?.org.id ?? null,
+    org: principal?.org ?? null,
+    requestId: String(request.id),
+    time: new Date(Date.now() - durationMs).toISOString(),
+    ...(route !== undefined && route.startsWith('/') && route.length > 1 && { operation: route.slice(1) }),
+    method: request.method,
+    path,
+    status,
+    durationMs: Math.round(durationMs * 1000) / 1000,
+    ...(principal && {
+      caller: {
+        id: formatDon(principal.user.type, principal.org.slug, principal.user.number),
+        displayId: formatDisplayId(principal.user.type, principal.user.number),
+        tokenId: principal.tokenNumber === undefined ? '' : formatDon('token', principal.org.slug, principal.tokenNumber),
+      },
+    }),
+    request: requestBody(request),
+    response: request.journalResponse === undefined ? undefined : capBody(request.journalResponse),
+    eventIds: request.journalEvents ?? [],
+  };
+}
+
+/** The JSON body, or for a GET the query; never headers, so never a token. */
+function requestBody(request: FastifyRequest): CappedBody | undefined {
+  const value = request.method === 'GET' || request.method === 'HEAD' ? request.query : request.body;
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'object' && Object.keys(value).length === 0 && request.method === 'GET') return undefined;
+  return capBody(JSON.stringify(value));
+}
+
+function toFilter(body: RequestsListRequest): JournalFilter {
+  if (body.user !== undefined && !isUserRef(body.user)) throw BadRequest.invalidId('user', body.user);
+  if (body.since !== undefined && Number.isNaN(Date.parse(body.since))) throw BadRequest.invalidField('since', 'use an RFC 3339 timestamp');
+  return {
+    operation: body.operation,
+    status: body.status,
+    user: body.user,
+    since: body.since,
+    requestId: body.request_id,
+    requestBody: body.request_body,
+  };
+}
+
+function isUserRef(value: string): boolean {
+  const ref = parseRef(value);
+  return ref !== undefined && ['dev_user', 'rev_user', 'service_account', 'sys_user'].includes(ref.kind);
+}
+
+function present(entry: JournalEntry): WireEntry {
+  const body = (capped: CappedBody | undefined) => (capped === undefined ? undefined : capped.truncated ? capped.text : JSON.parse(capped.text));
+  const requestBody = body(entry.request);
+  const responseBody = body(entry.response);
+  return {
+    id: entry.requestId,
+    time: entry.time,
+    ...(entry.operation !== undefined && { operation: entry.operation }),
+    method: entry.method,
+    path: entry.path,
+    status: entry.status,
+    duration_ms: entry.durationMs,
+    ...(entry.caller && { caller: { id: entry.caller.id, display_id: entry.caller.displayId, token_id: entry.caller.tokenId } }),
+    ...(requestBody !== undefined && { request_body: requestBody }),
+    request_body_truncated: entry.request?.truncated ?? false,
+    ...(responseBody !== undefined && { response_body: responseBody }),
+    response_body_truncated: entry.response?.truncated ?? false,
+    events: entry.org === null ? [] : entry.eventIds.map((id) => eventDon(entry.org!, 'event', id)),
+  };
+}

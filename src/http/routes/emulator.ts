@@ -1,0 +1,92 @@
+/**
+ * The emulator's operations beyond reset (emulator mode only; elsewhere they do not exist
+ * and answer 404 like any unknown route): whole-database snapshots, for admins.
+ */
+import type { FastifyInstance } from 'fastify';
+import { BadRequest, Forbidden } from '../../domain/errors.js';
+import { formatOrgDon } from '../../domain/ids.js';
+import { FixtureError, type Emulator, type SnapshotInfo } from '../../emulator/index.js';
+import { presentUserSummary } from '../../present/users.js';
+import type { Principal } from '../../model/index.js';
+import { OrgsCreateRequest, OrgsCreateResponse, SnapshotNameRequest, SnapshotResponse, SnapshotsListRequest, SnapshotsListResponse } from '../../schema/emulator.js';
+import type { Store } from '../../store/index.js';
+import { operation } from '../operation.js';
+
+export function emulatorOperations(app: FastifyInstance, store: Store, emulator: Emulator): void {
+  orgsCreateOperation(app, store, emulator);
+  const admin = (principal: Principal) => {
+    if (!principal.user.isAdmin) throw new Forbidden('only admins may save or restore snapshots');
+  };
+  operation(app, store, {
+    name: 'confab.snapshots.save',
+    request: SnapshotNameRequest,
+    response: SnapshotResponse,
+    async handle({ principal }, body) {
+      admin(principal);
+      return { snapshot: present(await emulator.snapshots.save(body.name)) };
+    },
+  });
+  operation(app, store, {
+    name: 'confab.snapshots.restore',
+    request: SnapshotNameRequest,
+    response: SnapshotResponse,
+    async handle({ principal }, body) {
+      admin(principal);
+      return { snapshot: present(await emulator.snapshots.restore(body.name)) };
+    },
+  });
+  operation(app, store, {
+    name: 'confab.snapshots.list',
+    request: SnapshotsListRequest,
+    response: SnapshotsListResponse,
+    get: true,
+    async handle({ principal }) {
+      admin(principal);
+      return { snapshots: emulator.snapshots.list().map(present) };
+    },
+  });
+  operation(app, store, {
+    name: 'confab.snapshots.delete',
+    request: SnapshotNameRequest,
+    response: SnapshotResponse,
+    async handle({ principal }, body) {
+      admin(principal);
+      return { snapshot: present(emulator.snapshots.delete(body.name)) };
+    },
+  });
+}
+
+export function orgsCreateOperation(app: FastifyInstance, store: Store, emulator: Emulator): void {
+  operation(app, store, {
+    name: 'confab.orgs.create',
+    request: OrgsCreateRequest,
+    response: OrgsCreateResponse,
+    status: 201,
+    async handle({ principal }, body) {
+      if (!principal.user.isAdmin) throw new Forbidden('only admins may create organizations');
+      let tenant;
+      try {
+        tenant = await emulator.tenants.create(body.fixtures);
+      } catch (error) {
+        if (error instanceof FixtureError) throw fixtureRequestError(error.message);
+        throw error;
+      }
+      const { org, admin, token } = tenant;
+      return {
+        org: { id: formatOrgDon(org.slug), slug: org.slug, name: org.name, created_date: org.createdAt },
+        admin: { user: presentUserSummary(admin, { org, user: admin }), token },
+      };
+    },
+  });
+}
+
+/** A fixture loader's message names `organizations[0].<path>`: here that is `fixtures.<path>`. */
+function fixtureRequestError(message: string): BadRequest {
+  const text = message.replace(/^organizations\[0\]/, 'fixtures');
+  const field = /^(fixtures[^:\s]*)/.exec(text)?.[1] ?? 'fixtures';
+  return new BadRequest('invalid_field', text, { fieldName: field });
+}
+
+function present(info: SnapshotInfo) {
+  return { name: info.name, created_date: info.createdAt, size_bytes: info.sizeBytes };
+}
