@@ -158,6 +158,64 @@ describe('the console', { timeout: 90_000 }, () => {
     await a.context.close();
   });
 
+  it('reactions round-trip: one reacts, the other sees the count live, adds theirs, sees who reacted', async () => {
+    const { chat } = await ada.chats.create({ type: 'dm', users: ['DEVU-1', 'DEVU-2'], title: 'Reactions', is_default: false });
+    await bob.call('timeline-entries.create', { type: 'timeline_comment', object: chat.id, body: 'ship it?' });
+    const a = await browser.newPage();
+    const b = await browser.newPage();
+    await signIn(a.page, confab.url, confab.adminToken);
+    await signIn(b.page, confab.url, bobToken);
+    await a.page.goto(`${confab.url}/#/chats/${encodeURIComponent(chat.id)}`);
+    await b.page.goto(`${confab.url}/#/chats/${encodeURIComponent(chat.id)}`);
+    await messageShown(a.page, 'ship it?');
+    await messageShown(b.page, 'ship it?');
+
+    await a.page.getByRole('button', { name: 'Add reaction' }).click();
+    await a.page.getByRole('button', { name: 'React with thumbs up' }).click();
+    await a.page.getByRole('button', { name: /^👍 1/, pressed: true }).waitFor();
+    const bobsThumb = b.page.getByRole('button', { name: /^👍 1/, pressed: false });
+    await bobsThumb.waitFor();
+    await bobsThumb.focus();
+    await b.page.getByRole('button', { name: '👍 1: admin' }).waitFor();
+    await bobsThumb.click();
+    await b.page.getByRole('button', { name: /^👍 2/, pressed: true }).waitFor();
+    await a.page.getByRole('button', { name: /^👍 2/, pressed: true }).waitFor();
+    await screenshot(b.page, 'reactions');
+
+    await a.page.getByRole('button', { name: /^👍 2/ }).click();
+    await b.page.getByRole('button', { name: /^👍 1/, pressed: true }).waitFor();
+    const { timeline_entry } = await ada.call<{ timeline_entry: { reactions: { emoji: string; total_users: number; reacted?: boolean }[] } }>(
+      'timeline-entries.get',
+      { id: (await ada.call<{ timeline_entries: { id: string }[] }>('timeline-entries.list', { object: chat.id })).timeline_entries[0]!.id },
+    );
+    expect(timeline_entry.reactions).toEqual([{ emoji: '1f44d', total_users: 1, reacted: false }]);
+    await a.context.close();
+    await b.context.close();
+  });
+
+  it('shows unread counts from chats.list, a "New messages" marker on opening, and marks the chat read', async () => {
+    const { chat } = await ada.chats.create({ type: 'dm', users: ['DEVU-1', 'DEVU-2'], title: 'Unread', is_default: false });
+    await ada.call('timeline-entries.create', { type: 'timeline_comment', object: chat.id, body: 'seen before' });
+    await bob.call('timeline-entries.create', { type: 'timeline_comment', object: chat.id, body: 'unread one' });
+    await bob.call('timeline-entries.create', { type: 'timeline_comment', object: chat.id, body: 'unread two' });
+    const a = await browser.newPage();
+    await signIn(a.page, confab.url, confab.adminToken);
+    const row = a.page.getByRole('navigation', { name: 'Chats' }).getByRole('link', { name: /Unread/ });
+    await row.getByLabel('2 unread').waitFor();
+    await row.click();
+    await messageShown(a.page, 'unread two');
+    const marker = a.page.getByRole('separator', { name: 'New messages' });
+    await marker.waitFor();
+    // The marker sits right above the first unread message.
+    expect(await a.page.locator('.unread-marker + li .message-body').innerText()).toBe('unread one');
+    const unread = async () =>
+      (await ada.call<{ chats: { chat: { id: string }; unread_count: number }[] }>('chats.list', {})).chats.find((item) => item.chat.id === chat.id)!
+        .unread_count;
+    await until(async () => (await unread()) === 0);
+    expect(await row.getByLabel(/unread/).count()).toBe(0);
+    await a.context.close();
+  });
+
   it('renders message bodies as text: HTML and scripts in a message are shown, never run', async () => {
     const { chat } = await ada.chats.create({ type: 'dm', users: ['DEVU-1', 'DEVU-2'], title: 'XSS', is_default: false });
     const bodies = ['<img src=x onerror=alert(1)>', '<script>alert(2)</script>', '<a href="javascript:alert(3)">click</a>'];

@@ -169,6 +169,36 @@ describe('Emulator mode', { timeout: 90_000 }, () => {
     await a.context.close();
   });
 
+  it('shows the request journal, and saves and restores a snapshot', async () => {
+    const a = await browser.newPage();
+    await signIn(a.page, confab.url, 'test-token-ada');
+    await a.page.goto(`${confab.url}/#/chats/CHAN-1`);
+    await send(a.page, 'journaled');
+    await messageShown(a.page, 'journaled');
+    await a.page.goto(`${confab.url}/#/inspect/requests`);
+    await a.page.getByLabel('Operation').fill('timeline-entries.create');
+    await a.page.getByRole('button', { name: 'Show requests' }).click();
+    const requests = a.page.getByRole('list', { name: 'Requests' });
+    await requests.locator('summary').filter({ hasText: /201\s+POST\s+timeline-entries\.create/ }).first().click();
+    await requests.getByText('"body": "journaled"').first().waitFor();
+    await screenshot(a.page, 'inspect-requests');
+
+    await a.page.goto(`${confab.url}/#/inspect/emulator`);
+    await a.page.getByLabel('Snapshot name').fill('with-journaled');
+    await a.page.getByRole('button', { name: 'Save snapshot' }).click();
+    await a.page.getByRole('button', { name: 'Restore with-journaled' }).waitFor();
+    const { timeline_entry } = await ada.call<{ timeline_entry: { id: string } }>('timeline-entries.create', {
+      type: 'timeline_comment',
+      object: 'CHAN-1',
+      body: 'after the snapshot',
+    });
+    await a.page.getByRole('button', { name: 'Restore with-journaled' }).click();
+    await a.page.getByRole('status').filter({ hasText: 'Restored snapshot with-journaled' }).waitFor();
+    const gone = await ada.call('timeline-entries.get', { id: timeline_entry.id }).catch((error: unknown) => error);
+    expect((gone as ConfabApiError).status).toBe(404);
+    await a.context.close();
+  });
+
   it('resets to the fixtures from the console', async () => {
     const { timeline_entry } = await ada.call<{ timeline_entry: { id: string } }>('timeline-entries.create', {
       type: 'timeline_comment',

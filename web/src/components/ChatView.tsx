@@ -9,7 +9,14 @@ import { MessageList } from './MessageList.js';
 import { chatName } from './names.js';
 import './ChatView.css';
 
-export function ChatView({ chat, onChanged }: { chat: Chat; onChanged(chat: Chat): void }) {
+interface Props {
+  chat: Chat;
+  /** Unread messages when the chat was opened: the "new" marker goes above them. */
+  unreadAtOpen: number;
+  onChanged(chat: Chat): void;
+}
+
+export function ChatView({ chat, unreadAtOpen, onChanged }: Props) {
   const { client, self, report } = useConsole();
   const messages = useMessages(chat.id);
   const [renaming, setRenaming] = useState<string | undefined>();
@@ -55,7 +62,7 @@ export function ChatView({ chat, onChanged }: { chat: Chat; onChanged(chat: Chat
         )}
         <MemberList users={chat.users} />
       </header>
-      <MessageList messages={messages} />
+      <MessageList messages={messages} unreadAtOpen={unreadAtOpen} />
       <Composer onSend={messages.send} />
     </section>
   );

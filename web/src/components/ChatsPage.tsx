@@ -20,9 +20,14 @@ export function ChatsPage({ openChatId }: { openChatId?: string }) {
     client.chats.get({ id: openChatId }).then(({ chat }) => chats.upsert(chat), report);
   }, [openChatId, chats.loaded, open === undefined]);
 
+  // Seen when open: on opening, and when a message arrives while it is open.
+  const lastSeenEntry = open?.lastMessage?.id;
+  const [unreadAtOpen, setUnreadAtOpen] = useState<{ chatId: string; count: number } | undefined>();
   useEffect(() => {
-    if (open) chats.markSeen(open.chat.id);
-  }, [open?.chat.id, open?.unread]);
+    if (!open) return;
+    if (unreadAtOpen?.chatId !== open.chat.id) setUnreadAtOpen({ chatId: open.chat.id, count: open.unread });
+    if (open.unread > 0 || lastSeenEntry) chats.markSeen(open.chat.id);
+  }, [open?.chat.id, lastSeenEntry]);
 
   return (
     <div class={`chats-page ${openChatId ? 'has-open-chat' : ''}`}>
@@ -36,7 +41,12 @@ export function ChatsPage({ openChatId }: { openChatId?: string }) {
       </div>
       <div class="chats-main">
         {open ? (
-          <ChatView key={open.chat.id} chat={open.chat} onChanged={(chat) => chats.upsert(chat)} />
+          <ChatView
+            key={open.chat.id}
+            chat={open.chat}
+            unreadAtOpen={unreadAtOpen?.chatId === open.chat.id ? unreadAtOpen.count : open.unread}
+            onChanged={(chat) => chats.upsert(chat)}
+          />
         ) : (
           <p class="chats-empty muted">{openChatId ? 'Opening the chat…' : 'Pick a chat, or start one with New chat.'}</p>
         )}

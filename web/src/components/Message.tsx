@@ -6,6 +6,7 @@ import { useState } from 'preact/hooks';
 import type { TimelineEntry } from '../../../src/schema/timeline-entries.js';
 import { useConsole } from '../context.js';
 import { Avatar } from './Avatar.js';
+import { Reactions } from './Reactions.js';
 import { userName } from './names.js';
 import './Message.css';
 
@@ -13,9 +14,10 @@ interface Props {
   entry: TimelineEntry;
   onEdit(id: string, body: string): Promise<void>;
   onDelete(entry: TimelineEntry): Promise<void>;
+  onReact(entry: TimelineEntry, emoji: string, action: 'add' | 'remove'): Promise<void>;
 }
 
-export function Message({ entry, onEdit, onDelete }: Props) {
+export function Message({ entry, onEdit, onDelete, onReact }: Props) {
   const { self, report } = useConsole();
   const [draft, setDraft] = useState<string | undefined>();
   const mine = entry.created_by.id === self.id;
@@ -60,6 +62,7 @@ export function Message({ entry, onEdit, onDelete }: Props) {
         ) : (
           <p class="message-body">{entry.body}</p>
         )}
+        {!deleted && draft === undefined && <Reactions entry={entry} onReact={onReact} />}
         {mine && !deleted && draft === undefined && (
           <div class="message-actions">
             <button type="button" onClick={() => setDraft(entry.body ?? '')} aria-label={`Edit message: ${entry.body!.slice(0, 40)}`}>

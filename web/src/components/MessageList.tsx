@@ -3,12 +3,23 @@
  * (keeping what the person looks at in place); new messages keep the view at the bottom
  * when it was there.
  */
-import { useLayoutEffect, useRef } from 'preact/hooks';
+import { Fragment } from 'preact';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useConsole } from '../context.js';
 import type { useMessages } from '../hooks/useMessages.js';
 import { Message } from './Message.js';
 import './MessageList.css';
 
-export function MessageList({ messages }: { messages: ReturnType<typeof useMessages> }) {
+export function MessageList({ messages, unreadAtOpen }: { messages: ReturnType<typeof useMessages>; unreadAtOpen: number }) {
+  const { self } = useConsole();
+  // Fixed when the chat opens: the first of the last `unreadAtOpen` messages others wrote.
+  const [firstUnreadId, setFirstUnreadId] = useState<string | undefined>();
+  useEffect(() => {
+    if (firstUnreadId !== undefined || unreadAtOpen === 0 || messages.loading) return;
+    const others = messages.entries.filter((entry) => entry.created_by.id !== self.id && entry.body !== undefined);
+    const first = others[Math.max(0, others.length - unreadAtOpen)];
+    if (first) setFirstUnreadId(first.id);
+  }, [messages.loading, unreadAtOpen]);
   const list = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const heightBefore = useRef<number | undefined>();
@@ -50,7 +61,14 @@ export function MessageList({ messages }: { messages: ReturnType<typeof useMessa
       )}
       {!messages.loading && messages.entries.length === 0 && <li class="muted message-list-empty">No messages yet: say hello.</li>}
       {messages.entries.map((entry) => (
-        <Message key={entry.id} entry={entry} onEdit={messages.edit} onDelete={messages.remove} />
+        <Fragment key={entry.id}>
+          {entry.id === firstUnreadId && (
+            <li class="unread-marker" role="separator" aria-label="New messages">
+              <span>New</span>
+            </li>
+          )}
+          <Message entry={entry} onEdit={messages.edit} onDelete={messages.remove} onReact={messages.react} />
+        </Fragment>
       ))}
       </ol>
     </div>

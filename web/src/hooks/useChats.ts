@@ -16,7 +16,7 @@ export interface ChatRow {
 }
 
 interface ChatsListAnswer {
-  chats: (Chat & { last_message?: TimelineEntry; unread_count?: number })[];
+  chats: { chat: Chat; unread_count: number; last_entry?: TimelineEntry }[];
   next_cursor?: string;
 }
 
@@ -29,10 +29,10 @@ export function useChats(openChatId: string | undefined) {
     try {
       const answer = await client.call<ChatsListAnswer>('chats.list', { limit: 100 });
       setRows(
-        answer.chats.map(({ last_message, unread_count, ...chat }) => ({
-          chat: chat as Chat,
-          ...(last_message && { lastMessage: last_message }),
-          unread: unread_count ?? 0,
+        answer.chats.map(({ chat, unread_count, last_entry }) => ({
+          chat,
+          ...(last_entry && { lastMessage: last_entry }),
+          unread: unread_count,
         })),
       );
     } catch (error) {
@@ -64,6 +64,10 @@ export function useChats(openChatId: string | undefined) {
             ? current.map((row) => (row.chat.id === chat.id ? { ...row, chat } : row))
             : [{ chat, unread: 0 }, ...current],
         );
+      } else if (event.type === 'chat_read') {
+        // Read here or in another of this person's windows: the badge follows the marker.
+        const { chat, unread_count } = event.data as { chat: Chat; unread_count: number };
+        setRows((current) => current.map((row) => (row.chat.id === chat.id ? { ...row, unread: unread_count } : row)));
       } else if (event.type === 'timeline_entry_created') {
         const { entry } = event.data as { entry: TimelineEntry };
         setRows((current) => {
@@ -81,9 +85,14 @@ export function useChats(openChatId: string | undefined) {
     [openChatId, self.id],
   );
 
-  const markSeen = useCallback((chatId: string) => {
-    setRows((current) => current.map((row) => (row.chat.id === chatId && row.unread > 0 ? { ...row, unread: 0 } : row)));
-  }, []);
+  /** The open chat was seen: its marker moves to the latest message (chats.mark-read). */
+  const markSeen = useCallback(
+    (chatId: string) => {
+      setRows((current) => current.map((row) => (row.chat.id === chatId && row.unread > 0 ? { ...row, unread: 0 } : row)));
+      client.call('chats.mark-read', { id: chatId }).catch(report);
+    },
+    [client],
+  );
 
   return { rows, loaded, reload: load, upsert, markSeen };
 }

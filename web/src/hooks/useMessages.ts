@@ -105,7 +105,17 @@ export function useMessages(chatId: string) {
     [client],
   );
 
-  return { entries, loading, hasOlder: olderCursor !== undefined, loadOlder, send, edit, remove };
+  /** Adds or takes back one's reaction; the entry is read again for its new counts. */
+  const react = useCallback(
+    async (entry: TimelineEntry, emoji: string, action: 'add' | 'remove') => {
+      await client.call('reactions.update', { object: entry.id, emoji, action });
+      const { timeline_entry } = await client.call<{ timeline_entry: TimelineEntry }>('timeline-entries.get', { id: entry.id });
+      setEntries((current) => merge(current, [timeline_entry]));
+    },
+    [client],
+  );
+
+  return { entries, loading, hasOlder: olderCursor !== undefined, loadOlder, send, edit, remove, react };
 }
 
 /** A deleted message keeps its place, without its text (as the API answers it). */

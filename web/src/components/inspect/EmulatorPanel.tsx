@@ -17,6 +17,7 @@ export function EmulatorPanel() {
   return (
     <div>
       {features.emulator && <Reset />}
+      {features.operations.has('confab.snapshots.save') && <Snapshots />}
       {features.faults && <Faults />}
     </div>
   );
@@ -108,6 +109,62 @@ function Faults() {
           Turn all off
         </button>
       )}
+    </section>
+  );
+}
+
+interface Snapshot {
+  name: string;
+  created_date: string;
+  size_bytes: number;
+}
+
+function Snapshots() {
+  const { client, report } = useConsole();
+  const { value, reload } = useLoad(() => client.call<{ snapshots: Snapshot[] }>('confab.snapshots.list', {}));
+  const [name, setName] = useState('');
+  const [done, setDone] = useState<string | undefined>();
+  const act = async (operation: string, snapshot: string, said: string) => {
+    try {
+      await client.call(operation, { name: snapshot });
+      setDone(said);
+      await reload();
+    } catch (error) {
+      report(error);
+    }
+  };
+  return (
+    <section aria-labelledby="snapshots-heading">
+      <h3 id="snapshots-heading">Snapshots</h3>
+      <form
+        class="inline"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void act('confab.snapshots.save', name, `Saved snapshot ${name}.`).then(() => setName(''));
+        }}
+      >
+        <label>
+          Snapshot name
+          <input value={name} onInput={(e) => setName(e.currentTarget.value)} pattern="[a-z0-9_-]{1,64}" required />
+        </label>
+        <button type="submit" class="primary">
+          Save snapshot
+        </button>
+      </form>
+      {done && <p role="status">{done}</p>}
+      <ul>
+        {(value?.snapshots ?? []).map((snapshot) => (
+          <li key={snapshot.name}>
+            <code>{snapshot.name}</code> <span class="muted">{Math.round(snapshot.size_bytes / 1024)} KB, {new Date(snapshot.created_date).toLocaleTimeString()}</span>{' '}
+            <button type="button" onClick={() => void act('confab.snapshots.restore', snapshot.name, `Restored snapshot ${snapshot.name}.`)} aria-label={`Restore ${snapshot.name}`}>
+              Restore
+            </button>{' '}
+            <button type="button" class="danger" onClick={() => void act('confab.snapshots.delete', snapshot.name, `Deleted snapshot ${snapshot.name}.`)} aria-label={`Delete ${snapshot.name}`}>
+              Delete
+            </button>
+          </li>
+        ))}
+      </ul>
     </section>
   );
 }

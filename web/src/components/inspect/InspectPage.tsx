@@ -4,6 +4,7 @@ import { EmulatorPanel } from './EmulatorPanel.js';
 import { EventFeed } from './EventFeed.js';
 import { GroupsPanel } from './GroupsPanel.js';
 import { HealthPanel } from './HealthPanel.js';
+import { JournalPanel } from './JournalPanel.js';
 import { TokensPanel } from './TokensPanel.js';
 import { UsersPanel } from './UsersPanel.js';
 import { WebhooksPanel } from './WebhooksPanel.js';
@@ -15,13 +16,19 @@ const TABS = [
   { id: 'tokens', label: 'Tokens', panel: TokensPanel },
   { id: 'webhooks', label: 'Webhooks', panel: WebhooksPanel },
   { id: 'events', label: 'Events', panel: EventFeed },
+  { id: 'requests', label: 'Requests', panel: JournalPanel },
   { id: 'health', label: 'Health', panel: HealthPanel },
   { id: 'emulator', label: 'Emulator', panel: EmulatorPanel },
 ] as const;
 
 export function InspectPage({ tab }: { tab?: string }) {
   const { features } = useConsole();
-  const tabs = TABS.filter((candidate) => candidate.id !== 'emulator' || features.emulator || features.faults);
+  const tabs = TABS.filter((candidate) => {
+    if (candidate.id === 'emulator') return features.emulator || features.faults;
+    // The journal is on in emulator mode, or with `serve --journal`.
+    if (candidate.id === 'requests') return features.operations.has('confab.requests.list');
+    return true;
+  });
   const current = tabs.find((candidate) => candidate.id === tab) ?? tabs[0]!;
   const Panel = current.panel;
   return (
