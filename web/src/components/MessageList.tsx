@@ -63,8 +63,10 @@ export function MessageList({ messages, unreadAtOpen }: { messages: ReturnType<t
       {messages.entries.map((entry) => (
         <Fragment key={entry.id}>
           {entry.id === firstUnreadId && (
-            <li class="unread-marker" role="separator" aria-label="New messages">
-              <span>New</span>
+            <li class="unread-marker">
+              <span role="separator" aria-label="New messages">
+                New
+              </span>
             </li>
           )}
           <Message entry={entry} onEdit={messages.edit} onDelete={messages.remove} onReact={messages.react} />
