@@ -18,6 +18,30 @@ export function createLogger(level: string, format: LogFormat = chooseLogFormat(
   // Synchronous and in-process: a worker-thread transport would outlive a crash's last lines.
   return pino(
     { level },
-    pretty({ colorize: !!process.stdout.isTTY, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', singleLine: true, sync: true }),
+    pretty({
+      colorize: !!process.stdout.isTTY,
+      translateTime: 'SYS:HH:MM:ss.l',
+      ignore: 'pid,hostname,req,res,responseTime,reqId',
+      singleLine: true,
+      sync: true,
+      messageFormat: formatMessage,
+    }),
   );
+}
+
+interface RequestLine {
+  msg?: string;
+  reqId?: string;
+  req?: { method?: string; url?: string };
+  res?: { statusCode?: number };
+  responseTime?: number;
+}
+
+/** A request's line reads `GET /chats.get → 200 in 3 ms (req 1f2e…)`; other lines keep their message. */
+function formatMessage(log: Record<string, unknown>, messageKey: string): string {
+  const line = log as RequestLine;
+  const message = String(log[messageKey] ?? '');
+  if (!line.req) return line.reqId ? `${message} (req ${line.reqId})` : message;
+  const took = line.responseTime === undefined ? '' : ` in ${Math.round(line.responseTime)} ms`;
+  return `${line.req.method} ${line.req.url} → ${line.res?.statusCode ?? '…'}${took}${line.reqId ? ` (req ${line.reqId})` : ''}`;
 }
