@@ -25,7 +25,8 @@ describe('confab serve', { timeout: 60_000 }, () => {
     const confab = await startConfab({ env: { LOG_LEVEL: 'info', LOG_FORMAT: 'pretty' } });
     try {
       await fetch(`${confab.url}/dev-users.self`, { headers: { authorization: `Bearer ${confab.adminToken}` } });
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      const deadline = Date.now() + 10_000;
+      while (!confab.output().includes('GET /dev-users.self') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
       const lines = confab.output().split('\n');
       const request = lines.find((line) => line.includes('GET /dev-users.self'))!;
       expect(request).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: GET \/dev-users.self → 200 in \d+ ms \(req [0-9a-f-]{36}\)$/);
