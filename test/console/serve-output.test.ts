@@ -24,12 +24,13 @@ describe('confab serve', { timeout: 60_000 }, () => {
   it('logs one readable line per event with LOG_FORMAT=pretty, and never the token', async () => {
     const confab = await startConfab({ env: { LOG_LEVEL: 'info', LOG_FORMAT: 'pretty' } });
     try {
+      // Any answer will do (a loaded machine may get a 503 from overload protection): the line is the point.
       await fetch(`${confab.url}/dev-users.self`, { headers: { authorization: `Bearer ${confab.adminToken}` } });
       const deadline = Date.now() + 10_000;
       while (!confab.output().includes('GET /dev-users.self') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
       const lines = confab.output().split('\n');
       const request = lines.find((line) => line.includes('GET /dev-users.self'))!;
-      expect(request).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: GET \/dev-users.self → 200 in \d+ ms \(req [0-9a-f-]{36}\)$/);
+      expect(request).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: GET \/dev-users.self → \d{3} in \d+ ms \(req [0-9a-f-]{36}\)$/);
       expect(() => JSON.parse(request)).toThrow();
       // Printed once for the person (with its curl example); never in a log line.
       expect(lines.filter((line) => line.startsWith('[') && line.includes(confab.adminToken))).toEqual([]);
