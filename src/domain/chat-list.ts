@@ -33,6 +33,8 @@ export interface ChatListItem {
   chat: Chat;
   /** Entries after the caller's read marker that others wrote and the caller may see. */
   unreadCount: number;
+  /** Replies others wrote after the marker, in threads the caller started or replied in. */
+  unreadThreadCount: number;
   lastEntry?: TimelineEntry;
 }
 
@@ -92,7 +94,11 @@ async function listItem(store: Store, principal: Principal, chatId: number): Pro
     store.chatReads.find(principal.user.id, chatId),
     store.timelineEntries.slice(view, { direction: 'older', limit: 1 }),
   ]);
-  const item: ChatListItem = { chat: chat!, unreadCount: await store.timelineEntries.countUnread(view, marker) };
+  const [unreadCount, unreadThreadCount] = await Promise.all([
+    store.timelineEntries.countUnread(view, marker),
+    store.timelineEntries.countUnreadThreads(view, marker),
+  ]);
+  const item: ChatListItem = { chat: chat!, unreadCount, unreadThreadCount };
   if (latest[0]) item.lastEntry = latest[0];
   return item;
 }
@@ -106,7 +112,8 @@ export interface MarkReadInput {
 /** Moves the caller's read marker to `entry` (or the latest entry); their other devices hear of it. */
 export async function markChatRead(store: Store, principal: Principal, input: MarkReadInput): Promise<void> {
   const chat = await memberChat(store, principal, input.id);
-  const view = timelineView(principal.user, chat.id);
+  // One marker for the chat and its threads: the latest entry is the latest reply too.
+  const view: TimelineView = { ...timelineView(principal.user, chat.id), thread: 'any' };
   const entry =
     input.entry !== undefined
       ? await entryOfChat(store, principal, chat, input.entry)
@@ -125,7 +132,7 @@ export interface MarkUnreadInput {
 /** Moves the caller's read marker back to just before `entry`. */
 export async function markChatUnread(store: Store, principal: Principal, input: MarkUnreadInput): Promise<void> {
   const chat = await memberChat(store, principal, input.id);
-  const view = timelineView(principal.user, chat.id);
+  const view: TimelineView = { ...timelineView(principal.user, chat.id), thread: 'any' };
   const entry = await entryOfChat(store, principal, chat, input.entry);
   const [previous] = await store.timelineEntries.slice(view, { direction: 'older', from: entry, limit: 1 });
   // Just before `entry` in (created_at, id) order: everything before it stays read.
@@ -143,7 +150,7 @@ async function moveMarker(
   const at = now();
   await store.transaction(async (tx) => {
     await tx.chatReads.set(principal.user.id, chat.id, position, at);
-    const unreadCount = await tx.timelineEntries.countUnread(view, position);
+    const unreadCount = await tx.timelineEntries.countUnread({ ...view, thread: undefined }, position);
     await recordChatReadEvent(tx, chat, principal.user, { ...(entryNumber !== undefined && { entryNumber }), unreadCount }, at);
   });
 }

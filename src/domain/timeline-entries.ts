@@ -42,8 +42,7 @@ export async function createTimelineEntry(
   input: CreateTimelineEntryInput,
 ): Promise<TimelineEntry> {
   const { org, user: caller } = principal;
-  const chat = await findChat(store, principal, 'object', input.object);
-  await assertMember(store, chat, caller);
+  const { chat, parent } = await findTimeline(store, principal, input.object);
 
   const bodyType = checkBodyType(input.bodyType ?? 'text');
   const body = checkBody(input.body);
@@ -90,6 +89,7 @@ export async function createTimelineEntry(
         expiresAt,
         createdBy: caller.id,
         at: postedAt,
+        ...(parent && { parentId: parent.id }),
       });
       await tx.chats.touch(chat.id, postedAt);
       // Read as of `at`, which expires_at was checked against: the answer is the entry just made.
@@ -101,6 +101,11 @@ export async function createTimelineEntry(
         privateTo.map((user) => user.id),
         postedAt,
       );
+      if (parent) {
+        // The comment's thread.total_replies changed: its readers hear of it.
+        const counted = (await tx.timelineEntries.findByNumber(org.id, parent.number, at)) ?? parent;
+        await recordEntryEvent(tx, 'timeline_entry_updated', counted, await readersOf(tx, counted), postedAt, parent);
+      }
       return created;
     });
   } catch (error) {
@@ -179,6 +184,23 @@ export async function deleteTimelineEntry(store: Store, principal: Principal, id
     await tx.timelineEntries.markDeleted(entry.id, principal.user.id, at);
     await recordEntryEvent(tx, 'timeline_entry_deleted', entry, await readersOf(tx, entry), at, entry);
   });
+}
+
+/**
+ * Where an entry goes or a list reads from: a chat's own timeline (`object` is the chat), or
+ * a comment's thread (`object` is the comment). Threads are one level deep, as Slack's: a
+ * reply's thread is refused. Either way the caller must be a member who sees the comment.
+ */
+export async function findTimeline(store: Store, principal: Principal, object: string): Promise<{ chat: Chat; parent?: TimelineEntry }> {
+  const ref = parseRefOf('object', object, ['chat', 'timeline_comment'] as const);
+  if (ref.kind === 'chat') {
+    const chat = await findChat(store, principal, 'object', object);
+    await assertMember(store, chat, principal.user);
+    return { chat };
+  }
+  const parent = await readEntry(store, principal, object, 'object');
+  if (parent.parentId !== null) throw BadRequest.notPermitted('object', 'threads are one level deep: reply to the comment, not to a reply');
+  return { chat: (await store.chats.findById(parent.chatId))!, parent };
 }
 
 /** A private entry's readers besides its author, for the audience of its events. */

@@ -6,10 +6,9 @@
  */
 import type { Store } from '../store/index.js';
 import type { TimelinePosition, TimelineView } from '../store/timeline-entries.js';
-import { assertMember } from './chats.js';
 import { cursorSecret, openCursor, sealCursor, type ListMode } from './cursors.js';
 import { now, type Principal, type TimelineEntry, type TimelineVisibility } from '../model/index.js';
-import { findChat } from './chats.js';
+import { findTimeline } from './timeline-entries.js';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 100;
@@ -31,8 +30,7 @@ export interface TimelinePage {
 }
 
 export async function listTimelineEntries(store: Store, principal: Principal, input: ListTimelineEntriesInput): Promise<TimelinePage> {
-  const chat = await findChat(store, principal, 'object', input.object);
-  await assertMember(store, chat, principal.user);
+  const { chat, parent } = await findTimeline(store, principal, input.object);
   const secret = await cursorSecret(store);
   const cursor = input.cursor === undefined ? undefined : openCursor(secret, input.cursor, chat.id);
   // Every message is a discussion; a list of other collections (events) has nothing in it.
@@ -48,6 +46,7 @@ export async function listTimelineEntries(store: Store, principal: Principal, in
     now: now(),
     visibility: input.visibility,
     labels: input.labels,
+    ...(parent && { thread: parent.id }),
   };
   const from: TimelinePosition | undefined = cursor && { createdAt: cursor.createdAt, id: cursor.id };
   const seal = (position: TimelinePosition, cursorMode: ListMode) =>

@@ -144,6 +144,11 @@ export interface TimelineEntry {
   modifiedAt: string;
   /** Per emoji, in the order first used: who reacted, so any viewer's `reacted` can be told. */
   reactions: EntryReaction[];
+  /** A reply's comment; null for an entry of the chat's own timeline. */
+  parentId: number | null;
+  parentNumber: number | null;
+  /** Replies in this comment's thread (0 for a reply: threads are one level deep). */
+  totalReplies: number;
 }
 
 export interface EntryReaction {

@@ -12,10 +12,19 @@ export function presentTimelineEntry(entry: TimelineEntry, view: Viewpoint): Tim
     type: 'timeline_comment',
     id: formatDon('timeline_comment', org.slug, entry.number),
     display_id: formatDisplayId('timeline_comment', entry.number),
-    object: formatDon('chat', org.slug, entry.chatNumber),
-    object_display_id: formatDisplayId('chat', entry.chatNumber),
-    // DevRev's value for a DM; its object-type enum has no `chat`.
-    object_type: 'dm',
+    // A reply's object is its comment; everything else's is the chat, whose DevRev type is `dm`
+    // (its object-type enum has no `chat`).
+    ...(entry.parentNumber != null
+      ? {
+          object: formatDon('timeline_comment', org.slug, entry.parentNumber),
+          object_display_id: formatDisplayId('timeline_comment', entry.parentNumber),
+          object_type: 'timeline_comment' as const,
+        }
+      : {
+          object: formatDon('chat', org.slug, entry.chatNumber),
+          object_display_id: formatDisplayId('chat', entry.chatNumber),
+          object_type: 'dm' as const,
+        }),
     created_by: presentUserSummary(entry.createdBy, view),
     created_date: entry.createdAt,
     modified_by: presentUserSummary(entry.modifiedBy, view),
@@ -32,5 +41,7 @@ export function presentTimelineEntry(entry: TimelineEntry, view: Viewpoint): Tim
   if (entry.bodyType !== null) wire.body_type = entry.bodyType;
   if (entry.externalRef !== null) wire.external_ref = entry.externalRef;
   if (entry.labels.length > 0) wire.labels = entry.labels;
+  // Events recorded before threads existed carry no count.
+  if ((entry.totalReplies ?? 0) > 0) wire.thread = { total_replies: entry.totalReplies };
   return wire;
 }

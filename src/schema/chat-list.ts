@@ -21,6 +21,8 @@ export const ChatListItem = Type.Object({
   chat: Chat,
   /** Entries after the caller's read marker that others wrote and the caller may see. */
   unread_count: Type.Integer({ minimum: 0 }),
+  /** Replies others wrote after the caller's read marker, in threads the caller started or replied in. */
+  unread_thread_count: Type.Integer({ minimum: 0 }),
   /** The chat's latest entry the caller may see; absent in a chat with none. */
   last_entry: Type.Optional(TimelineEntry),
 });

@@ -36,7 +36,8 @@ export const TimelineEntry = Type.Object({
   display_id: Type.String(),
   object: Type.String(),
   object_display_id: Type.String(),
-  object_type: Type.Literal('dm'),
+  /** `dm` for an entry of a chat, `timeline_comment` for a reply in a comment's thread. */
+  object_type: StringEnum(['dm', 'timeline_comment'] as const),
   created_by: UserSummary,
   created_date: Timestamp,
   modified_by: UserSummary,
@@ -46,6 +47,8 @@ export const TimelineEntry = Type.Object({
   external_ref: Type.Optional(Type.String()),
   labels: Type.Optional(Type.Array(Type.String())),
   reactions: Type.Array(TimelineReaction),
+  /** DevRev's `timeline-thread`, on a comment that has replies. */
+  thread: Type.Optional(Type.Object({ total_replies: Type.Integer() })),
   visibility: Visibility,
 });
 export type TimelineEntry = Static<typeof TimelineEntry>;

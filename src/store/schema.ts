@@ -144,6 +144,8 @@ export interface TimelineEntriesTable {
   modified_by: number;
   created_at: string;
   modified_at: string;
+  /** A reply's comment (same chat); NULL for an entry of the chat's own timeline. */
+  parent_id: Generated<number | null>;
 }
 
 export interface TimelineEntryLabelsTable {

@@ -19,6 +19,8 @@ export interface NewTimelineEntry {
   expiresAt: string | null;
   createdBy: number;
   at: string;
+  /** A reply's comment, in the same chat. */
+  parentId?: number;
 }
 
 export interface TimelineEntryPatch {
@@ -44,6 +46,11 @@ export interface TimelineView {
   now: string;
   visibility?: readonly TimelineVisibility[];
   labels?: readonly string[];
+  /**
+   * Which part of the chat: absent, its own timeline (no replies); a comment's id, that
+   * comment's thread; `any`, both (read markers and the reply counts of threads).
+   */
+  thread?: number | 'any';
 }
 
 export interface TimelineSlice {
@@ -53,7 +60,7 @@ export interface TimelineSlice {
   limit: number;
 }
 
-type EntryRow = Selectable<TimelineEntriesTable> & { chat_number: number };
+type EntryRow = Selectable<TimelineEntriesTable> & { chat_number: number; parent_number: number | null };
 type EntryBuilder = ExpressionBuilder<Database, 'timeline_entries'>;
 
 export class TimelineEntryStore {
@@ -85,6 +92,7 @@ export class TimelineEntryStore {
           modified_by: input.createdBy,
           created_at: input.at,
           modified_at: input.at,
+          parent_id: input.parentId ?? null,
         })
         .returning('id')
         .executeTakeFirstOrThrow(),
@@ -206,6 +214,47 @@ export class TimelineEntryStore {
   }
 
   /**
+   * Replies after `from` that others wrote, in the threads of this chat that the viewer
+   * started or replied in: a chat's unread_thread_count.
+   */
+  async countUnreadThreads(view: TimelineView, from: TimelinePosition | undefined): Promise<number> {
+    let query = this.db
+      .selectFrom('timeline_entries')
+      .select((eb) => eb.fn.countAll<number | string>().as('unread'))
+      .where((eb) => this.visibleTo(eb, { ...view, thread: 'any' }))
+      .where('timeline_entries.parent_id', 'is not', null)
+      .where('timeline_entries.created_by', '!=', view.viewerId)
+      .where('timeline_entries.deleted_at', 'is', null)
+      .where((eb) =>
+        eb.or([
+          eb(
+            'timeline_entries.parent_id',
+            'in',
+            eb
+              .selectFrom('timeline_entries as started')
+              .select('started.id')
+              .where('started.chat_id', '=', view.chatId)
+              .where('started.parent_id', 'is', null)
+              .where('started.created_by', '=', view.viewerId),
+          ),
+          eb(
+            'timeline_entries.parent_id',
+            'in',
+            eb
+              .selectFrom('timeline_entries as replied')
+              .select('replied.parent_id')
+              .where('replied.chat_id', '=', view.chatId)
+              .where('replied.parent_id', 'is not', null)
+              .where('replied.created_by', '=', view.viewerId),
+          ),
+        ]),
+      );
+    if (from) query = query.where((eb) => beyond(eb, 'newer', from));
+    const row = await query.executeTakeFirstOrThrow();
+    return Number(row.unread);
+  }
+
+  /**
    * Deletes entries whose time is up, in batches so that a large backlog never holds the
    * database for long. Returns how many went. `externalRef` narrows it to one chat's ref,
    * which frees that ref for reuse the moment its entry expires.
@@ -217,13 +266,16 @@ export class TimelineEntryStore {
       .where('expires_at', 'is not', null)
       .where('expires_at', '<=', now);
     if (only) query = query.where('chat_id', '=', only.chatId).where('external_ref', '=', only.externalRef);
-    const ids = (await query.limit(batch).execute()).map((row) => row.id);
-    if (ids.length === 0) return 0;
+    const expired = (await query.limit(batch).execute()).map((row) => row.id);
+    if (expired.length === 0) return 0;
+    // A thread leaves with its comment.
+    const replies = await this.db.selectFrom('timeline_entries').select('id').where('parent_id', 'in', expired).execute();
+    const ids = [...expired, ...replies.map((row) => row.id)];
     await this.db.deleteFrom('timeline_entry_labels').where('entry_id', 'in', ids).execute();
     await this.db.deleteFrom('timeline_entry_private_to').where('entry_id', 'in', ids).execute();
     await this.reactions.deleteOfEntries(ids);
     await this.db.deleteFrom('timeline_entries').where('id', 'in', ids).execute();
-    return ids.length;
+    return expired.length;
   }
 
   private visibleTo(eb: EntryBuilder, view: TimelineView) {
@@ -242,6 +294,8 @@ export class TimelineEntryStore {
         ),
       ]),
     ];
+    if (view.thread === undefined) conditions.push(eb('timeline_entries.parent_id', 'is', null));
+    else if (view.thread !== 'any') conditions.push(eb('timeline_entries.parent_id', '=', view.thread));
     if (view.hideInternal) conditions.push(eb('timeline_entries.visibility', '!=', 'internal'));
     if (view.visibility && view.visibility.length > 0) {
       conditions.push(eb('timeline_entries.visibility', 'in', [...view.visibility]));
@@ -264,15 +318,32 @@ export class TimelineEntryStore {
     return this.db
       .selectFrom('timeline_entries')
       .innerJoin('chats', 'chats.id', 'timeline_entries.chat_id')
+      .leftJoin('timeline_entries as parents', 'parents.id', 'timeline_entries.parent_id')
       .selectAll('timeline_entries')
-      .select('chats.number as chat_number');
+      .select(['chats.number as chat_number', 'parents.number as parent_number']);
+  }
+
+  /** How many replies each of these comments has: one index probe per comment with any. */
+  private async replyCounts(entryIds: readonly number[]): Promise<Map<number, number>> {
+    const rows = await this.db
+      .selectFrom('timeline_entries')
+      .select(['parent_id', (eb) => eb.fn.countAll<number | string>().as('replies')])
+      .where('parent_id', 'in', [...entryIds])
+      .groupBy('parent_id')
+      .execute();
+    return new Map(rows.map((row) => [row.parent_id!, Number(row.replies)]));
   }
 
   /** Rows → entries, with every author and editor fetched in one query, and every reaction in one more. */
   private async assemble(rows: readonly EntryRow[]): Promise<TimelineEntry[]> {
     if (rows.length === 0) return [];
     const wanted = [...new Set(rows.flatMap((row) => [row.created_by, row.modified_by]))];
-    const [users, reactions] = await Promise.all([this.users.findByIds(wanted), this.reactions.ofEntries(rows.map((row) => row.id))]);
+    const ids = rows.map((row) => row.id);
+    const [users, reactions, replies] = await Promise.all([
+      this.users.findByIds(wanted),
+      this.reactions.ofEntries(ids),
+      this.replyCounts(ids),
+    ]);
     const byId = new Map(users.map((user): [number, User] => [user.id, user]));
     return rows.map((row) => ({
       id: row.id,
@@ -292,6 +363,9 @@ export class TimelineEntryStore {
       createdAt: row.created_at,
       modifiedAt: row.modified_at,
       reactions: reactions.get(row.id) ?? [],
+      parentId: row.parent_id,
+      parentNumber: row.parent_number,
+      totalReplies: replies.get(row.id) ?? 0,
     }));
   }
 }

@@ -33,6 +33,7 @@ export function chatListRoutes(app: FastifyInstance, store: Store): void {
         chats: page.items.map((item) => ({
           chat: presentChat(item.chat, principal),
           unread_count: item.unreadCount,
+          unread_thread_count: item.unreadThreadCount,
           ...(item.lastEntry && { last_entry: presentTimelineEntry(item.lastEntry, principal) }),
         })),
         ...(page.nextCursor && { next_cursor: page.nextCursor }),

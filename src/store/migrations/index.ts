@@ -6,6 +6,7 @@ import { artifacts } from './0004_artifacts.js';
 import { events } from './0006_events.js';
 import { chatList } from './0013_chat_list.js';
 import { reactions } from './0014_reactions.js';
+import { threads } from './0015_threads.js';
 import type { DialectName } from './helpers.js';
 
 /** Migrations are listed here rather than read from a folder, so they ship inside the build. */
@@ -20,6 +21,7 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
         '0006_events': events(dialect),
         '0013_chat_list': chatList(dialect),
         '0014_reactions': reactions(dialect),
+        '0015_threads': threads(dialect),
       };
     },
   };
