@@ -2,19 +2,22 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readFixtures } from '../src/emulator/index.js';
+import { DEFAULT_OVERLOAD } from '../src/http/overload.js';
 import { startServer, type RunningServer } from '../src/server.js';
 import { Client, useServer } from './helpers/server.js';
 import { SseClient } from './helpers/sse.js';
 
 const FIXTURES = join(import.meta.dirname, '../examples/emulator/fixtures.json');
 const MEMORY = { port: 0, host: '127.0.0.1', databaseUrl: 'sqlite::memory:', logLevel: 'silent' };
+// The server shares its event loop with the tests on a loaded machine: no load shedding.
+const NO_OVERLOAD = { overload: { ...DEFAULT_OVERLOAD, maxEventLoopDelayMs: 0, maxHeapFraction: 1 } };
 
 let server: RunningServer;
 const as = (token: string) => new Client(server.url, `Bearer ${token}`);
 const ada = () => as('test-token-ada');
 
 beforeAll(async () => {
-  server = await startServer(MEMORY, pino({ level: 'silent' }), { fixtures: await readFixtures(FIXTURES) });
+  server = await startServer(MEMORY, pino({ level: 'silent' }), { fixtures: await readFixtures(FIXTURES), ...NO_OVERLOAD });
 });
 afterAll(() => server.close());
 beforeEach(async () => {

@@ -1,16 +1,19 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_OVERLOAD } from '../src/http/overload.js';
 import { startServer, type RunningServer } from '../src/server.js';
 import { Client, useServer } from './helpers/server.js';
 
 const MEMORY = { port: 0, host: '127.0.0.1', databaseUrl: 'sqlite::memory:', logLevel: 'silent' };
+// The server shares its event loop with the tests on a loaded machine: no load shedding.
+const NO_OVERLOAD = { overload: { ...DEFAULT_OVERLOAD, maxEventLoopDelayMs: 0, maxHeapFraction: 1 } };
 
 let server: RunningServer;
 let root: Client;
 const as = (token: string) => new Client(server.url, `Bearer ${token}`);
 
 beforeAll(async () => {
-  server = await startServer(MEMORY, pino({ level: 'silent' }));
+  server = await startServer(MEMORY, pino({ level: 'silent' }), NO_OVERLOAD);
   root = as(server.firstRun!.token);
 });
 afterAll(() => server.close());

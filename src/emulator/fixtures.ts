@@ -54,6 +54,20 @@ export const FixtureChat = Type.Object(
   { additionalProperties: false },
 );
 
+export const FixtureMessage = Type.Object(
+  {
+    ref: Type.Optional(Ref),
+    /** The `ref` of a chat of this organization. */
+    chat: Ref,
+    /** The `ref` of a member of that chat. */
+    author: Ref,
+    body: Type.String({ minLength: 1, maxLength: 65_536 }),
+    external_ref: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+    labels: Type.Optional(Type.Array(Type.String(), { maxItems: 16 })),
+  },
+  { additionalProperties: false },
+);
+
 export const FixtureToken = Type.Object(
   {
     user: Ref,
@@ -72,6 +86,8 @@ export const FixtureOrg = Type.Object(
     users: Type.Optional(Type.Array(FixtureUser, { maxItems: 10_000 })),
     groups: Type.Optional(Type.Array(FixtureGroup, { maxItems: 1000 })),
     chats: Type.Optional(Type.Array(FixtureChat, { maxItems: 10_000 })),
+    /** Messages, in file order (which is their order in each chat's timeline). */
+    messages: Type.Optional(Type.Array(FixtureMessage, { maxItems: 100_000 })),
     tokens: Type.Optional(Type.Array(FixtureToken, { maxItems: 10_000 })),
   },
   { additionalProperties: false },

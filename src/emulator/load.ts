@@ -4,10 +4,11 @@
  * chat obeys the same rules as one made over the API.
  */
 import { createChat } from '../domain/chats.js';
+import { createTimelineEntry } from '../domain/timeline-entries.js';
 import { DomainError } from '../domain/errors.js';
-import { formatDisplayId } from '../domain/ids.js';
+import { formatDisplayId, formatDon } from '../domain/ids.js';
 import { hashToken } from '../domain/tokens.js';
-import { now, type Group, type Org, type User } from '../model/index.js';
+import { now, type Chat, type Group, type Org, type TimelineEntry, type User } from '../model/index.js';
 import { UniqueViolation, type Store } from '../store/index.js';
 import { FixtureError, type FixtureOrg, type Fixtures } from './fixtures.js';
 
@@ -22,7 +23,14 @@ export type Progress = (done: number, total: number) => void;
 
 export function countFixtureObjects(fixtures: Fixtures): number {
   return fixtures.organizations.reduce(
-    (sum, org) => sum + 1 + (org.users?.length ?? 0) + (org.groups?.length ?? 0) + (org.chats?.length ?? 0) + (org.tokens?.length ?? 0),
+    (sum, org) =>
+      sum +
+      1 +
+      (org.users?.length ?? 0) +
+      (org.groups?.length ?? 0) +
+      (org.chats?.length ?? 0) +
+      (org.messages?.length ?? 0) +
+      (org.tokens?.length ?? 0),
     0,
   );
 }
@@ -97,6 +105,7 @@ async function loadOrg(store: Store, spec: FixtureOrg, at: string, step: () => v
     step();
   }
 
+  const chats = new Map<string, Chat>();
   for (const [index, chat] of (spec.chats ?? []).entries()) {
     const where = `${at}.chats[${index}]`;
     const members = chat.users.map((ref, position) => userOf(`${where}.users[${position}]`, ref));
@@ -106,7 +115,8 @@ async function loadOrg(store: Store, spec: FixtureOrg, at: string, step: () => v
       if (!group) throw new FixtureError(`${where}.groups[${position}]: no group with ref '${ref}' in this organization's "groups"`);
       return formatDisplayId('group', group.number);
     });
-    await attempt(where, 'the chat breaks a rule', () =>
+    if (chat.ref !== undefined && chats.has(chat.ref)) throw new FixtureError(`${where}.ref: '${chat.ref}' is used by another chat of this organization`);
+    const { chat: created } = await attempt(where, 'the chat breaks a rule', () =>
       createChat(store, { org, user: creator, tokenId: 0 }, {
         users: members.map((member) => formatDisplayId(member.type, member.number)),
         isDefault: chat.is_default,
@@ -116,6 +126,29 @@ async function loadOrg(store: Store, spec: FixtureOrg, at: string, step: () => v
         customFields: chat.custom_fields,
       }),
     );
+    if (chat.ref !== undefined) chats.set(chat.ref, created);
+    step();
+  }
+
+  const messages = new Map<string, TimelineEntry>();
+  for (const [index, message] of (spec.messages ?? []).entries()) {
+    const where = `${at}.messages[${index}]`;
+    const chat = chats.get(message.chat);
+    if (!chat) throw new FixtureError(`${where}.chat: no chat with ref '${message.chat}' in this organization's "chats"`);
+    const author = userOf(`${where}.author`, message.author);
+    if (message.ref !== undefined && messages.has(message.ref)) {
+      throw new FixtureError(`${where}.ref: '${message.ref}' is used by another message of this organization`);
+    }
+    const object = formatDon('chat', org.slug, chat.number);
+    const entry = await attempt(where, `the external_ref '${message.external_ref}' is used twice in this chat`, () =>
+      createTimelineEntry(store, { org, user: author, tokenId: 0 }, {
+        object,
+        body: message.body,
+        labels: message.labels,
+        externalRef: message.external_ref,
+      }),
+    );
+    if (message.ref !== undefined) messages.set(message.ref, entry);
     step();
   }
 

@@ -113,11 +113,12 @@ export function connectConfab(started: ConfabConnection): ConnectedConfab {
 
 /** In this process: the server's modules load only now, so the client alone stays light. */
 export async function startHere(options: StartConfabOptions): Promise<StartedEmulator> {
-  const [{ startServer }, { readFixtures, parseFixtures }, { pino }, { formatDisplayId, formatDon }] = await Promise.all([
+  const [{ startServer }, { readFixtures, parseFixtures }, { pino }, { formatDisplayId, formatDon }, { DEFAULT_OVERLOAD }] = await Promise.all([
     import('../server.js'),
     import('../emulator/index.js'),
     import('pino'),
     import('../domain/ids.js'),
+    import('../http/overload.js'),
   ]);
   const fixtures =
     options.fixtures === undefined ? undefined : typeof options.fixtures === 'string' ? await readFixtures(options.fixtures) : parseFixtures(options.fixtures);
@@ -125,7 +126,9 @@ export async function startHere(options: StartConfabOptions): Promise<StartedEmu
   const server = await startServer(
     { port: options.port ?? 0, host: '127.0.0.1', databaseUrl: 'sqlite::memory:', logLevel },
     pino({ level: logLevel }),
-    { fixtures, adminOrg: true },
+    // No load shedding: a test emulator shares a busy CI machine (or the tests' own event
+    // loop), whose lag says nothing about it, and a 503 would only make the tests flaky.
+    { fixtures, adminOrg: true, overload: { ...DEFAULT_OVERLOAD, maxEventLoopDelayMs: 0, maxHeapFraction: 1 } },
   );
   const { org, user, token } = server.firstRun!;
   return {
