@@ -193,6 +193,39 @@ describe('the console', { timeout: 90_000 }, () => {
     await b.context.close();
   });
 
+  it('threads round-trip in a side panel: a reply shows in the thread, the count on the message, live for both', async () => {
+    const { chat } = await ada.chats.create({ type: 'dm', users: ['DEVU-1', 'DEVU-2'], title: 'Threads', is_default: false });
+    await bob.call('timeline-entries.create', { type: 'timeline_comment', object: chat.id, body: 'release notes?' });
+    const a = await browser.newPage();
+    const b = await browser.newPage();
+    await signIn(a.page, confab.url, confab.adminToken);
+    await signIn(b.page, confab.url, bobToken);
+    await a.page.goto(`${confab.url}/#/chats/${encodeURIComponent(chat.id)}`);
+    await b.page.goto(`${confab.url}/#/chats/${encodeURIComponent(chat.id)}`);
+    await messageShown(a.page, 'release notes?');
+    await messageShown(b.page, 'release notes?');
+
+    await a.page.getByRole('button', { name: 'Reply in thread' }).click();
+    const adasThread = a.page.getByRole('complementary', { name: 'Thread' });
+    await adasThread.getByLabel('Reply', { exact: true }).fill('drafting them now');
+    await adasThread.getByLabel('Reply', { exact: true }).press('Enter');
+    await adasThread.getByRole('log', { name: 'Replies' }).getByText('drafting them now').waitFor();
+    // The reply is in the thread, not in the chat; the chat's message counts it.
+    await b.page.getByRole('button', { name: '1 reply' }).click();
+    const bobsThread = b.page.getByRole('complementary', { name: 'Thread' });
+    await bobsThread.getByRole('log', { name: 'Replies' }).getByText('drafting them now').waitFor();
+    await bobsThread.getByLabel('Reply', { exact: true }).fill('thanks!');
+    await bobsThread.getByRole('button', { name: 'Send reply' }).click();
+    await adasThread.getByRole('log', { name: 'Replies' }).getByText('thanks!').waitFor();
+    await a.page.getByRole('log', { name: 'Messages' }).getByRole('button', { name: '2 replies' }).waitFor();
+    expect(await shownMessages(a.page)).toEqual(['release notes?', 'release notes?', 'drafting them now', 'thanks!']);
+    expect(await a.page.getByRole('log', { name: 'Messages' }).locator('.message-body').allInnerTexts()).toEqual(['release notes?']);
+    await screenshot(a.page, 'thread');
+    expect(await seriousViolations(a.page)).toEqual([]);
+    await a.context.close();
+    await b.context.close();
+  });
+
   it('shows unread counts from chats.list, a "New messages" marker on opening, and marks the chat read', async () => {
     const { chat } = await ada.chats.create({ type: 'dm', users: ['DEVU-1', 'DEVU-2'], title: 'Unread', is_default: false });
     await ada.call('timeline-entries.create', { type: 'timeline_comment', object: chat.id, body: 'seen before' });

@@ -6,6 +6,7 @@ import { useMessages } from '../hooks/useMessages.js';
 import { Composer } from './Composer.js';
 import { MemberList } from './MemberList.js';
 import { MessageList } from './MessageList.js';
+import { ThreadPanel } from './ThreadPanel.js';
 import { chatName } from './names.js';
 import './ChatView.css';
 
@@ -20,6 +21,9 @@ export function ChatView({ chat, unreadAtOpen, onChanged }: Props) {
   const { client, self, report } = useConsole();
   const messages = useMessages(chat.id);
   const [renaming, setRenaming] = useState<string | undefined>();
+  const [threadId, setThreadId] = useState<string | undefined>();
+  // Read from the list each time, so that its reply count and reactions stay live.
+  const threadRoot = messages.entries.find((entry) => entry.id === threadId);
   const name = chatName(chat, self.id);
 
   const rename = async (event: Event) => {
@@ -34,6 +38,7 @@ export function ChatView({ chat, unreadAtOpen, onChanged }: Props) {
   };
 
   return (
+    <div class={threadRoot ? 'chat-with-thread' : 'chat-alone'}>
     <section class="chat-view" aria-label={`Chat: ${name}`}>
       <header class="chat-header">
         <a class="chat-back" href="#/chats">
@@ -62,8 +67,10 @@ export function ChatView({ chat, unreadAtOpen, onChanged }: Props) {
         )}
         <MemberList users={chat.users} />
       </header>
-      <MessageList messages={messages} unreadAtOpen={unreadAtOpen} />
+      <MessageList messages={messages} unreadAtOpen={unreadAtOpen} onOpenThread={(entry) => setThreadId(entry.id)} />
       <Composer onSend={messages.send} />
     </section>
+    {threadRoot && <ThreadPanel key={threadRoot.id} root={threadRoot} onReact={messages.react} onClose={() => setThreadId(undefined)} />}
+    </div>
   );
 }

@@ -3,7 +3,15 @@ import { useState } from 'preact/hooks';
 import { useConsole } from '../context.js';
 import './Composer.css';
 
-export function Composer({ onSend, onTyping }: { onSend(body: string): Promise<void>; onTyping?(): void }) {
+interface Props {
+  onSend(body: string): Promise<void>;
+  onTyping?(): void;
+  /** The box's accessible name: `Message` in a chat, `Reply` in a thread. */
+  label?: string;
+  id?: string;
+}
+
+export function Composer({ onSend, onTyping, label = 'Message', id = 'composer-message' }: Props) {
   const { report } = useConsole();
   const [body, setBody] = useState('');
   const [sending, setSending] = useState(false);
@@ -29,13 +37,13 @@ export function Composer({ onSend, onTyping }: { onSend(body: string): Promise<v
         void send();
       }}
     >
-      <label for="composer-message" class="visually-hidden">
-        Message
+      <label for={id} class="visually-hidden">
+        {label}
       </label>
       <textarea
-        id="composer-message"
+        id={id}
         rows={2}
-        placeholder="Write a message (Enter sends, Shift+Enter for a new line)"
+        placeholder={`${label === 'Message' ? 'Write a message' : 'Reply'} (Enter sends, Shift+Enter for a new line)`}
         value={body}
         onInput={(event) => {
           setBody(event.currentTarget.value);
@@ -48,7 +56,7 @@ export function Composer({ onSend, onTyping }: { onSend(body: string): Promise<v
           }
         }}
       />
-      <button type="submit" class="primary" disabled={sending}>
+      <button type="submit" class="primary" disabled={sending} aria-label={label === 'Message' ? 'Send' : `Send ${label.toLowerCase()}`}>
         Send
       </button>
     </form>

@@ -12,12 +12,15 @@ import './Message.css';
 
 interface Props {
   entry: TimelineEntry;
-  onEdit(id: string, body: string): Promise<void>;
-  onDelete(entry: TimelineEntry): Promise<void>;
+  /** Edit and delete are offered (on one's own messages) only where these are given. */
+  onEdit?(id: string, body: string): Promise<void>;
+  onDelete?(entry: TimelineEntry): Promise<void>;
   onReact(entry: TimelineEntry, emoji: string, action: 'add' | 'remove'): Promise<void>;
+  /** Opens the message's thread; absent for replies (threads are one level deep). */
+  onOpenThread?(entry: TimelineEntry): void;
 }
 
-export function Message({ entry, onEdit, onDelete, onReact }: Props) {
+export function Message({ entry, onEdit, onDelete, onReact, onOpenThread }: Props) {
   const { self, report } = useConsole();
   const [draft, setDraft] = useState<string | undefined>();
   const mine = entry.created_by.id === self.id;
@@ -28,7 +31,7 @@ export function Message({ entry, onEdit, onDelete, onReact }: Props) {
   const save = async (event: Event) => {
     event.preventDefault();
     try {
-      await onEdit(entry.id, draft ?? '');
+      await onEdit!(entry.id, draft ?? '');
       setDraft(undefined);
     } catch (error) {
       report(error);
@@ -63,7 +66,14 @@ export function Message({ entry, onEdit, onDelete, onReact }: Props) {
           <p class="message-body">{entry.body}</p>
         )}
         {!deleted && draft === undefined && <Reactions entry={entry} onReact={onReact} />}
-        {mine && !deleted && draft === undefined && (
+        {onOpenThread && !deleted && draft === undefined && (
+          <button type="button" class="thread-link" onClick={() => onOpenThread(entry)}>
+            {entry.thread && entry.thread.total_replies > 0
+              ? `${entry.thread.total_replies} ${entry.thread.total_replies === 1 ? 'reply' : 'replies'}`
+              : 'Reply in thread'}
+          </button>
+        )}
+        {mine && onEdit && onDelete && !deleted && draft === undefined && (
           <div class="message-actions">
             <button type="button" onClick={() => setDraft(entry.body ?? '')} aria-label={`Edit message: ${entry.body!.slice(0, 40)}`}>
               Edit

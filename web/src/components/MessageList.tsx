@@ -5,12 +5,21 @@
  */
 import { Fragment } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import type { TimelineEntry } from '../../../src/schema/timeline-entries.js';
 import { useConsole } from '../context.js';
 import type { useMessages } from '../hooks/useMessages.js';
 import { Message } from './Message.js';
 import './MessageList.css';
 
-export function MessageList({ messages, unreadAtOpen }: { messages: ReturnType<typeof useMessages>; unreadAtOpen: number }) {
+interface Props {
+  messages: ReturnType<typeof useMessages>;
+  unreadAtOpen?: number;
+  onOpenThread?(entry: TimelineEntry): void;
+  /** The log's accessible name. */
+  label?: string;
+}
+
+export function MessageList({ messages, unreadAtOpen = 0, onOpenThread, label = 'Messages' }: Props) {
   const { self } = useConsole();
   // Fixed when the chat opens: the first of the last `unreadAtOpen` messages others wrote.
   const [firstUnreadId, setFirstUnreadId] = useState<string | undefined>();
@@ -50,7 +59,7 @@ export function MessageList({ messages, unreadAtOpen }: { messages: ReturnType<t
   };
 
   return (
-    <div class="message-list" ref={list} onScroll={onScroll} role="log" aria-label="Messages" tabIndex={0}>
+    <div class="message-list" ref={list} onScroll={onScroll} role="log" aria-label={label} tabIndex={0}>
       <ol>
       {messages.hasOlder && (
         <li class="message-list-older">
@@ -69,7 +78,7 @@ export function MessageList({ messages, unreadAtOpen }: { messages: ReturnType<t
               </span>
             </li>
           )}
-          <Message entry={entry} onEdit={messages.edit} onDelete={messages.remove} onReact={messages.react} />
+          <Message entry={entry} onEdit={messages.edit} onDelete={messages.remove} onReact={messages.react} onOpenThread={onOpenThread} />
         </Fragment>
       ))}
       </ol>

@@ -70,6 +70,8 @@ export function useChats(openChatId: string | undefined) {
         setRows((current) => current.map((row) => (row.chat.id === chat.id ? { ...row, unread: unread_count } : row)));
       } else if (event.type === 'timeline_entry_created') {
         const { entry } = event.data as { entry: TimelineEntry };
+        // A reply in a thread: its object is a comment, and it is not a chat's last message.
+        if (entry.object_type !== 'dm') return;
         setRows((current) => {
           const row = current.find((candidate) => candidate.chat.id === entry.object);
           if (!row) {

@@ -24,6 +24,7 @@ function compareIds(a: string, b: string): number {
   return number(a) - number(b);
 }
 
+/** `chatId` is a chat, or a comment for the replies in its thread (their object is the comment). */
 export function useMessages(chatId: string) {
   const { client, events, report } = useConsole();
   const [entries, setEntries] = useState<TimelineEntry[]>([]);
@@ -69,6 +70,14 @@ export function useMessages(chatId: string) {
       if (event.type === 'timeline_entry_created' || event.type === 'timeline_entry_updated') {
         const { entry } = event.data as { entry: TimelineEntry };
         if (entry.object === chatId) setEntries((current) => merge(current, [entry]));
+        // A new reply to one of these messages: its thread grows by one.
+        else if (event.type === 'timeline_entry_created' && entry.object_type === 'timeline_comment') {
+          setEntries((current) =>
+            current.map((root) =>
+              root.id === entry.object ? { ...root, thread: { total_replies: (root.thread?.total_replies ?? 0) + 1 } } : root,
+            ),
+          );
+        }
       } else if (event.type === 'timeline_entry_deleted') {
         const { old_entry } = event.data as { old_entry: TimelineEntry };
         if (old_entry.object === chatId) setEntries((current) => merge(current, [withoutBody(old_entry)]));
