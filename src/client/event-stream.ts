@@ -36,10 +36,13 @@ export type StreamEvent = {
   [K in keyof EventPayloads]: { type: K; streamId: number; envelope: Envelope; data: EventPayloads[K] };
 }[keyof EventPayloads];
 
-/** An event of a type this reader has no type for (still delivered, still resumable). */
+/**
+ * An event of a type this reader has no type for, or an ephemeral one (`typing`): those
+ * carry no `id:`, are never replayed, and leave the resume point where it was.
+ */
 export interface OtherStreamEvent {
   type: string;
-  streamId: number;
+  streamId?: number;
   envelope: Envelope;
   data: unknown;
 }
@@ -146,7 +149,13 @@ export class EventStreamReader implements AsyncIterable<StreamEvent | OtherStrea
   }
 
   private toEvent(frame: Frame): StreamEvent | OtherStreamEvent | undefined {
-    if (frame.id === undefined || !/^\d+$/.test(frame.id)) return undefined;
+    if (frame.data === '') return undefined;
+    if (frame.id === undefined || frame.id === '') {
+      const envelope = JSON.parse(frame.data) as Envelope;
+      const type = frame.event || envelope.type;
+      return { type, envelope, data: envelope[type] };
+    }
+    if (!/^\d+$/.test(frame.id)) return undefined;
     const streamId = Number(frame.id);
     // A replay after a reconnect may overlap what was already yielded.
     if (this.lastEventId !== undefined && streamId <= this.lastEventId) return undefined;

@@ -6,7 +6,7 @@ import './Avatar.css';
 
 const located = new Map<string, Promise<string>>();
 
-export function Avatar({ user, online }: { user: UserSummary; online?: boolean }) {
+export function Avatar({ user }: { user: UserSummary }) {
   const { client } = useConsole();
   const [url, setUrl] = useState<string | undefined>();
   const pictureId = user.display_picture?.id;
@@ -33,7 +33,6 @@ export function Avatar({ user, online }: { user: UserSummary; online?: boolean }
   return (
     <span class="avatar" aria-hidden="true">
       {url ? <img src={url} alt="" /> : initials}
-      {online !== undefined && <span class={online ? 'presence presence-online' : 'presence'} />}
     </span>
   );
 }

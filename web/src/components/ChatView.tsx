@@ -3,11 +3,12 @@ import { useState } from 'preact/hooks';
 import type { Chat } from '../../../src/client/index.js';
 import { useConsole } from '../context.js';
 import { useMessages } from '../hooks/useMessages.js';
+import { useTyping } from '../hooks/useTyping.js';
 import { Composer } from './Composer.js';
 import { MemberList } from './MemberList.js';
 import { MessageList } from './MessageList.js';
 import { ThreadPanel } from './ThreadPanel.js';
-import { chatName } from './names.js';
+import { chatName, userName } from './names.js';
 import './ChatView.css';
 
 interface Props {
@@ -20,6 +21,7 @@ interface Props {
 export function ChatView({ chat, unreadAtOpen, onChanged }: Props) {
   const { client, self, report } = useConsole();
   const messages = useMessages(chat.id);
+  const { typing, noteTyping } = useTyping(chat.id);
   const [renaming, setRenaming] = useState<string | undefined>();
   const [threadId, setThreadId] = useState<string | undefined>();
   // Read from the list each time, so that its reply count and reactions stay live.
@@ -68,7 +70,11 @@ export function ChatView({ chat, unreadAtOpen, onChanged }: Props) {
         <MemberList users={chat.users} />
       </header>
       <MessageList messages={messages} unreadAtOpen={unreadAtOpen} onOpenThread={(entry) => setThreadId(entry.id)} />
-      <Composer onSend={messages.send} />
+      <p class="typing-indicator" aria-live="polite">
+        {typing.length === 1 && `${userName(typing[0]!)} is typing…`}
+        {typing.length > 1 && `${typing.map(userName).join(', ')} are typing…`}
+      </p>
+      <Composer onSend={messages.send} onTyping={noteTyping} />
     </section>
     {threadRoot && <ThreadPanel key={threadRoot.id} root={threadRoot} onReact={messages.react} onClose={() => setThreadId(undefined)} />}
     </div>

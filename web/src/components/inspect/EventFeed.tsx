@@ -14,11 +14,11 @@ export function EventFeed() {
       <p class="muted">Live from /events.stream (the chats you are in). Stream status: {events.status}.</p>
       {seen.length === 0 && <p class="muted">Waiting for events…</p>}
       <ol class="event-feed" aria-label="Events" reversed>
-        {seen.map((event) => (
-          <li key={event.streamId}>
+        {seen.map((event, index) => (
+          <li key={event.streamId ?? `ephemeral-${seen.length - index}`}>
             <details>
               <summary>
-                <code>#{event.streamId}</code> {event.type} <span class="muted">{String(event.envelope.timestamp)}</span>
+                <code>{event.streamId === undefined ? 'ephemeral' : `#${event.streamId}`}</code> {event.type} <span class="muted">{String(event.envelope.timestamp)}</span>
               </summary>
               <pre>{JSON.stringify(event.envelope, null, 2)}</pre>
             </details>
