@@ -78,7 +78,7 @@ export async function startServer(
         );
     // Emulator mode is an in-memory database: its reset and snapshots restore whole images.
     const emulator = store.hasImage ? await startEmulator(store, loaded ?? []) : undefined;
-    realtime = await startRealtime(store, config.realtime, logger);
+    realtime = await startRealtime(store, config.realtime, logger, { databaseUrl: config.databaseUrl, redisUrl: config.redisUrl });
     const journal =
       config.journal || emulator
         ? new Journal({

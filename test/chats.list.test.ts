@@ -79,8 +79,8 @@ describe('chats.list', () => {
     const response = await t.as(ada).get('/chats.list', { limit: '5' });
     expect(response.status).toBe(200);
     expect(response.body.chats).toEqual([
-      { chat: expect.objectContaining({ id: dm.id, display_id: dm.display_id }), unread_count: 1, last_entry: hello },
-      { chat: expect.objectContaining({ id: empty.id }), unread_count: 0 },
+      { chat: expect.objectContaining({ id: dm.id, display_id: dm.display_id }), unread_count: 1, unread_thread_count: 0, last_entry: hello },
+      { chat: expect.objectContaining({ id: empty.id }), unread_count: 0, unread_thread_count: 0 },
     ]);
   });
 

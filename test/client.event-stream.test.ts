@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfabApiError, ConfabClient, EventStreamReader, readFrames, type StreamEvent, type StreamStatus } from '../src/client/index.js';
 import { startConfab, type ConfabProcess } from './helpers/confab-process.js';
 
-type Seen = StreamEvent | { type: string; streamId: number; data: unknown };
+type Seen = StreamEvent | { type: string; streamId?: number; data: unknown };
 
 /** Reads a stream in the background and lets a test wait for what it has collected. */
 function collect(reader: EventStreamReader) {

@@ -175,6 +175,6 @@ async function entryOfChat(store: Store, principal: Principal, chat: Chat, id: s
 }
 
 /** What `user` sees of a chat's timeline: the same rule every timeline read uses. */
-function timelineView(user: User, chatId: number): TimelineView {
+function timelineView(user: User, chatId: number): TimelineView & { chatId: number } {
   return { chatId, viewerId: user.id, hideInternal: user.type === 'rev_user', now: now() };
 }

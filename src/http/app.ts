@@ -23,8 +23,10 @@ import { authTokenRoutes } from './routes/auth-tokens.js';
 import { chatRoutes } from './routes/chats.js';
 import { chatListRoutes } from './routes/chat-list.js';
 import { reactionRoutes } from './routes/reactions.js';
+import { searchRoutes } from './routes/search.js';
 import { devUserRoutes } from './routes/dev-users.js';
 import { eventRoutes } from './routes/events.js';
+import { typingRoutes } from './routes/typing.js';
 import { groupRoutes } from './routes/groups.js';
 import { emulatorRoutes, readinessRoutes } from './routes/ops.js';
 import { revRoutes } from './routes/rev.js';
@@ -131,6 +133,7 @@ export async function buildApp({
   chatRoutes(app, store);
   chatListRoutes(app, store);
   reactionRoutes(app, store);
+  searchRoutes(app, store);
   devUserRoutes(app, store);
   timelineEntryRoutes(app, store);
   authTokenRoutes(app, store);
@@ -140,7 +143,14 @@ export async function buildApp({
   artifactRoutes(app, store);
   if (realtime) {
     const { settings, dispatcher } = realtime;
-    eventRoutes(app, store, dispatcher, { heartbeatMs: settings.streamHeartbeatMs, maxBufferBytes: settings.streamMaxBufferBytes });
+    eventRoutes(
+      app,
+      store,
+      dispatcher,
+      { heartbeatMs: settings.streamHeartbeatMs, maxBufferBytes: settings.streamMaxBufferBytes },
+      realtime.ephemeral,
+    );
+    typingRoutes(app, store, realtime.ephemeral);
     webhookRoutes(app, store, { allowPrivate: settings.webhookAllowPrivate });
   }
   return app;

@@ -5,20 +5,29 @@ import type { Store } from '../store/index.js';
 import { DeliveryWorker } from './deliveries.js';
 import { Dispatcher } from './dispatcher.js';
 import { Retention } from './retention.js';
+import { startEphemeralBus, type EphemeralBus, type EphemeralBusOptions } from './ephemeral.js';
 
 export interface Realtime {
   settings: RealtimeConfig;
   dispatcher: Dispatcher;
   /** The database was replaced whole (emulator snapshots): forget what was read from the old one. */
   restored(): Promise<void>;
+  /** Typing: live only, not in the outbox. */
+  ephemeral: EphemeralBus;
   stop(): Promise<void>;
 }
 
-export async function startRealtime(store: Store, config: Partial<RealtimeConfig> | undefined, log: FastifyBaseLogger): Promise<Realtime> {
+export async function startRealtime(
+  store: Store,
+  config: Partial<RealtimeConfig> | undefined,
+  log: FastifyBaseLogger,
+  bus: EphemeralBusOptions = { databaseUrl: 'sqlite::memory:' },
+): Promise<Realtime> {
   const settings: RealtimeConfig = { ...REALTIME_DEFAULTS, ...config };
   const dispatcher = new Dispatcher(store, settings.eventPollMs, log);
   const worker = new DeliveryWorker(store, settings, log);
   const retention = new Retention(store, settings.eventRetentionMs, log);
+  const ephemeral = await startEphemeralBus(bus, log);
   await dispatcher.start();
   worker.start();
   retention.start();
@@ -29,9 +38,11 @@ export async function startRealtime(store: Store, config: Partial<RealtimeConfig
       worker.forget();
       await dispatcher.resync();
     },
+    ephemeral,
     async stop() {
       retention.stop();
       await Promise.all([dispatcher.stop(), worker.stop()]);
+      await ephemeral.close();
     },
   };
 }

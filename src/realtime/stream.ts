@@ -7,6 +7,7 @@ import { visibleTo } from '../domain/events.js';
 import type { Principal, StoredEvent } from '../model/index.js';
 import type { Store } from '../store/index.js';
 import type { Dispatcher } from './dispatcher.js';
+import type { EphemeralBus } from './ephemeral.js';
 import { presentEvent } from '../present/events.js';
 
 export interface StreamOptions {
@@ -34,9 +35,12 @@ export class EventStream {
     private readonly response: ServerResponse,
     private readonly options: StreamOptions,
     lastEventId: number | undefined,
+    private readonly ephemeral?: EphemeralBus,
   ) {
     this.lastSent = lastEventId ?? -1;
   }
+
+  private unsubscribeEphemeral: () => void = () => {};
 
   async run(): Promise<void> {
     this.response.on('close', () => this.close());
@@ -47,6 +51,12 @@ export class EventStream {
       close: () => this.close(),
       resync: (lastEventId) => this.resync(lastEventId),
     });
+    // Ephemeral events (typing) carry no id: they are not in the outbox and never replayed.
+    this.unsubscribeEphemeral =
+      this.ephemeral?.subscribe((event) => {
+        if (event.orgId !== this.principal.org.id || !event.recipients.includes(this.principal.user.id)) return;
+        this.write(`event: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`);
+      }) ?? (() => {});
     const horizon = this.dispatcher.horizon;
     // Without a Last-Event-ID the stream starts now; with one, it starts after it.
     if (this.lastSent < 0) this.lastSent = horizon;
@@ -131,6 +141,7 @@ export class EventStream {
     this.closed = true;
     clearInterval(this.heartbeat);
     this.unsubscribe();
+    this.unsubscribeEphemeral();
     // A slow consumer's socket may never flush what is queued: it is cut, not waited for.
     if (this.response.writableLength > 0 && !flush) this.response.destroy();
     else if (!this.response.writableEnded) this.response.end();

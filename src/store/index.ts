@@ -10,6 +10,7 @@ import { ArtifactStore } from './artifacts.js';
 import { ChatStore } from './chats.js';
 import { ChatReadStore } from './chat-reads.js';
 import { ReactionStore } from './reactions.js';
+import { DirectorySearchStore } from './directory-search.js';
 import { isRetryableTransactionError } from './errors.js';
 import { EventStore } from './events.js';
 import { GroupStore } from './groups.js';
@@ -40,6 +41,7 @@ export class Store {
   readonly chats: ChatStore;
   readonly chatReads: ChatReadStore;
   readonly reactions: ReactionStore;
+  readonly directory: DirectorySearchStore;
   readonly timelineEntries: TimelineEntryStore;
   readonly secrets: SecretStore;
   readonly events: EventStore;
@@ -63,7 +65,8 @@ export class Store {
     this.chats = new ChatStore(db);
     this.chatReads = new ChatReadStore(db);
     this.reactions = new ReactionStore(db);
-    this.timelineEntries = new TimelineEntryStore(db);
+    this.directory = new DirectorySearchStore(db);
+    this.timelineEntries = new TimelineEntryStore(db, dialect);
     this.secrets = new SecretStore(db);
     this.events = new EventStore(db);
     this.webhooks = new WebhookStore(db);

@@ -88,7 +88,7 @@ export class RevOrgStore {
   }
 }
 
-function toRevOrg(row: Selectable<RevOrgsTable>): RevOrg {
+export function toRevOrg(row: Selectable<RevOrgsTable>): RevOrg {
   return {
     id: row.id,
     orgId: row.org_id,

@@ -1,4 +1,5 @@
-import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type Selectable } from 'kysely';
+import type { DialectName } from './migrations/helpers.js';
 import type { TimelineBodyType, TimelineEntry, TimelineVisibility, User } from '../model/index.js';
 import { translateUnique } from './errors.js';
 import { parseJson } from './rows.js';
@@ -39,7 +40,8 @@ export interface TimelinePosition {
 
 /** What one reader may see of one chat, optionally narrowed by the list's filters. */
 export interface TimelineView {
-  chatId: number;
+  /** Absent: every chat the viewer belongs to, directly or through a group (search). */
+  chatId?: number;
   viewerId: number;
   /** Rev users never see `internal` entries: those are for the dev organization only. */
   hideInternal: boolean;
@@ -67,7 +69,10 @@ export class TimelineEntryStore {
   private readonly users: UserStore;
   private readonly reactions: ReactionStore;
 
-  constructor(private readonly db: Kysely<Database>) {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: DialectName = 'sqlite',
+  ) {
     this.users = new UserStore(db);
     this.reactions = new ReactionStore(db);
   }
@@ -217,7 +222,7 @@ export class TimelineEntryStore {
    * Replies after `from` that others wrote, in the threads of this chat that the viewer
    * started or replied in: a chat's unread_thread_count.
    */
-  async countUnreadThreads(view: TimelineView, from: TimelinePosition | undefined): Promise<number> {
+  async countUnreadThreads(view: TimelineView & { chatId: number }, from: TimelinePosition | undefined): Promise<number> {
     let query = this.db
       .selectFrom('timeline_entries')
       .select((eb) => eb.fn.countAll<number | string>().as('unread'))
@@ -255,6 +260,32 @@ export class TimelineEntryStore {
   }
 
   /**
+   * The entries `view` sees whose body has every one of `terms`, best match first:
+   * FTS5's bm25 on SQLite, ts_rank on PostgreSQL, ties by newest. `terms` are plain words
+   * (letters and digits only, the caller makes sure): on SQLite each goes in quotes, on
+   * PostgreSQL through plainto_tsquery, so no search syntax reaches the database.
+   */
+  async search(view: TimelineView, terms: readonly string[], offset: number, limit: number): Promise<TimelineEntry[]> {
+    const words = terms.join(' ');
+    let query = this.selectEntries().where((eb) => this.visibleTo(eb, { ...view, thread: 'any' })).where('timeline_entries.deleted_at', 'is', null);
+    if (this.dialect === 'sqlite') {
+      const match = terms.map((term) => `"${term}"`).join(' ');
+      query = query
+        .innerJoin(sql<{ rowid: number }>`timeline_search`.as('timeline_search'), (join) =>
+          join.on(sql`timeline_search.rowid`, '=', sql.ref('timeline_entries.id')),
+        )
+        .where(sql<boolean>`timeline_search match ${match}`)
+        .orderBy(sql`bm25(timeline_search)`);
+    } else {
+      query = query
+        .where(sql<boolean>`timeline_entries.search_vector @@ plainto_tsquery('simple', ${words})`)
+        .orderBy(sql`ts_rank(timeline_entries.search_vector, plainto_tsquery('simple', ${words}))`, 'desc');
+    }
+    const rows = await query.orderBy('timeline_entries.created_at', 'desc').orderBy('timeline_entries.id', 'desc').limit(limit).offset(offset).execute();
+    return this.assemble(rows as EntryRow[]);
+  }
+
+  /**
    * Deletes entries whose time is up, in batches so that a large backlog never holds the
    * database for long. Returns how many went. `externalRef` narrows it to one chat's ref,
    * which frees that ref for reuse the moment its entry expires.
@@ -280,7 +311,20 @@ export class TimelineEntryStore {
 
   private visibleTo(eb: EntryBuilder, view: TimelineView) {
     const conditions = [
-      eb('timeline_entries.chat_id', '=', view.chatId),
+      view.chatId !== undefined
+        ? eb('timeline_entries.chat_id', '=', view.chatId)
+        : eb.or([
+            eb('timeline_entries.chat_id', 'in', eb.selectFrom('chat_users').select('chat_users.chat_id').where('chat_users.user_id', '=', view.viewerId)),
+            eb(
+              'timeline_entries.chat_id',
+              'in',
+              eb
+                .selectFrom('chat_groups')
+                .innerJoin('group_members', 'group_members.group_id', 'chat_groups.group_id')
+                .select('chat_groups.chat_id')
+                .where('group_members.user_id', '=', view.viewerId),
+            ),
+          ]),
       unexpired(eb, view.now),
       eb.or([
         eb('timeline_entries.visibility', '!=', 'private'),

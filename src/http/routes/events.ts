@@ -6,10 +6,17 @@ import type { FastifyInstance } from 'fastify';
 import { BadRequest } from '../../domain/errors.js';
 import { authenticate } from '../../domain/tokens.js';
 import type { Dispatcher } from '../../realtime/dispatcher.js';
+import type { EphemeralBus } from '../../realtime/ephemeral.js';
 import { EventStream, type StreamOptions } from '../../realtime/stream.js';
 import type { Store } from '../../store/index.js';
 
-export function eventRoutes(app: FastifyInstance, store: Store, dispatcher: Dispatcher, options: StreamOptions): void {
+export function eventRoutes(
+  app: FastifyInstance,
+  store: Store,
+  dispatcher: Dispatcher,
+  options: StreamOptions,
+  ephemeral?: EphemeralBus,
+): void {
   app.get(
     '/events.stream',
     {
@@ -30,7 +37,7 @@ export function eventRoutes(app: FastifyInstance, store: Store, dispatcher: Disp
         'x-accel-buffering': 'no',
         'x-request-id': request.id,
       });
-      const stream = new EventStream(store, dispatcher, request.principal!, reply.raw, options, lastEventId);
+      const stream = new EventStream(store, dispatcher, request.principal!, reply.raw, options, lastEventId, ephemeral);
       try {
         await stream.run();
       } catch (error) {

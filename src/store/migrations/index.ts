@@ -7,6 +7,7 @@ import { events } from './0006_events.js';
 import { chatList } from './0013_chat_list.js';
 import { reactions } from './0014_reactions.js';
 import { threads } from './0015_threads.js';
+import { search } from './0016_search.js';
 import type { DialectName } from './helpers.js';
 
 /** Migrations are listed here rather than read from a folder, so they ship inside the build. */
@@ -22,6 +23,7 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
         '0013_chat_list': chatList(dialect),
         '0014_reactions': reactions(dialect),
         '0015_threads': threads(dialect),
+        '0016_search': search(dialect),
       };
     },
   };
