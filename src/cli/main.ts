@@ -9,6 +9,7 @@ import { issueToken } from '../domain/tokens.js';
 import { MEMORY_DATABASE_URL, readFixtures, type LoadedOrg } from '../emulator/index.js';
 import type { RootStore } from '../store/index.js';
 import { openStore } from '../store/open.js';
+import { createLogger } from './logger.js';
 import { fail, print } from './output.js';
 import { progress } from './progress.js';
 import { presentUserSummary } from '../present/users.js';
@@ -50,7 +51,7 @@ program
         if (fixtures && process.env.LOG_LEVEL === undefined) config.logLevel = 'warn';
         // Loaded here so that the other commands do not pay for loading the HTTP stack.
         const { startServer } = await import('../server.js');
-        const server = await startServer(config, undefined, {
+        const server = await startServer(config, createLogger(config.logLevel), {
           fixtures,
           onFixtureProgress: flags.json ? undefined : progress('loading fixtures'),
         });
@@ -211,6 +212,8 @@ function announceFirstRun(url: string, { org, user, token, expiresAt }: InitResu
       `First start: created organization "${org.name}" and admin ${user.email} (${formatDisplayId(user.type, user.number)}).`,
       `Admin API token (shown once, keep it; it expires ${expiresAt}):`,
       `  ${token}`,
+      '',
+      `Web console: ${url}/  (sign in there with this token)`,
       '',
       'Try it:',
       `  curl -s ${url}/dev-users.self -H "Authorization: Bearer ${token}"`,

@@ -11,6 +11,7 @@ import { ConfabApiError, ConfabTransportError } from './errors.js';
 import { RequestJournal } from './requests.js';
 
 export { ConfabApiError, ConfabTransportError } from './errors.js';
+export { EventStreamReader, readFrames, type Envelope, type EventPayloads, type EventStreamOptions, type OtherStreamEvent, type StreamEvent, type StreamStatus } from './event-stream.js';
 export { RequestJournal, type JournalEntry, type RequestFilter } from './requests.js';
 export type { Chat, ChatResponse, ChatsCreateRequest, ChatsGetRequest, ChatsUpdateRequest } from '../schema/chats.js';
 export type { UserSummary } from '../schema/common.js';
@@ -140,6 +141,8 @@ export class ConfabClient {
 
   private async readJson(operation: string, response: Response): Promise<unknown> {
     const text = await response.text();
+    // Some operations (auth-tokens.delete, as on DevRev) answer 200 with no body at all.
+    if (response.ok && text === '') return {};
     try {
       const payload: unknown = JSON.parse(text);
       if (response.ok || (typeof payload === 'object' && payload !== null && typeof (payload as ErrorBody).type === 'string')) {

@@ -14,6 +14,7 @@ import type { Emulator } from '../emulator/index.js';
 import type { Journal } from '../emulator/journal.js';
 import { emulatorOperations } from './routes/emulator.js';
 import { clientErrorHandler, jsonDepthError } from './limits.js';
+import { registerConsole } from './console.js';
 import { registerMetrics } from './metrics.js';
 import { registerOpenApi } from './openapi.js';
 import { bodyTooLarge, DEFAULT_BODY_DISCARD_LIMIT_BYTES, discardRestOfBody, isBodyTooLarge } from './oversized-bodies.js';
@@ -167,6 +168,7 @@ export async function buildApp({
   if (faults) registerFaults(app, store);
   if (journal) registerJournal(app, store, journal);
   app.get('/health', async () => ({ status: 'ok' }));
+  await registerConsole(app);
   readinessRoutes(app, readiness);
   if (emulator) {
     emulatorRoutes(app, emulator);

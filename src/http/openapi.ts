@@ -26,6 +26,9 @@ const OPERATION_ERRORS: Record<string, string> = {
 /** Operational endpoints (health, metrics) can still fail as a whole. */
 const SERVER_ERRORS = ['500', '503'];
 
+const CONFAB_LOGO =
+  '<svg xmlns="http://www.w3.org/2000/svg" width="150" height="40" viewBox="0 0 150 40"><rect x="1" y="6" width="34" height="26" rx="7" fill="#2f6fde"/><path d="M10 32 L8 39 L17 32 Z" fill="#2f6fde"/><circle cx="11" cy="19" r="3" fill="#fff"/><circle cx="18" cy="19" r="3" fill="#fff"/><circle cx="25" cy="19" r="3" fill="#fff"/><text x="44" y="28" font-family="sans-serif" font-size="22" font-weight="700" fill="#ffffff">Confab</text></svg>';
+
 export const OPENAPI_PATH = '/openapi.json';
 export const DOCS_PREFIX = '/docs';
 
@@ -69,7 +72,14 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
     transform: ({ schema, url }) => ({ schema: withErrorResponses(schema as FastifySchema | undefined), url }),
   });
-  await app.register(swaggerUi, { routePrefix: DOCS_PREFIX, staticCSP: true, uiConfig: { docExpansion: 'list' } });
+  await app.register(swaggerUi, {
+    routePrefix: DOCS_PREFIX,
+    staticCSP: true,
+    uiConfig: { docExpansion: 'list' },
+    // The reference page is Confab's: its name in the title bar and its mark, not the framework's.
+    theme: { title: 'Confab API reference' },
+    logo: { type: 'image/svg+xml', content: CONFAB_LOGO, href: '/', target: '_self' },
+  });
   app.get(OPENAPI_PATH, { schema: { hide: true } }, async () => app.swagger());
 }
 

@@ -1,0 +1,82 @@
+/** One open chat: its name (renamable), members, messages and the composer. */
+import { useState } from 'preact/hooks';
+import type { Chat } from '../../../src/client/index.js';
+import { useConsole } from '../context.js';
+import { useMessages } from '../hooks/useMessages.js';
+import { useTyping } from '../hooks/useTyping.js';
+import { Composer } from './Composer.js';
+import { MemberList } from './MemberList.js';
+import { MessageList } from './MessageList.js';
+import { ThreadPanel } from './ThreadPanel.js';
+import { chatName, userName } from './names.js';
+import './ChatView.css';
+
+interface Props {
+  chat: Chat;
+  /** Unread messages when the chat was opened: the "new" marker goes above them. */
+  unreadAtOpen: number;
+  onChanged(chat: Chat): void;
+}
+
+export function ChatView({ chat, unreadAtOpen, onChanged }: Props) {
+  const { client, self, report } = useConsole();
+  const messages = useMessages(chat.id);
+  const { typing, noteTyping } = useTyping(chat.id);
+  const [renaming, setRenaming] = useState<string | undefined>();
+  const [threadId, setThreadId] = useState<string | undefined>();
+  // Read from the list each time, so that its reply count and reactions stay live.
+  const threadRoot = messages.entries.find((entry) => entry.id === threadId);
+  const name = chatName(chat, self.id);
+
+  const rename = async (event: Event) => {
+    event.preventDefault();
+    try {
+      const { chat: updated } = await client.chats.update({ id: chat.id, title: renaming ?? '' });
+      onChanged(updated);
+      setRenaming(undefined);
+    } catch (error) {
+      report(error);
+    }
+  };
+
+  return (
+    <div class={threadRoot ? 'chat-with-thread' : 'chat-alone'}>
+    <section class="chat-view" aria-label={`Chat: ${name}`}>
+      <header class="chat-header">
+        <a class="chat-back" href="#/chats">
+          ← Chats
+        </a>
+        {renaming === undefined ? (
+          <>
+            <h2 class="chat-title">{name}</h2>
+            <button type="button" onClick={() => setRenaming(chat.title ?? '')}>
+              Rename
+            </button>
+          </>
+        ) : (
+          <form class="chat-rename" onSubmit={rename}>
+            <label for="chat-title-input" class="visually-hidden">
+              Chat title
+            </label>
+            <input id="chat-title-input" value={renaming} onInput={(e) => setRenaming(e.currentTarget.value)} maxLength={256} autoFocus />
+            <button type="submit" class="primary">
+              Save
+            </button>
+            <button type="button" onClick={() => setRenaming(undefined)}>
+              Cancel
+            </button>
+          </form>
+        )}
+        <MemberList users={chat.users} />
+      </header>
+      <MessageList messages={messages} unreadAtOpen={unreadAtOpen} onOpenThread={(entry) => setThreadId(entry.id)} />
+      <p class="typing-indicator" aria-live="polite">
+        {typing.length === 1 && `${userName(typing[0]!)} is typing…`}
+        {typing.length > 1 && `${typing.map(userName).join(', ')} are typing…`}
+      </p>
+      <Composer onSend={messages.send} onTyping={noteTyping} />
+    </section>
+    {threadRoot && <ThreadPanel key={threadRoot.id} root={threadRoot} onReact={messages.react} onClose={() => setThreadId(undefined)} />}
+    </div>
+  );
+}

@@ -1,0 +1,87 @@
+/** The console for one token: who it is, the live stream, errors, and the two sections. */
+import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import type { DevUser } from '../../../src/client/index.js';
+import { ConsoleContext, type Console, type Features } from '../context.js';
+import { readFeatures } from '../features.js';
+import { useEventStream } from '../hooks/useEventStream.js';
+import { useRoute } from '../hooks/useRoute.js';
+import { createClient, describeError, watchingFetchFor, type ShownError } from '../session.js';
+import { ChatsPage } from './ChatsPage.js';
+import { ConnectionStatus } from './ConnectionStatus.js';
+import { ErrorBanner } from './ErrorBanner.js';
+import { InspectPage } from './inspect/InspectPage.js';
+import './SignedIn.css';
+
+interface Props {
+  token: string;
+  onSwitch(token: string): void;
+  onSignOut(reason?: string): void;
+}
+
+export function SignedIn({ token, onSwitch, onSignOut }: Props) {
+  const unauthenticated = useCallback((reason: string) => onSignOut(`Signed out: ${reason}`), [onSignOut]);
+  const fetch = useMemo(() => watchingFetchFor(unauthenticated), [token]);
+  const client = useMemo(() => createClient(token, unauthenticated), [token]);
+  const [self, setSelf] = useState<DevUser | undefined>();
+  const [features, setFeatures] = useState<Features | undefined>();
+  const [errors, setErrors] = useState<ShownError[]>([]);
+  const route = useRoute();
+
+  const report = useCallback((error: unknown) => {
+    const shown = describeError(error);
+    // A 401 has already ended the session, with its reason on the sign-in page.
+    if (shown.type === 'unauthenticated') return;
+    setErrors((current) => [...current.slice(-2), shown]);
+  }, []);
+  const events = useEventStream(token, fetch, report);
+
+  useEffect(() => {
+    client.devUsers.self().then(({ dev_user }) => setSelf(dev_user), report);
+    void readFeatures().then(setFeatures);
+  }, [client]);
+
+  const value: Console | undefined = useMemo(
+    () =>
+      self && features
+        ? { client, self, events, features, report, switchToken: onSwitch, signOut: onSignOut }
+        : undefined,
+    [client, self, events, features],
+  );
+
+  if (!value) {
+    return (
+      <main class="loading">
+        <ErrorBanner errors={errors} onDismiss={() => setErrors([])} />
+        <p role="status">Signing in…</p>
+      </main>
+    );
+  }
+
+  return (
+    <ConsoleContext.Provider value={value}>
+      <div class="shell">
+        <header class="topbar">
+          <span class="brand">Confab</span>
+          <nav aria-label="Sections" class="sections">
+            <a href="#/chats" aria-current={route.section === 'chats' ? 'page' : undefined}>
+              Chats
+            </a>
+            <a href="#/inspect" aria-current={route.section === 'inspect' ? 'page' : undefined}>
+              Inspect
+            </a>
+          </nav>
+          <ConnectionStatus status={events.status} />
+          <span class="who" title={self!.email}>
+            {self!.display_name ?? self!.email}
+            {features!.emulator && <span class="badge">emulator</span>}
+          </span>
+          <button type="button" onClick={() => onSignOut('You signed out.')}>
+            Sign out
+          </button>
+        </header>
+        <ErrorBanner errors={errors} onDismiss={() => setErrors([])} />
+        {route.section === 'inspect' ? <InspectPage tab={route.tab} /> : <ChatsPage openChatId={route.chatId} />}
+      </div>
+    </ConsoleContext.Provider>
+  );
+}

@@ -1,0 +1,44 @@
+/** The organization's groups. */
+import { useConsole } from '../../context.js';
+import { useLoad } from './useLoad.js';
+
+interface Group {
+  id: string;
+  display_id: string;
+  name: string;
+  member_type: string;
+  description?: string;
+}
+
+export function GroupsPanel() {
+  const { client } = useConsole();
+  const { value } = useLoad(() => client.call<{ groups: Group[] }>('groups.list', { limit: 100 }));
+  if (value && value.groups.length === 0) return <p class="muted">No groups yet.</p>;
+  return (
+    <div class="table-wrap">
+      <table>
+        <caption class="visually-hidden">Groups</caption>
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Id</th>
+            <th scope="col">Members</th>
+            <th scope="col">Description</th>
+          </tr>
+        </thead>
+        <tbody>
+          {(value?.groups ?? []).map((group) => (
+            <tr key={group.id}>
+              <td>{group.name}</td>
+              <td>
+                <code>{group.display_id}</code>
+              </td>
+              <td>{group.member_type}</td>
+              <td>{group.description}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
