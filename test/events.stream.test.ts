@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { assertMatchesSchema } from './helpers/contract.js';
 import { useServer, type Person } from './helpers/server.js';
 import { SseClient } from './helpers/sse.js';
+import { EVENT_PAYLOAD_VERSION } from '../src/store/event-payloads.js';
 
 const t = useServer({ realtime: { streamHeartbeatMs: 100, eventPollMs: 50, streamMaxBufferBytes: 64 * 1024 } });
 
@@ -166,7 +167,7 @@ describe('events.stream', () => {
     const eventId = Number(messages(watcher)[0]!.id);
     const [row] = await t.executeBehindItsBack('SELECT payload FROM events WHERE id = ?', [eventId]);
     const { v, privateTo, ...objects } = JSON.parse(String(row!.payload));
-    expect(v).toBe(2);
+    expect(v).toBe(EVENT_PAYLOAD_VERSION);
     const v1 = { ...objects, audience: [ada.user.id, ...privateTo] };
     await t.executeBehindItsBack('UPDATE events SET payload = ? WHERE id = ?', [JSON.stringify(v1), eventId]);
 
