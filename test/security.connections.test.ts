@@ -35,8 +35,9 @@ function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
 describe('request timeout', () => {
   it('closes a request whose body trickles in, with a DevRev 400', async () => {
     const { socket, received, closed } = await open();
-    socket.write(`POST /chats.list HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n`);
-    // A byte every 200 ms: the connection is never idle, the request is never whole.
+    socket.write(`POST /no-such.operation HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n`);
+    // An unknown path, so no hook answers before the body is read. A byte every 200 ms:
+    // the connection is never idle, the request is never whole.
     const trickle = setInterval(() => socket.writable && socket.write(' '), 200);
     try {
       await within(closed, 8000, 'closing the trickling request');
