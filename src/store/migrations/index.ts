@@ -5,12 +5,12 @@ import { identity } from './0003_identity.js';
 import { artifacts } from './0004_artifacts.js';
 import { events } from './0006_events.js';
 import { membership } from './0007_membership.js';
-import { securityEventEntries } from './0017_security_event_entries.js';
-import { securityFaultRules } from './0018_security_fault_rules.js';
 import { chatList } from './0013_chat_list.js';
 import { reactions } from './0014_reactions.js';
 import { threads } from './0015_threads.js';
 import { search } from './0016_search.js';
+import { securityEventEntries } from './0017_security_event_entries.js';
+import { securityFaultRules } from './0018_security_fault_rules.js';
 import type { DialectName } from './helpers.js';
 
 /** Migrations are listed here rather than read from a folder, so they ship inside the build. */
@@ -24,12 +24,12 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
         '0004_artifacts': artifacts(dialect),
         '0006_events': events(dialect),
         '0007_membership': membership(),
-        '0017_security_event_entries': securityEventEntries(dialect),
-        '0018_security_fault_rules': securityFaultRules(dialect),
         '0013_chat_list': chatList(dialect),
         '0014_reactions': reactions(dialect),
         '0015_threads': threads(dialect),
         '0016_search': search(dialect),
+        '0017_security_event_entries': securityEventEntries(dialect),
+        '0018_security_fault_rules': securityFaultRules(dialect),
       };
     },
   };
