@@ -19,12 +19,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   BadRequest,
   DomainError,
-  Forbidden,
   InjectedInternalError,
   ServiceUnavailable,
   TooManyRequests,
 } from '../domain/errors.js';
 import { now, type Principal } from '../model/index.js';
+import { requireAdmin } from '../domain/access.js';
 import { authenticate } from '../domain/tokens.js';
 import { FAULT_STATUSES, MAX_FAULT_DELAY_MS, MAX_RETRY_AFTER_SECONDS, type FaultRule } from '../schema/faults.js';
 import type { Store } from '../store/index.js';
@@ -49,9 +49,7 @@ export function registerFaults(app: FastifyInstance, store: Store): void {
     if (fault) await inject(fault, request, reply);
   });
 
-  const adminOnly = (principal: Principal) => {
-    if (!principal.user.isAdmin) throw new Forbidden('only admins may change or read fault rules');
-  };
+  const adminOnly = (principal: Principal) => requireAdmin(principal, 'change or read fault rules');
   operation(app, store, {
     name: 'confab.faults.set',
     async handle({ store, principal }, body) {
