@@ -87,6 +87,31 @@ describe('webhooks.create and the verify handshake', () => {
     expect(await statusOf(admin, webhook.id)).toBe('unverified');
   });
 
+  it('pages the delivery log with signed cursors bound to the webhook', async () => {
+    const admin = await t.given.org();
+    const target = await receiver();
+    const webhook = await activeWebhook(admin, target);
+    const other = await activeWebhook(admin, await receiver());
+    await postMessage(admin, 'one');
+    await postMessage(admin, 'two');
+    await eventually(async () => (await t.as(admin).get('/webhooks.deliveries.list', { id: webhook.id })).body.deliveries.length >= 3);
+    const first = await t.as(admin).get('/webhooks.deliveries.list', { id: webhook.id, limit: '1' });
+    expect(first.status).toBe(200);
+    expect(first.body.next_cursor).toMatch(/^v1\./);
+    const second = await t.as(admin).get('/webhooks.deliveries.list', { id: webhook.id, limit: '1', cursor: first.body.next_cursor });
+    expect(second.status).toBe(200);
+    expect(second.body.deliveries[0].id).toBeLessThan(first.body.deliveries[0].id);
+    for (const [id, cursor] of [
+      [webhook.id, String(first.body.deliveries[0].id)],
+      [other.id, first.body.next_cursor],
+      [webhook.id, `${first.body.next_cursor}x`],
+    ]) {
+      const refused = await t.as(admin).get('/webhooks.deliveries.list', { id, cursor });
+      expect(refused.status).toBe(400);
+      expect(refused.body).toMatchObject({ type: 'invalid_field', field_name: 'cursor' });
+    }
+  });
+
   it('uses the secret the admin gave', async () => {
     const admin = await t.given.org();
     const target = await receiver();

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { Store } from '../store/index.js';
 import type { WebhookPatch } from '../store/webhooks.js';
 import { requireAdmin } from './access.js';
+import { cursorSecret, openPosition, sealPosition } from './cursors.js';
 import { BadRequest, NotFound } from './errors.js';
 import { parseRefOf, refBelongsTo } from './ids.js';
 import { now, type Principal, type Webhook, type WebhookDelivery, type WebhookHeader } from '../model/index.js';
@@ -123,12 +124,18 @@ export const MAX_DELIVERY_PAGE = 100;
 export async function listDeliveries(
   store: Store,
   principal: Principal,
-  input: { id: string; limit?: number; before?: number },
-): Promise<{ webhook: Webhook; deliveries: WebhookDelivery[] }> {
+  input: { id: string; limit?: number; cursor?: string },
+): Promise<{ webhook: Webhook; deliveries: WebhookDelivery[]; nextCursor?: string }> {
   requireAdmin(principal, 'manage webhooks');
   const webhook = await findWebhook(store, principal, input.id);
-  const deliveries = await store.webhooks.listDeliveries(webhook.id, input.limit ?? 50, input.before);
-  return { webhook, deliveries };
+  // The one cursor scheme: signed, and bound to this webhook's log, newest first by id.
+  const secret = await cursorSecret(store);
+  const scope = `webhooks.deliveries:${principal.org.id}:${webhook.id}`;
+  const before = input.cursor === undefined ? undefined : openPosition(secret, input.cursor, scope);
+  const limit = input.limit ?? 50;
+  const deliveries = await store.webhooks.listDeliveries(webhook.id, limit, before);
+  const nextCursor = deliveries.length === limit ? sealPosition(secret, scope, deliveries.at(-1)!.id) : undefined;
+  return { webhook, deliveries, ...(nextCursor !== undefined && { nextCursor }) };
 }
 
 /** A verify challenge for the webhook, sent by the delivery worker like any event. */

@@ -104,7 +104,7 @@ export const WebhookDelivery = Type.Object({
 export const WebhooksDeliveriesListRequest = Type.Object({
   id: Id,
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
-  cursor: Type.Optional(Type.String({ maxLength: 32 })),
+  cursor: Type.Optional(Type.String({ maxLength: 512 })),
 });
 export const WebhooksDeliveriesListResponse = Type.Object({
   deliveries: Type.Array(WebhookDelivery),

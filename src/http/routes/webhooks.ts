@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { BadRequest } from '../../domain/errors.js';
 import {
   createWebhook,
   deleteWebhook,
@@ -71,18 +70,8 @@ export function webhookRoutes(app: FastifyInstance, store: Store, rules: Webhook
     name: 'webhooks.deliveries.list',
     get: true,
     async handle({ store, principal }, body) {
-      const limit = body.limit ?? 50;
-      const before = body.cursor === undefined ? undefined : parseCursor(body.cursor);
-      const { deliveries } = await listDeliveries(store, principal, { id: body.id, limit, before });
-      return {
-        deliveries: deliveries.map(presentDelivery),
-        ...(deliveries.length === limit && { next_cursor: String(deliveries.at(-1)!.id) }),
-      };
+      const { deliveries, nextCursor } = await listDeliveries(store, principal, { id: body.id, limit: body.limit, cursor: body.cursor });
+      return { deliveries: deliveries.map(presentDelivery), ...(nextCursor !== undefined && { next_cursor: nextCursor }) };
     },
   });
-}
-
-function parseCursor(cursor: string): number {
-  if (!/^\d{1,15}$/.test(cursor)) throw BadRequest.invalidField('cursor', 'not a cursor this endpoint returned');
-  return Number(cursor);
 }
