@@ -27,6 +27,14 @@ export const DEFAULT_OVERLOAD: OverloadOptions = {
 };
 
 export async function registerOverload(app: FastifyInstance, options: OverloadOptions = DEFAULT_OVERLOAD): Promise<void> {
+  // Starting up (compiling every route's schemas) stalls the loop for up to a second on a
+  // busy machine. That is not load, but the sample taken across it would refuse the first
+  // requests after /health said yes; so the loop is judged only by samples taken wholly
+  // after the server was listening.
+  let judgeLoopFrom = Infinity;
+  app.addHook('onListen', async () => {
+    judgeLoopFrom = performance.now() + 2 * options.sampleIntervalMs;
+  });
   await app.register(underPressure, {
     maxEventLoopDelay: options.maxEventLoopDelayMs,
     maxHeapUsedBytes: Math.floor(getHeapStatistics().heap_size_limit * options.maxHeapFraction),
@@ -38,7 +46,7 @@ export async function registerOverload(app: FastifyInstance, options: OverloadOp
       // A sample with no event-loop ticks in it reads as an infinite delay; it happens when
       // the sample timer beats the histogram's first tick (right after start), not under
       // load: a loop that really stalled records the stall when it resumes.
-      if (type === 'eventLoopDelay' && !Number.isFinite(value)) return;
+      if (type === 'eventLoopDelay' && (!Number.isFinite(value) || performance.now() < judgeLoopFrom)) return;
       request.log.warn({ pressure: type, value }, 'overloaded: refusing a request');
       throw new ServiceUnavailable(`the server is overloaded (${type}); retry later`, options.retryAfterSeconds);
     },
