@@ -16,7 +16,7 @@ const fixtures = (messages: unknown[]): Fixtures =>
       {
         name: 'Acme',
         users: [
-          { ref: 'ada', type: 'dev_user', email: 'ada@acme.test' },
+          { ref: 'ada', type: 'dev_user', email: 'ada@acme.test', admin: true },
           { ref: 'grace', type: 'dev_user', email: 'grace@acme.test' },
           { ref: 'hank', type: 'dev_user', email: 'hank@acme.test' },
         ],
@@ -43,7 +43,7 @@ describe('fixture messages', () => {
   it('are in the chat, in file order, by their authors, and come back after a reset', async () => {
     const ada = new Client(server.url, 'Bearer messages-token-ada');
     await ada.post('/timeline-entries.create', { object: 'CHAN-1', type: 'timeline_comment', body: 'later' });
-    await fetch(`${server.url}/confab.reset`, { method: 'POST' });
+    expect((await ada.post('/confab.reset', {})).status).toBe(200);
     const list = await ada.get('/timeline-entries.list', { object: 'CHAN-1' });
     expect(list.status).toBe(200);
     const entries = list.body.timeline_entries;

@@ -21,7 +21,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 beforeEach(async () => {
-  expect((await fetch(`${server.url}/confab.reset`, { method: 'POST' })).status).toBe(200);
+  expect((await ada().post('/confab.reset', {})).status).toBe(200);
 });
 
 const title = async (id: string) => (await ada().get('/chats.get', { id })).body.chat?.title;
@@ -55,7 +55,7 @@ describe('confab.snapshots', () => {
   it('survives a reset, which restores the state after fixtures', async () => {
     await ada().post('/chats.update', { id: 'CHAN-1', title: 'kept in a snapshot' });
     await ada().post('/confab.snapshots.save', { name: 'kept' });
-    await fetch(`${server.url}/confab.reset`, { method: 'POST' });
+    expect((await ada().post('/confab.reset', {})).status).toBe(200);
     expect(await title('CHAN-1')).toBe('Ada and Grace');
     await ada().post('/confab.snapshots.restore', { name: 'kept' });
     expect(await title('CHAN-1')).toBe('kept in a snapshot');
@@ -153,7 +153,7 @@ describe('confab.snapshots', () => {
 describe('POST /confab.reset', () => {
   it('empties the request journal too', async () => {
     await as('test-token-grace').get('/dev-users.self');
-    await fetch(`${server.url}/confab.reset`, { method: 'POST' });
+    expect((await ada().post('/confab.reset', {})).status).toBe(200);
     expect((await ada().post('/confab.requests.count', {})).body.count).toBe(0);
   });
 });

@@ -4,8 +4,8 @@
  *   confab serve --memory --fixtures fixtures.json --port 0 --json
  *
  * starts an in-memory server loaded from fixtures.json (fixed ids and tokens, so tests can
- * hardcode them) and prints {"url", "ready_ms"}; POST /confab.reset before each test puts
- * the fixtures back. In your project, run `npx confab …` instead of `node …/main.js`.
+ * hardcode them) and prints {"url", "ready_ms"}; POST /confab.reset (as an admin: Ada)
+ * before each test puts the fixtures back. In your project, run `npx confab …` instead of `node …/main.js`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -29,7 +29,8 @@ beforeAll(async () => {
 });
 afterAll(() => void emulator.kill());
 beforeEach(async () => {
-  await fetch(`${baseUrl}/confab.reset`, { method: 'POST' });
+  const reset = await fetch(`${baseUrl}/confab.reset`, { method: 'POST', headers: { authorization: 'Bearer test-token-ada' } });
+  if (!reset.ok) throw new Error(`confab.reset answered ${reset.status}: ${await reset.text()}`);
 });
 
 // Ids and tokens come straight from fixtures.json.

@@ -30,7 +30,7 @@ import { devUserRoutes } from './routes/dev-users.js';
 import { eventRoutes } from './routes/events.js';
 import { typingRoutes } from './routes/typing.js';
 import { groupRoutes } from './routes/groups.js';
-import { emulatorRoutes, readinessRoutes } from './routes/ops.js';
+import { readinessRoutes } from './routes/ops.js';
 import { revRoutes } from './routes/rev.js';
 import { serviceAccountRoutes } from './routes/service-accounts.js';
 import { timelineEntryRoutes } from './routes/timeline-entries.js';
@@ -171,7 +171,6 @@ export async function buildApp({
   await registerConsole(app);
   readinessRoutes(app, readiness);
   if (emulator) {
-    emulatorRoutes(app, emulator);
     emulatorOperations(app, store, emulator);
   }
   chatRoutes(app, store);

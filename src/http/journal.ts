@@ -6,10 +6,10 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { openPosition, cursorSecret, sealPosition } from '../domain/cursors.js';
-import { BadRequest, Forbidden } from '../domain/errors.js';
+import { requireAdmin } from '../domain/access.js';
+import { BadRequest } from '../domain/errors.js';
 import { formatDisplayId, formatDon, parseRef } from '../domain/ids.js';
 import { capBody, type CappedBody, type Journal, type JournalEntry, type JournalFilter } from '../emulator/journal.js';
-import type { Principal } from '../model/index.js';
 import { eventDon } from '../present/events.js';
 import { DEFAULT_JOURNAL_PAGE, RequestsListRequest, type JournalEntry as WireEntry } from '../schema/journal.js';
 import { tapEvents } from '../store/event-tap.js';
@@ -23,8 +23,11 @@ declare module 'fastify' {
   }
 }
 
-/** Not API calls: probes, docs, and the journal's own reads (which would crowd it out). */
-const UNRECORDED = /^\/(health|ready|metrics|openapi\.json|docs)(\/|$)|^\/confab\.requests\./;
+/**
+ * Not API calls: probes, docs, and the journal's own reads (which would crowd it out); nor
+ * a reset, which empties the journal: a test's `beforeEach(reset)` leaves it empty.
+ */
+const UNRECORDED = /^\/(health|ready|metrics|openapi\.json|docs)(\/|$)|^\/confab\.requests\.|^\/confab\.reset$/;
 
 export function registerJournal(app: FastifyInstance, store: Store, journal: Journal): void {
   // After the body is parsed and the caller known, so the handler (and every transaction
@@ -47,13 +50,10 @@ export function registerJournal(app: FastifyInstance, store: Store, journal: Jou
     done();
   });
 
-  const admin = (principal: Principal) => {
-    if (!principal.user.isAdmin) throw new Forbidden('only admins may read or clear the request journal');
-  };
   operation(app, store, {
     name: 'confab.requests.list',
     async handle({ principal }, body) {
-      admin(principal);
+      requireAdmin(principal, 'read or clear the request journal');
       const scope = `journal:${principal.org.id}`;
       const secret = await cursorSecret(store);
       const filter = toFilter(body);
@@ -70,14 +70,14 @@ export function registerJournal(app: FastifyInstance, store: Store, journal: Jou
   operation(app, store, {
     name: 'confab.requests.count',
     async handle({ principal }, body) {
-      admin(principal);
+      requireAdmin(principal, 'read or clear the request journal');
       return { count: journal.count(principal.org.id, toFilter(body)) };
     },
   });
   operation(app, store, {
     name: 'confab.requests.clear',
     async handle({ principal }) {
-      admin(principal);
+      requireAdmin(principal, 'read or clear the request journal');
       return { cleared: journal.clear(principal.org.id) };
     },
   });

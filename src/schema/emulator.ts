@@ -15,6 +15,8 @@ export const Snapshot = Type.Object({
 });
 
 export const SnapshotResponse = Type.Object({ snapshot: Snapshot });
+export const ResetRequest = Type.Object({}, { additionalProperties: false });
+export const ResetResponse = Type.Object({ status: Type.Literal('reset') });
 export const SnapshotsListRequest = Type.Object({}, { additionalProperties: false });
 export const SnapshotsListResponse = Type.Object({ snapshots: Type.Array(Snapshot) });
 

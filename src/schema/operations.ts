@@ -15,7 +15,7 @@ import { TimelineEntriesCreateRequest, TimelineEntriesDeleteRequest, TimelineEnt
 import { DevUserResponse, DevUsersActivateRequest, DevUsersActivateResponse, DevUsersCreateRequest, DevUsersListRequest, DevUsersListResponse, DevUsersSelfResponse, DevUsersSelfUpdateRequest, DevUsersUpdateRequest, Empty, IdRequest } from './users.js';
 import { WebhookResponse, WebhooksCreateRequest, WebhooksDeleteRequest, WebhooksDeleteResponse, WebhooksDeliveriesListRequest, WebhooksDeliveriesListResponse, WebhooksGetRequest, WebhooksListRequest, WebhooksListResponse, WebhooksUpdateRequest } from './webhooks.js';
 import { RequestsClearRequest, RequestsClearResponse, RequestsCountRequest, RequestsCountResponse, RequestsListRequest, RequestsListResponse } from './journal.js';
-import { OrgsCreateRequest, OrgsCreateResponse, SnapshotNameRequest, SnapshotResponse, SnapshotsListRequest, SnapshotsListResponse } from './emulator.js';
+import { OrgsCreateRequest, OrgsCreateResponse, ResetRequest, ResetResponse, SnapshotNameRequest, SnapshotResponse, SnapshotsListRequest, SnapshotsListResponse } from './emulator.js';
 import { ReactionsListRequest, ReactionsListResponse, ReactionsUpdateRequest, ReactionsUpdateResponse } from './reactions.js';
 import { SearchCoreRequest, SearchCoreResponse, TimelineEntriesSearchRequest, TimelineEntriesSearchResponse } from './search.js';
 import { ChatsListRequest, ChatsListResponse, ChatsMarkReadRequest, ChatsMarkUnreadRequest, ChatsTypingRequest, ChatsTypingResponse, EmptyResponse } from './chat-list.js';
@@ -83,6 +83,7 @@ export const OPERATIONS = {
   'confab.requests.list': { request: RequestsListRequest, response: RequestsListResponse },
   'confab.requests.count': { request: RequestsCountRequest, response: RequestsCountResponse },
   'confab.requests.clear': { request: RequestsClearRequest, response: RequestsClearResponse },
+  'confab.reset': { request: ResetRequest, response: ResetResponse },
   'confab.snapshots.save': { request: SnapshotNameRequest, response: SnapshotResponse },
   'confab.snapshots.restore': { request: SnapshotNameRequest, response: SnapshotResponse },
   'confab.snapshots.list': { request: SnapshotsListRequest, response: SnapshotsListResponse },

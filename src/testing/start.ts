@@ -98,8 +98,7 @@ export function connectConfab(started: ConfabConnection): ConnectedConfab {
       },
     },
     async reset() {
-      const response = await fetch(`${started.url}/confab.reset`, { method: 'POST' });
-      if (!response.ok) throw new Error(`confab.reset answered ${response.status}: ${await response.text()}`);
+      await admin.call('confab.reset', {});
     },
     async snapshot(name) {
       await admin.call('confab.snapshots.save', { name });

@@ -1,32 +1,37 @@
 /**
- * The emulator's operations beyond reset (emulator mode only; elsewhere they do not exist
- * and answer 404 like any unknown route): whole-database snapshots, for admins.
+ * The emulator's operations (emulator mode only; elsewhere they do not exist and answer
+ * 404 like any unknown route): reset and whole-database snapshots, for admins.
  */
 import type { FastifyInstance } from 'fastify';
-import { BadRequest, Forbidden } from '../../domain/errors.js';
+import { requireAdmin } from '../../domain/access.js';
+import { BadRequest } from '../../domain/errors.js';
 import { formatOrgDon } from '../../domain/ids.js';
 import { FixtureError, type Emulator, type SnapshotInfo } from '../../emulator/index.js';
 import { presentUserSummary } from '../../present/users.js';
-import type { Principal } from '../../model/index.js';
 import type { Store } from '../../store/index.js';
 import { operation } from '../operation.js';
 
 export function emulatorOperations(app: FastifyInstance, store: Store, emulator: Emulator): void {
   orgsCreateOperation(app, store, emulator);
-  const admin = (principal: Principal) => {
-    if (!principal.user.isAdmin) throw new Forbidden('only admins may save or restore snapshots');
-  };
+  operation(app, store, {
+    name: 'confab.reset',
+    async handle({ principal }) {
+      requireAdmin(principal, 'reset the emulator');
+      await emulator.reset();
+      return { status: 'reset' as const };
+    },
+  });
   operation(app, store, {
     name: 'confab.snapshots.save',
     async handle({ principal }, body) {
-      admin(principal);
+      requireAdmin(principal, 'save snapshots');
       return { snapshot: present(await emulator.snapshots.save(body.name)) };
     },
   });
   operation(app, store, {
     name: 'confab.snapshots.restore',
     async handle({ principal }, body) {
-      admin(principal);
+      requireAdmin(principal, 'restore snapshots');
       return { snapshot: present(await emulator.snapshots.restore(body.name)) };
     },
   });
@@ -34,14 +39,14 @@ export function emulatorOperations(app: FastifyInstance, store: Store, emulator:
     name: 'confab.snapshots.list',
     get: true,
     async handle({ principal }) {
-      admin(principal);
+      requireAdmin(principal, 'list snapshots');
       return { snapshots: emulator.snapshots.list().map(present) };
     },
   });
   operation(app, store, {
     name: 'confab.snapshots.delete',
     async handle({ principal }, body) {
-      admin(principal);
+      requireAdmin(principal, 'delete snapshots');
       return { snapshot: present(emulator.snapshots.delete(body.name)) };
     },
   });
@@ -52,7 +57,7 @@ export function orgsCreateOperation(app: FastifyInstance, store: Store, emulator
     name: 'confab.orgs.create',
     status: 201,
     async handle({ principal }, body) {
-      if (!principal.user.isAdmin) throw new Forbidden('only admins may create organizations');
+      requireAdmin(principal, 'create organizations');
       let tenant;
       try {
         tenant = await emulator.tenants.create(body.fixtures);

@@ -1,4 +1,4 @@
-/** Operational endpoints: readiness for load balancers, and the emulator's reset. */
+/** Operational endpoints: readiness for load balancers. */
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { ServiceUnavailable } from '../../domain/errors.js';
@@ -22,24 +22,6 @@ export function readinessRoutes(app: FastifyInstance, readiness: () => Promise<s
         throw new ServiceUnavailable(`migrations not applied: ${pending.join(', ')}; run \`confab migrate\``, 5);
       }
       return { status: 'ready' };
-    },
-  );
-}
-
-/** Only in emulator mode (`confab serve --memory --fixtures …`): elsewhere the route does not exist. */
-export function emulatorRoutes(app: FastifyInstance, emulator: { reset(): Promise<void> }): void {
-  app.post(
-    '/confab.reset',
-    {
-      schema: {
-        tags: ['emulator'],
-        summary: 'Restore the fixtures: every object and token exactly as at start (emulator mode only)',
-        response: { 200: Status },
-      },
-    },
-    async () => {
-      await emulator.reset();
-      return { status: 'reset' };
     },
   );
 }
