@@ -1,9 +1,9 @@
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FixtureError, parseFixtures, type Fixtures } from '../src/emulator/index.js';
 import { DEFAULT_OVERLOAD } from '../src/http/overload.js';
-import { startServer, type RunningServer } from '../src/server.js';
-import { Client } from './helpers/server.js';
+import { startServer } from '../src/server.js';
+import { Client, useEmulator } from './helpers/server.js';
 
 const MEMORY = { port: 0, host: '127.0.0.1', databaseUrl: 'sqlite::memory:', logLevel: 'silent' };
 // The server shares its event loop with the tests on a loaded machine: no load shedding.
@@ -28,17 +28,12 @@ const fixtures = (messages: unknown[]): Fixtures =>
   });
 
 describe('fixture messages', () => {
-  let server: RunningServer;
-  beforeAll(async () => {
-    server = await startServer(MEMORY, quiet, {
-      ...NO_OVERLOAD,
-      fixtures: fixtures([
-        { chat: 'dm', author: 'ada', body: 'Hello Grace' },
-        { chat: 'dm', author: 'grace', body: 'Hi Ada', external_ref: 'msg-2', labels: ['greeting'] },
-      ]),
-    });
-  });
-  afterAll(() => server.close());
+  const server = useEmulator(
+    fixtures([
+      { chat: 'dm', author: 'ada', body: 'Hello Grace' },
+      { chat: 'dm', author: 'grace', body: 'Hi Ada', external_ref: 'msg-2', labels: ['greeting'] },
+    ]),
+  );
 
   it('are in the chat, in file order, by their authors, and come back after a reset', async () => {
     const ada = new Client(server.url, 'Bearer messages-token-ada');

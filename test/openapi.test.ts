@@ -1,26 +1,17 @@
 import { validate } from '@readme/openapi-parser';
-import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFixtures } from '../src/emulator/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { routeTable } from '../src/http/openapi.js';
-import { DEFAULT_OVERLOAD } from '../src/http/overload.js';
-import { startServer, type RunningServer } from '../src/server.js';
+import { useEmulator } from './helpers/server.js';
 
 // Emulator mode, so that the document is checked with every route a server can have.
-let server: RunningServer;
+const server = useEmulator(new URL('../examples/emulator/fixtures.json', import.meta.url).pathname);
 let doc: any;
 beforeAll(async () => {
-  server = await startServer({ port: 0, host: '127.0.0.1', databaseUrl: 'sqlite::memory:', logLevel: 'silent' }, pino({ level: 'silent' }), {
-    fixtures: await readFixtures(new URL('../examples/emulator/fixtures.json', import.meta.url).pathname),
-    // The test shares its event loop with a loaded machine: lag there says nothing here.
-    overload: { ...DEFAULT_OVERLOAD, maxEventLoopDelayMs: 0, maxHeapFraction: 1 },
-  });
   const response = await fetch(`${server.url}/openapi.json`);
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type')).toMatch(/^application\/json/);
   doc = await response.json();
 });
-afterAll(() => server.close());
 
 describe('GET /openapi.json', () => {
   it('is a valid OpenAPI 3.1 document', async () => {
@@ -36,7 +27,7 @@ describe('GET /openapi.json', () => {
   });
 
   it('documents every route the server has, except the document and the reference page themselves', () => {
-    const routes = routeTable(server.app).filter((route) => route.method !== 'HEAD');
+    const routes = routeTable(server.server.app).filter((route) => route.method !== 'HEAD');
     expect(routes.length).toBeGreaterThan(8);
     const missing = routes
       // @fastify/swagger writes a wildcard route (`/artifacts.upload/*`) as a `{*}` parameter.

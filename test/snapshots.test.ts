@@ -1,25 +1,12 @@
 import { join } from 'node:path';
-import { pino } from 'pino';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { readFixtures } from '../src/emulator/index.js';
-import { DEFAULT_OVERLOAD } from '../src/http/overload.js';
-import { startServer, type RunningServer } from '../src/server.js';
-import { Client, useServer } from './helpers/server.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { Client, useEmulator, useServer } from './helpers/server.js';
 import { SseClient } from './helpers/sse.js';
 
 const FIXTURES = join(import.meta.dirname, '../examples/emulator/fixtures.json');
-const MEMORY = { port: 0, host: '127.0.0.1', databaseUrl: 'sqlite::memory:', logLevel: 'silent' };
-// The server shares its event loop with the tests on a loaded machine: no load shedding.
-const NO_OVERLOAD = { overload: { ...DEFAULT_OVERLOAD, maxEventLoopDelayMs: 0, maxHeapFraction: 1 } };
-
-let server: RunningServer;
-const as = (token: string) => new Client(server.url, `Bearer ${token}`);
+const emulator = useEmulator(FIXTURES);
+const as = (token: string) => emulator.withToken(token);
 const ada = () => as('test-token-ada');
-
-beforeAll(async () => {
-  server = await startServer(MEMORY, pino({ level: 'silent' }), { fixtures: await readFixtures(FIXTURES), ...NO_OVERLOAD });
-});
-afterAll(() => server.close());
 beforeEach(async () => {
   expect((await ada().post('/confab.reset', {})).status).toBe(200);
 });
@@ -102,7 +89,7 @@ describe('confab.snapshots', () => {
     const member = await as('test-token-grace').post('/confab.snapshots.save', { name: 'x' });
     expect(member.status).toBe(403);
     expect(member.body.type).toBe('forbidden');
-    const anonymous = await new Client(server.url).post('/confab.snapshots.list', {});
+    const anonymous = await emulator.client().post('/confab.snapshots.list', {});
     expect(anonymous.status).toBe(401);
   });
 
@@ -120,7 +107,7 @@ describe('confab.snapshots', () => {
 
   it('tells open event streams to resync, with the restored last event id, and closes them', async () => {
     await ada().post('/confab.snapshots.save', { name: 'streams' });
-    const stream = await SseClient.open(`${server.url}/events.stream`, { authorization: 'Bearer test-token-grace' });
+    const stream = await SseClient.open(`${emulator.url}/events.stream`, { authorization: 'Bearer test-token-grace' });
     try {
       for (let i = 0; i < 3; i++) await ada().post('/chats.update', { id: 'CHAN-1', title: `t${i}` });
       await stream.until(() => stream.events.length === 3);
@@ -139,7 +126,7 @@ describe('confab.snapshots', () => {
     await ada().post('/confab.snapshots.save', { name: 'dispatch' });
     for (let i = 0; i < 5; i++) await ada().post('/chats.update', { id: 'CHAN-1', title: `before ${i}` });
     await ada().post('/confab.snapshots.restore', { name: 'dispatch' });
-    const stream = await SseClient.open(`${server.url}/events.stream`, { authorization: 'Bearer test-token-grace' });
+    const stream = await SseClient.open(`${emulator.url}/events.stream`, { authorization: 'Bearer test-token-grace' });
     try {
       await ada().post('/chats.update', { id: 'CHAN-1', title: 'after restore' });
       await stream.until(() => stream.events.length === 1);

@@ -1,22 +1,13 @@
-import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_OVERLOAD } from '../src/http/overload.js';
-import { startServer, type RunningServer } from '../src/server.js';
-import { Client, useServer } from './helpers/server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Client, useEmulator, useServer } from './helpers/server.js';
 
-const MEMORY = { port: 0, host: '127.0.0.1', databaseUrl: 'sqlite::memory:', logLevel: 'silent' };
-// The server shares its event loop with the tests on a loaded machine: no load shedding.
-const NO_OVERLOAD = { overload: { ...DEFAULT_OVERLOAD, maxEventLoopDelayMs: 0, maxHeapFraction: 1 } };
-
-let server: RunningServer;
+const emulator = useEmulator();
 let root: Client;
-const as = (token: string) => new Client(server.url, `Bearer ${token}`);
+const as = (token: string) => emulator.withToken(token);
 
-beforeAll(async () => {
-  server = await startServer(MEMORY, pino({ level: 'silent' }), NO_OVERLOAD);
-  root = as(server.firstRun!.token);
+beforeAll(() => {
+  root = as(emulator.server.firstRun!.token);
 });
-afterAll(() => server.close());
 
 const FIXTURES = {
   name: 'Acme',
@@ -73,7 +64,7 @@ describe('confab.orgs.create', () => {
   });
 
   it('refuses fixtures that break a rule, naming where, and writes nothing', async () => {
-    const before = (await server.store.orgs.list()).length;
+    const before = (await emulator.server.store.orgs.list()).length;
     const broken = {
       ...FIXTURES,
       users: [...FIXTURES.users, { ref: 'bob', type: 'dev_user', email: 'bob@acme.test', state: 'deactivated' }],
@@ -84,7 +75,7 @@ describe('confab.orgs.create', () => {
     expect(response.status).toBe(400);
     expect(response.body).toMatchObject({ type: 'invalid_field', field_name: 'fixtures.chats[1]' });
     expect(response.body.message).toMatch(/DEVU-3 is deactivated/);
-    expect((await server.store.orgs.list()).length).toBe(before);
+    expect((await emulator.server.store.orgs.list()).length).toBe(before);
     expect((await as('never-written-token').get('/dev-users.self')).status).toBe(401);
   });
 

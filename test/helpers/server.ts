@@ -14,6 +14,7 @@ import type { Org, User, UserType } from '../../src/model/index.js';
 import { createUser, initOrg } from '../../src/domain/orgs.js';
 import { issueToken } from '../../src/domain/tokens.js';
 import type { Config } from '../../src/config.js';
+import { readFixtures, type Fixtures } from '../../src/emulator/index.js';
 import { DEFAULT_OVERLOAD } from '../../src/http/overload.js';
 import { startServer, type RunningServer, type ServerTuning } from '../../src/server.js';
 import { ConfabClient } from '../../src/client/index.js';
@@ -163,6 +164,43 @@ export function useServer(config: Partial<Config> = {}, tuning: ServerTuning = {
     if (schema) await closeSnapshotClient(schema);
     await schema?.drop();
     rmSync(dir, { recursive: true, force: true });
+  });
+  return handle;
+}
+
+export interface TestEmulator {
+  server: RunningServer;
+  url: string;
+  /** An unauthenticated client, or one that sends `authorization` as given. */
+  client(authorization?: string): Client;
+  /** A client that sends this bearer token: a fixture token, or `server.firstRun.token`. */
+  withToken(token: string): Client;
+}
+
+/**
+ * Starts Confab in emulator mode for the calling test file, as `confab serve --memory
+ * [--fixtures file]` would: an in-memory database (whatever TEST_DATABASE_URL says, since
+ * emulator mode is in-memory SQLite only), the `/confab.*` operations, and `fixtures` (an
+ * object or a file) loaded; without fixtures, a first organization (`server.firstRun`).
+ */
+export function useEmulator(fixtures?: Fixtures | string, tuning: ServerTuning = {}): TestEmulator {
+  const handle = {} as TestEmulator;
+  beforeAll(async () => {
+    const loaded = typeof fixtures === 'string' ? await readFixtures(fixtures) : fixtures;
+    const server = await startServer(
+      { port: 0, host: '127.0.0.1', databaseUrl: 'sqlite::memory:', logLevel: 'silent' },
+      pino({ level: 'silent' }),
+      { overload: NO_OVERLOAD, ...(loaded && { fixtures: loaded }), ...tuning },
+    );
+    Object.assign(handle, {
+      server,
+      url: server.url,
+      client: (authorization?: string) => new Client(server.url, authorization),
+      withToken: (token: string) => new Client(server.url, `Bearer ${token}`),
+    });
+  });
+  afterAll(async () => {
+    await handle.server?.close();
   });
   return handle;
 }
