@@ -1,7 +1,8 @@
 /**
  * One dispatcher per process reads the outbox in id order and hands each event to the
- * streams of the chat's members. Local writes wake it at once; a poll picks up other
- * processes' writes.
+ * streams of the chat's members. Writes wake it at once, this process's through the change
+ * bus and other processes' through the change relay (change-relay.ts); a poll is the
+ * fallback for a notification lost on the way.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import { mayReadEvent, readerOf } from '../domain/visibility.js';

@@ -1,13 +1,11 @@
 /**
  * Ephemeral events (typing): delivered live to the streams open now, never stored in the
- * outbox, never replayed. Across processes they go through Redis pub/sub where REDIS_URL is
- * set, else PostgreSQL LISTEN/NOTIFY on a PostgreSQL store; an SQLite store is one process.
+ * outbox, never replayed. Across processes they travel by the deployment's broadcast
+ * (broadcast.ts: Redis pub/sub, PostgreSQL LISTEN/NOTIFY, or in memory for SQLite).
  */
-import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import pg from 'pg';
 import type { FastifyBaseLogger } from 'fastify';
-import { Redis } from 'ioredis';
+import { startBroadcast, type BroadcastOptions } from './broadcast.js';
 
 export interface EphemeralEvent {
   orgId: number;
@@ -24,71 +22,26 @@ export interface EphemeralBus {
   close(): Promise<void>;
 }
 
-export interface EphemeralBusOptions {
-  databaseUrl: string;
-  redisUrl?: string;
-}
-
-export async function startEphemeralBus(options: EphemeralBusOptions, log: FastifyBaseLogger): Promise<EphemeralBus> {
-  const local = new EventEmitter();
-  local.setMaxListeners(0);
-  const deliver = (text: string) => {
+export async function startEphemeralBus(options: BroadcastOptions, log: FastifyBaseLogger): Promise<EphemeralBus> {
+  const broadcast = await startBroadcast('ephemeral', options, log);
+  // Parsed once, then handed to every open stream's listener.
+  const parsed = new EventEmitter();
+  parsed.setMaxListeners(0);
+  broadcast.subscribe((text) => {
     try {
-      local.emit('event', JSON.parse(text) as EphemeralEvent);
+      parsed.emit('event', JSON.parse(text) as EphemeralEvent);
     } catch (error) {
       log.warn({ err: error }, 'dropped a malformed ephemeral event');
     }
-  };
-  // One channel per database: processes of one deployment share it, other deployments
-  // (and test schemas) on the same server do not.
-  const channel = `confab_${createHash('sha256').update(options.databaseUrl).digest('hex').slice(0, 16)}`;
-  const subscribe = (listener: (event: EphemeralEvent) => void) => {
-    local.on('event', listener);
-    return () => void local.off('event', listener);
-  };
-
-  if (options.redisUrl) {
-    const publisher = new Redis(options.redisUrl, { maxRetriesPerRequest: 2 });
-    const subscriber = new Redis(options.redisUrl, { maxRetriesPerRequest: 2 });
-    for (const connection of [publisher, subscriber]) connection.on('error', (error) => log.warn({ err: error }, 'redis ephemeral bus error'));
-    subscriber.on('message', (_channel: string, text: string) => deliver(text));
-    await subscriber.subscribe(channel);
-    return {
-      async publish(event) {
-        await publisher.publish(channel, JSON.stringify(event));
-      },
-      subscribe,
-      async close() {
-        subscriber.disconnect();
-        publisher.disconnect();
-      },
-    };
-  }
-
-  if (options.databaseUrl.startsWith('postgres')) {
-    const listener = new pg.Client({ connectionString: options.databaseUrl });
-    listener.on('error', (error) => log.warn({ err: error }, 'postgres ephemeral bus error'));
-    listener.on('notification', (message) => {
-      if (message.channel === channel && message.payload) deliver(message.payload);
-    });
-    await listener.connect();
-    await listener.query(`LISTEN ${channel}`);
-    return {
-      async publish(event) {
-        await listener.query('SELECT pg_notify($1, $2)', [channel, JSON.stringify(event)]);
-      },
-      subscribe,
-      async close() {
-        await listener.end();
-      },
-    };
-  }
-
+  });
   return {
     async publish(event) {
-      local.emit('event', event);
+      await broadcast.publish(JSON.stringify(event));
     },
-    subscribe,
-    async close() {},
+    subscribe(listener) {
+      parsed.on('event', listener);
+      return () => void parsed.off('event', listener);
+    },
+    close: () => broadcast.close(),
   };
 }

@@ -5,7 +5,9 @@ import type { Store } from '../store/index.js';
 import { DeliveryWorker } from './deliveries.js';
 import { Dispatcher } from './dispatcher.js';
 import { Retention } from './retention.js';
-import { startEphemeralBus, type EphemeralBus, type EphemeralBusOptions } from './ephemeral.js';
+import { startBroadcast, type BroadcastOptions } from './broadcast.js';
+import { relayChanges } from './change-relay.js';
+import { startEphemeralBus, type EphemeralBus } from './ephemeral.js';
 
 export interface Realtime {
   settings: RealtimeConfig;
@@ -21,13 +23,15 @@ export async function startRealtime(
   store: Store,
   config: Partial<RealtimeConfig> | undefined,
   log: FastifyBaseLogger,
-  bus: EphemeralBusOptions = { databaseUrl: 'sqlite::memory:' },
+  bus: BroadcastOptions = { databaseUrl: 'sqlite::memory:' },
 ): Promise<Realtime> {
   const settings: RealtimeConfig = { ...REALTIME_DEFAULTS, ...config };
   const dispatcher = new Dispatcher(store, settings.eventPollMs, log);
   const worker = new DeliveryWorker(store, settings, log);
   const retention = new Retention(store, settings.eventRetentionMs, log);
   const ephemeral = await startEphemeralBus(bus, log);
+  const changes = await startBroadcast('changes', bus, log);
+  const stopRelaying = relayChanges(store.changes, changes, log);
   await dispatcher.start();
   worker.start();
   retention.start();
@@ -41,8 +45,9 @@ export async function startRealtime(
     ephemeral,
     async stop() {
       retention.stop();
+      stopRelaying();
       await Promise.all([dispatcher.stop(), worker.stop()]);
-      await ephemeral.close();
+      await Promise.all([ephemeral.close(), changes.close()]);
     },
   };
 }

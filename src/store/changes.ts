@@ -31,6 +31,8 @@ export type ChangedTable = string;
 
 export interface Change {
   tables: ReadonlySet<ChangedTable>;
+  /** Committed by another process, and heard of through the relay (realtime/change-relay.ts). */
+  remote?: boolean;
 }
 
 export type ChangeListener = (change: Change) => void;
@@ -44,8 +46,8 @@ export class ChangeBus {
     return () => this.listeners.delete(listener);
   }
 
-  publish(tables: Iterable<ChangedTable>): void {
-    const change: Change = { tables: new Set(tables) };
+  publish(tables: Iterable<ChangedTable>, origin: { remote?: boolean } = {}): void {
+    const change: Change = { tables: new Set(tables), ...(origin.remote && { remote: true }) };
     if (change.tables.size === 0) return;
     for (const listener of this.listeners) listener(change);
   }
