@@ -165,3 +165,55 @@ describe('search.core', () => {
     }
   });
 });
+
+describe('search, as a customer', () => {
+  async function setting() {
+    const admin = await t.given.org();
+    const agent = await t.given.user(admin, 'dev_user', 'zoe-agent');
+    await t.given.user(admin, 'dev_user', 'zoe-staff');
+    await t.given.user(admin, 'service_account', 'zoe-bot');
+    const acme = (await t.as(admin).post('/rev-orgs.create', { display_name: 'Zoe Acme' })).body.rev_org.id;
+    const globex = (await t.as(admin).post('/rev-orgs.create', { display_name: 'Zoe Globex' })).body.rev_org.id;
+    const zoe = await t.given.customer(admin, acme, 'zoe-acme-1');
+    await t.given.customer(admin, acme, 'zoe-acme-2');
+    await t.given.customer(admin, globex, 'zoe-globex');
+    await t.as(admin).post('/groups.create', { name: 'zoe staff group', description: 'x' });
+    await t.as(admin).post('/groups.create', { name: 'zoe customers group', description: 'x', member_type: 'rev_user' });
+    return { admin, agent, zoe };
+  }
+
+  it('finds staff, bots, staff groups and their own rev org and its people; never another customer or rev org', async () => {
+    const { admin, zoe } = await setting();
+    const response = await t.as(zoe).post('/search.core', { query: 'zoe' });
+    expect(response.status).toBe(200);
+    const names = response.body.results.map((result: any) => result.user?.display_name ?? result.group?.name ?? result.org?.display_name).sort();
+    expect(names).toEqual(['Zoe Acme', 'zoe staff group', 'zoe-acme-1', 'zoe-acme-2', 'zoe-agent', 'zoe-bot', 'zoe-staff'].sort());
+    // The same query as staff finds the other customers too: the filter is the customer's.
+    const staff = await t.as(admin).post('/search.core', { query: 'zoe' });
+    expect(staff.body.results).toHaveLength(10);
+  });
+
+  it('shows staff without email, except those the customer shares a chat with', async () => {
+    const { agent, zoe } = await setting();
+    const before = await t.as(zoe).post('/search.core', { query: 'zoe-agent' });
+    expect(before.body.results[0].user.display_name).toBe('zoe-agent');
+    expect(before.body.results[0].user.email).toBeUndefined();
+    await t.given.chat(agent, [zoe]);
+    const after = await t.as(zoe).post('/search.core', { query: 'zoe-agent' });
+    expect(after.body.results[0].user.email).toBe(agent.user.email);
+  });
+
+  it('finds messages of their own chats only', async () => {
+    const { admin, agent, zoe } = await setting();
+    const theirs = await t.given.chat(agent, [zoe]);
+    const staffOnly = await t.given.chat(agent, [admin]);
+    await post(agent, theirs.id, 'invoice number seven');
+    await post(agent, staffOnly.id, 'invoice for internal eyes');
+    expect(found(await search(zoe, { query: 'invoice' }))).toEqual(['invoice number seven']);
+    const scoped = await t.as(zoe).post('/timeline-entries.search', { query: 'invoice', chat: staffOnly.id });
+    // Not a member: 404, as for any chat a customer is not in, whether or not it exists.
+    expect(scoped.status).toBe(404);
+    expect(scoped.body.type).toBe('not_found');
+  });
+});
+

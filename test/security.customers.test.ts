@@ -3,17 +3,8 @@ import { useServer, type Person } from './helpers/server.js';
 
 const t = useServer();
 
-const PAT = 'urn:devrev:params:oauth:token-type:pat';
 
-/** A customer of `revOrg` with a token of their own, made through the API as an admin would. */
-async function customer(admin: Person, revOrg: string, name: string): Promise<Person> {
-  const created = await t.as(admin).post('/rev-users.create', { display_name: name, email: `${name}@customer.example`, external_ref: name, rev_org: revOrg });
-  expect(created.status).toBe(201);
-  const token = await t.as(admin).post('/auth-tokens.create', { requested_token_type: PAT, act_as: created.body.rev_user.id });
-  expect(token.status).toBe(201);
-  const user = (await t.server.store.users.findByNumbers(admin.org.id, [{ type: 'rev_user', number: Number(created.body.rev_user.display_id.split('-')[1]) }]))[0]!;
-  return { org: admin.org, user, token: token.body.access_token, id: created.body.rev_user.id, displayId: created.body.rev_user.display_id };
-}
+const customer = (admin: Person, revOrg: string, name: string) => t.given.customer(admin, revOrg, name);
 
 async function setting() {
   const admin = await t.given.org();

@@ -10,6 +10,7 @@ import type { Store } from '../store/index.js';
 import type { TimelineView } from '../store/timeline-entries.js';
 import { findChat } from './chats.js';
 import { assertMember, readerOf } from './visibility.js';
+import { contactsOf, isCustomer, mayAddGroup, mayChatWith } from './customers.js';
 import { cursorSecret, openKeyCursor, sealKeyCursor } from './cursors.js';
 import { BadRequest } from './errors.js';
 import { now, type Group, type Principal, type RevOrg, type TimelineEntry, type User } from '../model/index.js';
@@ -127,12 +128,16 @@ export type CoreHit =
 export interface CorePage {
   hits: CoreHit[];
   nextCursor?: string;
+  /** Of the users found, those the caller shares a chat with (what a customer sees of them). */
+  contacts: ReadonlySet<number>;
 }
 
 /**
  * DevRev's search.core over people, groups and customers: the query as one phrase, found
  * anywhere in a name (or a user's email), an exact name first, then a name that starts
- * with it, then a word that does, then the rest; or by date when `sort_by` says so.
+ * with it, then a word that does, then the rest; or by date when `sort_by` says so. A
+ * customer finds only whom they may reach (domain/customers.ts): staff, bots, staff
+ * groups, and their own rev org and its people; never another customer.
  */
 export async function searchCore(store: Store, principal: Principal, input: SearchCoreInput): Promise<CorePage> {
   queryTerms('query', input.query);
@@ -140,11 +145,16 @@ export async function searchCore(store: Store, principal: Principal, input: Sear
   const wanted = new Set(input.namespaces && input.namespaces.length > 0 ? input.namespaces : CORE_NAMESPACES);
   const orgId = principal.org.id;
   const userTypes = (['dev_user', 'rev_user', 'service_account'] as const).filter((type) => wanted.has(type));
-  const [users, groups, revOrgs] = await Promise.all([
+  const [found, foundGroups, foundRevOrgs] = await Promise.all([
     store.directory.findUsers(orgId, userTypes, needle, CORE_CANDIDATES),
     wanted.has('group') ? store.directory.groups(orgId, needle, CORE_CANDIDATES) : [],
     wanted.has('rev_org') ? store.directory.revOrgs(orgId, needle, CORE_CANDIDATES) : [],
   ]);
+  const viewer = principal.user;
+  const customer = isCustomer(viewer);
+  const users = customer ? found.filter((user) => mayChatWith(viewer, user)) : found;
+  const groups = customer ? foundGroups.filter((group) => mayAddGroup(viewer, group)) : foundGroups;
+  const revOrgs = customer ? foundRevOrgs.filter((revOrg) => revOrg.number === viewer.revOrg?.number) : foundRevOrgs;
   const scored: { hit: CoreHit; score: number; name: string; createdAt: string }[] = [];
   const add = (hit: CoreHit, names: (string | null)[], createdAt: string) => {
     const score = Math.min(...names.map((name) => relevance(name?.toLowerCase() ?? '', needle)));
@@ -173,7 +183,9 @@ export async function searchCore(store: Store, principal: Principal, input: Sear
   const secret = await cursorSecret(store);
   const offset = input.cursor === undefined ? 0 : openKeyCursor(secret, input.cursor, list).id;
   const limit = input.limit ?? DEFAULT_PAGE_SIZE;
-  const page: CorePage = { hits: scored.slice(offset, offset + limit).map((item) => item.hit) };
+  const hits = scored.slice(offset, offset + limit).map((item) => item.hit);
+  const shown = hits.flatMap((hit) => (hit.kind === 'user' ? [hit.user] : []));
+  const page: CorePage = { hits, contacts: await contactsOf(store, viewer, shown) };
   if (offset + limit < scored.length) page.nextCursor = sealKeyCursor(secret, { list, key: '', id: offset + limit, mode: 'after' });
   return page;
 }

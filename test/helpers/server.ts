@@ -68,9 +68,13 @@ interface Given {
   chat(owner: Person, others?: Person[], extra?: Record<string, unknown>): Promise<Wire>;
   /** A message posted by `author` over the API. */
   message(author: Person, chat: { id: string }, body?: string, extra?: Record<string, unknown>): Promise<Wire>;
+  /** A customer (rev user) of the rev org `revOrg` (its DON), with a token, made by an admin over the API. */
+  customer(admin: Person, revOrg: string, name?: string): Promise<Person>;
 }
 
 let counter = 0;
+
+const PAT = 'urn:devrev:params:oauth:token-type:pat';
 
 const NO_OVERLOAD = { ...DEFAULT_OVERLOAD, maxEventLoopDelayMs: 0, maxHeapFraction: 1 };
 
@@ -155,6 +159,16 @@ export function useServer(config: Partial<Config> = {}, tuning: ServerTuning = {
           const client = new Client(server.url, `Bearer ${author.token}`);
           const posted = client.post('/timeline-entries.create', { type: 'timeline_comment', object: chat.id, body, ...extra });
           return (await expectStatus(201, posted)).timeline_entry;
+        },
+        async customer(admin: Person, revOrg: string, name = `customer-${++counter}`) {
+          const client = new Client(server.url, `Bearer ${admin.token}`);
+          const created = (
+            await expectStatus(201, client.post('/rev-users.create', { display_name: name, email: `${name}@customer.example`, external_ref: name, rev_org: revOrg }))
+          ).rev_user;
+          const token = await expectStatus(201, client.post('/auth-tokens.create', { requested_token_type: PAT, act_as: created.id }));
+          const number = Number(created.display_id.split('-')[1]);
+          const user = (await server.store.users.findByNumbers(admin.org.id, [{ type: 'rev_user', number }]))[0]!;
+          return person(admin.org, user, token.access_token);
         },
       },
     });

@@ -24,7 +24,7 @@ export function searchRoutes(app: FastifyInstance, store: Store): void {
         sortOrder: body.sort_order,
       });
       return {
-        results: page.hits.map((hit) => presentCoreHit(hit, principal)),
+        results: page.hits.map((hit) => presentCoreHit(hit, { ...principal, contacts: page.contacts })),
         ...(page.nextCursor && { next_cursor: page.nextCursor }),
       };
     },
