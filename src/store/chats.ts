@@ -2,7 +2,7 @@ import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { Chat, Group, SyncMetadata } from '../model/index.js';
 import { batches } from './batches.js';
 import { translateUnique } from './errors.js';
-import { memberIdsOfChat } from './membership.js';
+import { chatIdsOfUser, memberIdsOfChat } from './membership.js';
 import { parseJson, toGroup, toUser, USER_JOINED_COLUMNS, type UserRow } from './rows.js';
 import type { ChatsTable, Database } from './schema.js';
 import type { UserStore } from './users.js';
@@ -174,25 +174,14 @@ export class ChatStore {
   /** Which of `userIds` are in at least one chat with `viewerId`, directly or through a chat's groups. */
   async sharingAChat(viewerId: number, userIds: readonly number[]): Promise<number[]> {
     if (userIds.length === 0) return [];
-    const chatsOf = (userId: number | readonly number[]) => {
-      const ids = typeof userId === 'number' ? [userId] : [...userId];
-      return this.db
-        .selectFrom('chat_users')
-        .select(['chat_users.chat_id', 'chat_users.user_id'])
-        .where('chat_users.user_id', 'in', ids)
-        .unionAll(
-          this.db
-            .selectFrom('chat_groups')
-            .innerJoin('group_members', 'group_members.group_id', 'chat_groups.group_id')
-            .select(['chat_groups.chat_id', 'group_members.user_id'])
-            .where('group_members.user_id', 'in', ids),
-        );
-    };
-    const viewerChats = await chatsOf(viewerId).execute();
-    if (viewerChats.length === 0) return [];
-    const shared = new Set(viewerChats.map((row) => row.chat_id));
-    const theirs = await chatsOf(userIds).execute();
-    return [...new Set(theirs.filter((row) => shared.has(row.chat_id)).map((row) => row.user_id))];
+    const rows = await this.db
+      .selectFrom('chat_members')
+      .select('chat_members.user_id')
+      .distinct()
+      .where('chat_members.user_id', 'in', [...userIds])
+      .where('chat_members.chat_id', 'in', chatIdsOfUser(this.db, viewerId))
+      .execute();
+    return rows.map((row) => row.user_id);
   }
 
   /**
