@@ -35,14 +35,17 @@ describe('replay applies today’s visibility', () => {
     const id = await post(ada, chat, 'the db password is hunter2');
     expect((await t.as(ada).post('/timeline-entries.update', { type: 'timeline_comment', id, body: 'the db password is hunter3' })).status).toBe(200);
     expect((await t.as(ada).post('/timeline-entries.delete', { id })).status).toBe(200);
-    await post(ada, chat, 'marker');
     expect((await t.as(ada).post('/chats.update', { id: chat, users: { set: [ada.id, bob.id, cid.id] } })).status).toBe(200);
+    await post(ada, chat, 'marker');
 
-    for (const reader of [bob, cid]) {
-      const replayed = await replay(reader, hasEvent('timeline_entry_created', 'marker'));
-      expect(replayed).toContain('timeline_entry_deleted');
-      expect(replayed).not.toContain('hunter');
-    }
+    // Bob was there: he hears that a message was deleted, and nothing of what it said.
+    const bobs = await replay(bob, hasEvent('timeline_entry_created', 'marker'));
+    expect(bobs).toContain('timeline_entry_deleted');
+    expect(bobs).not.toContain('hunter');
+    // Cid joined after it all: his replay starts when he joined.
+    const cids = await replay(cid, hasEvent('timeline_entry_created', 'marker'));
+    expect(cids).not.toContain('hunter');
+    expect(cids).not.toContain('timeline_entry_deleted');
     // Nor does a webhook registered later learn it from the outbox: the timeline agrees.
     const listed = await t.as(bob).post('/timeline-entries.list', { object: chat });
     expect(JSON.stringify(listed.body)).not.toContain('hunter');
@@ -54,11 +57,44 @@ describe('replay applies today’s visibility', () => {
     const chat = (await t.as(ada).post('/chats.create', { type: 'dm', users: [ada.id] })).body.chat.id;
     const id = await post(ada, chat, 'first draft: layoffs on friday');
     expect((await t.as(ada).post('/timeline-entries.update', { type: 'timeline_comment', id, body: 'team lunch on friday' })).status).toBe(200);
-    // Bob joins after the edit: the timeline shows him the current text only, and so does replay.
-    expect((await t.as(ada).post('/chats.update', { id: chat, users: { set: [ada.id, bob.id] } })).status).toBe(200);
-    const replayed = await replay(bob, hasEvent('timeline_entry_updated'));
+    // A member who was there when it was edited hears of the edit, without the old words.
+    const replayed = await replay(ada, hasEvent('timeline_entry_updated'));
     expect(replayed).toContain('team lunch on friday');
     expect(replayed).not.toContain('layoffs');
+    // Bob joins after the edit: the timeline shows him the current text, and replay nothing
+    // from before he joined.
+    expect((await t.as(ada).post('/chats.update', { id: chat, users: { set: [ada.id, bob.id] } })).status).toBe(200);
+    await post(ada, chat, 'welcome bob');
+    const bobs = await replay(bob, hasEvent('timeline_entry_created', 'welcome bob'));
+    expect(bobs).not.toContain('layoffs');
+    expect(bobs).not.toContain('timeline_entry_updated');
+    const listed = await t.as(bob).post('/timeline-entries.list', { object: chat });
+    expect(listed.body.timeline_entries.map((entry: { body: string }) => entry.body)).toEqual(['welcome bob', 'team lunch on friday']);
+  });
+
+  it('replays nothing from before the reader joined, whether directly or through a group', async () => {
+    const ada = await t.given.org();
+    const bob = await t.given.user(ada);
+    const cy = await t.given.user(ada);
+    const chat = (await t.as(ada).post('/chats.create', { type: 'dm', users: [ada.id], is_default: false })).body.chat.id;
+    await post(ada, chat, 'before anyone else');
+    // Cy's group is put in the chat first, and Cy added to the group later: Cy joined then.
+    const group = await t.given.group(ada, [], 'later-joiners');
+    expect((await t.as(ada).post('/chats.update', { id: chat, users: { set: [ada.id, bob.id] }, groups: { set: [group.id] } })).status).toBe(200);
+    await post(ada, chat, 'bob is here');
+    expect((await t.as(ada).post('/groups.members.add', { group: group.id, member: cy.id })).status).toBe(200);
+    await post(ada, chat, 'cy is here');
+
+    const bobs = await replay(bob, hasEvent('timeline_entry_created', 'cy is here'));
+    expect(bobs).not.toContain('before anyone else');
+    expect(bobs).toContain('bob is here');
+    const cys = await replay(cy, hasEvent('timeline_entry_created', 'cy is here'));
+    expect(cys).not.toContain('before anyone else');
+    expect(cys).not.toContain('bob is here');
+    // Ada made the chat: she hears all of it, its creation first.
+    const adas = await replay(ada, hasEvent('timeline_entry_created', 'cy is here'));
+    expect(adas).toContain('chat_created');
+    expect(adas).toContain('before anyone else');
   });
 
   it('brings back nothing of an expired message, before or after the sweeper has been', async () => {

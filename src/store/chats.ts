@@ -83,8 +83,8 @@ export class ChatStore {
   /** Throws `UniqueViolation` when the org already has a default DM for the member set. */
   async insert(input: NewChat): Promise<number> {
     const { id } = await translateUnique(() => this.db.insertInto('chats').values(chatRow(input)).returning('id').executeTakeFirstOrThrow());
-    await this.replaceUsers(id, input.userIds, input.at);
-    await this.replaceGroups(id, input.groupIds, input.at);
+    await this.replaceUsers(id, input.userIds, input.at, input.at);
+    await this.replaceGroups(id, input.groupIds, input.at, input.at);
     return id;
   }
 
@@ -94,9 +94,9 @@ export class ChatStore {
     for (const batch of batches(inputs.map(chatRow))) {
       for (const row of await this.db.insertInto('chats').values(batch).returning(['id', 'number']).execute()) ids.set(row.number, row.id);
     }
-    const members = inputs.flatMap((chat) => chat.userIds.map((userId, position) => ({ chat_id: ids.get(chat.number)!, user_id: userId, position, activity_at: chat.at })));
+    const members = inputs.flatMap((chat) => chat.userIds.map((userId, position) => ({ chat_id: ids.get(chat.number)!, user_id: userId, position, activity_at: chat.at, joined_at: chat.at })));
     for (const batch of batches(members)) await this.db.insertInto('chat_users').values(batch).execute();
-    const groups = inputs.flatMap((chat) => chat.groupIds.map((groupId, position) => ({ chat_id: ids.get(chat.number)!, group_id: groupId, position, activity_at: chat.at })));
+    const groups = inputs.flatMap((chat) => chat.groupIds.map((groupId, position) => ({ chat_id: ids.get(chat.number)!, group_id: groupId, position, activity_at: chat.at, joined_at: chat.at })));
     for (const batch of batches(groups)) await this.db.insertInto('chat_groups').values(batch).execute();
     return ids;
   }
@@ -127,8 +127,8 @@ export class ChatStore {
       .select('activity_at')
       .where('id', '=', chatId)
       .executeTakeFirstOrThrow();
-    if (patch.userIds) await this.replaceUsers(chatId, patch.userIds, activityAt, true);
-    if (patch.groupIds) await this.replaceGroups(chatId, patch.groupIds, activityAt, true);
+    if (patch.userIds) await this.replaceUsers(chatId, patch.userIds, activityAt, patch.at, true);
+    if (patch.groupIds) await this.replaceGroups(chatId, patch.groupIds, activityAt, patch.at, true);
   }
 
   async findByNumber(orgId: number, number: number): Promise<Chat | undefined> {
@@ -245,21 +245,32 @@ export class ChatStore {
       .slice(0, query.limit);
   }
 
-  private async replaceUsers(chatId: number, userIds: readonly number[], activityAt: string, clear = false): Promise<void> {
-    if (clear) await this.db.deleteFrom('chat_users').where('chat_id', '=', chatId).execute();
+  /** Members who stay keep when they joined; those new to the chat joined `at`. */
+  private async replaceUsers(chatId: number, userIds: readonly number[], activityAt: string, at: string, clear = false): Promise<void> {
+    const joined = new Map<number, string>();
+    if (clear) {
+      const rows = await this.db.selectFrom('chat_users').select(['user_id', 'joined_at']).where('chat_id', '=', chatId).execute();
+      for (const row of rows) joined.set(row.user_id, row.joined_at);
+      await this.db.deleteFrom('chat_users').where('chat_id', '=', chatId).execute();
+    }
     if (userIds.length === 0) return;
     await this.db
       .insertInto('chat_users')
-      .values(userIds.map((userId, position) => ({ chat_id: chatId, user_id: userId, position, activity_at: activityAt })))
+      .values(userIds.map((userId, position) => ({ chat_id: chatId, user_id: userId, position, activity_at: activityAt, joined_at: joined.get(userId) ?? at })))
       .execute();
   }
 
-  private async replaceGroups(chatId: number, groupIds: readonly number[], activityAt: string, clear = false): Promise<void> {
-    if (clear) await this.db.deleteFrom('chat_groups').where('chat_id', '=', chatId).execute();
+  private async replaceGroups(chatId: number, groupIds: readonly number[], activityAt: string, at: string, clear = false): Promise<void> {
+    const joined = new Map<number, string>();
+    if (clear) {
+      const rows = await this.db.selectFrom('chat_groups').select(['group_id', 'joined_at']).where('chat_id', '=', chatId).execute();
+      for (const row of rows) joined.set(row.group_id, row.joined_at);
+      await this.db.deleteFrom('chat_groups').where('chat_id', '=', chatId).execute();
+    }
     if (groupIds.length === 0) return;
     await this.db
       .insertInto('chat_groups')
-      .values(groupIds.map((groupId, position) => ({ chat_id: chatId, group_id: groupId, position, activity_at: activityAt })))
+      .values(groupIds.map((groupId, position) => ({ chat_id: chatId, group_id: groupId, position, activity_at: activityAt, joined_at: joined.get(groupId) ?? at })))
       .execute();
   }
 

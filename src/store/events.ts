@@ -1,7 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { EventPayload, EventType, StoredEvent } from '../model/index.js';
 import { parsePayload, serializePayload, withoutBodies } from './event-payloads.js';
-import { chatIdsOfUser } from './membership.js';
 import { noteAppendedEvent } from './event-tap.js';
 import type { Database, EventsTable } from './schema.js';
 
@@ -55,7 +54,8 @@ export class EventStore {
 
   /**
    * The events in (afterId, upTo] of the chats `userId` belongs to now, directly or
-   * through one of the chat's groups: what a reconnecting stream missed.
+   * through one of the chat's groups, from when they joined on: what a reconnecting stream
+   * missed, and nothing from before the reader could see the chat.
    */
   async forMember(orgId: number, userId: number, afterId: number, upTo: number, limit: number): Promise<StoredEvent[]> {
     const rows = await this.db
@@ -64,7 +64,16 @@ export class EventStore {
       .where('org_id', '=', orgId)
       .where('id', '>', afterId)
       .where('id', '<=', upTo)
-      .where('chat_id', 'in', chatIdsOfUser(this.db, userId))
+      .where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('chat_members')
+            .select('chat_members.chat_id')
+            .where('chat_members.user_id', '=', userId)
+            .whereRef('chat_members.chat_id', '=', 'events.chat_id')
+            .whereRef('chat_members.joined_at', '<=', 'events.created_at'),
+        ),
+      )
       .orderBy('id')
       .limit(limit)
       .execute();

@@ -91,6 +91,8 @@ export interface ChatUsersTable {
   user_id: number;
   position: number;
   activity_at: Generated<string>;
+  /** When the user became a member (migration 0019). */
+  joined_at: string;
 }
 
 export interface ChatGroupsTable {
@@ -98,6 +100,8 @@ export interface ChatGroupsTable {
   group_id: number;
   position: number;
   activity_at: Generated<string>;
+  /** When the group was put in the chat (migration 0019). */
+  joined_at: string;
 }
 
 /** A user's read marker in a chat: everything at or before (read_at, read_id) is read. */
@@ -248,6 +252,8 @@ export interface WebhookDeliveriesTable {
 export interface ChatMembersView {
   chat_id: number;
   user_id: number;
+  /** When this way into the chat opened: a user in it both directly and through groups has a row for each. */
+  joined_at: string;
 }
 
 export interface Database {
