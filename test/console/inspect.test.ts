@@ -141,6 +141,8 @@ describe('Emulator mode', { timeout: 90_000 }, () => {
     await signIn(a.page, confab.url, 'test-token-ada');
     await a.page.getByText('emulator', { exact: true }).waitFor();
     await a.page.goto(`${confab.url}/#/inspect/users`);
+    // The table's rows come after the page: the picture is of the users, not an empty table.
+    await a.page.getByRole('table', { name: 'Dev users' }).locator('tbody tr').first().waitFor();
     await screenshot(a.page, 'inspect-users-emulator');
     await a.page.getByRole('button', { name: 'Act as grace' }).click();
     await a.page.locator('.topbar .who').filter({ hasText: 'grace' }).waitFor();

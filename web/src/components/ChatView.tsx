@@ -1,8 +1,9 @@
 /** One open chat: its name (renamable), members, messages and the composer. */
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { Chat } from '../../../src/client/index.js';
 import { useConsole } from '../context.js';
 import { useMessages } from '../hooks/useMessages.js';
+import type { Route } from '../hooks/useRoute.js';
 import { useTyping } from '../hooks/useTyping.js';
 import { Composer } from './Composer.js';
 import { MemberList } from './MemberList.js';
@@ -16,14 +17,19 @@ interface Props {
   /** Unread messages when the chat was opened: the "new" marker goes above them. */
   unreadAtOpen: number;
   onChanged(chat: Chat): void;
+  /** A message to show (a search hit's), and whether to open its thread. */
+  target?: Route['target'];
 }
 
-export function ChatView({ chat, unreadAtOpen, onChanged }: Props) {
+export function ChatView({ chat, unreadAtOpen, onChanged, target }: Props) {
   const { client, self, report } = useConsole();
   const messages = useMessages(chat.id);
   const { typing, noteTyping } = useTyping(chat.id);
   const [renaming, setRenaming] = useState<string | undefined>();
   const [threadId, setThreadId] = useState<string | undefined>();
+  useEffect(() => {
+    if (target?.thread) setThreadId(target.entryId);
+  }, [target?.entryId, target?.thread]);
   // Read from the list each time, so that its reply count and reactions stay live.
   const threadRoot = messages.entries.find((entry) => entry.id === threadId);
   const name = chatName(chat, self.id);
@@ -69,7 +75,7 @@ export function ChatView({ chat, unreadAtOpen, onChanged }: Props) {
         )}
         <MemberList users={chat.users} />
       </header>
-      <MessageList messages={messages} unreadAtOpen={unreadAtOpen} onOpenThread={(entry) => setThreadId(entry.id)} />
+      <MessageList messages={messages} unreadAtOpen={unreadAtOpen} targetId={target?.entryId} onOpenThread={(entry) => setThreadId(entry.id)} />
       <p class="typing-indicator" aria-live="polite">
         {typing.length === 1 && `${userName(typing[0]!)} is typing…`}
         {typing.length > 1 && `${typing.map(userName).join(', ')} are typing…`}

@@ -2,13 +2,14 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useConsole } from '../context.js';
 import { useChats } from '../hooks/useChats.js';
-import { chatHref } from '../hooks/useRoute.js';
+import { chatHref, type Route } from '../hooks/useRoute.js';
 import { ChatList } from './ChatList.js';
 import { ChatView } from './ChatView.js';
+import { MessageSearch } from './MessageSearch.js';
 import { NewChatDialog } from './NewChatDialog.js';
 import './ChatsPage.css';
 
-export function ChatsPage({ openChatId }: { openChatId?: string }) {
+export function ChatsPage({ openChatId, target }: { openChatId?: string; target?: Route['target'] }) {
   const { client, report } = useConsole();
   const chats = useChats(openChatId);
   const [picking, setPicking] = useState(false);
@@ -37,6 +38,7 @@ export function ChatsPage({ openChatId }: { openChatId?: string }) {
             New chat
           </button>
         </div>
+        <MessageSearch chats={chats.rows.map((row) => row.chat)} openChat={open?.chat} />
         <ChatList rows={chats.rows} openChatId={open?.chat.id} loaded={chats.loaded} />
       </div>
       <div class="chats-main">
@@ -45,6 +47,7 @@ export function ChatsPage({ openChatId }: { openChatId?: string }) {
             key={open.chat.id}
             chat={open.chat}
             unreadAtOpen={unreadAtOpen?.chatId === open.chat.id ? unreadAtOpen.count : open.unread}
+            target={target}
             onChanged={(chat) => chats.upsert(chat)}
           />
         ) : (

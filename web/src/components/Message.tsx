@@ -18,9 +18,11 @@ interface Props {
   onReact(entry: TimelineEntry, emoji: string, action: 'add' | 'remove'): Promise<void>;
   /** Opens the message's thread; absent for replies (threads are one level deep). */
   onOpenThread?(entry: TimelineEntry): void;
+  /** The message a search result led to: highlighted, and focusable so that focus can land on it. */
+  targeted?: boolean;
 }
 
-export function Message({ entry, onEdit, onDelete, onReact, onOpenThread }: Props) {
+export function Message({ entry, onEdit, onDelete, onReact, onOpenThread, targeted }: Props) {
   const { self, report } = useConsole();
   const [draft, setDraft] = useState<string | undefined>();
   const mine = entry.created_by.id === self.id;
@@ -39,7 +41,7 @@ export function Message({ entry, onEdit, onDelete, onReact, onOpenThread }: Prop
   };
 
   return (
-    <li class={mine ? 'message mine' : 'message'} data-entry-id={entry.id}>
+    <li class={`message${mine ? ' mine' : ''}${targeted ? ' targeted' : ''}`} data-entry-id={entry.id} tabIndex={targeted ? -1 : undefined}>
       <Avatar user={entry.created_by} />
       <div class="message-content">
         <div class="message-meta">

@@ -1,7 +1,8 @@
 /**
  * The conversation, oldest at the top. Scrolling near the top loads the page before it
  * (keeping what the person looks at in place); new messages keep the view at the bottom
- * when it was there.
+ * when it was there. A target message (a search hit's) is paged back to if it is older than
+ * what is loaded, then scrolled to the middle and focused.
  */
 import { Fragment } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
@@ -17,9 +18,14 @@ interface Props {
   onOpenThread?(entry: TimelineEntry): void;
   /** The log's accessible name. */
   label?: string;
+  /** A message to show: paged back to, scrolled into view and focused, once. */
+  targetId?: string;
 }
 
-export function MessageList({ messages, unreadAtOpen = 0, onOpenThread, label = 'Messages' }: Props) {
+/** How far back a target is looked for: far enough for a search hit, bounded for a bad link. */
+const MAX_TARGET_PAGES = 20;
+
+export function MessageList({ messages, unreadAtOpen = 0, onOpenThread, label = 'Messages', targetId }: Props) {
   const { self } = useConsole();
   // Fixed when the chat opens: the first of the last `unreadAtOpen` messages others wrote.
   const [firstUnreadId, setFirstUnreadId] = useState<string | undefined>();
@@ -45,6 +51,24 @@ export function MessageList({ messages, unreadAtOpen = 0, onOpenThread, label = 
       element.scrollTop = element.scrollHeight;
     }
   }, [messages.entries, firstId]);
+
+  // The target: the page that holds it, then into view. `shown` remembers the one reached,
+  // so that later messages (or older pages) do not pull the view back to it.
+  const target = useRef<{ id?: string; pages: number; shown: boolean }>({ pages: 0, shown: false });
+  useEffect(() => {
+    if (target.current.id !== targetId) target.current = { ...(targetId && { id: targetId }), pages: 0, shown: false };
+    if (!targetId || target.current.shown || messages.loading) return;
+    const element = list.current?.querySelector<HTMLElement>(`[data-entry-id="${CSS.escape(targetId)}"]`);
+    if (element) {
+      target.current.shown = true;
+      atBottom.current = false;
+      element.scrollIntoView({ block: 'center' });
+      element.focus({ preventScroll: true });
+    } else if (messages.hasOlder && target.current.pages < MAX_TARGET_PAGES) {
+      target.current.pages++;
+      void messages.loadOlder();
+    }
+  }, [targetId, messages.loading, messages.entries, messages.hasOlder]);
 
   const onScroll = () => {
     const element = list.current!;
@@ -78,7 +102,14 @@ export function MessageList({ messages, unreadAtOpen = 0, onOpenThread, label = 
               </span>
             </li>
           )}
-          <Message entry={entry} onEdit={messages.edit} onDelete={messages.remove} onReact={messages.react} onOpenThread={onOpenThread} />
+          <Message
+            entry={entry}
+            onEdit={messages.edit}
+            onDelete={messages.remove}
+            onReact={messages.react}
+            onOpenThread={onOpenThread}
+            targeted={entry.id === targetId}
+          />
         </Fragment>
       ))}
       </ol>

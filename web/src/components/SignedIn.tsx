@@ -80,7 +80,7 @@ export function SignedIn({ token, onSwitch, onSignOut }: Props) {
           </button>
         </header>
         <ErrorBanner errors={errors} onDismiss={() => setErrors([])} />
-        {route.section === 'inspect' ? <InspectPage tab={route.tab} /> : <ChatsPage openChatId={route.chatId} />}
+        {route.section === 'inspect' ? <InspectPage tab={route.tab} /> : <ChatsPage openChatId={route.chatId} target={route.target} />}
       </div>
     </ConsoleContext.Provider>
   );
