@@ -1,4 +1,4 @@
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { Chat, Group, SyncMetadata } from '../model/index.js';
 import { batches } from './batches.js';
 import { translateUnique } from './errors.js';
@@ -247,12 +247,7 @@ export class ChatStore {
 
   /** Members who stay keep when they joined; those new to the chat joined `at`. */
   private async replaceUsers(chatId: number, userIds: readonly number[], activityAt: string, at: string, clear = false): Promise<void> {
-    const joined = new Map<number, string>();
-    if (clear) {
-      const rows = await this.db.selectFrom('chat_users').select(['user_id', 'joined_at']).where('chat_id', '=', chatId).execute();
-      for (const row of rows) joined.set(row.user_id, row.joined_at);
-      await this.db.deleteFrom('chat_users').where('chat_id', '=', chatId).execute();
-    }
+    const joined = clear ? await this.removeMembers('chat_users', 'user_id', chatId) : new Map<number, string>();
     if (userIds.length === 0) return;
     await this.db
       .insertInto('chat_users')
@@ -261,17 +256,23 @@ export class ChatStore {
   }
 
   private async replaceGroups(chatId: number, groupIds: readonly number[], activityAt: string, at: string, clear = false): Promise<void> {
-    const joined = new Map<number, string>();
-    if (clear) {
-      const rows = await this.db.selectFrom('chat_groups').select(['group_id', 'joined_at']).where('chat_id', '=', chatId).execute();
-      for (const row of rows) joined.set(row.group_id, row.joined_at);
-      await this.db.deleteFrom('chat_groups').where('chat_id', '=', chatId).execute();
-    }
+    const joined = clear ? await this.removeMembers('chat_groups', 'group_id', chatId) : new Map<number, string>();
     if (groupIds.length === 0) return;
     await this.db
       .insertInto('chat_groups')
       .values(groupIds.map((groupId, position) => ({ chat_id: chatId, group_id: groupId, position, activity_at: activityAt, joined_at: joined.get(groupId) ?? at })))
       .execute();
+  }
+
+  /** Removes a chat's users or groups, answering when each had joined: those who stay keep it. */
+  private async removeMembers(table: 'chat_users' | 'chat_groups', key: 'user_id' | 'group_id', chatId: number): Promise<Map<number, string>> {
+    const rows = await this.db
+      .selectFrom(table)
+      .select([sql<number>`${sql.ref(key)}`.as('member'), 'joined_at'])
+      .where('chat_id', '=', chatId)
+      .execute();
+    await this.db.deleteFrom(table).where('chat_id', '=', chatId).execute();
+    return new Map(rows.map((row) => [row.member, row.joined_at]));
   }
 
   /**
