@@ -6,7 +6,7 @@
  */
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { Redis } from 'ioredis';
+import { loadRedis } from '../redis.js';
 import { DomainError, TooManyRequests } from '../domain/errors.js';
 import { authenticate } from '../domain/tokens.js';
 import type { Store } from '../store/index.js';
@@ -37,7 +37,7 @@ export function isRead(request: FastifyRequest): boolean {
 export async function registerRateLimit(app: FastifyInstance, store: Store, options: RateLimitOptions): Promise<void> {
   if (options.read <= 0 && options.write <= 0) return;
   const redis = options.redisUrl
-    ? new Redis(options.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true })
+    ? new (await loadRedis())(options.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true })
     : undefined;
   if (redis) {
     redis.on('error', (error) => app.log.warn({ err: error }, 'rate limit: redis unavailable, requests are not limited'));

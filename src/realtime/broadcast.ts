@@ -7,8 +7,7 @@
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { FastifyBaseLogger } from 'fastify';
-import { Redis } from 'ioredis';
-import pg from 'pg';
+import { loadRedis } from '../redis.js';
 
 export interface Broadcast {
   publish(message: string): Promise<void>;
@@ -36,6 +35,7 @@ export async function startBroadcast(topic: string, options: BroadcastOptions, l
   const channel = `confab_${createHash('sha256').update(options.databaseUrl).digest('hex').slice(0, 16)}_${topic}`;
 
   if (options.redisUrl) {
+    const Redis = await loadRedis();
     const publisher = new Redis(options.redisUrl, { maxRetriesPerRequest: 2 });
     const subscriber = new Redis(options.redisUrl, { maxRetriesPerRequest: 2 });
     for (const connection of [publisher, subscriber]) connection.on('error', (error) => log.warn({ err: error, topic }, 'redis broadcast error'));
@@ -55,6 +55,7 @@ export async function startBroadcast(topic: string, options: BroadcastOptions, l
   }
 
   if (options.databaseUrl.startsWith('postgres')) {
+    const { default: pg } = await import('pg');
     const listener = new pg.Client({ connectionString: options.databaseUrl });
     listener.on('error', (error) => log.warn({ err: error, topic }, 'postgres broadcast error'));
     listener.on('notification', (notification) => {

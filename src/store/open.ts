@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import type { RootStore } from './index.js';
-import { openPostgres } from './postgres.js';
 import { openSqlite } from './sqlite.js';
 
 export class UnsupportedDatabaseUrl extends Error {}
@@ -25,6 +24,8 @@ export async function openStore(url: string, options: OpenOptions = {}): Promise
     return openSqlite(path === ':memory:' ? path : resolve(path), options.busyTimeoutMs);
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
+    // Loaded only for PostgreSQL: an SQLite process never needs the driver.
+    const { openPostgres } = await import('./postgres.js');
     return openPostgres(url, {
       poolSize: options.poolSize ?? DEFAULT_POOL_SIZE,
       onIdleError: options.onIdleError,
