@@ -1,7 +1,8 @@
 /**
- * Ephemeral events (typing): delivered live to the streams open now, never stored in the
- * outbox, never replayed. Across processes they go through Redis pub/sub where REDIS_URL is
- * set, else PostgreSQL LISTEN/NOTIFY on a PostgreSQL store; an SQLite store is one process.
+ * Ephemeral events (typing, presence): delivered live to the streams open now, never stored
+ * in the outbox, never replayed. Across processes they go through Redis pub/sub where
+ * REDIS_URL is set, else PostgreSQL LISTEN/NOTIFY on a PostgreSQL store; an SQLite store is
+ * one process.
  */
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
@@ -9,13 +10,29 @@ import pg from 'pg';
 import type { FastifyBaseLogger } from 'fastify';
 import { Redis } from 'ioredis';
 
-export interface EphemeralEvent {
+export type EphemeralEvent = TypingEvent | PresenceChange;
+
+/** Sent as is to the streams of `recipients`. */
+export interface TypingEvent {
   orgId: number;
   /** Users whose streams get it. */
   recipients: number[];
   type: 'typing';
   /** The wire object, already presented: `{type, typing: {...}}`. */
   data: Record<string, unknown>;
+}
+
+/**
+ * A user came online or went offline. It names only the user: each process decides which of
+ * its own streams may hear of it (realtime/presence.ts), and presents it for each reader.
+ */
+export interface PresenceChange {
+  orgId: number;
+  type: 'presence_changed';
+  userId: number;
+  state: 'online' | 'offline';
+  /** When it happened; for `offline`, the user's last moment online. */
+  at: string;
 }
 
 export interface EphemeralBus {

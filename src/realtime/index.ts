@@ -6,14 +6,17 @@ import { DeliveryWorker } from './deliveries.js';
 import { Dispatcher } from './dispatcher.js';
 import { Retention } from './retention.js';
 import { startEphemeralBus, type EphemeralBus, type EphemeralBusOptions } from './ephemeral.js';
+import { PresenceHub } from './presence.js';
 
 export interface Realtime {
   settings: RealtimeConfig;
   dispatcher: Dispatcher;
   /** The database was replaced whole (emulator snapshots): forget what was read from the old one. */
   restored(): Promise<void>;
-  /** Typing: live only, not in the outbox. */
+  /** Typing and presence: live only, not in the outbox. */
   ephemeral: EphemeralBus;
+  /** Who is online: counts this process's streams, shares them with the others. */
+  presence: PresenceHub;
   stop(): Promise<void>;
 }
 
@@ -28,9 +31,11 @@ export async function startRealtime(
   const worker = new DeliveryWorker(store, settings, log);
   const retention = new Retention(store, settings.eventRetentionMs, log);
   const ephemeral = await startEphemeralBus(bus, log);
+  const presence = new PresenceHub(store, ephemeral, settings.presenceOfflineAfterMs, log);
   await dispatcher.start();
   worker.start();
   retention.start();
+  presence.start();
   return {
     settings,
     dispatcher,
@@ -39,7 +44,10 @@ export async function startRealtime(
       await dispatcher.resync();
     },
     ephemeral,
+    presence,
     async stop() {
+      // First: the streams the dispatcher is about to close are no longer this process's to count.
+      await presence.stop();
       retention.stop();
       await Promise.all([dispatcher.stop(), worker.stop()]);
       await ephemeral.close();

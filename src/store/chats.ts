@@ -2,7 +2,7 @@ import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { Chat, Group, SyncMetadata } from '../model/index.js';
 import { batches } from './batches.js';
 import { translateUnique } from './errors.js';
-import { memberIdsOfChat } from './membership.js';
+import { memberIdsOfChat, sharingAChatWith } from './membership.js';
 import { parseJson, toGroup, toUser, USER_JOINED_COLUMNS, type UserRow } from './rows.js';
 import type { ChatsTable, Database } from './schema.js';
 import type { UserStore } from './users.js';
@@ -159,6 +159,15 @@ export class ChatStore {
   /** Everyone who belongs to the chat now, directly or through its groups. */
   memberIds(chatId: number): Promise<number[]> {
     return memberIdsOfChat(this.db, chatId);
+  }
+
+  /**
+   * Of `candidateIds`, those in at least one chat with `userId` (never `userId` itself): one
+   * query on the `chat_members` view, bounded by the candidates rather than by how many
+   * chats they are in. Presence asks it for everyone with a stream open in one process.
+   */
+  contactsAmong(userId: number, candidateIds: readonly number[]): Promise<number[]> {
+    return sharingAChatWith(this.db, userId, candidateIds);
   }
 
   /**

@@ -11,6 +11,7 @@ import { threads } from './0015_threads.js';
 import { search } from './0016_search.js';
 import { securityEventEntries } from './0017_security_event_entries.js';
 import { securityFaultRules } from './0018_security_fault_rules.js';
+import { presence } from './0019_presence.js';
 import type { DialectName } from './helpers.js';
 
 /** Migrations are listed here rather than read from a folder, so they ship inside the build. */
@@ -30,6 +31,7 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
         '0016_search': search(dialect),
         '0017_security_event_entries': securityEventEntries(dialect),
         '0018_security_fault_rules': securityFaultRules(dialect),
+        '0019_presence': presence(dialect),
       };
     },
   };
