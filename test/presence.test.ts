@@ -7,7 +7,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { useServer, type Person } from './helpers/server.js';
 import { SseClient } from './helpers/sse.js';
 
-const t = useServer({ realtime: { streamHeartbeatMs: 100, eventPollMs: 50, presenceOfflineAfterMs: 1_000 } });
+// One stream per token: a reconnect is accepted only once the server has seen the old
+// stream close, so "reconnects within the delay" means after the close, not before it.
+const t = useServer({ realtime: { streamHeartbeatMs: 100, eventPollMs: 50, presenceOfflineAfterMs: 1_000, maxStreamsPerToken: 1 } });
 
 const streams: SseClient[] = [];
 afterEach(async () => {
@@ -18,6 +20,24 @@ async function open(person: Person): Promise<SseClient> {
   const client = await SseClient.open(`${t.url}/events.stream`, { authorization: `Bearer ${person.token}` });
   streams.push(client);
   return client;
+}
+
+/** Opens a stream once the server has let go of the token's previous one. */
+async function reopen(person: Person): Promise<SseClient> {
+  for (;;) {
+    const client = await open(person);
+    if (client.status === 200) return client;
+    expect(client.status).toBe(429);
+    streams.pop();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** The same person with a second token, for a second stream. */
+async function secondTokenOf(person: Person): Promise<Person> {
+  const created = await t.as(person).post('/auth-tokens.create', { requested_token_type: 'urn:devrev:params:oauth:token-type:pat' });
+  expect(created.status).toBe(201);
+  return { ...person, token: created.body.access_token };
 }
 
 async function close(client: SseClient): Promise<void> {
@@ -76,7 +96,7 @@ describe('presence.list', () => {
     await t.given.chat(ada, [bob]);
     const adaStream = await open(ada);
     const opened = new Date().toISOString();
-    const [first, second] = [await open(bob), await open(bob)];
+    const [first, second] = [await open(bob), await open(await secondTokenOf(bob))];
     await hears(adaStream, bob, ['online']);
     const online = adaStream.events.find((event) => event.event === 'presence_changed')!;
     expect(online.id).toBeUndefined();
@@ -109,7 +129,7 @@ describe('presence.list', () => {
     const bobStream = await open(bob);
     await hears(adaStream, bob, ['online']);
     await close(bobStream);
-    await open(bob);
+    await reopen(bob);
     // Carol comes and goes after Bob's reconnect: her offline is announced no earlier than a
     // flap of Bob's would have been, so once Ada hears it, Bob's would have arrived too.
     await close(await open(carol));
