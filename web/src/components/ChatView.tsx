@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import type { Chat } from '../../../src/client/index.js';
 import { useConsole } from '../context.js';
 import { useMessages } from '../hooks/useMessages.js';
+import type { PresenceMap } from '../hooks/usePresence.js';
 import { useTyping } from '../hooks/useTyping.js';
 import { Composer } from './Composer.js';
 import { MemberList } from './MemberList.js';
@@ -16,9 +17,11 @@ interface Props {
   /** Unread messages when the chat was opened: the "new" marker goes above them. */
   unreadAtOpen: number;
   onChanged(chat: Chat): void;
+  /** Who of the members is online (the dots beside them). */
+  presence: PresenceMap;
 }
 
-export function ChatView({ chat, unreadAtOpen, onChanged }: Props) {
+export function ChatView({ chat, unreadAtOpen, onChanged, presence }: Props) {
   const { client, self, report } = useConsole();
   const messages = useMessages(chat.id);
   const { typing, noteTyping } = useTyping(chat.id);
@@ -67,7 +70,7 @@ export function ChatView({ chat, unreadAtOpen, onChanged }: Props) {
             </button>
           </form>
         )}
-        <MemberList users={chat.users} />
+        <MemberList users={chat.users} presence={presence} />
       </header>
       <MessageList messages={messages} unreadAtOpen={unreadAtOpen} onOpenThread={(entry) => setThreadId(entry.id)} />
       <p class="typing-indicator" aria-live="polite">

@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useConsole } from '../context.js';
 import { useChats } from '../hooks/useChats.js';
+import { usePresence } from '../hooks/usePresence.js';
 import { chatHref } from '../hooks/useRoute.js';
 import { ChatList } from './ChatList.js';
 import { ChatView } from './ChatView.js';
@@ -9,10 +10,12 @@ import { NewChatDialog } from './NewChatDialog.js';
 import './ChatsPage.css';
 
 export function ChatsPage({ openChatId }: { openChatId?: string }) {
-  const { client, report } = useConsole();
+  const { client, report, self } = useConsole();
   const chats = useChats(openChatId);
   const [picking, setPicking] = useState(false);
   const open = chats.rows.find((row) => row.chat.id === openChatId || row.chat.display_id === openChatId);
+  // Everyone on screen but oneself: the people of the listed chats (the open one is among them).
+  const presence = usePresence(chats.rows.flatMap((row) => row.chat.users.map((user) => user.id)).filter((id) => id !== self.id));
 
   // A chat opened by its link but not (yet) in the list: fetch it.
   useEffect(() => {
@@ -37,7 +40,7 @@ export function ChatsPage({ openChatId }: { openChatId?: string }) {
             New chat
           </button>
         </div>
-        <ChatList rows={chats.rows} openChatId={open?.chat.id} loaded={chats.loaded} />
+        <ChatList rows={chats.rows} openChatId={open?.chat.id} loaded={chats.loaded} presence={presence} />
       </div>
       <div class="chats-main">
         {open ? (
@@ -45,6 +48,7 @@ export function ChatsPage({ openChatId }: { openChatId?: string }) {
             key={open.chat.id}
             chat={open.chat}
             unreadAtOpen={unreadAtOpen?.chatId === open.chat.id ? unreadAtOpen.count : open.unread}
+            presence={presence}
             onChanged={(chat) => chats.upsert(chat)}
           />
         ) : (
