@@ -62,6 +62,11 @@ export interface RealtimeConfig {
   eventRetentionMs: number;
   /** Concurrent event streams one token may hold open (per process); 0 = no cap. */
   maxStreamsPerToken: number;
+  /**
+   * How long after a user's last event stream closes (or their process stops vouching for
+   * them) they turn `offline`; a reconnect within it does not flap (PRESENCE_OFFLINE_AFTER_MS).
+   */
+  presenceOfflineAfterMs: number;
 }
 
 export const REALTIME_DEFAULTS: RealtimeConfig = {
@@ -73,6 +78,7 @@ export const REALTIME_DEFAULTS: RealtimeConfig = {
   eventPollMs: 500,
   eventRetentionMs: 7 * 24 * 3600_000,
   maxStreamsPerToken: 10,
+  presenceOfflineAfterMs: 30_000,
 };
 
 export const DEFAULT_JOURNAL_MAX_ENTRIES = 10_000;
@@ -174,6 +180,7 @@ function loadRealtimeConfig(env: NodeJS.ProcessEnv): Partial<RealtimeConfig> {
     ['streamHeartbeatMs', 'STREAM_HEARTBEAT_MS'],
     ['eventPollMs', 'EVENT_POLL_MS'],
     ['eventRetentionMs', 'EVENT_RETENTION_MS'],
+    ['presenceOfflineAfterMs', 'PRESENCE_OFFLINE_AFTER_MS'],
   ];
   for (const [key, name] of numbers) {
     const text = env[name];

@@ -4,10 +4,10 @@
  * Authorization header.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfabApiError, ConfabClient, EventStreamReader, readFrames, type StreamEvent, type StreamStatus } from '../src/client/index.js';
+import { ConfabApiError, ConfabClient, EventStreamReader, isEventOf, readFrames, type AnyStreamEvent, type StreamEvent, type StreamStatus } from '../src/client/index.js';
 import { startConfab, type ConfabProcess } from './helpers/confab-process.js';
 
-type Seen = StreamEvent | { type: string; streamId?: number; data: unknown };
+type Seen = AnyStreamEvent;
 
 /** Reads a stream in the background and lets a test wait for what it has collected. */
 function collect(reader: EventStreamReader) {
@@ -70,6 +70,32 @@ describe('EventStreamReader', () => {
     reader.close();
     await seen.done;
     expect(statuses).toEqual(['connecting', 'open', 'closed']);
+  });
+
+  it('surfaces presence_changed, typed and without a stream id, and the client asks presence.list', async () => {
+    const self = (await client.devUsers.self()).dev_user;
+    const { dev_user: bob } = await client.call('dev-users.create', { email: 'bob.presence@example.com', display_name: 'Bob', state: 'active' });
+    const { access_token: bobToken } = await client.call('auth-tokens.create', { requested_token_type: 'urn:devrev:params:oauth:token-type:pat', act_as: bob.id });
+    await client.chats.create({ type: 'dm', users: [self.id, bob.id], is_default: false });
+    expect((await client.presence.list({ users: [bob.id] })).presence).toEqual([{ user: expect.objectContaining({ id: bob.id }), state: 'offline' }]);
+
+    const statuses: StreamStatus[] = [];
+    const reader = new EventStreamReader({ baseUrl: confab.url, token: confab.adminToken, onStatus: (status) => statuses.push(status) });
+    const seen = collect(reader);
+    await seen.until(() => statuses.includes('open'));
+    const bobs = new EventStreamReader({ baseUrl: confab.url, token: bobToken! });
+    const bobSeen = collect(bobs);
+    await seen.until(() => seen.events.some((event) => isEventOf(event, 'presence_changed') && event.data.user.id === bob.id));
+    const event = seen.events.find((candidate) => candidate.type === 'presence_changed')!;
+    if (!isEventOf(event, 'presence_changed')) throw new Error('not narrowed');
+    expect(event.data).toEqual({ user: expect.objectContaining({ id: bob.id, display_name: 'Bob' }), state: 'online' });
+    expect(event.streamId).toBeUndefined();
+    expect(reader.lastEventId).toBeUndefined();
+    const { presence } = await client.presence.list({ users: [bob.id, self.id] });
+    expect(presence.map((item) => item.state)).toEqual(['online', 'online']);
+    bobs.close();
+    reader.close();
+    await Promise.all([seen.done, bobSeen.done]);
   });
 
   it('throws the DevRev error of a rejected token, and does not retry it', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { ConfigError, loadConfig, REALTIME_DEFAULTS } from '../src/config.js';
 import { openStore, redactUrl, UnsupportedDatabaseUrl } from '../src/store/open.js';
 
 describe('configuration for a shared database', () => {
@@ -47,5 +47,17 @@ describe('configuration of database timeouts and body limits', () => {
   it.each(['0', '-5', '1.5', 'soon'])('refuses %s for either database timeout', (value) => {
     expect(() => loadConfig({}, { DATABASE_STATEMENT_TIMEOUT_MS: value })).toThrow(ConfigError);
     expect(() => loadConfig({}, { DATABASE_BUSY_TIMEOUT_MS: value })).toThrow(ConfigError);
+  });
+});
+
+describe('configuration of presence', () => {
+  it('turns a user offline 30 s after their last stream closes unless PRESENCE_OFFLINE_AFTER_MS says otherwise', () => {
+    expect(loadConfig({}, {}).realtime?.presenceOfflineAfterMs).toBeUndefined();
+    expect(REALTIME_DEFAULTS.presenceOfflineAfterMs).toBe(30_000);
+    expect(loadConfig({}, { PRESENCE_OFFLINE_AFTER_MS: '1500' }).realtime?.presenceOfflineAfterMs).toBe(1500);
+  });
+
+  it.each(['0', '-1', '1.5', 'soon'])('refuses PRESENCE_OFFLINE_AFTER_MS=%s', (value) => {
+    expect(() => loadConfig({}, { PRESENCE_OFFLINE_AFTER_MS: value })).toThrow(ConfigError);
   });
 });

@@ -48,6 +48,7 @@ const ADDITIONS: Record<string, string[]> = {
   '/chats.mark-unread': ['id', 'entry'],
   '/timeline-entries.search': ['query', 'chat', 'cursor', 'limit'],
   '/chats.typing': ['id'],
+  '/presence.list': ['users'],
 };
 
 /** The request fields the contract names for an operation (following allOf). */
@@ -153,6 +154,8 @@ function validRequest(path: string): Record<string, unknown> {
       return { query: 'fuzzed', chat: chatIds[0] };
     case '/search.core':
       return { query: 'user' };
+    case '/presence.list':
+      return { users: [ada.id, bob.displayId] };
     default:
       return {};
   }

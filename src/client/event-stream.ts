@@ -15,6 +15,7 @@
 import type { Chat } from '../schema/chats.js';
 import type { ErrorBody } from '../schema/errors.js';
 import type { UserSummary } from '../schema/common.js';
+import type { Presence } from '../schema/presence.js';
 import type { TimelineEntry } from '../schema/timeline-entries.js';
 import { ConfabApiError } from './errors.js';
 
@@ -37,14 +38,39 @@ export type StreamEvent = {
 }[keyof EventPayloads];
 
 /**
- * An event of a type this reader has no type for, or an ephemeral one (`typing`): those
- * carry no `id:`, are never replayed, and leave the resume point where it was.
+ * Ephemeral events (Confab additions): sent to the streams open at the moment, with no
+ * `id:` (so no `streamId`), never replayed, and they leave the resume point where it was.
+ * `presence_changed`: someone who shares a chat with the reader came online or went
+ * offline (`last_seen` then says when).
  */
+export interface EphemeralPayloads {
+  typing: { chat: string; user: UserSummary; expires_at: string };
+  presence_changed: Presence;
+}
+
+export type EphemeralStreamEvent = {
+  [K in keyof EphemeralPayloads]: { type: K; streamId?: undefined; envelope: Envelope; data: EphemeralPayloads[K] };
+}[keyof EphemeralPayloads];
+
+/** An event of a type this reader has no type for (one newer than it): `data` as sent. */
 export interface OtherStreamEvent {
   type: string;
   streamId?: number;
   envelope: Envelope;
   data: unknown;
+}
+
+export type AnyStreamEvent = StreamEvent | EphemeralStreamEvent | OtherStreamEvent;
+
+/**
+ * Narrows an event the reader yielded to one of the types Confab sends, with its payload
+ * typed: `if (isEventOf(event, 'presence_changed')) show(event.data.user, event.data.state)`.
+ */
+export function isEventOf<K extends keyof EventPayloads | keyof EphemeralPayloads>(
+  event: AnyStreamEvent,
+  type: K,
+): event is Extract<StreamEvent | EphemeralStreamEvent, { type: K }> {
+  return event.type === type;
 }
 
 export type StreamStatus = 'connecting' | 'open' | 'reconnecting' | 'closed';
@@ -70,7 +96,7 @@ interface Frame {
   retry?: number;
 }
 
-export class EventStreamReader implements AsyncIterable<StreamEvent | OtherStreamEvent> {
+export class EventStreamReader implements AsyncIterable<AnyStreamEvent> {
   /** The `id:` of the last event yielded: where a reconnect resumes. */
   lastEventId: number | undefined;
   private readonly abort = new AbortController();
@@ -93,7 +119,7 @@ export class EventStreamReader implements AsyncIterable<StreamEvent | OtherStrea
     this.options.onStatus?.('closed');
   }
 
-  async *[Symbol.asyncIterator](): AsyncIterator<StreamEvent | OtherStreamEvent> {
+  async *[Symbol.asyncIterator](): AsyncIterator<AnyStreamEvent> {
     let delay = this.retryMs;
     let attempt = 0;
     try {
@@ -148,12 +174,12 @@ export class EventStreamReader implements AsyncIterable<StreamEvent | OtherStrea
     });
   }
 
-  private toEvent(frame: Frame): StreamEvent | OtherStreamEvent | undefined {
+  private toEvent(frame: Frame): AnyStreamEvent | undefined {
     if (frame.data === '') return undefined;
     if (frame.id === undefined || frame.id === '') {
       const envelope = JSON.parse(frame.data) as Envelope;
       const type = frame.event || envelope.type;
-      return { type, envelope, data: envelope[type] };
+      return { type, envelope, data: envelope[type] } as EphemeralStreamEvent | OtherStreamEvent;
     }
     if (!/^\d+$/.test(frame.id)) return undefined;
     const streamId = Number(frame.id);

@@ -7,14 +7,29 @@
 import type { ChatsCreateRequest, ChatsGetRequest, ChatsUpdateRequest } from '../schema/chats.js';
 import type { ErrorBody } from '../schema/errors.js';
 import type { OperationName, RequestOf, ResponseOf } from '../schema/operations.js';
+import type { PresenceListRequest } from '../schema/presence.js';
 import { ConfabApiError, ConfabTransportError } from './errors.js';
 import { RequestJournal } from './requests.js';
 
 export { ConfabApiError, ConfabTransportError } from './errors.js';
-export { EventStreamReader, readFrames, type Envelope, type EventPayloads, type EventStreamOptions, type OtherStreamEvent, type StreamEvent, type StreamStatus } from './event-stream.js';
+export {
+  EventStreamReader,
+  isEventOf,
+  readFrames,
+  type AnyStreamEvent,
+  type EphemeralPayloads,
+  type EphemeralStreamEvent,
+  type Envelope,
+  type EventPayloads,
+  type EventStreamOptions,
+  type OtherStreamEvent,
+  type StreamEvent,
+  type StreamStatus,
+} from './event-stream.js';
 export { RequestJournal, type JournalEntry, type RequestFilter } from './requests.js';
 export type { Chat, ChatResponse, ChatsCreateRequest, ChatsGetRequest, ChatsUpdateRequest } from '../schema/chats.js';
 export type { UserSummary } from '../schema/common.js';
+export type { Presence, PresenceListRequest, PresenceListResponse } from '../schema/presence.js';
 export type { ErrorBody } from '../schema/errors.js';
 export type { DevUser, DevUsersSelfResponse } from '../schema/users.js';
 
@@ -76,6 +91,11 @@ export class ConfabClient {
 
   readonly devUsers = {
     self: () => this.call('dev-users.self', {}),
+  };
+
+  /** Who of these users (1–100) is online now; `presence_changed` on the event stream says when that changes. */
+  readonly presence = {
+    list: (body: PresenceListRequest) => this.call('presence.list', body),
   };
 
   /** The request journal of the token's organization (admin tokens; emulator mode or `--journal`). */

@@ -9,10 +9,14 @@
  *   `private_to` only) or `internal` (the dev organization only: not rev users). That is
  *   `mayReadEntry`; lists filter with its SQL form (store/timeline-entries.ts `readableBy`),
  *   and test/visibility.test.ts checks the two agree.
+ * - Presence (online/offline) is for the people one shares a chat with: their streams hear
+ *   of its changes (`presenceAudience`). `presence.list` also answers the vendor's staff
+ *   about anyone in the organization, as they see everyone there, and a customer only about
+ *   themselves and the people they share a chat with (`presenceVisibleTo`).
  */
 import type { Store } from '../store/index.js';
 import { now, type EntryReader, type Group, type StoredEvent, type TimelineVisibility, type User } from '../model/index.js';
-import { notAMember } from './customers.js';
+import { isCustomer, notAMember } from './customers.js';
 
 /** The people a chat is for: saved, or as an update would leave it. */
 export interface ChatMembership {
@@ -71,4 +75,19 @@ export function mayReadEvent(event: StoredEvent, reader: EntryReader | undefined
   // An expired entry is gone from the timeline at once, before the sweeper scrubs its events.
   if (entry.expiresAt !== null && entry.expiresAt <= at) return false;
   return mayReadEntry({ visibility: entry.visibility, authorId: entry.createdBy.id, privateTo: event.payload.privateTo ?? [] }, reader);
+}
+
+/** Of `candidateIds` (users with a stream open), those who hear of `subjectId`'s presence: everyone who shares a chat with them. */
+export async function presenceAudience(store: Store, subjectId: number, candidateIds: readonly number[]): Promise<ReadonlySet<number>> {
+  return new Set(await store.chats.sharingAChat(subjectId, candidateIds));
+}
+
+/** Of `subjects`, the ids of those whose presence `viewer` may ask for. */
+export async function presenceVisibleTo(store: Store, viewer: User, subjects: readonly User[]): Promise<ReadonlySet<number>> {
+  if (!isCustomer(viewer)) return new Set(subjects.map((subject) => subject.id));
+  const contacts = await store.chats.sharingAChat(
+    viewer.id,
+    subjects.map((subject) => subject.id),
+  );
+  return new Set([viewer.id, ...contacts]);
 }

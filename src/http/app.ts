@@ -29,6 +29,7 @@ import { searchRoutes } from './routes/search.js';
 import { devUserRoutes } from './routes/dev-users.js';
 import { eventRoutes } from './routes/events.js';
 import { typingRoutes } from './routes/typing.js';
+import { presenceRoutes } from './routes/presence.js';
 import { groupRoutes } from './routes/groups.js';
 import { readinessRoutes } from './routes/ops.js';
 import { revRoutes } from './routes/rev.js';
@@ -196,8 +197,10 @@ export async function buildApp({
         maxStreamsPerToken: settings.maxStreamsPerToken,
       },
       realtime.ephemeral,
+      realtime.presence,
     );
     typingRoutes(app, store, realtime.ephemeral);
+    presenceRoutes(app, store);
     webhookRoutes(app, store, { allowPrivate: settings.webhookAllowPrivate });
   }
   return app;

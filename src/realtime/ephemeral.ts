@@ -1,19 +1,35 @@
 /**
- * Ephemeral events (typing): delivered live to the streams open now, never stored in the
- * outbox, never replayed. Across processes they travel by the deployment's broadcast
+ * Ephemeral events (typing, presence): delivered live to the streams open now, never stored
+ * in the outbox, never replayed. Across processes they travel by the deployment's broadcast
  * (broadcast.ts: Redis pub/sub, PostgreSQL LISTEN/NOTIFY, or in memory for SQLite).
  */
 import { EventEmitter } from 'node:events';
 import type { FastifyBaseLogger } from 'fastify';
 import { startBroadcast, type BroadcastOptions } from './broadcast.js';
 
-export interface EphemeralEvent {
+export type EphemeralEvent = TypingEvent | PresenceChange;
+
+/** Sent as is to the streams of `recipients`. */
+export interface TypingEvent {
   orgId: number;
   /** Users whose streams get it. */
   recipients: number[];
   type: 'typing';
   /** The wire object, already presented: `{type, typing: {...}}`. */
   data: Record<string, unknown>;
+}
+
+/**
+ * A user came online or went offline. It names only the user: each process decides which of
+ * its own streams may hear of it (realtime/presence.ts), and presents it for each reader.
+ */
+export interface PresenceChange {
+  orgId: number;
+  type: 'presence_changed';
+  userId: number;
+  state: 'online' | 'offline';
+  /** When it happened; for `offline`, the user's last moment online. */
+  at: string;
 }
 
 export interface EphemeralBus {

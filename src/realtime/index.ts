@@ -8,14 +8,17 @@ import { Retention } from './retention.js';
 import { startBroadcast, type BroadcastOptions } from './broadcast.js';
 import { relayChanges } from './change-relay.js';
 import { startEphemeralBus, type EphemeralBus } from './ephemeral.js';
+import { PresenceHub } from './presence.js';
 
 export interface Realtime {
   settings: RealtimeConfig;
   dispatcher: Dispatcher;
   /** The database was replaced whole (emulator snapshots): forget what was read from the old one. */
   restored(): Promise<void>;
-  /** Typing: live only, not in the outbox. */
+  /** Typing and presence: live only, not in the outbox. */
   ephemeral: EphemeralBus;
+  /** Who is online: counts this process's streams, shares them with the others. */
+  presence: PresenceHub;
   stop(): Promise<void>;
 }
 
@@ -32,9 +35,11 @@ export async function startRealtime(
   const ephemeral = await startEphemeralBus(bus, log);
   const changes = await startBroadcast('changes', bus, log);
   const stopRelaying = relayChanges(store.changes, changes, log);
+  const presence = new PresenceHub(store, ephemeral, settings.presenceOfflineAfterMs, log);
   await dispatcher.start();
   worker.start();
   retention.start();
+  presence.start();
   return {
     settings,
     dispatcher,
@@ -43,7 +48,10 @@ export async function startRealtime(
       await dispatcher.resync();
     },
     ephemeral,
+    presence,
     async stop() {
+      // First: the streams the dispatcher is about to close are no longer this process's to count.
+      await presence.stop();
       retention.stop();
       stopRelaying();
       await Promise.all([dispatcher.stop(), worker.stop()]);

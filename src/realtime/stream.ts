@@ -62,11 +62,11 @@ export class EventStream {
       close: () => this.close(),
       resync: (lastEventId) => this.resync(lastEventId),
     });
-    // Ephemeral events (typing) carry no id: they are not in the outbox and never replayed.
+    // Typing is addressed to its recipients; presence is delivered by realtime/presence.ts.
     this.unsubscribeEphemeral =
       this.ephemeral?.subscribe((event) => {
-        if (event.orgId !== this.principal.org.id || !event.recipients.includes(this.principal.user.id)) return;
-        this.write(`event: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`);
+        if (event.type !== 'typing' || event.orgId !== this.principal.org.id || !event.recipients.includes(this.principal.user.id)) return;
+        this.sendEphemeral(event.type, event.data);
       }) ?? (() => {});
     const horizon = this.dispatcher.horizon;
     // Without a Last-Event-ID the stream starts now; with one, it starts after it.
@@ -152,6 +152,11 @@ export class EventStream {
     this.lastSent = event.id;
     const data = JSON.stringify(presentEvent(event, this.principal));
     this.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${data}\n\n`);
+  }
+
+  /** Ephemeral events (typing, presence) carry no id: they are not in the outbox and never replayed. */
+  sendEphemeral(type: string, data: Record<string, unknown>): void {
+    this.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
   }
 
   /** A consumer that does not read is cut off, not buffered for without bound. */

@@ -18,6 +18,7 @@ import { RequestsClearRequest, RequestsClearResponse, RequestsCountRequest, Requ
 import { OrgsCreateRequest, OrgsCreateResponse, ResetRequest, ResetResponse, SnapshotNameRequest, SnapshotResponse, SnapshotsListRequest, SnapshotsListResponse } from './emulator.js';
 import { ReactionsListRequest, ReactionsListResponse, ReactionsUpdateRequest, ReactionsUpdateResponse } from './reactions.js';
 import { SearchCoreRequest, SearchCoreResponse, TimelineEntriesSearchRequest, TimelineEntriesSearchResponse } from './search.js';
+import { PresenceListRequest, PresenceListResponse } from './presence.js';
 import { ChatsListRequest, ChatsListResponse, ChatsMarkReadRequest, ChatsMarkUnreadRequest, ChatsTypingRequest, ChatsTypingResponse, EmptyResponse } from './chat-list.js';
 
 export interface OperationSchemas {
@@ -97,6 +98,7 @@ export const OPERATIONS = {
   'chats.mark-unread': { request: ChatsMarkUnreadRequest, response: EmptyResponse },
   'timeline-entries.search': { request: TimelineEntriesSearchRequest, response: TimelineEntriesSearchResponse },
   'chats.typing': { request: ChatsTypingRequest, response: ChatsTypingResponse },
+  'presence.list': { request: PresenceListRequest, response: PresenceListResponse },
 } satisfies Record<string, OperationSchemas>;
 
 export type OperationName = keyof typeof OPERATIONS;

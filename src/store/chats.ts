@@ -2,7 +2,7 @@ import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { Chat, Group, SyncMetadata } from '../model/index.js';
 import { batches } from './batches.js';
 import { translateUnique } from './errors.js';
-import { chatIdsOfUser, memberIdsOfChat } from './membership.js';
+import { memberIdsOfChat, sharingAChatWith } from './membership.js';
 import { parseJson, toGroup, toUser, USER_JOINED_COLUMNS, type UserRow } from './rows.js';
 import type { ChatsTable, Database } from './schema.js';
 import type { UserStore } from './users.js';
@@ -171,17 +171,9 @@ export class ChatStore {
     await this.db.updateTable('chat_groups').set({ activity_at: at }).where('chat_id', '=', chatId).execute();
   }
 
-  /** Which of `userIds` are in at least one chat with `viewerId`, directly or through a chat's groups. */
-  async sharingAChat(viewerId: number, userIds: readonly number[]): Promise<number[]> {
-    if (userIds.length === 0) return [];
-    const rows = await this.db
-      .selectFrom('chat_members')
-      .select('chat_members.user_id')
-      .distinct()
-      .where('chat_members.user_id', 'in', [...userIds])
-      .where('chat_members.chat_id', 'in', chatIdsOfUser(this.db, viewerId))
-      .execute();
-    return rows.map((row) => row.user_id);
+  /** Which of `userIds` are in at least one chat with `viewerId`, directly or through a chat's groups (themselves excluded). */
+  sharingAChat(viewerId: number, userIds: readonly number[]): Promise<number[]> {
+    return sharingAChatWith(this.db, viewerId, userIds);
   }
 
   /**

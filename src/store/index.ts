@@ -32,6 +32,7 @@ export class Store implements EntityStores {
   readonly chatReads: EntityStores['chatReads'];
   readonly reactions: EntityStores['reactions'];
   readonly directory: EntityStores['directory'];
+  readonly presence: EntityStores['presence'];
   /** Queries run through this one, which tells `record` what each write touched. */
   protected readonly db: Kysely<Database>;
 
@@ -62,6 +63,7 @@ export class Store implements EntityStores {
     this.chatReads = entities.chatReads;
     this.reactions = entities.reactions;
     this.directory = entities.directory;
+    this.presence = entities.presence;
   }
 
   /**

@@ -14,6 +14,7 @@ import { FaultRuleStore } from './fault-rules.js';
 import { GroupStore } from './groups.js';
 import type { DialectName } from './migrations/helpers.js';
 import { OrgStore } from './orgs.js';
+import { PresenceStore } from './presence.js';
 import { ReactionStore } from './reactions.js';
 import { RevOrgStore } from './rev-orgs.js';
 import type { Database } from './schema.js';
@@ -42,6 +43,7 @@ export interface EntityStores {
   chatReads: Public<ChatReadStore>;
   reactions: Public<ReactionStore>;
   directory: Public<DirectorySearchStore>;
+  presence: Public<PresenceStore>;
 }
 
 /**
@@ -72,5 +74,6 @@ export function standardParts(db: Kysely<Database>, dialect: DialectName): Entit
     chatReads: new ChatReadStore(db),
     reactions,
     directory: new DirectorySearchStore(db),
+    presence: new PresenceStore(db),
   };
 }

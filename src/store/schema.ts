@@ -197,6 +197,14 @@ export interface FaultRulesTable {
   modified_at: string;
 }
 
+/** Who is online (migration 0020): the last time a process vouched for the user, and the state last announced. */
+export interface UserPresenceTable {
+  user_id: number;
+  org_id: number;
+  state: 'online' | 'offline';
+  seen_at: string;
+}
+
 export interface ServerSecretsTable {
   name: string;
   value: string;
@@ -275,6 +283,7 @@ export interface Database {
   timeline_reactions: TimelineReactionsTable;
   server_secrets: ServerSecretsTable;
   fault_rules: FaultRulesTable;
+  user_presence: UserPresenceTable;
   events: EventsTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;

@@ -16,7 +16,8 @@ let ada: ConfabClient;
 let bob: ConfabClient;
 
 beforeAll(async () => {
-  confab = await startConfab();
+  // Presence turns offline 1.5 s after a person's last window closes (30 s by default).
+  confab = await startConfab({ env: { PRESENCE_OFFLINE_AFTER_MS: '1500' } });
   // As the README tells a newcomer: a second user and their token, from the command line.
   const created = await confab.cli(['users', 'create', '--type', 'dev_user', '--email', 'bob@example.com', '--display-name', 'Bob', '--json']);
   expect(created.code).toBe(0);
@@ -227,6 +228,46 @@ describe('the console', { timeout: 90_000 }, () => {
     expect(await seriousViolations(a.page)).toEqual([]);
     await a.context.close();
     await b.context.close();
+  });
+
+  it('shows who is online with a dot beside them, live, and who is typing', async () => {
+    // Two people who have never opened the console: offline until they do.
+    const person = async (name: string) => {
+      const { dev_user } = await ada.call('dev-users.create', { email: `${name.toLowerCase()}@example.com`, display_name: name, state: 'active' });
+      const issued = await ada.call('auth-tokens.create', { requested_token_type: 'urn:devrev:params:oauth:token-type:pat', act_as: dev_user.id });
+      return { id: dev_user.id, token: issued.access_token! };
+    };
+    const [cleo, dan] = [await person('Cleo'), await person('Dan')];
+    const { chat } = await new ConfabClient({ baseUrl: confab.url, token: cleo.token }).chats.create({ type: 'dm', users: [cleo.id, dan.id], is_default: false });
+
+    const d = await browser.newPage();
+    await signIn(d.page, confab.url, dan.token);
+    const row = d.page.getByRole('navigation', { name: 'Chats' }).getByRole('link', { name: /Cleo/ });
+    await row.getByRole('img', { name: 'offline' }).waitFor();
+    await row.click();
+    const cleoInHeader = d.page.getByRole('list', { name: 'Members' }).locator('li[title="Cleo"]');
+    await cleoInHeader.getByRole('img', { name: 'offline' }).waitFor();
+    // Dan is not told about himself.
+    expect(await d.page.getByRole('list', { name: 'Members' }).locator('li[title="Dan"]').getByRole('img').count()).toBe(0);
+
+    // Cleo signs in: her dot turns green in Dan's list and in the chat's header, without a reload.
+    const c = await browser.newPage();
+    await signIn(c.page, confab.url, cleo.token);
+    await row.getByRole('img', { name: 'online' }).waitFor();
+    await cleoInHeader.getByRole('img', { name: 'online' }).waitFor();
+
+    // She types: Dan sees it.
+    await c.page.goto(`${confab.url}/#/chats/${encodeURIComponent(chat.id)}`);
+    await c.page.getByLabel('Message', { exact: true }).pressSequentially('on my w');
+    await d.page.getByText('Cleo is typing…').waitFor();
+    await screenshot(d.page, 'presence-typing');
+    expect(await seriousViolations(d.page)).toEqual([]);
+
+    // She leaves: a moment later, she is offline again.
+    await c.context.close();
+    await row.getByRole('img', { name: 'offline' }).waitFor();
+    expect(d.errors).toEqual([]);
+    await d.context.close();
   });
 
   it('shows unread counts from chats.list, a "New messages" marker on opening, and marks the chat read', async () => {

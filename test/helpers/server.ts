@@ -19,7 +19,7 @@ import { DEFAULT_OVERLOAD } from '../../src/http/overload.js';
 import { startServer, type RunningServer, type ServerTuning } from '../../src/server.js';
 import { ConfabClient } from '../../src/client/index.js';
 import { assertMatchesContract } from './contract.js';
-import { closeSnapshotClient, createTestSchema, executeInSchema, snapshotSchema, testDatabaseUrl, type TestSchema } from './postgres.js';
+import { closeSnapshotClient, createTestSchema, EPHEMERAL_TABLES, executeInSchema, snapshotSchema, testDatabaseUrl, type TestSchema } from './postgres.js';
 
 export interface Response<T = any> {
   status: number;
@@ -37,7 +37,11 @@ export interface TestServer {
    * alike (`?` placeholders), as a bad disk or a bad manual edit would.
    */
   executeBehindItsBack(statement: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
-  /** Every row of every table, read behind the server's back: what a rejected request must not change. */
+  /**
+   * Every row of every table, read behind the server's back: what a rejected request must
+   * not change. Presence rows are left out: they change with time (a stream closing
+   * elsewhere, the offline sweep), not with the request.
+   */
   snapshot(): Promise<string>;
   /** Every log line the server wrote, parsed. */
   logs: Record<string, unknown>[];
@@ -116,7 +120,11 @@ export function useServer(config: Partial<Config> = {}, tuning: ServerTuning = {
         schema ? executeInSchema(schema, statement, params) : executeInSqlite(databaseFile, statement, params),
       snapshot: async () => {
         if (schema) return snapshotSchema(schema);
-        const tables = await executeInSqlite(databaseFile, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name", []);
+        const tables = await executeInSqlite(
+          databaseFile,
+          `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT IN (${EPHEMERAL_TABLES.map(() => '?').join(', ')}) ORDER BY name`,
+          EPHEMERAL_TABLES,
+        );
         const dump: Record<string, string[]> = {};
         for (const { name } of tables as { name: string }[]) {
           // Sorted rather than ordered by a key: not every table has one, and only the set matters.

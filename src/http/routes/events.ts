@@ -7,6 +7,7 @@ import { BadRequest, TooManyRequests } from '../../domain/errors.js';
 import { authenticate, grantRecheck } from '../../domain/tokens.js';
 import type { Dispatcher } from '../../realtime/dispatcher.js';
 import type { EphemeralBus } from '../../realtime/ephemeral.js';
+import type { PresenceHub } from '../../realtime/presence.js';
 import { EventStream, type StreamOptions } from '../../realtime/stream.js';
 import type { Store } from '../../store/index.js';
 
@@ -21,6 +22,7 @@ export function eventRoutes(
   dispatcher: Dispatcher,
   options: EventRouteOptions,
   ephemeral?: EphemeralBus,
+  presence?: PresenceHub,
 ): void {
   /** Open streams by token id. */
   const open = new Map<number, number>();
@@ -68,6 +70,13 @@ export function eventRoutes(
         grantRecheck(store, request.headers.authorization),
         ephemeral,
       );
+      // Online from now until the stream closes (and the offline delay after): recorded
+      // before `: connected`, so a client that has read that is online for everyone.
+      const visit = presence?.arrive(request.principal!, (type, data) => stream.sendEphemeral(type, data));
+      if (visit) {
+        reply.raw.once('close', visit.leave);
+        await visit.recorded;
+      }
       try {
         await stream.run();
       } catch (error) {

@@ -1,11 +1,20 @@
-/** The chats the person is in: newest activity first, unread badges, last message. */
+/** The chats the person is in: newest activity first, unread badges, last message, and a DM partner's presence. */
 import { useConsole } from '../context.js';
 import type { ChatRow } from '../hooks/useChats.js';
+import type { PresenceMap } from '../hooks/usePresence.js';
 import { chatHref } from '../hooks/useRoute.js';
 import { chatName, userName } from './names.js';
+import { PresenceDot } from './PresenceDot.js';
 import './ChatList.css';
 
-export function ChatList({ rows, openChatId, loaded }: { rows: ChatRow[]; openChatId?: string; loaded: boolean }) {
+interface Props {
+  rows: ChatRow[];
+  openChatId?: string;
+  loaded: boolean;
+  presence: PresenceMap;
+}
+
+export function ChatList({ rows, openChatId, loaded, presence }: Props) {
   const { self } = useConsole();
   return (
     <nav class="chat-list" aria-label="Chats">
@@ -13,6 +22,9 @@ export function ChatList({ rows, openChatId, loaded }: { rows: ChatRow[]; openCh
       <ul>
         {rows.map(({ chat, lastMessage, unread }) => {
           const name = chatName(chat, self.id);
+          // A DM with one other person shows whether they are online; a chat of many, in its header.
+          const others = chat.users.filter((user) => user.id !== self.id);
+          const partner = others.length === 1 ? others[0] : undefined;
           const preview = lastMessage
             ? lastMessage.body === undefined
               ? 'message deleted'
@@ -25,7 +37,10 @@ export function ChatList({ rows, openChatId, loaded }: { rows: ChatRow[]; openCh
                 class={chat.id === openChatId ? 'chat-row open' : 'chat-row'}
                 aria-current={chat.id === openChatId ? 'page' : undefined}
               >
-                <span class="chat-row-name">{name}</span>
+                <span class="chat-row-name">
+                  {partner && <PresenceDot state={presence.get(partner.id)} />}
+                  {name}
+                </span>
                 {unread > 0 && (
                   <span class="unread-badge" aria-label={`${unread} unread`}>
                     {unread}

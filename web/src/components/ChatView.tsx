@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Chat } from '../../../src/client/index.js';
 import { useConsole } from '../context.js';
 import { useMessages } from '../hooks/useMessages.js';
+import type { PresenceMap } from '../hooks/usePresence.js';
 import type { Route } from '../hooks/useRoute.js';
 import { useTyping } from '../hooks/useTyping.js';
 import { Composer } from './Composer.js';
@@ -19,9 +20,11 @@ interface Props {
   onChanged(chat: Chat): void;
   /** A message to show (a search hit's), and whether to open its thread. */
   target?: Route['target'];
+  /** Who of the members is online (the dots beside them). */
+  presence: PresenceMap;
 }
 
-export function ChatView({ chat, unreadAtOpen, onChanged, target }: Props) {
+export function ChatView({ chat, unreadAtOpen, onChanged, target, presence }: Props) {
   const { client, self, report } = useConsole();
   const messages = useMessages(chat.id);
   const { typing, noteTyping } = useTyping(chat.id);
@@ -73,7 +76,7 @@ export function ChatView({ chat, unreadAtOpen, onChanged, target }: Props) {
             </button>
           </form>
         )}
-        <MemberList users={chat.users} />
+        <MemberList users={chat.users} presence={presence} />
       </header>
       <MessageList messages={messages} unreadAtOpen={unreadAtOpen} targetId={target?.entryId} onOpenThread={(entry) => setThreadId(entry.id)} />
       <p class="typing-indicator" aria-live="polite">

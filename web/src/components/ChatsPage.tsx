@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useConsole } from '../context.js';
 import { useChats } from '../hooks/useChats.js';
+import { usePresence } from '../hooks/usePresence.js';
 import { chatHref, type Route } from '../hooks/useRoute.js';
 import { ChatList } from './ChatList.js';
 import { ChatView } from './ChatView.js';
@@ -10,10 +11,12 @@ import { NewChatDialog } from './NewChatDialog.js';
 import './ChatsPage.css';
 
 export function ChatsPage({ openChatId, target }: { openChatId?: string; target?: Route['target'] }) {
-  const { client, report } = useConsole();
+  const { client, report, self } = useConsole();
   const chats = useChats(openChatId);
   const [picking, setPicking] = useState(false);
   const open = chats.rows.find((row) => row.chat.id === openChatId || row.chat.display_id === openChatId);
+  // Everyone on screen but oneself: the people of the listed chats (the open one is among them).
+  const presence = usePresence(chats.rows.flatMap((row) => row.chat.users.map((user) => user.id)).filter((id) => id !== self.id));
 
   // A chat opened by its link but not (yet) in the list: fetch it.
   useEffect(() => {
@@ -39,7 +42,7 @@ export function ChatsPage({ openChatId, target }: { openChatId?: string; target?
           </button>
         </div>
         <MessageSearch chats={chats.rows.map((row) => row.chat)} openChat={open?.chat} />
-        <ChatList rows={chats.rows} openChatId={open?.chat.id} loaded={chats.loaded} />
+        <ChatList rows={chats.rows} openChatId={open?.chat.id} loaded={chats.loaded} presence={presence} />
       </div>
       <div class="chats-main">
         {open ? (
@@ -48,6 +51,7 @@ export function ChatsPage({ openChatId, target }: { openChatId?: string; target?
             chat={open.chat}
             unreadAtOpen={unreadAtOpen?.chatId === open.chat.id ? unreadAtOpen.count : open.unread}
             target={target}
+            presence={presence}
             onChanged={(chat) => chats.upsert(chat)}
           />
         ) : (

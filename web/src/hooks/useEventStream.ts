@@ -4,10 +4,10 @@
  * drop or a restart. Components subscribe to the hub instead of opening streams.
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { EventStreamReader, type OtherStreamEvent, type StreamEvent, type StreamStatus } from '../../../src/client/index.js';
+import { EventStreamReader, type AnyStreamEvent, type StreamStatus } from '../../../src/client/index.js';
 import { BASE_URL } from '../session.js';
 
-export type LiveEvent = StreamEvent | OtherStreamEvent;
+export type LiveEvent = AnyStreamEvent;
 type Listener = (event: LiveEvent) => void;
 
 export interface EventHub {
