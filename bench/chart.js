@@ -114,7 +114,7 @@ export function drawChart(results, { width = 1000 } = {}) {
 
 function verdict(t) {
   const unit = t.unit === '×' || t.unit === '' ? t.unit : ` ${t.unit}`;
-  const value = t.measured === null ? '∞' : short(t.measured);
+  const value = t.measured === null ? (t.note?.startsWith('failed') ? '—' : '∞') : short(t.measured);
   const note = t.note ? ` — ${t.note.replace(/, not .*/, '')}` : '';
   return `${t.met ? 'PASS' : 'MISS'} ${value}${unit} (${t.comparison} ${short(t.target)}${unit})${note}`;
 }

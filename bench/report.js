@@ -54,7 +54,7 @@ export function printTable(results) {
     t.met === null ? 'NOT RUN' : t.met ? 'PASS' : 'MISS',
     t.database,
     t.name,
-    t.met === null ? '—' : t.measured === null ? '∞' : `${figure(t.measured)}${t.unit === '×' || t.unit === '' ? t.unit : ` ${t.unit}`}`,
+    t.met === null || t.note?.startsWith('failed') ? '—' : t.measured === null ? '∞' : `${figure(t.measured)}${t.unit === '×' || t.unit === '' ? t.unit : ` ${t.unit}`}`,
     `${t.comparison} ${figure(t.target)}${t.unit === '×' || t.unit === '' ? t.unit : ` ${t.unit}`}`,
     t.note ?? '',
   ]);
@@ -89,6 +89,7 @@ function casesTable(results, section) {
 }
 
 function deliveryLines(label, d, where) {
+  if (d.error) return [`${label}: FAILED — ${d.error}`];
   const lost = d.lost > 0 ? `, ${d.lost} events never arrived` : '';
   const failed = d.streamsFailed > 0 ? ` (${d.streamsFailed} failed to open: ${JSON.stringify(d.openStatuses)})` : '';
   const limited = d.limitedBy ? ` [limited by ${d.limitedBy}; ${d.requestedStreams} asked]` : '';

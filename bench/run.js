@@ -144,19 +144,32 @@ async function benchDatabase(spec) {
       log(`seeded ${pairs} DMs between ${2 * pairs} users for the stream cases in ${((performance.now() - at) / 1000).toFixed(1)} s`);
       if (selected('two_process')) {
         log(`two processes: ${stream.streams} streams on B, ${stream.rate} messages/s through A for ${stream.seconds} s…`);
-        section.twoProcess = await twoProcessCase(database.url, dms, { ...stream, log });
-        log(`  write → event p50 ${section.twoProcess.p50Ms.toFixed(1)} ms, p99 ${section.twoProcess.p99Ms.toFixed(1)} ms`);
+        section.twoProcess = await failureAsResult(() => twoProcessCase(database.url, dms, { ...stream, log }));
       }
       if (selected('fanout')) {
         log(`fan-out: ${stream.fanout} streams on one process, ${stream.rate} messages/s for ${stream.seconds} s…`);
-        section.fanout = await fanOutCase(database.url, dms, { ...stream, streams: stream.fanout, log });
-        log(`  delivery p50 ${section.fanout.p50Ms.toFixed(1)} ms, p99 ${section.fanout.p99Ms.toFixed(1)} ms, server peak RSS ${section.fanout.server.peakRssMb.toFixed(0)} MB`);
+        section.fanout = await failureAsResult(() => fanOutCase(database.url, dms, { ...stream, streams: stream.fanout, log }));
       }
     }
     return section;
   } finally {
     for (const server of running) await server.stop();
     await database.drop();
+  }
+}
+
+/**
+ * A stream case that fails (a client process dies, the server refuses) is reported as
+ * failed, with why, rather than ending the run and losing every other figure.
+ */
+async function failureAsResult(run) {
+  try {
+    const result = await run();
+    log(`  write → event p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms; server peak RSS ${result.server.peakRssMb.toFixed(0)} MB`);
+    return result;
+  } catch (error) {
+    log(`  failed: ${error.stack ?? error}`);
+    return { error: String(error.message ?? error) };
   }
 }
 
