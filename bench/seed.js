@@ -119,16 +119,6 @@ async function addUsers(store, org, count) {
   return users;
 }
 
-/** Adds chats until the organization has `total`; accepts an open store or a URL. */
-export async function growChats(world, total) {
-  const store = await openStore(world.databaseUrl);
-  try {
-    await addChats(store, world, total);
-  } finally {
-    await store.close();
-  }
-}
-
 /** Returns the row ids of the first batch of chats (for their messages). */
 async function addChats(store, world, total) {
   const { users } = world;
