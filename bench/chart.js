@@ -37,10 +37,10 @@ export function drawChart(results, { width = 1000 } = {}) {
 
   if (caseNames.length > 0) {
     const index = grids.length;
-    grids.push({ left: 250, right: 60, top, height: ratioHeight });
+    grids.push({ left: 310, right: 60, top, height: ratioHeight });
     titles.push({ text: 'throughput ÷ bare node:http (same run)', left: 10, top: top - 26, textStyle: { fontSize: 12, fontWeight: 'normal' } });
     xAxes.push({ gridIndex: index, type: 'value', min: 0, max: (value) => Math.max(1, Math.ceil(value.max * 10) / 10), axisLabel: { formatter: '{value}×' } });
-    yAxes.push({ gridIndex: index, type: 'category', data: caseNames, inverse: true, axisLabel: { width: 230, overflow: 'truncate' } });
+    yAxes.push({ gridIndex: index, type: 'category', data: caseNames, inverse: true, axisLabel: { width: 295, overflow: 'truncate' } });
     for (const section of sections) {
       series.push({
         name: NAMES[section.database],
@@ -72,7 +72,7 @@ export function drawChart(results, { width = 1000 } = {}) {
   }
 
   const index = grids.length;
-  grids.push({ left: 250, right: 230, top: targetsTop, height: targetsHeight });
+  grids.push({ left: 310, right: 230, top: targetsTop, height: targetsHeight });
   titles.push({
     text: 'targets of issue 16: measured ÷ target, log scale; bars grow from the bar (1): right = better, left = worse',
     left: 10,
@@ -81,7 +81,7 @@ export function drawChart(results, { width = 1000 } = {}) {
   });
   const labels = measured.map((t) => `${NAMES[t.database]}: ${t.name}`);
   xAxes.push({ gridIndex: index, type: 'log', min: 0.01, max: 100, logBase: 10, axisLabel: { formatter: (value) => `${value}` } });
-  yAxes.push({ gridIndex: index, type: 'category', data: labels, inverse: true, axisLabel: { width: 230, overflow: 'truncate', fontSize: 10 } });
+  yAxes.push({ gridIndex: index, type: 'category', data: labels, inverse: true, axisLabel: { width: 295, overflow: 'truncate', fontSize: 10 } });
   series.push({
     name: 'targets',
     type: 'bar',
