@@ -3,7 +3,7 @@
  * memory and startup are their own, and the load generator (this process) does not share
  * their event loop. On a 2-core machine that gives one core to each side.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
@@ -23,16 +23,41 @@ export async function freePort() {
  * `confab serve` on an existing database; resolves once /health answers 200, with the
  * milliseconds from spawn to that answer.
  */
-export async function startConfab(databaseUrl, { nodeFlags = [], env = {} } = {}) {
+export function startConfab(databaseUrl, options = {}) {
+  return startServe(['--database-url', databaseUrl], options);
+}
+
+/** Emulator mode: an in-memory database loaded from a fixtures file. */
+export function startEmulator(fixturesFile, options = {}) {
+  return startServe(['--memory', '--fixtures', fixturesFile], options);
+}
+
+/**
+ * `fileLimit` raises the child's open-file limit (`ulimit -n`, up to the hard limit) for
+ * servers that must hold thousands of sockets: the shell execs node, so the pid is still
+ * the server's own.
+ */
+async function startServe(args, { nodeFlags = [], env = {}, fileLimit } = {}) {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(
-    process.execPath,
-    [...nodeFlags, 'dist/cli/main.js', 'serve', '--port', String(port), '--database-url', databaseUrl],
-    { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } },
-  );
+  const command = [process.execPath, ...nodeFlags, 'dist/cli/main.js', 'serve', '--port', String(port), ...args];
+  const child = spawnWithFileLimit(command, fileLimit, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
   const startupMs = await waitForHealth(child, port, started);
   return { child, port, url: `http://127.0.0.1:${port}`, startupMs, stop: () => stop(child) };
+}
+
+export function spawnWithFileLimit([file, ...args], fileLimit, options) {
+  if (fileLimit === undefined) return spawn(file, args, options);
+  return spawn('/bin/sh', ['-c', 'ulimit -n "$0" && exec "$@"', String(fileLimit), file, ...args], options);
+}
+
+/** This machine's open-file limits for a process, soft and hard (`ulimit -Sn`, `-Hn`). */
+export function fileLimits() {
+  const [soft, hard] = execFileSync('/bin/sh', ['-c', 'ulimit -Sn; ulimit -Hn'], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((line) => (line === 'unlimited' ? Infinity : Number(line)));
+  return { soft, hard };
 }
 
 export async function startBaseline(bodyFile) {
@@ -91,7 +116,7 @@ function healthStatus(port) {
   });
 }
 
-function stop(child) {
+export function stop(child) {
   if (child.exitCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     child.once('exit', resolve);

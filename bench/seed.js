@@ -33,15 +33,72 @@ export async function seed(databaseUrl, { userCount, chatCount, messageCount }) 
   try {
     await store.migrate();
     const { org } = await initOrg(store, 'Bench', 'admin@bench.example');
+    const users = await addUsers(store, org, userCount);
+    const world = { databaseUrl, org: { id: org.id, slug: org.slug }, users, chatCount: 0 };
+    const chatIds = await addChats(store, world, chatCount);
+    world.chatsWithMessages = await addMessages(store, world, chatIds, messageCount);
+    return world;
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * For the event-stream cases: an organization of its own with `pairCount` DMs, each
+ * between two users who are in no other chat, so that every stream client hears exactly
+ * the messages of one DM. Returns the DMs as `{ don, a, b }` with `a`/`b` the users
+ * (`secret` is their token).
+ */
+export async function seedDmPairs(databaseUrl, pairCount) {
+  const store = await openStore(databaseUrl);
+  try {
+    await store.migrate();
+    const { org } = await initOrg(store, 'Bench streams', 'admin@streams.bench.example');
+    const users = await addUsers(store, org, 2 * pairCount);
     const at = new Date().toISOString();
-    // The admin is DEVU-1; the seeded users are DEVU-2 … DEVU-(userCount+1).
-    const users = Array.from({ length: userCount }, (_, index) => {
-      const number = index + 2;
-      return { number, secret: `cfb_${randomBytes(32).toString('base64url')}`, don: formatDon('dev_user', org.slug, number) };
-    });
+    const dms = [];
+    for (let start = 0; start < pairCount; start += BATCH) {
+      const rows = [];
+      for (let k = start; k < Math.min(pairCount, start + BATCH); k++) {
+        const [a, b] = [users[2 * k], users[2 * k + 1]];
+        dms.push({ don: formatDon('chat', org.slug, k + 1), a, b });
+        rows.push({
+          orgId: org.id,
+          number: k + 1,
+          title: null,
+          isDefault: true,
+          memberKey: [a.id, b.id].sort((x, y) => x - y).join(','),
+          customFields: null,
+          records: [],
+          userIds: [a.id, b.id],
+          groupIds: [],
+          createdBy: a.id,
+          at,
+        });
+      }
+      await store.transaction(async (tx) => {
+        await tx.chats.insertMany(rows);
+        await tx.orgs.advanceNumberPast(org.id, 'chat', start + rows.length);
+      });
+    }
+    return { org: { id: org.id, slug: org.slug }, users, dms };
+  } finally {
+    await store.close();
+  }
+}
+
+/** `count` dev users with a token each, numbered after the organization's admin (DEVU-1). */
+async function addUsers(store, org, count) {
+  const at = new Date().toISOString();
+  const users = Array.from({ length: count }, (_, index) => {
+    const number = index + 2;
+    return { number, secret: `cfb_${randomBytes(32).toString('base64url')}`, don: formatDon('dev_user', org.slug, number) };
+  });
+  for (let start = 0; start < count; start += BATCH) {
+    const batch = users.slice(start, start + BATCH);
     await store.transaction(async (tx) => {
       const ids = await tx.users.insertMany(
-        users.map((user) => ({
+        batch.map((user) => ({
           orgId: org.id,
           number: user.number,
           type: 'dev_user',
@@ -53,30 +110,13 @@ export async function seed(databaseUrl, { userCount, chatCount, messageCount }) 
           at,
         })),
       );
-      for (const user of users) user.id = ids.get(user.number);
-      await tx.tokens.insertMany(
-        users.map((user, index) => ({ orgId: org.id, number: index + 2, userId: user.id, hash: hashToken(user.secret), at, expiresAt: null })),
-      );
-      await tx.orgs.advanceNumberPast(org.id, 'dev_user', userCount + 1);
-      await tx.orgs.advanceNumberPast(org.id, 'token', userCount + 1);
+      for (const user of batch) user.id = ids.get(user.number);
+      await tx.tokens.insertMany(batch.map((user) => ({ orgId: org.id, number: user.number, userId: user.id, hash: hashToken(user.secret), at, expiresAt: null })));
+      await tx.orgs.advanceNumberPast(org.id, 'dev_user', batch.at(-1).number);
+      await tx.orgs.advanceNumberPast(org.id, 'token', batch.at(-1).number);
     });
-    const world = { databaseUrl, org: { id: org.id, slug: org.slug }, users, chatCount: 0 };
-    const chatIds = await addChats(store, world, chatCount);
-    world.chatsWithMessages = await addMessages(store, world, chatIds, messageCount);
-    return world;
-  } finally {
-    await store.close();
   }
-}
-
-/** Adds chats until the organization has `total`; accepts an open store or a URL. */
-export async function growChats(world, total) {
-  const store = await openStore(world.databaseUrl);
-  try {
-    await addChats(store, world, total);
-  } finally {
-    await store.close();
-  }
+  return users;
 }
 
 /** Returns the row ids of the first batch of chats (for their messages). */
