@@ -29,7 +29,11 @@ beforeAll(async () => {
 });
 afterAll(() => void emulator.kill());
 beforeEach(async () => {
-  const reset = await fetch(`${baseUrl}/confab.reset`, { method: 'POST', headers: { authorization: 'Bearer test-token-ada' } });
+  const reset = await fetch(`${baseUrl}/confab.reset`, {
+    method: 'POST',
+    headers: { authorization: 'Bearer test-token-ada', 'content-type': 'application/json' },
+    body: '{}',
+  });
   if (!reset.ok) throw new Error(`confab.reset answered ${reset.status}: ${await reset.text()}`);
 });
 
