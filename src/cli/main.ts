@@ -12,6 +12,7 @@ import { openStore } from '../store/open.js';
 import { createLogger } from './logger.js';
 import { fail, print } from './output.js';
 import { progress } from './progress.js';
+import { runExport, runImport, type ExportFlags, type ImportFlags } from './portability.js';
 import { presentUserSummary } from '../present/users.js';
 import { orgView } from '../present/viewpoint.js';
 
@@ -164,6 +165,25 @@ program
       );
     }),
   );
+
+program
+  .command('export')
+  .description('write every organization (users, chats, messages, …) as JSONL, to move them to another database')
+  .option('--out <file>', 'write to this file (default: stdout)')
+  .option('--include-secrets', 'also webhook secrets and API tokens (as hashes), so they keep working after an import')
+  .option('--org <slug...>', 'only these organizations')
+  .option('--json', 'print the summary as JSON (with --out)')
+  .addOption(databaseOption())
+  .action(async (flags: ExportFlags & { databaseUrl?: string }) => withStore(flags, (store) => runExport(store, flags)));
+
+program
+  .command('import')
+  .description('read an export into this database; records already there with the same data are skipped')
+  .argument('<file>', 'the export file, or - for stdin')
+  .option('--batch-size <records>', 'records per transaction', '1000')
+  .option('--json', 'print the summary as JSON')
+  .addOption(databaseOption())
+  .action(async (file: string, flags: ImportFlags & { databaseUrl?: string }) => withStore(flags, (store) => runImport(store, file, flags)));
 
 /** Opens the store, migrates, runs the command, closes; errors become a one-line message. */
 async function withStore(

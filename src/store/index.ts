@@ -32,6 +32,8 @@ export class Store implements EntityStores {
   readonly chatReads: EntityStores['chatReads'];
   readonly reactions: EntityStores['reactions'];
   readonly directory: EntityStores['directory'];
+  readonly exportReads: EntityStores['exportReads'];
+  readonly importWrites: EntityStores['importWrites'];
   /** Queries run through this one, which tells `record` what each write touched. */
   protected readonly db: Kysely<Database>;
 
@@ -62,6 +64,8 @@ export class Store implements EntityStores {
     this.chatReads = entities.chatReads;
     this.reactions = entities.reactions;
     this.directory = entities.directory;
+    this.exportReads = entities.exportReads;
+    this.importWrites = entities.importWrites;
   }
 
   /**
@@ -187,6 +191,24 @@ export class RootStore extends Store {
       for (const { name } of rows) await sql`delete from ${sql.table(name)}`.execute(trx);
     });
     this.changes.publish(['*']);
+  }
+
+  /**
+   * Runs `work` on one unchanging view of the whole database (an export): on PostgreSQL a
+   * read-only REPEATABLE READ transaction, on SQLite a read transaction, which in WAL mode
+   * sees one snapshot while writers go on. It may take minutes and wait on a slow reader
+   * of its output, so neither the statement timeout nor the idle-in-transaction timeout
+   * applies. Not retried: `work` may have written its output already.
+   */
+  async readConsistently<T>(work: (store: Store) => Promise<T>): Promise<T> {
+    const postgres = this.dialect === 'postgres';
+    const transaction = postgres ? this.base.transaction().setIsolationLevel('repeatable read').setAccessMode('read only') : this.base.transaction();
+    return withoutStatementTimeout(() =>
+      transaction.execute(async (trx) => {
+        if (postgres) await sql`set local idle_in_transaction_session_timeout = 0`.execute(trx);
+        return work(new Store(trx, this.dialect, this.changes, this.parts, () => undefined, 'transaction'));
+      }),
+    );
   }
 
   /**

@@ -10,8 +10,10 @@ import { ChatReadStore } from './chat-reads.js';
 import { ChatStore } from './chats.js';
 import { DirectorySearchStore } from './directory-search.js';
 import { EventStore } from './events.js';
+import { ExportReadStore } from './export-reads.js';
 import { FaultRuleStore } from './fault-rules.js';
 import { GroupStore } from './groups.js';
+import { ImportWriteStore } from './import-writes.js';
 import type { DialectName } from './migrations/helpers.js';
 import { OrgStore } from './orgs.js';
 import { ReactionStore } from './reactions.js';
@@ -42,6 +44,8 @@ export interface EntityStores {
   chatReads: Public<ChatReadStore>;
   reactions: Public<ReactionStore>;
   directory: Public<DirectorySearchStore>;
+  exportReads: Public<ExportReadStore>;
+  importWrites: Public<ImportWriteStore>;
 }
 
 /**
@@ -72,5 +76,7 @@ export function standardParts(db: Kysely<Database>, dialect: DialectName): Entit
     chatReads: new ChatReadStore(db),
     reactions,
     directory: new DirectorySearchStore(db),
+    exportReads: new ExportReadStore(db),
+    importWrites: new ImportWriteStore(db),
   };
 }

@@ -1,10 +1,13 @@
 /**
  * The emulator's operations beyond reset (emulator mode only; elsewhere they do not exist
- * and answer 404 like any unknown route): whole-database snapshots, for admins.
+ * and answer 404 like any unknown route): whole-database snapshots and imports, for admins.
  */
 import type { FastifyInstance } from 'fastify';
 import { BadRequest, Forbidden } from '../../domain/errors.js';
 import { formatOrgDon } from '../../domain/ids.js';
+import { importData } from '../../portability/import.js';
+import { linesOf } from '../../portability/lines.js';
+import { IMPORT_BODY_LIMIT_BYTES } from '../../schema/emulator.js';
 import { FixtureError, type Emulator, type SnapshotInfo } from '../../emulator/index.js';
 import { presentUserSummary } from '../../present/users.js';
 import type { Principal } from '../../model/index.js';
@@ -36,6 +39,17 @@ export function emulatorOperations(app: FastifyInstance, store: Store, emulator:
     async handle({ principal }) {
       admin(principal);
       return { snapshots: emulator.snapshots.list().map(present) };
+    },
+  });
+  operation(app, store, {
+    name: 'confab.import',
+    addition: true,
+    bodyLimit: IMPORT_BODY_LIMIT_BYTES,
+    // Like a snapshot's restore, it writes whatever organizations the file names: the
+    // emulator's admin operations act on the whole emulator.
+    async handle({ store, principal }, body) {
+      if (!principal.user.isAdmin) throw new Forbidden('only admins may import');
+      return importData(store, linesOf(body.data), { batchSize: body.batch_size });
     },
   });
   operation(app, store, {
