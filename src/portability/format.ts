@@ -15,6 +15,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { formatDisplayId, MAX_OBJECT_NUMBER, parseRef, type ObjectKind } from '../domain/ids.js';
 import { GROUP_MEMBER_TYPES, TIMELINE_BODY_TYPES, TIMELINE_VISIBILITIES, USER_STATES, USER_TYPES, WEBHOOK_STATUSES } from '../model/index.js';
 import { StringEnum } from '../schema/common.js';
+import { MAX_BODY_LENGTH } from '../schema/timeline-entries.js';
 
 export const FORMAT = 'confab-export';
 export const FORMAT_VERSION = 1;
@@ -35,7 +36,6 @@ export type Header = Static<typeof Header>;
 /** Stored timestamps: RFC 3339 in UTC with milliseconds, which sort as text in both databases. */
 const Timestamp = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z$' });
 const Slug = Type.String({ pattern: '^[A-Za-z0-9]{1,32}$' });
-const Text = Type.String({ maxLength: 1_000_000 });
 const Name = Type.String({ maxLength: 65_536 });
 const ObjectNumber = Type.Integer({ minimum: 1, maximum: MAX_OBJECT_NUMBER });
 const Strings = Type.Array(Name, { maxItems: 10_000 });
@@ -137,7 +137,7 @@ export const EntryRecord = record('timeline_entry', {
   chat: Ref('chat-ref'),
   /** A reply's comment, which comes earlier in the file (or is in the database already). */
   parent: Type.Optional(Ref('entry-ref')),
-  body: Type.Optional(Text),
+  body: Type.Optional(Type.String({ maxLength: MAX_BODY_LENGTH })),
   body_type: Type.Optional(StringEnum(TIMELINE_BODY_TYPES)),
   external_ref: Type.Optional(Name),
   visibility: StringEnum(TIMELINE_VISIBILITIES),
