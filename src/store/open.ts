@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import type { RootStore } from './index.js';
-import { openPostgres } from './postgres.js';
 import { openSqlite } from './sqlite.js';
 
 export class UnsupportedDatabaseUrl extends Error {}
@@ -12,6 +11,8 @@ export interface OpenOptions {
   onIdleError?: (error: Error) => void;
   /** SQLite: how long a write waits for another connection's lock. */
   busyTimeoutMs?: number;
+  /** SQLite: the page cache, in KiB (default 32 MB, for a server's random reads). */
+  sqliteCacheKib?: number;
   /** PostgreSQL: how long one statement may run, and a connection may take to open. */
   statementTimeoutMs?: number;
 }
@@ -22,9 +23,11 @@ export const DEFAULT_POOL_SIZE = 10;
 export async function openStore(url: string, options: OpenOptions = {}): Promise<RootStore> {
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length);
-    return openSqlite(path === ':memory:' ? path : resolve(path), options.busyTimeoutMs);
+    return openSqlite(path === ':memory:' ? path : resolve(path), options.busyTimeoutMs, options.sqliteCacheKib);
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
+    // Loaded only here: a process on SQLite never loads the PostgreSQL driver.
+    const { openPostgres } = await import('./postgres.js');
     return openPostgres(url, {
       poolSize: options.poolSize ?? DEFAULT_POOL_SIZE,
       onIdleError: options.onIdleError,
