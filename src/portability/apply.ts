@@ -8,7 +8,7 @@
 import { memberKeyOfIds } from '../domain/members.js';
 import { newWebhookSecret } from '../domain/webhooks.js';
 import { UniqueViolation, type Store } from '../store/index.js';
-import type { Selection, UserKey } from '../store/export-reads.js';
+import type { Selection, UserKey } from '../store/portable.js';
 import { userKeyText, type ImportedEntry } from '../store/import-writes.js';
 import { USER_TYPES, type UserType } from '../model/index.js';
 import { describeDifference, ImportConflict, ImportError } from './errors.js';

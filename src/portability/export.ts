@@ -8,7 +8,7 @@ import type { Writable } from 'node:stream';
 import { NotFound } from '../domain/errors.js';
 import { USER_TYPES } from '../model/index.js';
 import type { RootStore, Store } from '../store/index.js';
-import { compareText, type PortableCounts, type PortableOrg, type Selection } from '../store/export-reads.js';
+import { compareText, type PortableCounts, type PortableOrg, type Selection } from '../store/portable.js';
 import { serializeHeader, serializeRecord, type ExportRecord } from './format.js';
 import {
   artifactRecord,

@@ -11,7 +11,7 @@
  * skips what was committed and writes the rest — exactly one copy of everything.
  */
 import type { Store } from '../store/index.js';
-import { compareUserKeys } from '../store/export-reads.js';
+import { compareUserKeys } from '../store/portable.js';
 import { applyBatch, type BatchResult } from './apply.js';
 import { ImportError } from './errors.js';
 import { checkHeader, checkRecord, FormatProblem, type ExportRecord, type Header } from './format.js';

@@ -19,7 +19,7 @@ import type {
   PortableUser,
   PortableWebhook,
   UserKey,
-} from '../store/export-reads.js';
+} from '../store/portable.js';
 import type {
   ArtifactRecord,
   ChatRecord,

@@ -5,187 +5,27 @@
  * slices of the (org, number) unique indexes, or an explicit list of numbers.
  */
 import { sql, type ExpressionBuilder, type Kysely, type SelectQueryBuilder } from 'kysely';
-import { USER_TYPES, type UserType } from '../model/index.js';
+import type { UserType } from '../model/index.js';
+import {
+  compareText,
+  compareUserKeys,
+  type PortableArtifact,
+  type PortableChat,
+  type PortableCounts,
+  type PortableDisplayPicture,
+  type PortableEntry,
+  type PortableGroup,
+  type PortableGroupMember,
+  type PortableOrg,
+  type PortableReadState,
+  type PortableRevOrg,
+  type PortableToken,
+  type PortableUser,
+  type PortableWebhook,
+  type Selection,
+  type UserKey,
+} from './portable.js';
 import type { Database } from './schema.js';
-
-export interface UserKey {
-  type: UserType;
-  number: number;
-}
-
-/** Which objects of a kind: the next page after a number, or these numbers. */
-export type Selection = { after: number; limit: number } | { numbers: readonly number[] };
-
-export interface PortableOrg {
-  id: number;
-  slug: string;
-  name: string;
-  createdAt: string;
-  /** The last number handed out, per kind of object. */
-  sequences: Record<string, number>;
-}
-
-export interface PortableRevOrg {
-  number: number;
-  displayName: string;
-  externalRef: string | null;
-  createdAt: string;
-  modifiedAt: string;
-}
-
-export interface PortableUser {
-  id: number;
-  type: UserType;
-  number: number;
-  email: string | null;
-  displayName: string;
-  fullName: string | null;
-  state: string;
-  isAdmin: boolean;
-  externalRef: string | null;
-  revOrgNumber: number | null;
-  createdAt: string;
-  modifiedAt: string;
-}
-
-export interface PortableGroup {
-  id: number;
-  number: number;
-  name: string;
-  description: string | null;
-  memberType: string;
-  createdAt: string;
-  modifiedAt: string;
-}
-
-export interface PortableGroupMember {
-  groupNumber: number;
-  user: UserKey;
-  createdAt: string;
-}
-
-export interface PortableChat {
-  number: number;
-  title: string | null;
-  isDefault: boolean;
-  /** The stored JSON texts, as they are. */
-  customFields: string | null;
-  records: string | null;
-  syncMetadata: string | null;
-  users: UserKey[];
-  groupNumbers: number[];
-  createdBy: UserKey;
-  modifiedBy: UserKey;
-  createdAt: string;
-  modifiedAt: string;
-  activityAt: string;
-}
-
-export interface PortableReaction {
-  emoji: string;
-  user: UserKey;
-  createdAt: string;
-}
-
-export interface PortableEntry {
-  number: number;
-  chatNumber: number;
-  parentNumber: number | null;
-  body: string | null;
-  bodyType: string | null;
-  externalRef: string | null;
-  visibility: string;
-  /** The stored JSON array, as it is. */
-  labels: string | null;
-  privateTo: UserKey[];
-  expiresAt: string | null;
-  deletedAt: string | null;
-  createdBy: UserKey;
-  modifiedBy: UserKey;
-  createdAt: string;
-  modifiedAt: string;
-  reactions: PortableReaction[];
-}
-
-export interface PortableReadState {
-  chatNumber: number;
-  user: UserKey;
-  readAt: string;
-  /** The last entry at `readAt` that the marker covers, if any (see chatReads). */
-  readThroughNumber: number | null;
-  modifiedAt: string;
-}
-
-export interface PortableWebhook {
-  number: number;
-  url: string;
-  secret: string;
-  eventTypes: string | null;
-  headers: string | null;
-  status: string;
-  verified: boolean;
-  deleted: boolean;
-  createdBy: UserKey;
-  modifiedBy: UserKey;
-  createdAt: string;
-  modifiedAt: string;
-}
-
-export interface PortableToken {
-  number: number;
-  user: UserKey;
-  hash: string;
-  requestedTokenType: string | null;
-  tokenHint: string | null;
-  createdBy: UserKey | null;
-  createdAt: string;
-  expiresAt: string | null;
-  revokedAt: string | null;
-}
-
-export interface PortableArtifact {
-  number: number;
-  fileName: string;
-  declaredType: string | null;
-  contentType: string | null;
-  size: number | null;
-  /** Only when asked for: the bytes are the bulk of an artifact. */
-  content?: Buffer | null;
-  uploadedAt: string | null;
-  parentKind: string | null;
-  parentNumber: number | null;
-  createdBy: UserKey;
-  createdAt: string;
-  modifiedAt: string;
-}
-
-export interface PortableDisplayPicture {
-  user: UserKey;
-  artifactNumber: number;
-}
-
-/** How many records of each kind an organization has: the export's header announces the sum. */
-export interface PortableCounts {
-  revOrgs: number;
-  users: number;
-  groups: number;
-  groupMembers: number;
-  chats: number;
-  entries: number;
-  readStates: number;
-  webhooks: number;
-  tokens: number;
-  artifacts: number;
-  displayPictures: number;
-}
-
-/** `USER_TYPES` order, which is the order users are exported in. */
-const TYPE_RANK = new Map<string, number>(USER_TYPES.map((type, index) => [type, index]));
-
-/** Natural-key order of users, the same in every database (no collation involved). */
-export function compareUserKeys(a: UserKey, b: UserKey): number {
-  return TYPE_RANK.get(a.type)! - TYPE_RANK.get(b.type)! || a.number - b.number;
-}
 
 const key = (type: string, number: number): UserKey => ({ type: type as UserType, number });
 
@@ -251,14 +91,8 @@ export class ExportReadStore {
   }
 
   async users(orgId: number, type: UserType, selection: Selection): Promise<PortableUser[]> {
-    const query = this.db
-      .selectFrom('users')
-      .leftJoin('rev_orgs', 'rev_orgs.id', 'users.rev_org_id')
-      .selectAll('users')
-      .select('rev_orgs.number as rev_org_number')
-      .where('users.org_id', '=', orgId)
-      .where('users.type', '=', type);
-    const rows = await select(query, 'users.number', selection).execute();
+    const rows = await select(this.db.selectFrom('users').selectAll().where('org_id', '=', orgId).where('type', '=', type), 'number', selection).execute();
+    const revOrgs = await this.numbersOf('rev_orgs', rows.flatMap((row) => (row.rev_org_id === null ? [] : [row.rev_org_id])));
     return rows.map((row) => ({
       id: row.id,
       type,
@@ -269,7 +103,7 @@ export class ExportReadStore {
       state: row.state,
       isAdmin: row.is_admin === 1,
       externalRef: row.external_ref,
-      revOrgNumber: row.rev_org_number,
+      revOrgNumber: row.rev_org_id === null ? null : revOrgs.get(row.rev_org_id)!,
       createdAt: row.created_at,
       modifiedAt: row.modified_at,
     }));
@@ -306,34 +140,31 @@ export class ExportReadStore {
   }
 
   async chats(orgId: number, selection: Selection): Promise<PortableChat[]> {
-    const query = this.db
-      .selectFrom('chats')
-      .innerJoin('users as creators', 'creators.id', 'chats.created_by')
-      .innerJoin('users as modifiers', 'modifiers.id', 'chats.modified_by')
-      .selectAll('chats')
-      .select(['creators.type as creator_type', 'creators.number as creator_number', 'modifiers.type as modifier_type', 'modifiers.number as modifier_number'])
-      .where('chats.org_id', '=', orgId);
-    const rows = await select(query, 'chats.number', selection).execute();
+    const rows = await select(this.db.selectFrom('chats').selectAll().where('org_id', '=', orgId), 'number', selection).execute();
     if (rows.length === 0) return [];
     const ids = rows.map((row) => row.id);
     const [members, groups] = await Promise.all([
       this.db
         .selectFrom('chat_users')
-        .innerJoin('users', 'users.id', 'chat_users.user_id')
-        .select(['chat_users.chat_id', 'users.type', 'users.number'])
-        .where('chat_users.chat_id', 'in', ids)
-        .orderBy('chat_users.chat_id')
-        .orderBy('chat_users.position')
+        .select(['chat_id', 'user_id'])
+        .where('chat_id', 'in', ids)
+        .orderBy('chat_id')
+        .orderBy('position')
         .execute(),
       this.db
         .selectFrom('chat_groups')
-        .innerJoin('groups', 'groups.id', 'chat_groups.group_id')
-        .select(['chat_groups.chat_id', 'groups.number'])
-        .where('chat_groups.chat_id', 'in', ids)
-        .orderBy('chat_groups.chat_id')
-        .orderBy('chat_groups.position')
+        .select(['chat_id', 'group_id'])
+        .where('chat_id', 'in', ids)
+        .orderBy('chat_id')
+        .orderBy('position')
         .execute(),
     ]);
+    const [users, groupNumbers] = await Promise.all([
+      this.userKeysOf([...members.map((member) => member.user_id), ...rows.flatMap((row) => [row.created_by, row.modified_by])]),
+      this.numbersOf('groups', groups.map((group) => group.group_id)),
+    ]);
+    const membersOf = groupBy(members, (member) => member.chat_id);
+    const groupsOf = groupBy(groups, (group) => group.chat_id);
     return rows.map((row) => ({
       number: row.number,
       title: row.title,
@@ -341,81 +172,57 @@ export class ExportReadStore {
       customFields: row.custom_fields,
       records: row.records,
       syncMetadata: row.sync_metadata,
-      users: members.filter((member) => member.chat_id === row.id).map((member) => key(member.type, member.number)),
-      groupNumbers: groups.filter((group) => group.chat_id === row.id).map((group) => group.number),
-      createdBy: key(row.creator_type, row.creator_number),
-      modifiedBy: key(row.modifier_type, row.modifier_number),
+      users: (membersOf.get(row.id) ?? []).map((member) => users.get(member.user_id)!),
+      groupNumbers: (groupsOf.get(row.id) ?? []).map((group) => groupNumbers.get(group.group_id)!),
+      createdBy: users.get(row.created_by)!,
+      modifiedBy: users.get(row.modified_by)!,
       createdAt: row.created_at,
       modifiedAt: row.modified_at,
       activityAt: row.activity_at,
     }));
   }
 
+  /**
+   * A page is read from timeline_entries alone, in (org, number) index order, and what it
+   * refers to is looked up by row id afterwards: joined in one query, PostgreSQL with
+   * stale statistics (right after a bulk import) joins every later entry before the LIMIT.
+   */
   async entries(orgId: number, selection: Selection): Promise<PortableEntry[]> {
-    const query = this.db
-      .selectFrom('timeline_entries')
-      .innerJoin('chats', 'chats.id', 'timeline_entries.chat_id')
-      .leftJoin('timeline_entries as parents', 'parents.id', 'timeline_entries.parent_id')
-      .innerJoin('users as creators', 'creators.id', 'timeline_entries.created_by')
-      .innerJoin('users as modifiers', 'modifiers.id', 'timeline_entries.modified_by')
-      .select([
-        'timeline_entries.id',
-        'timeline_entries.number',
-        'timeline_entries.body',
-        'timeline_entries.body_type',
-        'timeline_entries.external_ref',
-        'timeline_entries.visibility',
-        'timeline_entries.labels',
-        'timeline_entries.expires_at',
-        'timeline_entries.deleted_at',
-        'timeline_entries.created_at',
-        'timeline_entries.modified_at',
-        'chats.number as chat_number',
-        'parents.number as parent_number',
-        'creators.type as creator_type',
-        'creators.number as creator_number',
-        'modifiers.type as modifier_type',
-        'modifiers.number as modifier_number',
-      ])
-      .where('timeline_entries.org_id', '=', orgId);
-    const rows = await select(query, 'timeline_entries.number', selection).execute();
+    const rows = await select(this.db.selectFrom('timeline_entries').selectAll().where('org_id', '=', orgId), 'number', selection).execute();
     if (rows.length === 0) return [];
     const ids = rows.map((row) => row.id);
-    const [readers, reactions] = await Promise.all([
-      this.db
-        .selectFrom('timeline_entry_private_to')
-        .innerJoin('users', 'users.id', 'timeline_entry_private_to.user_id')
-        .select(['timeline_entry_private_to.entry_id', 'users.type', 'users.number'])
-        .where('timeline_entry_private_to.entry_id', 'in', ids)
-        .execute(),
-      this.db
-        .selectFrom('timeline_reactions')
-        .innerJoin('users', 'users.id', 'timeline_reactions.user_id')
-        .select(['timeline_reactions.entry_id', 'timeline_reactions.emoji', 'timeline_reactions.created_at', 'users.type', 'users.number'])
-        .where('timeline_reactions.entry_id', 'in', ids)
-        .execute(),
+    const [readers, reactions, chats, parents] = await Promise.all([
+      this.db.selectFrom('timeline_entry_private_to').select(['entry_id', 'user_id']).where('entry_id', 'in', ids).execute(),
+      this.db.selectFrom('timeline_reactions').select(['entry_id', 'emoji', 'user_id', 'created_at']).where('entry_id', 'in', ids).execute(),
+      this.numbersOf('chats', rows.map((row) => row.chat_id)),
+      this.numbersOf('timeline_entries', rows.flatMap((row) => (row.parent_id === null ? [] : [row.parent_id]))),
+    ]);
+    const users = await this.userKeysOf([
+      ...rows.flatMap((row) => [row.created_by, row.modified_by]),
+      ...readers.map((reader) => reader.user_id),
+      ...reactions.map((reaction) => reaction.user_id),
     ]);
     const readersOf = groupBy(readers, (reader) => reader.entry_id);
     const reactionsOf = groupBy(reactions, (reaction) => reaction.entry_id);
     return rows.map((row) => ({
       number: row.number,
-      chatNumber: row.chat_number,
-      parentNumber: row.parent_number,
+      chatNumber: chats.get(row.chat_id)!,
+      parentNumber: row.parent_id === null ? null : (parents.get(row.parent_id) ?? null),
       body: row.body,
       bodyType: row.body_type,
       externalRef: row.external_ref,
       visibility: row.visibility,
       labels: row.labels,
-      privateTo: (readersOf.get(row.id) ?? []).map((reader) => key(reader.type, reader.number)).sort(compareUserKeys),
+      privateTo: (readersOf.get(row.id) ?? []).map((reader) => users.get(reader.user_id)!).sort(compareUserKeys),
       expiresAt: row.expires_at,
       deletedAt: row.deleted_at,
-      createdBy: key(row.creator_type, row.creator_number),
-      modifiedBy: key(row.modifier_type, row.modifier_number),
+      createdBy: users.get(row.created_by)!,
+      modifiedBy: users.get(row.modified_by)!,
       createdAt: row.created_at,
       modifiedAt: row.modified_at,
       // In the order people reacted; ties by emoji, then by user: no collation decides it.
       reactions: (reactionsOf.get(row.id) ?? [])
-        .map((reaction) => ({ emoji: reaction.emoji, user: key(reaction.type, reaction.number), createdAt: reaction.created_at }))
+        .map((reaction) => ({ emoji: reaction.emoji, user: users.get(reaction.user_id)!, createdAt: reaction.created_at }))
         .sort((a, b) => compareText(a.createdAt, b.createdAt) || compareText(a.emoji, b.emoji) || compareUserKeys(a.user, b.user)),
     }));
   }
@@ -463,14 +270,8 @@ export class ExportReadStore {
   }
 
   async webhooks(orgId: number, selection: Selection): Promise<PortableWebhook[]> {
-    const query = this.db
-      .selectFrom('webhooks')
-      .innerJoin('users as creators', 'creators.id', 'webhooks.created_by')
-      .innerJoin('users as modifiers', 'modifiers.id', 'webhooks.modified_by')
-      .selectAll('webhooks')
-      .select(['creators.type as creator_type', 'creators.number as creator_number', 'modifiers.type as modifier_type', 'modifiers.number as modifier_number'])
-      .where('webhooks.org_id', '=', orgId);
-    const rows = await select(query, 'webhooks.number', selection).execute();
+    const rows = await select(this.db.selectFrom('webhooks').selectAll().where('org_id', '=', orgId), 'number', selection).execute();
+    const users = await this.userKeysOf(rows.flatMap((row) => [row.created_by, row.modified_by]));
     return rows.map((row) => ({
       number: row.number,
       url: row.url,
@@ -480,29 +281,23 @@ export class ExportReadStore {
       status: row.status,
       verified: row.verified === 1,
       deleted: row.deleted === 1,
-      createdBy: key(row.creator_type, row.creator_number),
-      modifiedBy: key(row.modifier_type, row.modifier_number),
+      createdBy: users.get(row.created_by)!,
+      modifiedBy: users.get(row.modified_by)!,
       createdAt: row.created_at,
       modifiedAt: row.modified_at,
     }));
   }
 
   async tokens(orgId: number, selection: Selection): Promise<PortableToken[]> {
-    const query = this.db
-      .selectFrom('tokens')
-      .innerJoin('users as holders', 'holders.id', 'tokens.user_id')
-      .leftJoin('users as issuers', 'issuers.id', 'tokens.created_by')
-      .selectAll('tokens')
-      .select(['holders.type as holder_type', 'holders.number as holder_number', 'issuers.type as issuer_type', 'issuers.number as issuer_number'])
-      .where('tokens.org_id', '=', orgId);
-    const rows = await select(query, 'tokens.number', selection).execute();
+    const rows = await select(this.db.selectFrom('tokens').selectAll().where('org_id', '=', orgId), 'number', selection).execute();
+    const users = await this.userKeysOf(rows.flatMap((row) => (row.created_by === null ? [row.user_id] : [row.user_id, row.created_by])));
     return rows.map((row) => ({
       number: row.number,
-      user: key(row.holder_type, row.holder_number),
+      user: users.get(row.user_id)!,
       hash: row.hash,
       requestedTokenType: row.requested_token_type,
       tokenHint: row.token_hint,
-      createdBy: row.issuer_type === null || row.issuer_number === null ? null : key(row.issuer_type, row.issuer_number),
+      createdBy: row.created_by === null ? null : users.get(row.created_by)!,
       createdAt: row.created_at,
       expiresAt: row.expires_at,
       revokedAt: row.revoked_at,
@@ -512,24 +307,23 @@ export class ExportReadStore {
   async artifacts(orgId: number, selection: Selection, withContent: boolean): Promise<PortableArtifact[]> {
     const query = this.db
       .selectFrom('artifacts')
-      .innerJoin('users as creators', 'creators.id', 'artifacts.created_by')
       .select([
-        'artifacts.number',
-        'artifacts.file_name',
-        'artifacts.declared_type',
-        'artifacts.content_type',
-        'artifacts.size',
-        'artifacts.uploaded_at',
-        'artifacts.parent_kind',
-        'artifacts.parent_number',
-        'artifacts.created_at',
-        'artifacts.modified_at',
-        'creators.type as creator_type',
-        'creators.number as creator_number',
+        'number',
+        'file_name',
+        'declared_type',
+        'content_type',
+        'size',
+        'uploaded_at',
+        'parent_kind',
+        'parent_number',
+        'created_by',
+        'created_at',
+        'modified_at',
       ])
-      .$if(withContent, (builder) => builder.select('artifacts.content'))
-      .where('artifacts.org_id', '=', orgId);
-    const rows = await select(query, 'artifacts.number', selection).execute();
+      .$if(withContent, (builder) => builder.select('content'))
+      .where('org_id', '=', orgId);
+    const rows = await select(query, 'number', selection).execute();
+    const users = await this.userKeysOf(rows.map((row) => row.created_by));
     return rows.map((row) => ({
       number: row.number,
       fileName: row.file_name,
@@ -540,7 +334,7 @@ export class ExportReadStore {
       uploadedAt: row.uploaded_at,
       parentKind: row.parent_kind,
       parentNumber: row.parent_number,
-      createdBy: key(row.creator_type, row.creator_number),
+      createdBy: users.get(row.created_by)!,
       createdAt: row.created_at,
       modifiedAt: row.modified_at,
     }));
@@ -550,13 +344,35 @@ export class ExportReadStore {
   async displayPictures(orgId: number, type: UserType, selection: Selection): Promise<PortableDisplayPicture[]> {
     const query = this.db
       .selectFrom('users')
-      .innerJoin('artifacts', 'artifacts.id', 'users.display_picture_id')
-      .select(['users.number', 'artifacts.number as artifact_number'])
-      .where('users.org_id', '=', orgId)
-      .where('users.type', '=', type);
-    const rows = await select(query, 'users.number', selection).execute();
-    return rows.map((row) => ({ user: key(type, row.number), artifactNumber: row.artifact_number }));
+      .select(['number', 'display_picture_id'])
+      .where('org_id', '=', orgId)
+      .where('type', '=', type)
+      .where('display_picture_id', 'is not', null);
+    const rows = await select(query, 'number', selection).execute();
+    const artifacts = await this.numbersOf('artifacts', rows.map((row) => row.display_picture_id!));
+    return rows.map((row) => ({ user: key(type, row.number), artifactNumber: artifacts.get(row.display_picture_id!)! }));
   }
+
+  /** Users' natural keys by row id. */
+  private async userKeysOf(ids: readonly number[]): Promise<Map<number, UserKey>> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return new Map();
+    const rows = await this.db.selectFrom('users').select(['id', 'type', 'number']).where('id', 'in', unique).execute();
+    return new Map(rows.map((row) => [row.id, key(row.type, row.number)]));
+  }
+
+  /** Objects' numbers by row id. */
+  private async numbersOf(table: 'rev_orgs' | 'groups' | 'chats' | 'timeline_entries' | 'artifacts', ids: readonly number[]): Promise<Map<number, number>> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom(table as 'chats')
+      .select(['id', 'number'])
+      .where('id', 'in', unique)
+      .execute();
+    return new Map(rows.map((row) => [row.id, row.number]));
+  }
+
 }
 
 /** Narrows a query to a selection of numbers, in number order. */
@@ -584,9 +400,4 @@ function groupBy<T, K>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> 
     else groups.set(keyOf(item), [item]);
   }
   return groups;
-}
-
-/** Code-unit order, as JavaScript and SQLite compare text; PostgreSQL's collation may not. */
-export function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

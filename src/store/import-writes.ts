@@ -7,7 +7,8 @@
 import type { Kysely } from 'kysely';
 import { batches } from './batches.js';
 import { translateUnique } from './errors.js';
-import { usersIn, type UserKey } from './export-reads.js';
+import { usersIn } from './export-reads.js';
+import type { UserKey } from './portable.js';
 import type { Database } from './schema.js';
 
 export interface ImportedRevOrg {
