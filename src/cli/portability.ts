@@ -78,7 +78,7 @@ export async function runImport(store: RootStore, path: string, flags: ImportFla
     );
   } catch (error) {
     if ((error instanceof ImportError || error instanceof ImportConflict) && committed > 0 && !flags.json) {
-      process.stderr.write(`confab: ${committed} records before the failing batch are imported; running the import again goes on from there.\n`);
+      process.stderr.write(`confab: the ${committed} records before it are imported; run the import again once the file is right: what is there already is skipped.\n`);
     }
     throw error;
   } finally {

@@ -7,31 +7,18 @@
  */
 import { memberKeyOfIds } from '../domain/members.js';
 import { newWebhookSecret } from '../domain/webhooks.js';
-import { UniqueViolation, type Store } from '../store/index.js';
-import type { Selection, UserKey } from '../store/portable.js';
-import { userKeyText, type ImportedEntry } from '../store/import-writes.js';
-import { USER_TYPES, type UserType } from '../model/index.js';
+import type { Store } from '../store/index.js';
+import { insertEntries } from './apply-entries.js';
 import { describeDifference, ImportConflict, ImportError } from './errors.js';
 import { serializeRecord, type ExportRecord, type RecordOf, type RecordType } from './format.js';
 import type { NumberedRecord } from './import.js';
 import * as records from './records.js';
 import { numberOf, userKeyOf } from './records.js';
+import { advance, byType, chatLookup, groupLookup, jsonText, lookup, numbers, unique, userLookup, type Item, type Target } from './resolve.js';
 
 export interface BatchResult {
   created: number;
   unchanged: number;
-}
-
-interface Item<R> {
-  line: number;
-  record: R;
-}
-
-/** Where a run is written: its transaction and organization. */
-interface Target {
-  tx: Store;
-  orgId: number;
-  slug: string;
 }
 
 interface Applier<R extends ExportRecord> {
@@ -386,85 +373,6 @@ const APPLIERS: { [T in Exclude<RecordType, 'org'>]: Applier<RecordOf<T>> } = {
     },
   },
 };
-
-/**
- * Entries in few statements. A reply's parent is resolved from the database, or from this
- * run when it comes earlier in it (set once both are written); it must be a comment of the
- * same chat, not itself a reply, as DevRev's threads are one level deep.
- */
-async function insertEntries(target: Target, items: Item<RecordOf<'timeline_entry'>>[]): Promise<void> {
-  const { tx, orgId, slug } = target;
-  const chat = await chatLookup(target, items.map(({ record }) => record.chat));
-  const user = await userLookup(
-    target,
-    items.flatMap(({ record }) => [
-      record.created_by,
-      record.modified_by,
-      ...(record.private_to ?? []),
-      ...(record.reactions ?? []).map((reaction) => reaction.user),
-    ]),
-  );
-  const inRun = new Map(items.map((item, index) => [numberOf(item.record.id), { index, item }]));
-  const stored = await tx.importWrites.entries(orgId, items.flatMap(({ record }) => (record.parent ? [numberOf(record.parent)] : [])));
-  const externalRefs = new Map<string, number>();
-  const inputs: ImportedEntry[] = [];
-  const pendingParents = new Map<number, number[]>();
-  for (const [index, { line, record }] of items.entries()) {
-    const chatId = chat(line, record.chat);
-    if (record.parent !== undefined) {
-      const parentNumber = numberOf(record.parent);
-      const earlier = inRun.get(parentNumber);
-      const parent = earlier && earlier.index < index ? { chatId: chat(line, earlier.item.record.chat), parentId: earlier.item.record.parent } : stored.get(parentNumber);
-      if (!parent) throw new ImportError(line, `parent ${record.parent} is neither earlier in the file nor in the database`);
-      if (parent.chatId !== chatId) throw new ImportError(line, `parent ${record.parent} is in another chat; a reply's parent is a comment of the same chat`);
-      if (parent.parentId !== null && parent.parentId !== undefined) throw new ImportError(line, `parent ${record.parent} is itself a reply; threads are one level deep`);
-    }
-    if (record.external_ref !== undefined) {
-      const key = `${chatId}:${record.external_ref}`;
-      if (externalRefs.has(key)) throw new ImportError(line, `external_ref '${record.external_ref}' is used twice in chat ${record.chat}`);
-      externalRefs.set(key, line);
-    }
-    const reactions = record.reactions ?? [];
-    if (new Set(reactions.map((reaction) => `${reaction.emoji} ${reaction.user}`)).size !== reactions.length) {
-      throw new ImportError(line, 'a user reacts with the same emoji twice');
-    }
-    inputs.push({
-      orgId,
-      chatId,
-      number: numberOf(record.id),
-      parentId: record.parent === undefined ? null : (stored.get(numberOf(record.parent))?.id ?? null),
-      body: record.body ?? null,
-      bodyType: record.body_type ?? null,
-      externalRef: record.external_ref ?? null,
-      visibility: record.visibility,
-      labels: record.labels ?? null,
-      privateTo: (record.private_to ?? []).map((ref) => user(line, ref)),
-      expiresAt: record.expires_at ?? null,
-      deletedAt: record.deleted_at ?? null,
-      createdBy: user(line, record.created_by),
-      modifiedBy: user(line, record.modified_by),
-      createdAt: record.created_at,
-      modifiedAt: record.modified_at,
-      reactions: reactions.map((reaction) => ({ emoji: reaction.emoji, userId: user(line, reaction.user), createdAt: reaction.created_at })),
-    });
-  }
-  const taken = await tx.importWrites.takenExternalRefs(inputs.flatMap((input) => (input.externalRef ? [{ chatId: input.chatId, externalRef: input.externalRef }] : [])));
-  for (const [key, holder] of taken) {
-    const line = externalRefs.get(key)!;
-    const record = items.find((item) => item.line === line)!.record;
-    throw new ImportConflict(line, `timeline entry ${record.id}: external_ref '${record.external_ref}' of chat ${record.chat} in organization ${slug} is taken by COMMENT-${holder}`);
-  }
-  const ids = await tx.importWrites.insertEntries(inputs);
-  for (const [index, input] of inputs.entries()) {
-    const record = items[index]!.record;
-    if (record.parent === undefined || input.parentId !== null) continue;
-    const parentId = ids.get(numberOf(record.parent))!;
-    pendingParents.set(parentId, [...(pendingParents.get(parentId) ?? []), ids.get(input.number)!]);
-  }
-  await tx.importWrites.setParents(pendingParents);
-  await advance(tx, orgId, 'timeline_comment', inputs.map((input) => input.number));
-}
-
 /** Runs of consecutive records of one type and organization. */
 function runs(batch: readonly NumberedRecord[]): Item<ExportRecord>[][] {
   const result: Item<ExportRecord>[][] = [];
@@ -478,56 +386,4 @@ function runs(batch: readonly NumberedRecord[]): Item<ExportRecord>[][] {
 
 function slugOf(record: ExportRecord): string {
   return record.type === 'org' ? record.slug : record.org;
-}
-
-function numbers(list: readonly { id: string }[]): Selection {
-  return { numbers: list.map((record) => numberOf(record.id)) };
-}
-
-function byType(keys: readonly UserKey[]): [UserType, UserKey[]][] {
-  return USER_TYPES.map((type): [UserType, UserKey[]] => [type, keys.filter((key) => key.type === type)]).filter(([, list]) => list.length > 0);
-}
-
-/** Resolves references of a run to row ids; one that is nowhere stops the import at its line. */
-type Lookup = (line: number, ref: string) => number;
-
-async function lookup<K>(
-  target: Target,
-  label: string,
-  refs: readonly string[],
-  fetch: (refs: string[]) => Promise<Map<K, number>>,
-  keyOf: (ref: string) => K,
-): Promise<Lookup> {
-  const ids = await fetch([...new Set(refs)]);
-  return (line, ref) => {
-    const id = ids.get(keyOf(ref));
-    if (id === undefined) throw new ImportError(line, `${label} ${ref} of organization ${target.slug} is neither earlier in the file nor in the database`);
-    return id;
-  };
-}
-
-const userLookup = (target: Target, refs: readonly string[]) =>
-  lookup(target, 'user', refs, (list) => target.tx.importWrites.userIds(target.orgId, list.map(userKeyOf)), (ref) => userKeyText(userKeyOf(ref)));
-const groupLookup = (target: Target, refs: readonly string[]) =>
-  lookup(target, 'group', refs, (list) => target.tx.importWrites.groupIds(target.orgId, list.map(numberOf)), numberOf);
-const chatLookup = (target: Target, refs: readonly string[]) =>
-  lookup(target, 'chat', refs, (list) => target.tx.importWrites.chatIds(target.orgId, list.map(numberOf)), numberOf);
-
-/** New objects made after the import continue past the numbers it wrote. */
-async function advance(tx: Store, orgId: number, kind: string, written: readonly number[]): Promise<void> {
-  if (written.length > 0) await tx.orgs.advanceNumberPast(orgId, kind, written.reduce((max, number) => Math.max(max, number)));
-}
-
-/** A unique constraint other than the key (an email, a name) taken by another object: a conflict at this line. */
-async function unique(line: number, problem: string, write: () => Promise<void>): Promise<void> {
-  try {
-    await write();
-  } catch (error) {
-    if (error instanceof UniqueViolation) throw new ImportConflict(line, problem);
-    throw error;
-  }
-}
-
-function jsonText(value: unknown): string | null {
-  return value === undefined ? null : JSON.stringify(value);
 }
