@@ -9,9 +9,9 @@ import { issueToken } from '../domain/tokens.js';
 import { MEMORY_DATABASE_URL, readFixtures, type LoadedOrg } from '../emulator/index.js';
 import type { RootStore } from '../store/index.js';
 import { openStore } from '../store/open.js';
-import { createLogger } from './logger.js';
 import { fail, print } from './output.js';
 import { progress } from './progress.js';
+import { runExport, runImport, type ExportFlags, type ImportFlags } from './portability.js';
 import { presentUserSummary } from '../present/users.js';
 import { orgView } from '../present/viewpoint.js';
 
@@ -49,8 +49,8 @@ program
         const fixtures = flags.fixtures === undefined ? undefined : await readFixtures(flags.fixtures);
         // An emulator serves a test suite: per-request logs would only drown its output.
         if (fixtures && process.env.LOG_LEVEL === undefined) config.logLevel = 'warn';
-        // Loaded here so that the other commands do not pay for loading the HTTP stack.
-        const { startServer } = await import('../server.js');
+        // Loaded here so that the other commands do not pay for the HTTP stack and the logger.
+        const [{ startServer }, { createLogger }] = await Promise.all([import('../server.js'), import('./logger.js')]);
         const server = await startServer(config, createLogger(config.logLevel), {
           fixtures,
           onFixtureProgress: flags.json ? undefined : progress('loading fixtures'),
@@ -165,6 +165,27 @@ program
     }),
   );
 
+program
+  .command('export')
+  .description('write every organization (users, chats, messages, …) as JSONL, to move them to another database')
+  .option('--out <file>', 'write to this file (default: stdout)')
+  .option('--include-secrets', 'also webhook secrets and API tokens (as hashes), so they keep working after an import')
+  .option('--org <slug...>', 'only these organizations')
+  .option('--json', 'print the summary as JSON (with --out)')
+  .addOption(databaseOption())
+  .action(async (flags: ExportFlags & { databaseUrl?: string }) => withStore(flags, (store) => runExport(store, flags)));
+
+program
+  .command('import')
+  .description('read an export into this database; records already there with the same data are skipped')
+  .argument('<file>', 'the export file, or - for stdin')
+  .option('--batch-size <records>', 'records per transaction', '1000')
+  .option('--json', 'print the summary as JSON')
+  .addOption(databaseOption())
+  .action(async (file: string, flags: ImportFlags & { databaseUrl?: string }) => withStore(flags, (store) => runImport(store, file, flags)));
+
+const COMMAND_CACHE_KIB = 8_000;
+
 /** Opens the store, migrates, runs the command, closes; errors become a one-line message. */
 async function withStore(
   flags: { json?: boolean; databaseUrl?: string; skipMigrate?: boolean },
@@ -173,7 +194,9 @@ async function withStore(
   let store: RootStore | undefined;
   try {
     const config = loadConfig({ databaseUrl: flags.databaseUrl });
-    store = await openStore(config.databaseUrl, { poolSize: config.databasePoolSize });
+    // A command reads what it needs once (an export, each page): a small page cache
+    // keeps its memory flat where a server's large one would only fill up.
+    store = await openStore(config.databaseUrl, { poolSize: config.databasePoolSize, sqliteCacheKib: COMMAND_CACHE_KIB });
     if (!flags.skipMigrate) await store.migrate();
     await run(store);
   } catch (error) {

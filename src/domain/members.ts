@@ -80,10 +80,12 @@ async function unresolvedIsInvalid<T>(fieldName: string, resolve: () => Promise<
  * give the same key. The default-DM unique index is on this key.
  */
 export function memberKey(users: readonly User[]): string {
-  return users
-    .map((user) => user.id)
-    .sort((a, b) => a - b)
-    .join(',');
+  return memberKeyOfIds(users.map((user) => user.id));
+}
+
+/** The same key from the users' row ids (an import has ids, not users). */
+export function memberKeyOfIds(userIds: readonly number[]): string {
+  return [...userIds].sort((a, b) => a - b).join(',');
 }
 
 function refKey(type: string, number: number): string {

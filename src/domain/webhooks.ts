@@ -31,7 +31,7 @@ export interface CreateWebhookInput {
 export async function createWebhook(store: Store, principal: Principal, input: CreateWebhookInput, rules: WebhookRules): Promise<Webhook> {
   requireAdmin(principal, 'manage webhooks');
   const url = await checkWebhookUrl(input.url, rules.allowPrivate);
-  const secret = input.secret === undefined ? newSecret() : checkSecret(input.secret);
+  const secret = input.secret === undefined ? newWebhookSecret() : checkSecret(input.secret);
   const headers = checkHeaders(input.headers ?? [], 'headers');
   const at = now();
   return store.transaction(async (tx) => {
@@ -151,7 +151,8 @@ async function findWebhook(store: Store, principal: Principal, id: string): Prom
   return webhook;
 }
 
-function newSecret(): string {
+/** A webhook's signing secret, when its creator gives none. */
+export function newWebhookSecret(): string {
   return randomBytes(32).toString('base64');
 }
 

@@ -1,4 +1,4 @@
-/** The emulator's own operations (`/confab.*`, emulator mode only): snapshots and tenants. */
+/** The emulator's own operations (`/confab.*`, emulator mode only): snapshots, tenants and imports. */
 import { Type, type Static } from '@sinclair/typebox';
 import { TenantFixtures } from '../emulator/fixtures.js';
 import { UserSummary } from './common.js';
@@ -27,4 +27,27 @@ export const OrgsCreateResponse = Type.Object({
   org: Type.Object({ id: Type.String(), slug: Type.String(), name: Type.String(), created_date: Type.String() }),
   /** The new organization's admin and its token (shown once, like any new token). */
   admin: Type.Object({ user: UserSummary, token: Type.String() }),
+});
+
+/** The largest export `confab.import` takes over HTTP; `confab import` reads files of any size. */
+export const IMPORT_BODY_LIMIT_BYTES = 64 * 1024 * 1024;
+
+export const ImportRequest = Type.Object(
+  {
+    /** The text of an export file (`confab export`): JSONL, header first. */
+    data: Type.String({ minLength: 1, maxLength: IMPORT_BODY_LIMIT_BYTES }),
+    /** Records per transaction (default 1000). */
+    batch_size: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
+  },
+  { additionalProperties: false },
+);
+export type ImportRequest = Static<typeof ImportRequest>;
+
+export const ImportResponse = Type.Object({
+  /** Records in the file. */
+  records: Type.Integer(),
+  /** Written by this import. */
+  created: Type.Integer(),
+  /** Already there with the same data (an import run again changes nothing). */
+  unchanged: Type.Integer(),
 });

@@ -15,7 +15,7 @@ import { TimelineEntriesCreateRequest, TimelineEntriesDeleteRequest, TimelineEnt
 import { DevUserResponse, DevUsersActivateRequest, DevUsersActivateResponse, DevUsersCreateRequest, DevUsersListRequest, DevUsersListResponse, DevUsersSelfResponse, DevUsersSelfUpdateRequest, DevUsersUpdateRequest, Empty, IdRequest } from './users.js';
 import { WebhookResponse, WebhooksCreateRequest, WebhooksDeleteRequest, WebhooksDeleteResponse, WebhooksDeliveriesListRequest, WebhooksDeliveriesListResponse, WebhooksGetRequest, WebhooksListRequest, WebhooksListResponse, WebhooksUpdateRequest } from './webhooks.js';
 import { RequestsClearRequest, RequestsClearResponse, RequestsCountRequest, RequestsCountResponse, RequestsListRequest, RequestsListResponse } from './journal.js';
-import { OrgsCreateRequest, OrgsCreateResponse, ResetRequest, ResetResponse, SnapshotNameRequest, SnapshotResponse, SnapshotsListRequest, SnapshotsListResponse } from './emulator.js';
+import { ImportRequest, ImportResponse, OrgsCreateRequest, OrgsCreateResponse, ResetRequest, ResetResponse, SnapshotNameRequest, SnapshotResponse, SnapshotsListRequest, SnapshotsListResponse } from './emulator.js';
 import { ReactionsListRequest, ReactionsListResponse, ReactionsUpdateRequest, ReactionsUpdateResponse } from './reactions.js';
 import { SearchCoreRequest, SearchCoreResponse, TimelineEntriesSearchRequest, TimelineEntriesSearchResponse } from './search.js';
 import { PresenceListRequest, PresenceListResponse } from './presence.js';
@@ -90,6 +90,7 @@ export const OPERATIONS = {
   'confab.snapshots.list': { request: SnapshotsListRequest, response: SnapshotsListResponse },
   'confab.snapshots.delete': { request: SnapshotNameRequest, response: SnapshotResponse },
   'confab.orgs.create': { request: OrgsCreateRequest, response: OrgsCreateResponse },
+  'confab.import': { request: ImportRequest, response: ImportResponse },
   'reactions.update': { request: ReactionsUpdateRequest, response: ReactionsUpdateResponse },
   'reactions.list': { request: ReactionsListRequest, response: ReactionsListResponse },
   'search.core': { request: SearchCoreRequest, response: SearchCoreResponse },

@@ -33,6 +33,8 @@ export class Store implements EntityStores {
   readonly reactions: EntityStores['reactions'];
   readonly directory: EntityStores['directory'];
   readonly presence: EntityStores['presence'];
+  readonly exportReads: EntityStores['exportReads'];
+  readonly importWrites: EntityStores['importWrites'];
   /** Queries run through this one, which tells `record` what each write touched. */
   protected readonly db: Kysely<Database>;
 
@@ -64,6 +66,8 @@ export class Store implements EntityStores {
     this.reactions = entities.reactions;
     this.directory = entities.directory;
     this.presence = entities.presence;
+    this.exportReads = entities.exportReads;
+    this.importWrites = entities.importWrites;
   }
 
   /**
@@ -189,6 +193,24 @@ export class RootStore extends Store {
       for (const { name } of rows) await sql`delete from ${sql.table(name)}`.execute(trx);
     });
     this.changes.publish(['*']);
+  }
+
+  /**
+   * Runs `work` on one unchanging view of the whole database (an export): on PostgreSQL a
+   * read-only REPEATABLE READ transaction, on SQLite a read transaction, which in WAL mode
+   * sees one snapshot while writers go on. It may take minutes and wait on a slow reader
+   * of its output, so neither the statement timeout nor the idle-in-transaction timeout
+   * applies. Not retried: `work` may have written its output already.
+   */
+  async readConsistently<T>(work: (store: Store) => Promise<T>): Promise<T> {
+    const postgres = this.dialect === 'postgres';
+    const transaction = postgres ? this.base.transaction().setIsolationLevel('repeatable read').setAccessMode('read only') : this.base.transaction();
+    return withoutStatementTimeout(() =>
+      transaction.execute(async (trx) => {
+        if (postgres) await sql`set local idle_in_transaction_session_timeout = 0`.execute(trx);
+        return work(new Store(trx, this.dialect, this.changes, this.parts, () => undefined, 'transaction'));
+      }),
+    );
   }
 
   /**

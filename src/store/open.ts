@@ -11,6 +11,8 @@ export interface OpenOptions {
   onIdleError?: (error: Error) => void;
   /** SQLite: how long a write waits for another connection's lock. */
   busyTimeoutMs?: number;
+  /** SQLite: the page cache, in KiB (default 32 MB, for a server's random reads). */
+  sqliteCacheKib?: number;
   /** PostgreSQL: how long one statement may run, and a connection may take to open. */
   statementTimeoutMs?: number;
 }
@@ -21,7 +23,7 @@ export const DEFAULT_POOL_SIZE = 10;
 export async function openStore(url: string, options: OpenOptions = {}): Promise<RootStore> {
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length);
-    return openSqlite(path === ':memory:' ? path : resolve(path), options.busyTimeoutMs);
+    return openSqlite(path === ':memory:' ? path : resolve(path), options.busyTimeoutMs, options.sqliteCacheKib);
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     // Loaded only for PostgreSQL: an SQLite process never needs the driver.

@@ -10,8 +10,10 @@ import { ChatReadStore } from './chat-reads.js';
 import { ChatStore } from './chats.js';
 import { DirectorySearchStore } from './directory-search.js';
 import { EventStore } from './events.js';
+import { ExportReadStore } from './export-reads.js';
 import { FaultRuleStore } from './fault-rules.js';
 import { GroupStore } from './groups.js';
+import { ImportWriteStore } from './import-writes.js';
 import type { DialectName } from './migrations/helpers.js';
 import { OrgStore } from './orgs.js';
 import { PresenceStore } from './presence.js';
@@ -44,6 +46,8 @@ export interface EntityStores {
   reactions: Public<ReactionStore>;
   directory: Public<DirectorySearchStore>;
   presence: Public<PresenceStore>;
+  exportReads: Public<ExportReadStore>;
+  importWrites: Public<ImportWriteStore>;
 }
 
 /**
@@ -75,5 +79,7 @@ export function standardParts(db: Kysely<Database>, dialect: DialectName): Entit
     reactions,
     directory: new DirectorySearchStore(db),
     presence: new PresenceStore(db),
+    exportReads: new ExportReadStore(db),
+    importWrites: new ImportWriteStore(db),
   };
 }

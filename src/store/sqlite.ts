@@ -17,17 +17,22 @@ import type { Database } from './schema.js';
  * replaced whole (the emulator's snapshots) under a Kysely instance that never notices.
  */
 export const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
+/**
+ * 32 MB of page cache instead of SQLite's 2 MB: random reads across a million chats
+ * otherwise go to the OS for most pages (see README "Benchmark").
+ */
+export const DEFAULT_CACHE_KIB = 32_000;
 
-export function openSqlite(path: string, busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS): RootStore {
+export function openSqlite(path: string, busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS, cacheKib = DEFAULT_CACHE_KIB): RootStore {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const handle = new SwappableHandle(configure(new BetterSqlite3(path), path !== ':memory:', busyTimeoutMs), busyTimeoutMs);
+  const handle = new SwappableHandle(configure(new BetterSqlite3(path), path !== ':memory:', busyTimeoutMs, cacheKib), busyTimeoutMs, cacheKib);
   const changes = new ChangeBus();
   const authClock = new AuthClock(() => handle.dataVersion(), changes);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: handle }) });
   return new RootStore(db, 'sqlite', changes, sqliteParts(authClock), path === ':memory:' ? handle : undefined);
 }
 
-function configure(database: BetterSqlite3.Database, file: boolean, busyTimeoutMs: number): BetterSqlite3.Database {
+function configure(database: BetterSqlite3.Database, file: boolean, busyTimeoutMs: number, cacheKib: number): BetterSqlite3.Database {
   if (file) {
     database.pragma('journal_mode = WAL');
     database.pragma('synchronous = NORMAL');
@@ -36,9 +41,7 @@ function configure(database: BetterSqlite3.Database, file: boolean, busyTimeoutM
   // How long a write waits for another connection's lock before it fails (then a 503). The
   // wait blocks this process's event loop: better-sqlite3 is synchronous.
   database.pragma(`busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
-  // 32 MB of page cache instead of SQLite's 2 MB: random reads across a million chats
-  // otherwise go to the OS for most pages (see README "Benchmark").
-  database.pragma('cache_size = -32000');
+  database.pragma(`cache_size = -${Math.trunc(cacheKib)}`);
   return database;
 }
 
@@ -53,6 +56,12 @@ function sqliteParts(authClock: AuthClock): StoreParts {
 
 /** Far more distinct statements than the store has; bounds the cache all the same. */
 const MAX_CACHED = 500;
+/**
+ * Longer statements are bulk writes and long IN lists (imports, seeding), nearly each one
+ * of a different length: cached, they would hold hundreds of large compiled programs (tens
+ * of MB in a million-message import) that are never run again.
+ */
+const MAX_CACHED_SOURCE_LENGTH = 4096;
 
 /**
  * The better-sqlite3 handle Kysely talks to, which can be replaced whole. Kysely prepares
@@ -66,6 +75,7 @@ class SwappableHandle implements SqliteDatabase, DatabaseImage {
   constructor(
     private current: BetterSqlite3.Database,
     private readonly busyTimeoutMs: number,
+    private readonly cacheKib: number,
   ) {
     this.dataVersionStatement = current.prepare('PRAGMA data_version').pluck();
   }
@@ -79,6 +89,7 @@ class SwappableHandle implements SqliteDatabase, DatabaseImage {
     let statement = this.statements.get(source);
     if (!statement) {
       statement = this.current.prepare(source);
+      if (source.length > MAX_CACHED_SOURCE_LENGTH) return statement as unknown as SqliteStatement;
       if (this.statements.size >= MAX_CACHED) this.statements.delete(this.statements.keys().next().value!);
       this.statements.set(source, statement);
     }
@@ -99,7 +110,7 @@ class SwappableHandle implements SqliteDatabase, DatabaseImage {
    * change bus afterwards. Prepared statements belong to the old handle and go with it.
    */
   replace(image: Buffer): void {
-    const next = configure(new BetterSqlite3(image), false, this.busyTimeoutMs);
+    const next = configure(new BetterSqlite3(image), false, this.busyTimeoutMs, this.cacheKib);
     const previous = this.current;
     this.current = next;
     this.statements.clear();

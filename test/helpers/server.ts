@@ -32,6 +32,8 @@ export interface TestServer {
   url: string;
   /** The SQLite file behind the server, for tests that must reach around it. */
   databaseFile: string;
+  /** The server's DATABASE_URL (its SQLite file, or its PostgreSQL schema), for `confab` commands. */
+  databaseUrl: string;
   /**
    * Runs one statement on the server's database behind its back, SQLite or PostgreSQL
    * alike (`?` placeholders), as a bad disk or a bad manual edit would.
@@ -104,8 +106,9 @@ export function useServer(config: Partial<Config> = {}, tuning: ServerTuning = {
       },
     });
     const databaseFile = join(dir, 'confab.db');
+    const databaseUrl = config.databaseUrl ?? schema?.url ?? `sqlite:${databaseFile}`;
     const server = await startServer(
-      { port: 0, host: '127.0.0.1', databaseUrl: schema?.url ?? `sqlite:${databaseFile}`, logLevel: 'info', ...config },
+      { port: 0, host: '127.0.0.1', logLevel: 'info', ...config, databaseUrl },
       pino({ level: 'info' }, stream),
       // The server shares its event loop with the test code and a loaded machine, so lag
       // there says nothing about the server: overload protection is off unless a test
@@ -116,6 +119,7 @@ export function useServer(config: Partial<Config> = {}, tuning: ServerTuning = {
       server,
       url: server.url,
       databaseFile,
+      databaseUrl,
       executeBehindItsBack: (statement: string, params: unknown[] = []) =>
         schema ? executeInSchema(schema, statement, params) : executeInSqlite(databaseFile, statement, params),
       snapshot: async () => {

@@ -1,11 +1,14 @@
 /**
  * The emulator's operations (emulator mode only; elsewhere they do not exist and answer
- * 404 like any unknown route): reset and whole-database snapshots, for admins.
+ * 404 like any unknown route): reset, whole-database snapshots and imports, for admins.
  */
 import type { FastifyInstance } from 'fastify';
 import { requireAdmin } from '../../domain/access.js';
 import { BadRequest } from '../../domain/errors.js';
 import { formatOrgDon } from '../../domain/ids.js';
+import { importData } from '../../portability/import.js';
+import { linesOf } from '../../portability/lines.js';
+import { IMPORT_BODY_LIMIT_BYTES } from '../../schema/emulator.js';
 import { FixtureError, type Emulator, type SnapshotInfo } from '../../emulator/index.js';
 import { presentUserSummary } from '../../present/users.js';
 import type { Store } from '../../store/index.js';
@@ -41,6 +44,17 @@ export function emulatorOperations(app: FastifyInstance, store: Store, emulator:
     async handle({ principal }) {
       requireAdmin(principal, 'list snapshots');
       return { snapshots: emulator.snapshots.list().map(present) };
+    },
+  });
+  operation(app, store, {
+    name: 'confab.import',
+    addition: true,
+    bodyLimit: IMPORT_BODY_LIMIT_BYTES,
+    // Like a snapshot's restore, it writes whatever organizations the file names: the
+    // emulator's admin operations act on the whole emulator.
+    async handle({ store, principal }, body) {
+      requireAdmin(principal, 'import');
+      return importData(store, linesOf(body.data), { batchSize: body.batch_size });
     },
   });
   operation(app, store, {

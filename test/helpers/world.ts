@@ -1,0 +1,68 @@
+/**
+ * An organization with one of everything an export carries, made over the API as clients
+ * make it: people of every type, a rev org, a group, chats, messages with labels, an
+ * external_ref, a private one, an edited and a deleted one, a thread, reactions, read
+ * markers (one moved back by mark-unread), a webhook and a display picture.
+ */
+import { expect } from 'vitest';
+import { picture } from './artifacts.js';
+import type { Person, Response, TestServer } from './server.js';
+
+export interface World {
+  ada: Person;
+  grace: Person;
+  chat: { id: string; display_id: string };
+  /** The messages of `chat`, as ada reads them. */
+  messages(t: { as(person: Person): { get(path: string, query?: Record<string, string>): Promise<Response> } }): Promise<unknown>;
+}
+
+export async function buildWorld(t: TestServer): Promise<World> {
+  const ada = await t.given.org();
+  const grace = await t.given.user(ada, 'dev_user', 'grace');
+  const ok = async (pending: Promise<Response>, status = 200) => {
+    const response = await pending;
+    expect(response.status, JSON.stringify(response.body)).toBe(status);
+    return response.body;
+  };
+  const revOrg = (await ok(t.as(ada).post('/rev-orgs.create', { display_name: 'Customers Inc', external_ref: 'cust-org' }), 201)).rev_org;
+  const wile = (
+    await ok(t.as(ada).post('/rev-users.create', { display_name: 'Wile', email: 'wile@customers.test', external_ref: 'cust-1', rev_org: revOrg.id }), 201)
+  ).rev_user;
+  await ok(t.as(ada).post('/service-accounts.create', { display_name: 'Release bot' }), 201);
+  const group = await t.given.group(ada, [grace], 'launch');
+
+  const chat = await t.given.chat(ada, [grace], { title: 'Launch', groups: [group.id], custom_fields: { tier: 'gold', seats: 3 } });
+  await t.given.chat(ada, [grace], { is_default: true });
+  await ok(t.as(ada).post('/chats.create', { type: 'dm', users: [ada.id, wile.id], is_default: false }), 201);
+
+  const first = await t.given.message(ada, chat, 'Shall we launch on Monday?', { labels: ['plan', 'launch'], external_ref: 'msg-1' });
+  const second = await t.given.message(grace, chat, 'Monday works', { private_to: [ada.id] });
+  await t.given.message(grace, chat, 'Reply in the thread', { object: first.id });
+  await t.given.message(ada, chat, 'Agreed', { object: first.id });
+  const edited = await t.given.message(ada, chat, 'Typo here');
+  await ok(t.as(ada).post('/timeline-entries.update', { type: 'timeline_comment', id: edited.id, body: 'Fixed the typo' }));
+  const gone = await t.given.message(grace, chat, 'Oops, wrong chat');
+  await ok(t.as(grace).post('/timeline-entries.delete', { id: gone.id }));
+  await t.given.message(grace, chat, 'Last word');
+  for (const [person, emoji] of [[grace, '1f44d'], [ada, 'tada'], [grace, 'tada']] as const) {
+    await ok(t.as(person).post('/reactions.update', { object: first.id, emoji, action: 'add' }));
+  }
+  await ok(t.as(ada).post('/chats.mark-read', { id: chat.id }));
+  await ok(t.as(grace).post('/chats.mark-unread', { id: chat.id, entry: second.id }));
+
+  await ok(t.as(ada).post('/webhooks.create', { url: 'http://127.0.0.1:9/hook', event_types: ['timeline_entry_created'] }), 201);
+  const pictureId = await picture(t, grace);
+  await ok(t.as(grace).post('/dev-users.self.update', { display_picture: pictureId }));
+
+  return {
+    ada,
+    grace,
+    chat,
+    messages: async (server) => {
+      const timeline = await server.as(ada).get('/timeline-entries.list', { object: chat.id });
+      const thread = await server.as(ada).get('/timeline-entries.list', { object: first.id });
+      const chats = await server.as(ada).get('/chats.list', {});
+      return { timeline: timeline.body, thread: thread.body, chats: chats.body };
+    },
+  };
+}
