@@ -37,8 +37,9 @@ export function printTable(results) {
     if (section.startup) out.push(`startup (serve on the seeded database → first 200 on /health): ${startupText(section.startup)}`);
     if (section.confabMemory) out.push(`Confab memory after the HTTP cases: RSS ${fixed(section.confabMemory.rssMb, 0)} MB, peak ${fixed(section.confabMemory.peakRssMb, 0)} MB`);
     if (section.snapshots) {
-      const { restoreMs, restoreMaxMs, saveMs, imageBytes } = section.snapshots;
+      const { restoreMs, restoreMaxMs, saveMs, imageBytes, glibcDefaults } = section.snapshots;
       out.push(`snapshots (emulator image of the seeded data, ${fixed(imageBytes / 1e6, 1)} MB): restore median ${fixed(restoreMs, 1)} ms (max ${fixed(restoreMaxMs, 1)}), save ${fixed(saveMs, 1)} ms`);
+      out.push(`           with glibc's malloc defaults: restore median ${fixed(glibcDefaults.restoreMs, 1)} ms (max ${fixed(glibcDefaults.restoreMaxMs, 1)}), save ${fixed(glibcDefaults.saveMs, 1)} ms`);
     }
     if (section.twoProcess) out.push(...deliveryLines('two processes', section.twoProcess, 'on B, writes through A'));
     if (section.fanout) out.push(...deliveryLines('fan-out', section.fanout, 'on one process'));

@@ -114,8 +114,8 @@ async function benchDatabase(spec) {
 
       if (database.kind === 'sqlite' && selected('snapshots')) {
         section.snapshots = await measureSnapshots(database.url);
-        const { restoreMs, saveMs, imageBytes } = section.snapshots;
-        log(`snapshots of ${(imageBytes / 1e6).toFixed(1)} MB: restore median ${restoreMs.toFixed(1)} ms, save ${saveMs.toFixed(1)} ms`);
+        const { restoreMs, saveMs, imageBytes, glibcDefaults } = section.snapshots;
+        log(`snapshots of ${(imageBytes / 1e6).toFixed(1)} MB: restore median ${restoreMs.toFixed(1)} ms (${glibcDefaults.restoreMs.toFixed(1)} ms with glibc's malloc defaults), save ${saveMs.toFixed(1)} ms`);
       }
       if (selected('startup')) {
         section.startup = await measureStartup(() => startConfab(database.url));

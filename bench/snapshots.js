@@ -2,11 +2,34 @@
  * Emulator snapshots: restoring a whole in-memory database (10,000 chats and 100,000
  * messages in the default run) must take at most 20 ms. The seeded file database is
  * copied into an in-memory store, saved once, then restored `times` times.
+ *
+ * How fast a restore is depends on glibc's malloc settings, which a process reads only
+ * when it starts (README "Snapshots"), so each setting is measured in a child process of
+ * its own: `tuned` as `startConfab()` runs the emulator, `glibcDefaults` as a plain
+ * `confab serve --memory` does.
  */
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import BetterSqlite3 from 'better-sqlite3';
 import { openStore } from '../dist/store/open.js';
+import { FAST_SNAPSHOT_MALLOC } from '../dist/testing/start.js';
 
-export async function measureSnapshots(databaseUrl, times = 20) {
+const SELF = fileURLToPath(import.meta.url);
+
+export async function measureSnapshots(databaseUrl) {
+  const withoutTuning = Object.fromEntries(Object.entries(process.env).filter(([name]) => !(name in FAST_SNAPSHOT_MALLOC)));
+  const tuned = await measureInChild(databaseUrl, { ...withoutTuning, ...FAST_SNAPSHOT_MALLOC });
+  const glibcDefaults = await measureInChild(databaseUrl, withoutTuning);
+  return { ...tuned, glibcDefaults };
+}
+
+async function measureInChild(databaseUrl, env) {
+  const { stdout } = await promisify(execFile)(process.execPath, [SELF, databaseUrl], { env });
+  return JSON.parse(stdout);
+}
+
+async function measureHere(databaseUrl, times = 20) {
   const file = new BetterSqlite3(databaseUrl.slice('sqlite:'.length));
   // A WAL file's header says WAL, which an in-memory copy cannot use.
   file.pragma('journal_mode = DELETE');
@@ -40,3 +63,5 @@ function median(samples) {
   const sorted = [...samples].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
 }
+
+if (process.argv[1] === SELF) process.stdout.write(`${JSON.stringify(await measureHere(process.argv[2]))}\n`);
