@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { Type, type Static } from '@sinclair/typebox';
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { USER_STATES } from '../model/index.js';
 import { StringEnum } from '../schema/common.js';
@@ -118,8 +118,13 @@ export class FixtureError extends Error {}
 
 // ajv-formats ships CommonJS; its default export is the function under NodeNext.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
-const ajv = addFormats(new Ajv({ allErrors: false, strict: false }));
-const validateFixtures = ajv.compile<Fixtures>(Fixtures);
+let compiled: ValidateFunction<Fixtures> | undefined;
+
+/** Compiled when fixtures are first read, not at startup: most servers have none. */
+function fixturesValidator(): ValidateFunction<Fixtures> {
+  compiled ??= addFormats(new Ajv({ allErrors: false, strict: false })).compile<Fixtures>(Fixtures);
+  return compiled;
+}
 
 export async function readFixtures(path: string): Promise<Fixtures> {
   let text: string;
@@ -138,6 +143,7 @@ export async function readFixtures(path: string): Promise<Fixtures> {
 }
 
 export function parseFixtures(data: unknown, source = 'fixtures'): Fixtures {
+  const validateFixtures = fixturesValidator();
   if (!validateFixtures(data)) throw new FixtureError(`${source}: ${describe(validateFixtures.errors?.[0])}`);
   return data;
 }

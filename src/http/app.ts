@@ -36,8 +36,8 @@ import { revRoutes } from './routes/rev.js';
 import { serviceAccountRoutes } from './routes/service-accounts.js';
 import { timelineEntryRoutes } from './routes/timeline-entries.js';
 import { webhookRoutes } from './routes/webhooks.js';
+import { lazyCompilersFactory } from './schema-compilers.js';
 import { registerDraining } from './shutdown.js';
-import { compileValidator } from './validation.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 /** From package.json, which sits two levels above both src/http and dist/http. */
@@ -98,6 +98,7 @@ export async function buildApp({
           }
         : {},
     loggerInstance: logger,
+    schemaController: { compilersFactory: lazyCompilersFactory },
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy,
     // false: Fastify would otherwise take the header as is and never call genReqId, which
@@ -115,7 +116,6 @@ export async function buildApp({
   const maxConnections = connections.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
   if (maxConnections > 0) app.server.maxConnections = maxConnections;
 
-  app.setValidatorCompiler(compileValidator);
   app.setErrorHandler((error, request, reply) => {
     if (!isBodyTooLarge(error)) return sendError(error, request, reply);
     // Answered once the client has finished sending (see oversized-bodies.ts), then closed.

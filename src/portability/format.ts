@@ -270,14 +270,24 @@ function ordered(schema: TSchema, value: unknown): unknown {
 
 // Validation -----------------------------------------------------------------------------
 
-const ajv = new Ajv({ allErrors: false, strict: false });
-for (const [format, kinds] of Object.entries(REF_FORMATS)) {
-  ajv.addFormat(format, { type: 'string', validate: (value: string) => isRefOf(value, kinds) });
+interface Validators {
+  header: ValidateFunction<Header>;
+  records: Record<RecordType, ValidateFunction>;
 }
-const validators = Object.fromEntries(
-  Object.entries(RECORD_SCHEMAS).map(([type, schema]) => [type, ajv.compile(schema)]),
-) as Record<RecordType, ValidateFunction>;
-const validateHeader = ajv.compile<Header>(Header);
+
+let compiled: Validators | undefined;
+
+/** Compiled at the first import, not at startup: most servers never read an export. */
+function validators(): Validators {
+  if (compiled) return compiled;
+  const ajv = new Ajv({ allErrors: false, strict: false });
+  for (const [format, kinds] of Object.entries(REF_FORMATS)) {
+    ajv.addFormat(format, { type: 'string', validate: (value: string) => isRefOf(value, kinds) });
+  }
+  const records = Object.fromEntries(Object.entries(RECORD_SCHEMAS).map(([type, schema]) => [type, ajv.compile(schema)]));
+  compiled = { header: ajv.compile<Header>(Header), records: records as Validators['records'] };
+  return compiled;
+}
 
 function isRefOf(value: string, kinds: readonly ObjectKind[]): boolean {
   const ref = parseRef(value);
@@ -291,6 +301,7 @@ export function checkHeader(value: unknown): Header {
   if (typeof value !== 'object' || value === null || (value as { format?: unknown }).format !== FORMAT) {
     throw new FormatProblem(`this is not a Confab export: its first line must be the header {"format":"${FORMAT}","version":${FORMAT_VERSION},"records":…}`);
   }
+  const validateHeader = validators().header;
   if (!validateHeader(value)) throw new FormatProblem(`the header ${describe(validateHeader.errors?.[0])}`);
   if (value.version > FORMAT_VERSION) {
     throw new FormatProblem(`the file is format version ${value.version}, written by a newer Confab; this one reads version ${FORMAT_VERSION}: upgrade Confab`);
@@ -304,7 +315,7 @@ export function checkRecord(value: unknown): ExportRecord {
   if (typeof type !== 'string' || !Object.hasOwn(RECORD_SCHEMAS, type)) {
     throw new FormatProblem(`'type' must be one of ${Object.keys(RECORD_SCHEMAS).join(', ')}`);
   }
-  const validate = validators[type as RecordType];
+  const validate = validators().records[type as RecordType];
   if (!validate(value)) throw new FormatProblem(`the ${type} record ${describe(validate.errors?.[0])}`);
   return value as ExportRecord;
 }
