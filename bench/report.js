@@ -30,6 +30,10 @@ export function printTable(results) {
   const http = results.databases.some((section) => section.cases.length > 0);
   out.push(`Node ${machine.node}, ${machine.cpus} CPUs (${machine.cpuModel})${http ? `; ${settings.connections} connections, ${settings.rounds}×${settings.durationSeconds} s per side` : ''}`);
   if (results.emulator.startup) out.push(`emulator startup (serve --memory --fixtures ${results.emulator.fixtures} → first 200 on /health): ${startupText(results.emulator.startup)}`);
+  if (results.emulator.startConfab) {
+    const { readyMs, readyRunsMs, orgsCreateMs, orgsCreateP90Ms } = results.emulator.startConfab;
+    out.push(`startConfab() in a fresh process → ready: median ${fixed(readyMs, 0)} ms of ${readyRunsMs.map((ms) => fixed(ms, 0)).join(', ')}; confab.orgs.create (empty): median ${fixed(orgsCreateMs, 1)} ms, p90 ${fixed(orgsCreateP90Ms, 1)} ms`);
+  }
   for (const section of results.databases) {
     out.push('');
     out.push(`== ${section.database === 'sqlite' ? 'SQLite' : 'PostgreSQL'} ==`);
@@ -50,7 +54,7 @@ export function printTable(results) {
     }
   }
   out.push('');
-  out.push('== targets (issue 16) ==');
+  out.push('== targets (issues 15 and 16) ==');
   const rows = results.targets.map((t) => [
     t.met === null ? 'NOT RUN' : t.met ? 'PASS' : 'MISS',
     t.database,

@@ -14,7 +14,7 @@
  *   --streams <n>         event streams on process B in the two-process case (default 100)
  *   --stream-rate <n>     messages a second posted in the stream cases (default 20)
  *   --stream-seconds <s>  how long they are posted (default 10)
- *   --only <key,...>      run only these: HTTP case keys (as in the JSON), `startup`,
+ *   --only <key,...>      run only these: HTTP case keys (as in the JSON), `startup`, `start_confab`,
  *                         `snapshots`, `two_process`, `fanout`
  *   --cpu-prof            write a CPU profile of the Confab process to bench/profiles/
  */
@@ -32,6 +32,7 @@ import { fanOutCase, twoProcessCase } from './realtime.js';
 import { printTable, summarize } from './report.js';
 import { seed, seedDmPairs } from './seed.js';
 import { measureSnapshots } from './snapshots.js';
+import { measureStartConfab } from './start-confab.js';
 import { evaluateTargets } from './targets.js';
 
 const { values: options } = parseArgs({
@@ -67,7 +68,7 @@ const EMULATOR_FIXTURES = 'examples/emulator/fixtures.json';
 const nodeFlags = options['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', 'bench/profiles'] : [];
 const only = options.only?.split(',');
 const selected = (key) => !only || only.includes(key);
-const KEYS = [...chatCases({ users: [] }).map((c) => c.key), 'startup', 'snapshots', 'two_process', 'fanout'];
+const KEYS = [...chatCases({ users: [] }).map((c) => c.key), 'startup', 'start_confab', 'snapshots', 'two_process', 'fanout'];
 const chartFile = options.out.replace(/\.json$/, '') + '.svg';
 
 for (const key of only ?? []) if (!KEYS.includes(key)) throw new Error(`--only ${key}: use any of ${KEYS.join(', ')}`);
@@ -88,6 +89,11 @@ if (selected('startup')) {
   results.emulator.startup = await measureStartup(() => startEmulator(EMULATOR_FIXTURES));
   results.emulator.fixtures = EMULATOR_FIXTURES;
   log(`startup in emulator mode: median ${results.emulator.startup.medianMs.toFixed(0)} ms`);
+}
+if (selected('start_confab')) {
+  results.emulator.startConfab = await measureStartConfab();
+  const { readyMs, orgsCreateMs } = results.emulator.startConfab;
+  log(`startConfab() in-process: ready in ${readyMs.toFixed(0)} ms (median), confab.orgs.create ${orgsCreateMs.toFixed(1)} ms (median)`);
 }
 for (const url of options.database) results.databases.push(await benchDatabase(url));
 

@@ -1,7 +1,8 @@
 /**
- * Every speed target of issue 16, in one table: what is measured, where, and the bar.
+ * Every speed target of issues 15 and 16, in one table: what is measured, where, and the bar.
  * `database` says which part of a run measures it: 'sqlite' or 'postgres' (that
- * database's section of the results) or 'emulator' (`serve --memory --fixtures`).
+ * database's section of the results) or 'emulator' (`serve --memory --fixtures`, and
+ * `startConfab()` in a process of its own).
  * `measure` reads the figure from that section, undefined when the run did not measure
  * it; `failed` gives the error of a case that could not be measured (a MISS, not a
  * NOT RUN); `unmet`, when given, names a condition without which the figure cannot count
@@ -22,6 +23,8 @@ export const TARGETS = [
   { name: 'timeline-entries.create', database: 'sqlite', caseKey: 'timeline_entries_create', at: 'least', target: 3000, unit: '/s', measure: (s) => caseOf(s, 'timeline_entries_create')?.confab.requestsPerSecond },
   { name: 'startup, existing database', database: 'sqlite', at: 'most', target: 300, unit: 'ms', measure: (s) => s.startup?.medianMs },
   { name: 'startup, emulator (--memory --fixtures)', database: 'emulator', at: 'most', target: 300, unit: 'ms', measure: (s) => s.startup?.medianMs },
+  { name: 'startConfab() ready, in-process', database: 'emulator', at: 'most', target: 300, unit: 'ms', measure: (s) => s.startConfab?.readyMs },
+  { name: 'confab.orgs.create, empty organization', database: 'emulator', at: 'most', target: 5, unit: 'ms', measure: (s) => s.startConfab?.orgsCreateMs },
   { name: 'snapshot restore (seeded data), as startConfab runs it', database: 'sqlite', at: 'most', target: 20, unit: 'ms', measure: (s) => s.snapshots?.restoreMs },
   { name: 'snapshot restore, glibc malloc defaults', database: 'sqlite', at: 'most', target: 20, unit: 'ms', measure: (s) => s.snapshots?.glibcDefaults.restoreMs },
   { name: 'fan-out delivery p99, 10,000 streams', database: 'sqlite', at: 'most', target: 100, unit: 'ms', measure: (s) => s.fanout?.p99Ms, failed: (s) => s.fanout?.error, unmet: (s) => fanOutShortfall(s) ?? lostEvents(s.fanout) },
