@@ -40,7 +40,7 @@ export function startEmulator(fixturesFile, options = {}) {
 async function startServe(args, { nodeFlags = [], env = {}, fileLimit } = {}) {
   const port = await freePort();
   const started = performance.now();
-  const command = [process.execPath, ...nodeFlags, 'dist/cli/main.js', 'serve', '--port', String(port), ...args];
+  const command = [process.execPath, ...nodeFlags, 'dist/bundle/cli.js', 'serve', '--port', String(port), ...args];
   const child = spawnWithFileLimit(command, fileLimit, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
   const startupMs = await waitForHealth(child, port, started);
   return { child, port, url: `http://127.0.0.1:${port}`, startupMs, stop: () => stop(child) };

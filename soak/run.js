@@ -20,7 +20,7 @@ import { drawChart } from './chart.js';
 import { startOwnPostgres } from './own-postgres.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CLI = join(ROOT, 'dist/cli/main.js');
+const CLI = join(ROOT, 'dist/bundle/cli.js');
 
 const options = { minutes: 10, out: join(ROOT, 'soak/results'), killEverySeconds: 60, faultEverySeconds: 30 };
 const argv = process.argv.slice(2);

@@ -156,7 +156,7 @@ describe('fixture files', () => {
 
 describe('confab serve --memory --fixtures', () => {
   it('starts, announces its URL and answers with the fixture tokens', async () => {
-    const child = spawn(process.execPath, ['dist/cli/main.js', 'serve', '--memory', '--fixtures', FIXTURES, '--port', '0', '--json'], {
+    const child = spawn(process.execPath, ['dist/bundle/cli.js', 'serve', '--memory', '--fixtures', FIXTURES, '--port', '0', '--json'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     try {
@@ -174,7 +174,7 @@ describe('confab serve --memory --fixtures', () => {
     const dir = mkdtempSync(join(tmpdir(), 'confab-fixtures-'));
     const file = join(dir, 'fixtures.json');
     writeFileSync(file, '{"organizations":[{"name":"A"}]}');
-    const child = spawn(process.execPath, ['dist/cli/main.js', 'serve', '--fixtures', file, '--database-url', `sqlite:${join(dir, 'db')}`], {
+    const child = spawn(process.execPath, ['dist/bundle/cli.js', 'serve', '--fixtures', file, '--database-url', `sqlite:${join(dir, 'db')}`], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DevRevError, SupportChats } from './devrev-client.js';
 
-const CONFAB = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+const CONFAB = fileURLToPath(new URL('../../dist/bundle/cli.js', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('./fixtures.json', import.meta.url));
 
 let emulator: ChildProcess;

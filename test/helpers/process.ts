@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
-export const CONFAB_BIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+export const CONFAB_BIN = fileURLToPath(new URL('../../dist/bundle/cli.js', import.meta.url));
 
 const execFileAsync = promisify(execFile);
 
