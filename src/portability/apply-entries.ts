@@ -1,5 +1,7 @@
 /** Timeline entries of an import, written in few statements. */
-import type { ImportedEntry } from '../store/import-writes.js';
+import { Verbatim } from '../store/index.js';
+import type { NewReaction } from '../store/reactions.js';
+import type { NewTimelineEntry } from '../store/timeline-entries.js';
 import { ImportConflict, ImportError } from './errors.js';
 import type { RecordOf } from './format.js';
 import { numberOf } from './records.js';
@@ -23,9 +25,10 @@ export async function insertEntries(target: Target, items: Item<RecordOf<'timeli
     ]),
   );
   const inRun = new Map(items.map((item, index) => [numberOf(item.record.id), { index, item }]));
-  const stored = await tx.importWrites.entries(orgId, items.flatMap(({ record }) => (record.parent ? [numberOf(record.parent)] : [])));
+  const stored = await tx.importLookups.entries(orgId, items.flatMap(({ record }) => (record.parent ? [numberOf(record.parent)] : [])));
   const externalRefs = new Map<string, number>();
-  const inputs: ImportedEntry[] = [];
+  const inputs: NewTimelineEntry[] = [];
+  const reactionsOf = new Map<number, Omit<NewReaction, 'entryId'>[]>();
   const pendingParents = new Map<number, number[]>();
   for (const [index, { line, record }] of items.entries()) {
     const chatId = chat(line, record.chat);
@@ -46,39 +49,43 @@ export async function insertEntries(target: Target, items: Item<RecordOf<'timeli
     if (new Set(reactions.map((reaction) => `${reaction.emoji} ${reaction.user}`)).size !== reactions.length) {
       throw new ImportError(line, 'a user reacts with the same emoji twice');
     }
+    const number = numberOf(record.id);
     inputs.push({
       orgId,
       chatId,
-      number: numberOf(record.id),
+      number,
       parentId: record.parent === undefined ? null : (stored.get(numberOf(record.parent))?.id ?? null),
       body: record.body ?? null,
       bodyType: record.body_type ?? null,
       externalRef: record.external_ref ?? null,
       visibility: record.visibility,
-      labels: record.labels ?? null,
+      labels: new Verbatim(record.labels ?? null),
       privateTo: (record.private_to ?? []).map((ref) => user(line, ref)),
       expiresAt: record.expires_at ?? null,
       deletedAt: record.deleted_at ?? null,
       createdBy: user(line, record.created_by),
       modifiedBy: user(line, record.modified_by),
-      createdAt: record.created_at,
+      at: record.created_at,
       modifiedAt: record.modified_at,
-      reactions: reactions.map((reaction) => ({ emoji: reaction.emoji, userId: user(line, reaction.user), createdAt: reaction.created_at })),
     });
+    if (reactions.length > 0) {
+      reactionsOf.set(number, reactions.map((reaction) => ({ emoji: reaction.emoji, userId: user(line, reaction.user), at: reaction.created_at })));
+    }
   }
-  const taken = await tx.importWrites.takenExternalRefs(inputs.flatMap((input) => (input.externalRef ? [{ chatId: input.chatId, externalRef: input.externalRef }] : [])));
+  const taken = await tx.importLookups.takenExternalRefs(inputs.flatMap((input) => (input.externalRef ? [{ chatId: input.chatId, externalRef: input.externalRef }] : [])));
   for (const [key, holder] of taken) {
     const line = externalRefs.get(key)!;
     const record = items.find((item) => item.line === line)!.record;
     throw new ImportConflict(line, `timeline entry ${record.id}: external_ref '${record.external_ref}' of chat ${record.chat} in organization ${slug} is taken by COMMENT-${holder}`);
   }
-  const ids = await tx.importWrites.insertEntries(inputs);
+  const ids = await tx.timelineEntries.insertMany(inputs);
+  await tx.reactions.addMany([...reactionsOf].flatMap(([number, reactions]) => reactions.map((reaction) => ({ entryId: ids.get(number)!, ...reaction }))));
   for (const [index, input] of inputs.entries()) {
     const record = items[index]!.record;
     if (record.parent === undefined || input.parentId !== null) continue;
     const parentId = ids.get(numberOf(record.parent))!;
     pendingParents.set(parentId, [...(pendingParents.get(parentId) ?? []), ids.get(input.number)!]);
   }
-  await tx.importWrites.setParents(pendingParents);
+  await tx.timelineEntries.setParents(pendingParents);
   await advance(tx, orgId, 'timeline_comment', inputs.map((input) => input.number));
 }

@@ -7,14 +7,14 @@
  */
 import { memberKeyOfIds } from '../domain/members.js';
 import { newWebhookSecret } from '../domain/webhooks.js';
-import type { Store } from '../store/index.js';
+import { Verbatim, type Store } from '../store/index.js';
 import { insertEntries } from './apply-entries.js';
 import { describeDifference, ImportConflict, ImportError } from './errors.js';
 import { serializeRecord, type ExportRecord, type RecordOf, type RecordType } from './format.js';
 import type { NumberedRecord } from './import.js';
 import * as records from './records.js';
 import { numberOf, userKeyOf } from './records.js';
-import { advance, byType, chatLookup, groupLookup, jsonText, lookup, numbers, unique, userLookup, type Item, type Target } from './resolve.js';
+import { advance, byType, chatLookup, groupLookup, lookup, numbers, unique, userLookup, type Item, type Target } from './resolve.js';
 
 export interface BatchResult {
   created: number;
@@ -33,7 +33,7 @@ interface Applier<R extends ExportRecord> {
 
 export async function applyBatch(tx: Store, batch: readonly NumberedRecord[]): Promise<BatchResult> {
   const result: BatchResult = { created: 0, unchanged: 0 };
-  const orgIds = await tx.importWrites.orgIds([...new Set(batch.map(({ record }) => slugOf(record)))]);
+  const orgIds = await tx.importLookups.orgIds([...new Set(batch.map(({ record }) => slugOf(record)))]);
   for (const run of runs(batch)) {
     const first = run[0]!;
     if (first.record.type === 'org') {
@@ -83,7 +83,7 @@ async function applyOrgs(tx: Store, orgIds: Map<string, number>, run: Item<Recor
   for (const { line, record } of run) {
     let orgId = orgIds.get(record.slug);
     if (orgId === undefined) {
-      orgId = await tx.importWrites.insertOrg(record.slug, record.name, record.created_at);
+      orgId = (await tx.orgs.insert(record.slug, record.name, record.created_at)).id;
       orgIds.set(record.slug, orgId);
       result.created++;
     } else {
@@ -106,12 +106,12 @@ const APPLIERS: { [T in Exclude<RecordType, 'org'>]: Applier<RecordOf<T>> } = {
     async insert({ tx, orgId, slug }, items) {
       for (const { line, record } of items) {
         await unique(line, `rev org ${record.id}: another rev org of organization ${slug} has the external_ref '${record.external_ref}'`, () =>
-          tx.importWrites.insertRevOrg({
+          tx.revOrgs.insert({
             orgId,
             number: numberOf(record.id),
             displayName: record.display_name,
             externalRef: record.external_ref ?? null,
-            createdAt: record.created_at,
+            at: record.created_at,
             modifiedAt: record.modified_at,
           }),
         );
@@ -132,12 +132,12 @@ const APPLIERS: { [T in Exclude<RecordType, 'org'>]: Applier<RecordOf<T>> } = {
     async insert(target, items) {
       const { tx, orgId, slug } = target;
       const revOrg = await lookup(target, 'rev org', items.flatMap(({ record }) => (record.rev_org ? [record.rev_org] : [])), (refs) =>
-        tx.importWrites.revOrgIds(orgId, refs.map(numberOf)),
+        tx.importLookups.revOrgIds(orgId, refs.map(numberOf)),
       numberOf);
       for (const { line, record } of items) {
         const key = userKeyOf(record.id);
         await unique(line, `user ${record.id}: another ${key.type} of organization ${slug} has the same email or external_ref`, async () =>
-          tx.importWrites.insertUser({
+          tx.users.insertRow({
             orgId,
             type: key.type,
             number: key.number,
@@ -148,7 +148,7 @@ const APPLIERS: { [T in Exclude<RecordType, 'org'>]: Applier<RecordOf<T>> } = {
             isAdmin: record.is_admin,
             externalRef: record.external_ref ?? null,
             revOrgId: record.rev_org === undefined ? null : revOrg(line, record.rev_org),
-            createdAt: record.created_at,
+            at: record.created_at,
             modifiedAt: record.modified_at,
           }),
         );
@@ -165,13 +165,13 @@ const APPLIERS: { [T in Exclude<RecordType, 'org'>]: Applier<RecordOf<T>> } = {
     async insert({ tx, orgId, slug }, items) {
       for (const { line, record } of items) {
         await unique(line, `group ${record.id}: another group of organization ${slug} is named '${record.name}'`, () =>
-          tx.importWrites.insertGroup({
+          tx.groups.insert({
             orgId,
             number: numberOf(record.id),
             name: record.name,
             description: record.description ?? null,
             memberType: record.member_type,
-            createdAt: record.created_at,
+            at: record.created_at,
             modifiedAt: record.modified_at,
           }),
         );
@@ -193,8 +193,8 @@ const APPLIERS: { [T in Exclude<RecordType, 'org'>]: Applier<RecordOf<T>> } = {
     async insert(target, items) {
       const group = await groupLookup(target, items.map(({ record }) => record.group));
       const user = await userLookup(target, items.map(({ record }) => record.user));
-      await target.tx.importWrites.insertGroupMembers(
-        items.map(({ line, record }) => ({ groupId: group(line, record.group), userId: user(line, record.user), createdAt: record.created_at })),
+      await target.tx.groups.addMembers(
+        items.map(({ line, record }) => ({ groupId: group(line, record.group), userId: user(line, record.user), at: record.created_at })),
       );
     },
   },
@@ -209,20 +209,20 @@ const APPLIERS: { [T in Exclude<RecordType, 'org'>]: Applier<RecordOf<T>> } = {
       for (const { line, record } of items) {
         const userIds = record.users.map((ref) => user(line, ref));
         await unique(line, `chat ${record.id}: organization ${slug} already has a default DM of the same users`, () =>
-          tx.importWrites.insertChat({
+          tx.chats.insert({
             orgId,
             number: numberOf(record.id),
             title: record.title ?? null,
             isDefault: record.is_default,
             memberKey: memberKeyOfIds(userIds),
-            customFields: jsonText(record.custom_fields),
-            records: jsonText(record.records),
-            syncMetadata: jsonText(record.sync_metadata),
+            customFields: record.custom_fields ?? null,
+            records: new Verbatim(record.records ?? null),
+            syncMetadata: record.sync_metadata ?? null,
             userIds,
             groupIds: (record.groups ?? []).map((ref) => group(line, ref)),
             createdBy: user(line, record.created_by),
             modifiedBy: user(line, record.modified_by),
-            createdAt: record.created_at,
+            at: record.created_at,
             modifiedAt: record.modified_at,
             activityAt: record.activity_at,
           }),
@@ -241,18 +241,18 @@ const APPLIERS: { [T in Exclude<RecordType, 'org'>]: Applier<RecordOf<T>> } = {
   read_state: {
     key: (record) => `read state of ${record.user} in chat ${record.chat}`,
     async existing({ tx, orgId, slug }, list) {
-      const userIds = await tx.importWrites.userIds(orgId, list.map((record) => userKeyOf(record.user)));
+      const userIds = await tx.importLookups.userIds(orgId, list.map((record) => userKeyOf(record.user)));
       const chats = [...new Set(list.map((record) => numberOf(record.chat)))];
       return (await tx.exportReads.readStates(orgId, [...userIds.values()], chats)).map((row) => records.readStateRecord(slug, row));
     },
     async insert(target, items) {
       const chat = await chatLookup(target, items.map(({ record }) => record.chat));
       const user = await userLookup(target, items.map(({ record }) => record.user));
-      const covered = await target.tx.importWrites.entries(
+      const covered = await target.tx.importLookups.entries(
         target.orgId,
         items.flatMap(({ record }) => (record.read_through ? [numberOf(record.read_through)] : [])),
       );
-      await target.tx.importWrites.insertReadStates(
+      await target.tx.chatReads.insertMany(
         items.map(({ line, record }) => {
           const chatId = chat(line, record.chat);
           let readId = 0;
@@ -263,7 +263,7 @@ const APPLIERS: { [T in Exclude<RecordType, 'org'>]: Applier<RecordOf<T>> } = {
             }
             readId = entry.id;
           }
-          return { chatId, userId: user(line, record.user), readAt: record.read_at, readId, modifiedAt: record.modified_at };
+          return { chatId, userId: user(line, record.user), position: { createdAt: record.read_at, id: readId }, at: record.modified_at };
         }),
       );
     },
@@ -279,19 +279,19 @@ const APPLIERS: { [T in Exclude<RecordType, 'org'>]: Applier<RecordOf<T>> } = {
       const { tx, orgId } = target;
       const user = await userLookup(target, items.flatMap(({ record }) => [record.created_by, record.modified_by]));
       for (const { line, record } of items) {
-        await tx.importWrites.insertWebhook({
+        await tx.webhooks.insert({
           orgId,
           number: numberOf(record.id),
           url: record.url,
           secret: record.secret ?? newWebhookSecret(),
-          eventTypes: jsonText(record.event_types),
-          headers: jsonText(record.headers),
+          eventTypes: record.event_types ?? null,
+          headers: record.headers ?? null,
           status: record.status,
           verified: record.verified,
           deleted: record.deleted,
           createdBy: user(line, record.created_by),
           modifiedBy: user(line, record.modified_by),
-          createdAt: record.created_at,
+          at: record.created_at,
           modifiedAt: record.modified_at,
         });
       }
@@ -307,7 +307,7 @@ const APPLIERS: { [T in Exclude<RecordType, 'org'>]: Applier<RecordOf<T>> } = {
       const user = await userLookup(target, items.flatMap(({ record }) => [record.user, ...(record.created_by ? [record.created_by] : [])]));
       for (const { line, record } of items) {
         await unique(line, `token ${record.id}: another token has the same hash`, () =>
-          tx.importWrites.insertToken({
+          tx.tokens.insert({
             orgId,
             number: numberOf(record.id),
             userId: user(line, record.user),
@@ -315,7 +315,7 @@ const APPLIERS: { [T in Exclude<RecordType, 'org'>]: Applier<RecordOf<T>> } = {
             requestedTokenType: record.requested_token_type ?? null,
             tokenHint: record.token_hint ?? null,
             createdBy: record.created_by === undefined ? null : user(line, record.created_by),
-            createdAt: record.created_at,
+            at: record.created_at,
             expiresAt: record.expires_at ?? null,
             revokedAt: record.revoked_at ?? null,
           }),
@@ -335,7 +335,7 @@ const APPLIERS: { [T in Exclude<RecordType, 'org'>]: Applier<RecordOf<T>> } = {
       for (const { line, record } of items) {
         const content = record.content === undefined ? null : Buffer.from(record.content, 'base64');
         if (content && content.toString('base64') !== record.content) throw new ImportError(line, 'content is not base64 as Confab writes it (padded, no line breaks)');
-        await tx.importWrites.insertArtifact({
+        await tx.artifacts.insertRow({
           orgId,
           number: numberOf(record.id),
           fileName: record.file_name,
@@ -347,7 +347,7 @@ const APPLIERS: { [T in Exclude<RecordType, 'org'>]: Applier<RecordOf<T>> } = {
           parentKind: record.parent_kind ?? null,
           parentNumber: record.parent_number ?? null,
           createdBy: user(line, record.created_by),
-          createdAt: record.created_at,
+          at: record.created_at,
           modifiedAt: record.modified_at,
         });
       }
@@ -367,9 +367,9 @@ const APPLIERS: { [T in Exclude<RecordType, 'org'>]: Applier<RecordOf<T>> } = {
     async insert(target, items) {
       const user = await userLookup(target, items.map(({ record }) => record.user));
       const artifact = await lookup(target, 'artifact', items.map(({ record }) => record.artifact), (refs) =>
-        target.tx.importWrites.artifactIds(target.orgId, refs.map(numberOf)),
+        target.tx.importLookups.artifactIds(target.orgId, refs.map(numberOf)),
       numberOf);
-      for (const { line, record } of items) await target.tx.importWrites.setDisplayPicture(user(line, record.user), artifact(line, record.artifact));
+      for (const { line, record } of items) await target.tx.users.setDisplayPicture(user(line, record.user), artifact(line, record.artifact));
     },
   },
 };

@@ -4,7 +4,7 @@
  */
 import { USER_TYPES, type UserType } from '../model/index.js';
 import { UniqueViolation, type Store } from '../store/index.js';
-import { userKeyText } from '../store/import-writes.js';
+import { userKeyText } from '../store/import-lookups.js';
 import type { Selection, UserKey } from '../store/portable.js';
 import { ImportConflict, ImportError } from './errors.js';
 import { numberOf, userKeyOf } from './records.js';
@@ -48,11 +48,11 @@ export async function lookup<K>(
 }
 
 export const userLookup = (target: Target, refs: readonly string[]) =>
-  lookup(target, 'user', refs, (list) => target.tx.importWrites.userIds(target.orgId, list.map(userKeyOf)), (ref) => userKeyText(userKeyOf(ref)));
+  lookup(target, 'user', refs, (list) => target.tx.importLookups.userIds(target.orgId, list.map(userKeyOf)), (ref) => userKeyText(userKeyOf(ref)));
 export const groupLookup = (target: Target, refs: readonly string[]) =>
-  lookup(target, 'group', refs, (list) => target.tx.importWrites.groupIds(target.orgId, list.map(numberOf)), numberOf);
+  lookup(target, 'group', refs, (list) => target.tx.importLookups.groupIds(target.orgId, list.map(numberOf)), numberOf);
 export const chatLookup = (target: Target, refs: readonly string[]) =>
-  lookup(target, 'chat', refs, (list) => target.tx.importWrites.chatIds(target.orgId, list.map(numberOf)), numberOf);
+  lookup(target, 'chat', refs, (list) => target.tx.importLookups.chatIds(target.orgId, list.map(numberOf)), numberOf);
 
 /** New objects made after the import continue past the numbers it wrote. */
 export async function advance(tx: Store, orgId: number, kind: string, written: readonly number[]): Promise<void> {
@@ -60,15 +60,11 @@ export async function advance(tx: Store, orgId: number, kind: string, written: r
 }
 
 /** A unique constraint other than the key (an email, a name) taken by another object: a conflict at this line. */
-export async function unique(line: number, problem: string, write: () => Promise<void>): Promise<void> {
+export async function unique(line: number, problem: string, write: () => Promise<unknown>): Promise<void> {
   try {
     await write();
   } catch (error) {
     if (error instanceof UniqueViolation) throw new ImportConflict(line, problem);
     throw error;
   }
-}
-
-export function jsonText(value: unknown): string | null {
-  return value === undefined ? null : JSON.stringify(value);
 }

@@ -1,5 +1,6 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { Artifact, User } from '../model/index.js';
+import { translateUnique } from './errors.js';
 import type { UserStore } from './users.js';
 import type { ArtifactsTable, Database } from './schema.js';
 
@@ -10,6 +11,15 @@ export interface NewArtifact {
   declaredType: string | null;
   createdBy: number;
   at: string;
+  // An import's: the artifact as it was where it was exported from, its bytes and parent
+  // with it. A new one is prepared empty, uploaded and attached later.
+  contentType?: string | null;
+  size?: number | null;
+  content?: Uint8Array | null;
+  uploadedAt?: string | null;
+  parentKind?: string | null;
+  parentNumber?: number | null;
+  modifiedAt?: string;
 }
 
 export interface ArtifactUpload {
@@ -51,20 +61,13 @@ export class ArtifactStore {
   ) {}
 
   async insert(input: NewArtifact): Promise<Artifact> {
-    const { id } = await this.db
-      .insertInto('artifacts')
-      .values({
-        org_id: input.orgId,
-        number: input.number,
-        file_name: input.fileName,
-        declared_type: input.declaredType,
-        created_by: input.createdBy,
-        created_at: input.at,
-        modified_at: input.at,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    return (await this.findById(id))!;
+    return (await this.findById(await this.insertRow(input)))!;
+  }
+
+  /** The artifact's row alone, its id back: an import writes artifacts one at a time, their bytes can be large, and reads none back. */
+  async insertRow(input: NewArtifact): Promise<number> {
+    const { id } = await translateUnique(() => this.db.insertInto('artifacts').values(artifactRow(input)).returning('id').executeTakeFirstOrThrow());
+    return id;
   }
 
   async findById(id: number): Promise<Artifact | undefined> {
@@ -174,6 +177,24 @@ export class ArtifactStore {
     );
     return rows.map((row) => toArtifact(row, creators.get(row.created_by)!));
   }
+}
+
+function artifactRow(input: NewArtifact): Insertable<ArtifactsTable> {
+  return {
+    org_id: input.orgId,
+    number: input.number,
+    file_name: input.fileName,
+    declared_type: input.declaredType,
+    content_type: input.contentType ?? null,
+    size: input.size ?? null,
+    content: input.content ?? null,
+    uploaded_at: input.uploadedAt ?? null,
+    parent_kind: input.parentKind ?? null,
+    parent_number: input.parentNumber ?? null,
+    created_by: input.createdBy,
+    created_at: input.at,
+    modified_at: input.modifiedAt ?? input.at,
+  };
 }
 
 function toArtifact(row: ArtifactRow, createdBy: User): Artifact {

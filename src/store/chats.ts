@@ -3,8 +3,8 @@ import type { Chat, Group, SyncMetadata } from '../model/index.js';
 import { batches } from './batches.js';
 import { translateUnique } from './errors.js';
 import { memberIdsOfChat, sharingAChatWith } from './membership.js';
-import { parseJson, toGroup, toUser, USER_JOINED_COLUMNS, type UserRow } from './rows.js';
-import type { ChatsTable, Database } from './schema.js';
+import { jsonColumn, parseJson, toGroup, toUser, USER_JOINED_COLUMNS, type UserRow, type Verbatim } from './rows.js';
+import type { ChatGroupsTable, ChatsTable, ChatUsersTable, Database } from './schema.js';
 import type { UserStore } from './users.js';
 
 export interface NewChat {
@@ -14,11 +14,18 @@ export interface NewChat {
   isDefault: boolean;
   memberKey: string;
   customFields: Record<string, unknown> | null;
-  records: string[];
+  /** A new chat's empty list is stored as none; an import's list verbatim. */
+  records: string[] | Verbatim<string[]>;
   userIds: number[];
   groupIds: number[];
   createdBy: number;
   at: string;
+  // An import's: the chat as it was where it was exported from. A new chat has no sync
+  // metadata, and was last changed by its creator, and last active, when it was made.
+  syncMetadata?: Record<string, unknown> | null;
+  modifiedBy?: number;
+  modifiedAt?: string;
+  activityAt?: string;
 }
 
 export interface ChatPatch {
@@ -43,14 +50,26 @@ function chatRow(input: NewChat): Insertable<ChatsTable> {
     member_key: input.memberKey,
     default_key: input.isDefault ? input.memberKey : null,
     custom_fields: input.customFields === null ? null : JSON.stringify(input.customFields),
-    records: input.records.length === 0 ? null : JSON.stringify(input.records),
-    sync_metadata: null,
+    records: jsonColumn(input.records, (records) => (records.length === 0 ? null : JSON.stringify(records))),
+    sync_metadata: input.syncMetadata == null ? null : JSON.stringify(input.syncMetadata),
     created_by: input.createdBy,
-    modified_by: input.createdBy,
+    modified_by: input.modifiedBy ?? input.createdBy,
     created_at: input.at,
-    modified_at: input.at,
-    activity_at: input.at,
+    modified_at: input.modifiedAt ?? input.at,
+    activity_at: input.activityAt ?? input.at,
   };
+}
+
+/** When each member joined: those who stay in an updated chat keep their time. */
+type JoinedAt = (memberId: number) => string;
+
+/** Membership rows carry the chat's activity, so that a member's chats list is one index range (see touch). */
+function userRows(chatId: number, userIds: readonly number[], activityAt: string, joinedAt: JoinedAt): Insertable<ChatUsersTable>[] {
+  return userIds.map((userId, position) => ({ chat_id: chatId, user_id: userId, position, activity_at: activityAt, joined_at: joinedAt(userId) }));
+}
+
+function groupRows(chatId: number, groupIds: readonly number[], activityAt: string, joinedAt: JoinedAt): Insertable<ChatGroupsTable>[] {
+  return groupIds.map((groupId, position) => ({ chat_id: chatId, group_id: groupId, position, activity_at: activityAt, joined_at: joinedAt(groupId) }));
 }
 
 /** A place in a member's chats list, newest activity first: the keyset its pages are cut on. */
@@ -82,22 +101,24 @@ export class ChatStore {
 
   /** Throws `UniqueViolation` when the org already has a default DM for the member set. */
   async insert(input: NewChat): Promise<number> {
-    const { id } = await translateUnique(() => this.db.insertInto('chats').values(chatRow(input)).returning('id').executeTakeFirstOrThrow());
-    await this.replaceUsers(id, input.userIds, input.at, input.at);
-    await this.replaceGroups(id, input.groupIds, input.at, input.at);
-    return id;
+    return (await this.insertMany([input])).get(input.number)!;
   }
 
-  /** Many chats with their members in few statements (seeding, imports), unchecked; row ids by number. */
+  /**
+   * Many chats with their members in few statements (seeding, imports), unchecked beyond the
+   * database's constraints; row ids by number. Throws `UniqueViolation` as `insert` does.
+   * Every member joined when the chat was made. So did an imported chat's: the outbox is not
+   * exported, so there is nothing from before the import for a join time to hide (as
+   * migration 0019 did for old rows).
+   */
   async insertMany(inputs: readonly NewChat[]): Promise<Map<number, number>> {
     const ids = new Map<number, number>();
     for (const batch of batches(inputs.map(chatRow))) {
-      for (const row of await this.db.insertInto('chats').values(batch).returning(['id', 'number']).execute()) ids.set(row.number, row.id);
+      const inserted = await translateUnique(() => this.db.insertInto('chats').values(batch).returning(['id', 'number']).execute());
+      for (const row of inserted) ids.set(row.number, row.id);
     }
-    const members = inputs.flatMap((chat) => chat.userIds.map((userId, position) => ({ chat_id: ids.get(chat.number)!, user_id: userId, position, activity_at: chat.at, joined_at: chat.at })));
-    for (const batch of batches(members)) await this.db.insertInto('chat_users').values(batch).execute();
-    const groups = inputs.flatMap((chat) => chat.groupIds.map((groupId, position) => ({ chat_id: ids.get(chat.number)!, group_id: groupId, position, activity_at: chat.at, joined_at: chat.at })));
-    for (const batch of batches(groups)) await this.db.insertInto('chat_groups').values(batch).execute();
+    await this.insertUsers(inputs.flatMap((chat) => userRows(ids.get(chat.number)!, chat.userIds, chat.activityAt ?? chat.at, () => chat.at)));
+    await this.insertGroups(inputs.flatMap((chat) => groupRows(ids.get(chat.number)!, chat.groupIds, chat.activityAt ?? chat.at, () => chat.at)));
     return ids;
   }
 
@@ -127,8 +148,8 @@ export class ChatStore {
       .select('activity_at')
       .where('id', '=', chatId)
       .executeTakeFirstOrThrow();
-    if (patch.userIds) await this.replaceUsers(chatId, patch.userIds, activityAt, patch.at, true);
-    if (patch.groupIds) await this.replaceGroups(chatId, patch.groupIds, activityAt, patch.at, true);
+    if (patch.userIds) await this.replaceUsers(chatId, patch.userIds, activityAt, patch.at);
+    if (patch.groupIds) await this.replaceGroups(chatId, patch.groupIds, activityAt, patch.at);
   }
 
   async findByNumber(orgId: number, number: number): Promise<Chat | undefined> {
@@ -238,22 +259,22 @@ export class ChatStore {
   }
 
   /** Members who stay keep when they joined; those new to the chat joined `at`. */
-  private async replaceUsers(chatId: number, userIds: readonly number[], activityAt: string, at: string, clear = false): Promise<void> {
-    const joined = clear ? await this.removeMembers('chat_users', 'user_id', chatId) : new Map<number, string>();
-    if (userIds.length === 0) return;
-    await this.db
-      .insertInto('chat_users')
-      .values(userIds.map((userId, position) => ({ chat_id: chatId, user_id: userId, position, activity_at: activityAt, joined_at: joined.get(userId) ?? at })))
-      .execute();
+  private async replaceUsers(chatId: number, userIds: readonly number[], activityAt: string, at: string): Promise<void> {
+    const joined = await this.removeMembers('chat_users', 'user_id', chatId);
+    await this.insertUsers(userRows(chatId, userIds, activityAt, (userId) => joined.get(userId) ?? at));
   }
 
-  private async replaceGroups(chatId: number, groupIds: readonly number[], activityAt: string, at: string, clear = false): Promise<void> {
-    const joined = clear ? await this.removeMembers('chat_groups', 'group_id', chatId) : new Map<number, string>();
-    if (groupIds.length === 0) return;
-    await this.db
-      .insertInto('chat_groups')
-      .values(groupIds.map((groupId, position) => ({ chat_id: chatId, group_id: groupId, position, activity_at: activityAt, joined_at: joined.get(groupId) ?? at })))
-      .execute();
+  private async replaceGroups(chatId: number, groupIds: readonly number[], activityAt: string, at: string): Promise<void> {
+    const joined = await this.removeMembers('chat_groups', 'group_id', chatId);
+    await this.insertGroups(groupRows(chatId, groupIds, activityAt, (groupId) => joined.get(groupId) ?? at));
+  }
+
+  private async insertUsers(rows: readonly Insertable<ChatUsersTable>[]): Promise<void> {
+    for (const batch of batches(rows)) await this.db.insertInto('chat_users').values(batch).execute();
+  }
+
+  private async insertGroups(rows: readonly Insertable<ChatGroupsTable>[]): Promise<void> {
+    for (const batch of batches(rows)) await this.db.insertInto('chat_groups').values(batch).execute();
   }
 
   /** Removes a chat's users or groups, answering when each had joined: those who stay keep it. */

@@ -1,9 +1,10 @@
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import type { Group, GroupMemberType, User } from '../model/index.js';
 import { translateUnique } from './errors.js';
 import { inList } from './filters.js';
 import { toGroup, toUser, USER_JOINED_COLUMNS, type UserRow } from './rows.js';
-import type { Database } from './schema.js';
+import { batches } from './batches.js';
+import type { Database, GroupMembersTable, GroupsTable } from './schema.js';
 
 export interface NewGroup {
   orgId: number;
@@ -11,6 +12,15 @@ export interface NewGroup {
   name: string;
   description: string | null;
   memberType: GroupMemberType;
+  at: string;
+  /** An import's: when it was last changed where it was exported from. A new one: `at`. */
+  modifiedAt?: string;
+}
+
+/** A user in a group since `at`. */
+export interface NewGroupMember {
+  groupId: number;
+  userId: number;
   at: string;
 }
 
@@ -31,22 +41,9 @@ export interface GroupChanges {
 export class GroupStore {
   constructor(private readonly db: Kysely<Database>) {}
 
+  /** Throws `UniqueViolation` when the name is another group's. */
   async insert(input: NewGroup): Promise<Group> {
-    const row = await translateUnique(() =>
-      this.db
-        .insertInto('groups')
-        .values({
-          org_id: input.orgId,
-          number: input.number,
-          name: input.name,
-          description: input.description,
-          member_type: input.memberType,
-          created_at: input.at,
-          modified_at: input.at,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow(),
-    );
+    const row = await translateUnique(() => this.db.insertInto('groups').values(groupRow(input)).returningAll().executeTakeFirstOrThrow());
     return toGroup(row);
   }
 
@@ -63,12 +60,15 @@ export class GroupStore {
 
   /** False when the user already was a member. */
   async addMember(groupId: number, userId: number, at: string): Promise<boolean> {
-    const result = await this.db
-      .insertInto('group_members')
-      .values({ group_id: groupId, user_id: userId, created_at: at })
+    const result = await this.insertMembers([groupMemberRow({ groupId, userId, at })])
       .onConflict((oc) => oc.doNothing())
       .executeTakeFirst();
     return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
+  /** Many memberships in few statements (imports). Throws `UniqueViolation` when one exists already. */
+  async addMembers(members: readonly NewGroupMember[]): Promise<void> {
+    for (const batch of batches(members.map(groupMemberRow))) await translateUnique(() => this.insertMembers(batch).execute());
   }
 
   /** True when the user belongs to any of the groups. */
@@ -145,4 +145,24 @@ export class GroupStore {
       .execute();
     return rows.map((row) => toUser(row as UserRow));
   }
+
+  private insertMembers(rows: Insertable<GroupMembersTable>[]) {
+    return this.db.insertInto('group_members').values(rows);
+  }
+}
+
+function groupRow(input: NewGroup): Insertable<GroupsTable> {
+  return {
+    org_id: input.orgId,
+    number: input.number,
+    name: input.name,
+    description: input.description,
+    member_type: input.memberType,
+    created_at: input.at,
+    modified_at: input.modifiedAt ?? input.at,
+  };
+}
+
+function groupMemberRow(member: NewGroupMember): Insertable<GroupMembersTable> {
+  return { group_id: member.groupId, user_id: member.userId, created_at: member.at };
 }

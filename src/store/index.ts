@@ -15,6 +15,7 @@ import type { Database } from './schema.js';
 export { DatabaseTimeout, DatabaseUnavailable, UniqueViolation } from './errors.js';
 export type { DialectName } from './migrations/helpers.js';
 export { ChangeBus, touches, type Change } from './changes.js';
+export { Verbatim } from './rows.js';
 
 export class Store implements EntityStores {
   readonly orgs: EntityStores['orgs'];
@@ -34,7 +35,7 @@ export class Store implements EntityStores {
   readonly directory: EntityStores['directory'];
   readonly presence: EntityStores['presence'];
   readonly exportReads: EntityStores['exportReads'];
-  readonly importWrites: EntityStores['importWrites'];
+  readonly importLookups: EntityStores['importLookups'];
   /** Queries run through this one, which tells `record` what each write touched. */
   protected readonly db: Kysely<Database>;
 
@@ -67,7 +68,7 @@ export class Store implements EntityStores {
     this.directory = entities.directory;
     this.presence = entities.presence;
     this.exportReads = entities.exportReads;
-    this.importWrites = entities.importWrites;
+    this.importLookups = entities.importLookups;
   }
 
   /**

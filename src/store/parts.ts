@@ -13,7 +13,7 @@ import { EventStore } from './events.js';
 import { ExportReadStore } from './export-reads.js';
 import { FaultRuleStore } from './fault-rules.js';
 import { GroupStore } from './groups.js';
-import { ImportWriteStore } from './import-writes.js';
+import { ImportLookupStore } from './import-lookups.js';
 import type { DialectName } from './migrations/helpers.js';
 import { OrgStore } from './orgs.js';
 import { PresenceStore } from './presence.js';
@@ -47,7 +47,7 @@ export interface EntityStores {
   directory: Public<DirectorySearchStore>;
   presence: Public<PresenceStore>;
   exportReads: Public<ExportReadStore>;
-  importWrites: Public<ImportWriteStore>;
+  importLookups: Public<ImportLookupStore>;
 }
 
 /**
@@ -80,6 +80,6 @@ export function standardParts(db: Kysely<Database>, dialect: DialectName): Entit
     directory: new DirectorySearchStore(db),
     presence: new PresenceStore(db),
     exportReads: new ExportReadStore(db),
-    importWrites: new ImportWriteStore(db),
+    importLookups: new ImportLookupStore(db),
   };
 }

@@ -1,6 +1,15 @@
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import type { EntryReaction } from '../model/index.js';
-import type { Database } from './schema.js';
+import { batches } from './batches.js';
+import type { Database, TimelineReactionsTable } from './schema.js';
+
+/** `userId` reacted to the entry with `emoji` (its code point) at `at`. */
+export interface NewReaction {
+  entryId: number;
+  emoji: string;
+  userId: number;
+  at: string;
+}
 
 /** A place in one emoji's reactors, by when they reacted: the keyset reactions.list pages on. */
 export interface ReactorPosition {
@@ -13,12 +22,15 @@ export class ReactionStore {
 
   /** False when the user had already reacted so: adding twice changes nothing. */
   async add(entryId: number, emoji: string, userId: number, at: string): Promise<boolean> {
-    const result = await this.db
-      .insertInto('timeline_reactions')
-      .values({ entry_id: entryId, emoji, user_id: userId, created_at: at })
+    const result = await this.insertRows([reactionRow({ entryId, emoji, userId, at })])
       .onConflict((oc) => oc.columns(['entry_id', 'emoji', 'user_id']).doNothing())
       .executeTakeFirst();
     return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
+  /** Many reactions in few statements (imports), unchecked: the caller knows that none of them is there yet. */
+  async addMany(reactions: readonly NewReaction[]): Promise<void> {
+    for (const batch of batches(reactions.map(reactionRow))) await this.insertRows(batch).execute();
   }
 
   /** False when there was no such reaction. */
@@ -78,4 +90,12 @@ export class ReactionStore {
     if (entryIds.length === 0) return;
     await this.db.deleteFrom('timeline_reactions').where('entry_id', 'in', [...entryIds]).execute();
   }
+
+  private insertRows(rows: Insertable<TimelineReactionsTable>[]) {
+    return this.db.insertInto('timeline_reactions').values(rows);
+  }
+}
+
+function reactionRow(reaction: NewReaction): Insertable<TimelineReactionsTable> {
+  return { entry_id: reaction.entryId, emoji: reaction.emoji, user_id: reaction.userId, created_at: reaction.at };
 }

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { RevOrg } from '../model/index.js';
 import { translateUnique } from './errors.js';
 import { inList } from './filters.js';
@@ -10,6 +10,8 @@ export interface NewRevOrg {
   displayName: string;
   externalRef: string | null;
   at: string;
+  /** An import's: when it was last changed where it was exported from. A new one: `at`. */
+  modifiedAt?: string;
 }
 
 export interface RevOrgListQuery {
@@ -23,21 +25,9 @@ export interface RevOrgListQuery {
 export class RevOrgStore {
   constructor(private readonly db: Kysely<Database>) {}
 
+  /** Throws `UniqueViolation` when the external_ref is another rev org's. */
   async insert(input: NewRevOrg): Promise<RevOrg> {
-    const row = await translateUnique(() =>
-      this.db
-        .insertInto('rev_orgs')
-        .values({
-          org_id: input.orgId,
-          number: input.number,
-          display_name: input.displayName,
-          external_ref: input.externalRef,
-          created_at: input.at,
-          modified_at: input.at,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow(),
-    );
+    const row = await translateUnique(() => this.db.insertInto('rev_orgs').values(revOrgRow(input)).returningAll().executeTakeFirstOrThrow());
     return toRevOrg(row);
   }
 
@@ -87,6 +77,17 @@ export class RevOrgStore {
   async delete(id: number): Promise<void> {
     await this.db.deleteFrom('rev_orgs').where('id', '=', id).execute();
   }
+}
+
+function revOrgRow(input: NewRevOrg): Insertable<RevOrgsTable> {
+  return {
+    org_id: input.orgId,
+    number: input.number,
+    display_name: input.displayName,
+    external_ref: input.externalRef,
+    created_at: input.at,
+    modified_at: input.modifiedAt ?? input.at,
+  };
 }
 
 export function toRevOrg(row: Selectable<RevOrgsTable>): RevOrg {

@@ -75,3 +75,24 @@ export function toGroup(row: Selectable<GroupsTable>): Group {
 export function parseJson<T>(text: string | null): T | null {
   return text === null ? null : (JSON.parse(text) as T);
 }
+
+/**
+ * A JSON column's value, stored as it is. A new object's list is normalized (an empty one
+ * is stored as none); an import stores what the export held, `[]` included, or the object
+ * would export differently than it came in. JSON.stringify of what JSON.parse read from an
+ * export is the text it was exported from, so the bytes survive the round trip.
+ */
+export class Verbatim<T> {
+  constructor(readonly value: T | null) {}
+}
+
+/** The column's text: a verbatim value as it is, any other as `normalize` stores a new object's. */
+export function jsonColumn<T>(value: T | Verbatim<T>, normalize: (value: T) => string | null): string | null {
+  if (!(value instanceof Verbatim)) return normalize(value);
+  return value.value === null ? null : JSON.stringify(value.value);
+}
+
+/** The list a column holds, whichever form it was given in. */
+export function listOf<T>(value: T[] | Verbatim<T[]>): T[] {
+  return value instanceof Verbatim ? (value.value ?? []) : value;
+}

@@ -4,7 +4,7 @@ import type { EntryReader, TimelineBodyType, TimelineEntry, TimelineVisibility, 
 import { batches } from './batches.js';
 import { translateUnique } from './errors.js';
 import { chatIdsOfUser } from './membership.js';
-import { parseJson } from './rows.js';
+import { jsonColumn, listOf, parseJson, type Verbatim } from './rows.js';
 import type { Database, TimelineEntriesTable } from './schema.js';
 import type { ReactionStore } from './reactions.js';
 import type { UserStore } from './users.js';
@@ -13,17 +13,24 @@ export interface NewTimelineEntry {
   orgId: number;
   chatId: number;
   number: number;
-  body: string;
-  bodyType: TimelineBodyType;
+  /** None for a deleted comment (an import's). */
+  body: string | null;
+  bodyType: TimelineBodyType | null;
   externalRef: string | null;
   visibility: TimelineVisibility;
-  labels: string[];
+  /** A new entry's empty list is stored as none; an import's list verbatim. */
+  labels: string[] | Verbatim<string[]>;
   privateTo: number[];
   expiresAt: string | null;
   createdBy: number;
   at: string;
   /** A reply's comment, in the same chat. */
-  parentId?: number;
+  parentId?: number | null;
+  // An import's: the entry as it was where it was exported from. A new one is not deleted
+  // and was last changed by its author when it was written.
+  deletedAt?: string | null;
+  modifiedBy?: number;
+  modifiedAt?: string;
 }
 
 export interface TimelineEntryPatch {
@@ -74,13 +81,13 @@ function entryRow(input: NewTimelineEntry): Insertable<TimelineEntriesTable> {
     body_type: input.bodyType,
     external_ref: input.externalRef,
     visibility: input.visibility,
-    labels: input.labels.length === 0 ? null : JSON.stringify(input.labels),
+    labels: jsonColumn(input.labels, (labels) => (labels.length === 0 ? null : JSON.stringify(labels))),
     expires_at: input.expiresAt,
-    deleted_at: null,
+    deleted_at: input.deletedAt ?? null,
     created_by: input.createdBy,
-    modified_by: input.createdBy,
+    modified_by: input.modifiedBy ?? input.createdBy,
     created_at: input.at,
-    modified_at: input.at,
+    modified_at: input.modifiedAt ?? input.at,
     parent_id: input.parentId ?? null,
   };
 }
@@ -97,31 +104,33 @@ export class TimelineEntryStore {
 
   /** Throws `UniqueViolation` when the chat already has an entry with this external_ref. */
   async insert(input: NewTimelineEntry): Promise<number> {
-    const { id } = await translateUnique(() =>
-      this.db.insertInto('timeline_entries').values(entryRow(input)).returning('id').executeTakeFirstOrThrow(),
-    );
-    await this.insertAudience([{ id, input }]);
-    return id;
+    return (await this.insertMany([input])).get(input.number)!;
   }
 
-  /** Many entries in few statements (seeding, imports), unchecked. */
-  async insertMany(inputs: readonly NewTimelineEntry[]): Promise<void> {
-    const byNumber = new Map(inputs.map((input) => [input.number, input]));
-    const inserted: { id: number; input: NewTimelineEntry }[] = [];
+  /**
+   * Many entries with their labels and private readers in few statements (seeding, imports),
+   * unchecked beyond the database's constraints; row ids by number. Throws `UniqueViolation`
+   * as `insert` does.
+   */
+  async insertMany(inputs: readonly NewTimelineEntry[]): Promise<Map<number, number>> {
+    const ids = new Map<number, number>();
     for (const batch of batches(inputs.map(entryRow))) {
-      for (const row of await this.db.insertInto('timeline_entries').values(batch).returning(['id', 'number']).execute()) {
-        inserted.push({ id: row.id, input: byNumber.get(row.number)! });
-      }
+      const inserted = await translateUnique(() => this.db.insertInto('timeline_entries').values(batch).returning(['id', 'number']).execute());
+      for (const row of inserted) ids.set(row.number, row.id);
     }
-    await this.insertAudience(inserted);
+    // A label is on an entry once, however often an imported list names it.
+    const labels = inputs.flatMap((input) => [...new Set(listOf(input.labels))].map((label) => ({ entry_id: ids.get(input.number)!, label })));
+    for (const batch of batches(labels)) await this.db.insertInto('timeline_entry_labels').values(batch).execute();
+    const readers = inputs.flatMap((input) => input.privateTo.map((userId) => ({ entry_id: ids.get(input.number)!, user_id: userId })));
+    for (const batch of batches(readers)) await this.db.insertInto('timeline_entry_private_to').values(batch).execute();
+    return ids;
   }
 
-  /** Labels and private readers, the entries' side tables. */
-  private async insertAudience(entries: readonly { id: number; input: NewTimelineEntry }[]): Promise<void> {
-    const labels = entries.flatMap(({ id, input }) => input.labels.map((label) => ({ entry_id: id, label })));
-    for (const batch of batches(labels)) await this.db.insertInto('timeline_entry_labels').values(batch).execute();
-    const readers = entries.flatMap(({ id, input }) => input.privateTo.map((userId) => ({ entry_id: id, user_id: userId })));
-    for (const batch of batches(readers)) await this.db.insertInto('timeline_entry_private_to').values(batch).execute();
+  /** Replies written in the same statement as their parent, whose id was not known yet (imports). */
+  async setParents(parentOf: ReadonlyMap<number, number[]>): Promise<void> {
+    for (const [parentId, replyIds] of parentOf) {
+      await this.db.updateTable('timeline_entries').set({ parent_id: parentId }).where('id', 'in', replyIds).execute();
+    }
   }
 
   /** Throws `UniqueViolation` when the new external_ref is taken in the chat. */

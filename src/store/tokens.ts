@@ -2,6 +2,7 @@ import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { Principal } from '../model/index.js';
 import { toOrg, toUser, USER_JOINED_COLUMNS, type UserRow } from './rows.js';
 import { batches } from './batches.js';
+import { translateUnique } from './errors.js';
 import type { Database, TokensTable } from './schema.js';
 
 export interface NewToken {
@@ -14,6 +15,8 @@ export interface NewToken {
   requestedTokenType?: string | null;
   tokenHint?: string | null;
   createdBy?: number | null;
+  /** An import's, when the token was revoked where it was exported from. */
+  revokedAt?: string | null;
 }
 
 /** A token's metadata: everything but the secret, which is never stored. */
@@ -38,14 +41,15 @@ export interface TokenGrant extends Principal {
 export class TokenStore {
   constructor(private readonly db: Kysely<Database>) {}
 
+  /** Throws `UniqueViolation` when another token has the same hash. */
   async insert(input: NewToken): Promise<number> {
-    const row = await this.db.insertInto('tokens').values(tokenRow(input)).returning('id').executeTakeFirstOrThrow();
+    const row = await translateUnique(() => this.insertRows([tokenRow(input)]).returning('id').executeTakeFirstOrThrow());
     return row.id;
   }
 
-  /** Many tokens in few statements (seeding, imports), unchecked. */
+  /** Many tokens in few statements (seeding), unchecked. */
   async insertMany(inputs: readonly NewToken[]): Promise<void> {
-    for (const batch of batches(inputs.map(tokenRow))) await this.db.insertInto('tokens').values(batch).execute();
+    for (const batch of batches(inputs.map(tokenRow))) await this.insertRows(batch).execute();
   }
 
   /** One indexed lookup by hash yields the token, its user and its organization. */
@@ -121,6 +125,10 @@ export class TokenStore {
     if (requestedTokenType !== undefined) update = update.where('requested_token_type', '=', requestedTokenType);
     await update.execute();
   }
+
+  private insertRows(rows: Insertable<TokensTable>[]) {
+    return this.db.insertInto('tokens').values(rows);
+  }
 }
 
 function toTokenRecord(row: Selectable<TokensTable>): TokenRecord {
@@ -146,7 +154,7 @@ function tokenRow(input: NewToken): Insertable<TokensTable> {
     hash: input.hash,
     created_at: input.at,
     expires_at: input.expiresAt,
-    revoked_at: null,
+    revoked_at: input.revokedAt ?? null,
     requested_token_type: input.requestedTokenType ?? null,
     token_hint: input.tokenHint ?? null,
     created_by: input.createdBy ?? null,

@@ -18,6 +18,8 @@ export interface NewUser {
   externalRef?: string | null;
   revOrgId?: number | null;
   at: string;
+  /** An import's: when it was last changed where it was exported from. A new one: `at`. */
+  modifiedAt?: string;
 }
 
 export interface UserListQuery {
@@ -61,18 +63,37 @@ export class UserStore {
       .select(USER_JOINED_COLUMNS);
   }
 
+  /** Throws `UniqueViolation` when the email or external_ref is another user's. */
   async insert(input: NewUser): Promise<User> {
-    const { id } = await translateUnique(() => this.db.insertInto('users').values(userRow(input)).returning('id').executeTakeFirstOrThrow());
-    return (await this.findById(id))!;
+    return (await this.findById(await this.insertRow(input)))!;
   }
 
-  /** Many users in few statements (seeding, imports), unchecked; their row ids by number. */
+  /**
+   * The user's row alone, its id back: an import writes users one at a time (so that a
+   * taken email names its line) and reads none of them back. Throws `UniqueViolation` as
+   * `insert` does.
+   */
+  async insertRow(input: NewUser): Promise<number> {
+    const { id } = await translateUnique(() => this.insertRows([userRow(input)]).returning('id').executeTakeFirstOrThrow());
+    return id;
+  }
+
+  /** Many users in few statements (seeding), unchecked; their row ids by number. */
   async insertMany(inputs: readonly NewUser[]): Promise<Map<number, number>> {
     const ids = new Map<number, number>();
     for (const batch of batches(inputs.map(userRow))) {
-      for (const row of await this.db.insertInto('users').values(batch).returning(['id', 'number']).execute()) ids.set(row.number, row.id);
+      for (const row of await this.insertRows(batch).returning(['id', 'number']).execute()) ids.set(row.number, row.id);
     }
     return ids;
+  }
+
+  /** Sets a user's picture and nothing else: an import restores the picture an export had, and its modified_date with the user. */
+  async setDisplayPicture(userId: number, artifactId: number): Promise<void> {
+    await this.db.updateTable('users').set({ display_picture_id: artifactId }).where('id', '=', userId).execute();
+  }
+
+  private insertRows(rows: Insertable<UsersTable>[]) {
+    return this.db.insertInto('users').values(rows);
   }
 
   async findById(id: number): Promise<User | undefined> {
@@ -152,6 +173,6 @@ function userRow(input: NewUser): Insertable<UsersTable> {
     external_ref: input.externalRef ?? null,
     rev_org_id: input.revOrgId ?? null,
     created_at: input.at,
-    modified_at: input.at,
+    modified_at: input.modifiedAt ?? input.at,
   };
 }

@@ -1,5 +1,6 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { DeliveryAttempt, User, Webhook, WebhookDelivery, WebhookHeader, WebhookStatus } from '../model/index.js';
+import { translateUnique } from './errors.js';
 import { parseJson } from './rows.js';
 import type { Database, WebhookDeliveriesTable, WebhooksTable } from './schema.js';
 import type { UserStore } from './users.js';
@@ -10,9 +11,17 @@ export interface NewWebhook {
   url: string;
   secret: string;
   eventTypes: string[] | null;
-  headers: WebhookHeader[];
+  /** Null only for an import of a webhook stored without them. */
+  headers: WebhookHeader[] | null;
   createdBy: number;
   at: string;
+  // An import's: the webhook as it was where it was exported from. A new one waits to be
+  // verified, and was last changed by its creator when it was made.
+  status?: WebhookStatus;
+  verified?: boolean;
+  deleted?: boolean;
+  modifiedBy?: number;
+  modifiedAt?: string;
 }
 
 export interface WebhookPatch {
@@ -42,25 +51,7 @@ export class WebhookStore {
   ) {}
 
   async insert(input: NewWebhook): Promise<number> {
-    const { id } = await this.db
-      .insertInto('webhooks')
-      .values({
-        org_id: input.orgId,
-        number: input.number,
-        url: input.url,
-        secret: input.secret,
-        event_types: input.eventTypes === null ? null : JSON.stringify(input.eventTypes),
-        headers: JSON.stringify(input.headers),
-        status: 'unverified',
-        verified: 0,
-        deleted: 0,
-        created_by: input.createdBy,
-        modified_by: input.createdBy,
-        created_at: input.at,
-        modified_at: input.at,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const { id } = await translateUnique(() => this.db.insertInto('webhooks').values(webhookRow(input)).returning('id').executeTakeFirstOrThrow());
     return Number(id);
   }
 
@@ -268,6 +259,24 @@ export class WebhookStore {
       modifiedAt: row.modified_at,
     }));
   }
+}
+
+function webhookRow(input: NewWebhook): Insertable<WebhooksTable> {
+  return {
+    org_id: input.orgId,
+    number: input.number,
+    url: input.url,
+    secret: input.secret,
+    event_types: input.eventTypes === null ? null : JSON.stringify(input.eventTypes),
+    headers: input.headers === null ? null : JSON.stringify(input.headers),
+    status: input.status ?? 'unverified',
+    verified: input.verified ? 1 : 0,
+    deleted: input.deleted ? 1 : 0,
+    created_by: input.createdBy,
+    modified_by: input.modifiedBy ?? input.createdBy,
+    created_at: input.at,
+    modified_at: input.modifiedAt ?? input.at,
+  };
 }
 
 function toDelivery(row: Selectable<WebhookDeliveriesTable>): WebhookDelivery {
