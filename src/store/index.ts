@@ -174,7 +174,14 @@ export class RootStore extends Store {
 
   private async migrator(): Promise<Migrator> {
     const migrationTableSchema = this.dialect === 'postgres' ? await this.currentSchema() : undefined;
-    return new Migrator({ db: this.base, provider: migrationProvider(this.dialect), migrationTableSchema });
+    return new Migrator({
+      db: this.base,
+      provider: migrationProvider(this.dialect),
+      migrationTableSchema,
+      // Names are `0001_…`, so code-unit order is their order. Kysely's default compares
+      // with localeCompare, whose first call sets up ICU collation: ~7 ms of every start.
+      nameComparator: (a, b) => (a < b ? -1 : a > b ? 1 : 0),
+    });
   }
 
   /**

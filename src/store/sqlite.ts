@@ -4,6 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import { AuthClock, CachedTokenStore } from './auth-cache.js';
 import { ChangeBus } from './changes.js';
+import { readMemoryTemplate } from './memory-template.js';
 import { RootStore, type DatabaseImage } from './index.js';
 import { standardParts, type StoreParts } from './parts.js';
 import type { Database } from './schema.js';
@@ -25,7 +26,9 @@ export const DEFAULT_CACHE_KIB = 32_000;
 
 export function openSqlite(path: string, busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS, cacheKib = DEFAULT_CACHE_KIB): RootStore {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const handle = new SwappableHandle(configure(new BetterSqlite3(path), path !== ':memory:', busyTimeoutMs, cacheKib), busyTimeoutMs, cacheKib);
+  const template = path === ':memory:' ? readMemoryTemplate() : undefined;
+  const database = new BetterSqlite3(template ?? path);
+  const handle = new SwappableHandle(configure(database, path !== ':memory:', busyTimeoutMs, cacheKib), busyTimeoutMs, cacheKib);
   const changes = new ChangeBus();
   const authClock = new AuthClock(() => handle.dataVersion(), changes);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: handle }) });
