@@ -1,6 +1,6 @@
 /**
  * The build's last step: the command line and the library entry as one bundle, because a
- * process that loads ~600 separate modules (Kysely, TypeBox, Fastify and Confab's own)
+ * process that loads ~870 separate modules (Kysely, TypeBox, Fastify and Confab's own)
  * spends most of its start resolving and reading them: importing the server took ~450 ms
  * that way and ~145 ms bundled (idle 2-core machine). `tsc` still writes the modules and
  * their types to dist/; the bundle in dist/bundle/ is what `confab` and `import 'confab'`
