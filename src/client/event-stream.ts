@@ -28,6 +28,8 @@ export interface EventPayloads {
   timeline_entry_deleted: { id: string; old_entry: TimelineEntry };
   group_member_added: { group: Record<string, unknown>; member: UserSummary };
   group_member_removed: { group: Record<string, unknown>; member: UserSummary };
+  /** To the reader's own streams only: where their marker now is (`entry`, absent if none) and what is left unread. */
+  chat_read: { chat: Chat; entry?: string; unread_count: number };
 }
 
 /** DevRev's webhook envelope, as the stream sends it: `{id, timestamp, type, <type>: {…}}`. */

@@ -4,7 +4,7 @@
  * preview and, when it is someone else's in a chat not open, one more unread.
  */
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { ConfabApiError, type Chat } from '../../../src/client/index.js';
+import { ConfabApiError, isEventOf, type Chat } from '../../../src/client/index.js';
 import type { TimelineEntry } from '../../../src/schema/timeline-entries.js';
 import { useConsole } from '../context.js';
 import { useLiveEvents } from './useEventStream.js';
@@ -57,19 +57,19 @@ export function useChats(openChatId: string | undefined) {
   useLiveEvents(
     events,
     (event) => {
-      if (event.type === 'chat_created' || event.type === 'chat_updated') {
-        const { chat } = event.data as { chat: Chat };
+      if (isEventOf(event, 'chat_created') || isEventOf(event, 'chat_updated')) {
+        const { chat } = event.data;
         setRows((current) =>
           current.some((row) => row.chat.id === chat.id)
             ? current.map((row) => (row.chat.id === chat.id ? { ...row, chat } : row))
             : [{ chat, unread: 0 }, ...current],
         );
-      } else if (event.type === 'chat_read') {
+      } else if (isEventOf(event, 'chat_read')) {
         // Read here or in another of this person's windows: the badge follows the marker.
-        const { chat, unread_count } = event.data as { chat: Chat; unread_count: number };
+        const { chat, unread_count } = event.data;
         setRows((current) => current.map((row) => (row.chat.id === chat.id ? { ...row, unread: unread_count } : row)));
-      } else if (event.type === 'timeline_entry_created') {
-        const { entry } = event.data as { entry: TimelineEntry };
+      } else if (isEventOf(event, 'timeline_entry_created')) {
+        const { entry } = event.data;
         // A reply in a thread: its object is a comment, and it is not a chat's last message.
         if (entry.object_type !== 'dm') return;
         setRows((current) => {
