@@ -34,8 +34,8 @@ export interface ArtifactContent {
   content: Buffer;
 }
 
-/** Every column but the bytes, which are read only when they are served. */
-const SUMMARY_COLUMNS = [
+/** Every column but the bytes, which are read only when they are served (or exported). */
+export const SUMMARY_COLUMNS = [
   'id',
   'org_id',
   'number',

@@ -6,6 +6,7 @@
  */
 import { sql, type ExpressionBuilder, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type { UserType } from '../model/index.js';
+import { SUMMARY_COLUMNS } from './artifacts.js';
 import {
   compareText,
   compareUserKeys,
@@ -307,19 +308,7 @@ export class ExportReadStore {
   async artifacts(orgId: number, selection: Selection, withContent: boolean): Promise<PortableArtifact[]> {
     const query = this.db
       .selectFrom('artifacts')
-      .select([
-        'number',
-        'file_name',
-        'declared_type',
-        'content_type',
-        'size',
-        'uploaded_at',
-        'parent_kind',
-        'parent_number',
-        'created_by',
-        'created_at',
-        'modified_at',
-      ])
+      .select(SUMMARY_COLUMNS)
       .$if(withContent, (builder) => builder.select('content'))
       .where('org_id', '=', orgId);
     const rows = await select(query, 'number', selection).execute();
