@@ -23,6 +23,23 @@ export function chatMembers(k, userCount) {
 
 const BATCH = 10_000;
 
+/** An untitled DM between users a and b, made by a: the one chat shape the bench seeds. */
+function dmRow(orgId, number, a, b, isDefault, at) {
+  return {
+    orgId,
+    number,
+    title: null,
+    isDefault,
+    memberKey: [a.id, b.id].sort((x, y) => x - y).join(','),
+    customFields: null,
+    records: [],
+    userIds: [a.id, b.id],
+    groupIds: [],
+    createdBy: a.id,
+    at,
+  };
+}
+
 /**
  * A fresh organization with `userCount` dev users (each with a token), `chatCount` chats
  * and `messageCount` messages: 100 in each of the first chats, so that the first page of
@@ -62,19 +79,7 @@ export async function seedDmPairs(databaseUrl, pairCount) {
       for (let k = start; k < Math.min(pairCount, start + BATCH); k++) {
         const [a, b] = [users[2 * k], users[2 * k + 1]];
         dms.push({ don: formatDon('chat', org.slug, k + 1), a, b });
-        rows.push({
-          orgId: org.id,
-          number: k + 1,
-          title: null,
-          isDefault: true,
-          memberKey: [a.id, b.id].sort((x, y) => x - y).join(','),
-          customFields: null,
-          records: [],
-          userIds: [a.id, b.id],
-          groupIds: [],
-          createdBy: a.id,
-          at,
-        });
+        rows.push(dmRow(org.id, k + 1, a, b, true, at));
       }
       await store.transaction(async (tx) => {
         await tx.chats.insertMany(rows);
@@ -130,19 +135,7 @@ async function addChats(store, world, total) {
     const chats = [];
     for (let k = start; k < end; k++) {
       const [a, b] = chatMembers(k, users.length).map((index) => users[index]);
-      chats.push({
-        orgId: world.org.id,
-        number: k + 1,
-        title: null,
-        isDefault: k < defaults,
-        memberKey: [a.id, b.id].sort((x, y) => x - y).join(','),
-        customFields: null,
-        records: [],
-        userIds: [a.id, b.id],
-        groupIds: [],
-        createdBy: a.id,
-        at,
-      });
+      chats.push(dmRow(world.org.id, k + 1, a, b, k < defaults, at));
     }
     const ids = await store.transaction(async (tx) => {
       const ids = await tx.chats.insertMany(chats);
