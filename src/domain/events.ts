@@ -5,6 +5,7 @@
  */
 import type { Store } from '../store/index.js';
 import type { Chat, EventPayload, EventType, StoredEvent, TimelineEntry, User } from '../model/index.js';
+import type { EntryAudience } from './visibility.js';
 
 /** Event types a webhook may name in `event_types`: DevRev's, as its contract lists them. */
 export const DEVREV_EVENT_TYPES = new Set<string>([
@@ -48,19 +49,21 @@ export function recordChatEvent(tx: Store, type: 'chat_created' | 'chat_updated'
 
 /**
  * A timeline entry's event. It carries what the visibility rule needs to decide who may
- * hear it (domain/visibility.ts `mayReadEvent`): the entry, and a private one's readers.
+ * hear it (domain/visibility.ts `mayReadEvent`): the entry, a private one's readers, and a
+ * reply's comment's audience.
  */
 export function recordEntryEvent(
   tx: Store,
   type: 'timeline_entry_created' | 'timeline_entry_updated' | 'timeline_entry_deleted',
   entry: TimelineEntry,
-  privateTo: readonly number[],
+  audience: EntryAudience,
   at: string,
   oldEntry?: TimelineEntry,
 ): Promise<number> {
   const payload: EventPayload = { entry };
   if (oldEntry) payload.oldEntry = oldEntry;
-  if (entry.visibility === 'private') payload.privateTo = [...privateTo];
+  if (entry.visibility === 'private') payload.privateTo = [...audience.privateTo];
+  if (audience.parent) payload.parent = { visibility: audience.parent.visibility, authorId: audience.parent.authorId, privateTo: [...audience.parent.privateTo] };
   return recordEvent(tx, { orgId: entry.orgId, chatId: entry.chatId, type, payload, at });
 }
 

@@ -10,7 +10,7 @@ import { cursorSecret, openKeyCursor, sealKeyCursor } from './cursors.js';
 import { parseEmoji } from './emoji.js';
 import { BadRequest } from './errors.js';
 import { recordEntryEvent } from './events.js';
-import { privateReadersOf, readEntry } from './timeline-entries.js';
+import { audienceOf, readEntry } from './timeline-entries.js';
 import { now, type Principal, type User } from '../model/index.js';
 
 export const DEFAULT_PAGE_SIZE = 50;
@@ -35,7 +35,7 @@ export async function updateReaction(store: Store, principal: Principal, input: 
         : await tx.reactions.remove(entry.id, emoji, principal.user.id);
     if (!changed) return;
     const updated = (await tx.timelineEntries.findByNumber(entry.orgId, entry.number, at)) ?? entry;
-    await recordEntryEvent(tx, 'timeline_entry_updated', updated, await privateReadersOf(tx, updated), at, entry);
+    await recordEntryEvent(tx, 'timeline_entry_updated', updated, await audienceOf(tx, updated), at, entry);
   });
 }
 

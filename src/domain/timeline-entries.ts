@@ -7,7 +7,7 @@ import type { Store } from '../store/index.js';
 import { UniqueViolation } from '../store/index.js';
 import type { TimelineEntryPatch } from '../store/timeline-entries.js';
 import { findChat } from './chats.js';
-import { assertMember, isMember, mayReadEntry, readerOf } from './visibility.js';
+import { assertMember, isMember, mayReadEntry, readerOf, replyAudience, type EntryAudience } from './visibility.js';
 import { BadRequest, Conflict, Forbidden, NotFound } from './errors.js';
 import { recordEntryEvent } from './events.js';
 import { formatDisplayId, parseRefOf, refBelongsTo } from './ids.js';
@@ -51,19 +51,23 @@ export async function createTimelineEntry(
     throw BadRequest.notPermitted('artifacts', 'Confab keeps artifacts as display pictures only, not on messages; send the message without them');
   }
   const requestedPrivateTo = input.privateTo ?? [];
-  // Naming readers makes an entry private unless the caller said otherwise, which is an error.
-  const visibility = input.visibility ?? (requestedPrivateTo.length > 0 ? 'private' : 'external');
-  if (requestedPrivateTo.length > 0 && visibility !== 'private') {
+  if (requestedPrivateTo.length > 0 && (input.visibility ?? 'private') !== 'private') {
     throw BadRequest.notPermitted('private_to', 'private_to is only for entries with visibility private');
   }
-  if (visibility === 'internal' && caller.type === 'rev_user') {
-    throw BadRequest.notPermitted('visibility', 'internal entries are for the dev organization; rev users cannot post them');
-  }
-  const privateTo = await requireUsers(store, org, 'private_to', requestedPrivateTo);
-  for (const reader of privateTo) {
+  const named = await requireUsers(store, org, 'private_to', requestedPrivateTo);
+  for (const reader of named) {
     if (!(await isMember(store, chat, reader))) {
       throw BadRequest.notPermitted('private_to', `${formatDisplayId(reader.type, reader.number)} is not a member of the chat`);
     }
+  }
+  const commentAudience = parent && (await audienceOf(store, parent));
+  const requested = { privateTo: named, ...(input.visibility !== undefined && { visibility: input.visibility }) };
+  // Naming readers makes an entry private unless the caller said otherwise, which is an error.
+  const { visibility, privateTo } = commentAudience
+    ? replyAudience(commentAudience, caller, requested)
+    : { visibility: input.visibility ?? (named.length > 0 ? 'private' : 'external'), privateTo: named.map((user) => user.id) };
+  if (visibility === 'internal' && caller.type === 'rev_user') {
+    throw BadRequest.notPermitted('visibility', 'internal entries are for the dev organization; rev users cannot post them');
   }
   const at = now();
   const expiresAt = input.expiresAt === undefined ? null : checkExpiry(input.expiresAt, at);
@@ -86,7 +90,7 @@ export async function createTimelineEntry(
         externalRef,
         visibility,
         labels: [...new Set(input.labels ?? [])],
-        privateTo: privateTo.map((user) => user.id),
+        privateTo,
         expiresAt,
         createdBy: caller.id,
         at: postedAt,
@@ -95,17 +99,12 @@ export async function createTimelineEntry(
       await tx.chats.touch(chat.id, postedAt);
       // Read as of `at`, which expires_at was checked against: the answer is the entry just made.
       const created = (await tx.timelineEntries.findByNumber(org.id, number, at))!;
-      await recordEntryEvent(
-        tx,
-        'timeline_entry_created',
-        created,
-        privateTo.map((user) => user.id),
-        postedAt,
-      );
-      if (parent) {
+      const audience = { visibility, authorId: caller.id, privateTo, ...(commentAudience && { parent: commentAudience }) };
+      await recordEntryEvent(tx, 'timeline_entry_created', created, audience, postedAt);
+      if (parent && commentAudience) {
         // The comment's thread.total_replies changed: its readers hear of it.
         const counted = (await tx.timelineEntries.findByNumber(org.id, parent.number, at)) ?? parent;
-        await recordEntryEvent(tx, 'timeline_entry_updated', counted, await privateReadersOf(tx, counted), postedAt, parent);
+        await recordEntryEvent(tx, 'timeline_entry_updated', counted, commentAudience, postedAt, parent);
       }
       return created;
     });
@@ -169,7 +168,7 @@ export async function updateTimelineEntry(
       // Earlier events keep that they happened, not the words the edit replaced: replay shows
       // the entry as the timeline does now, through this event.
       await tx.events.scrubEntries([entry.id]);
-      await recordEntryEvent(tx, 'timeline_entry_updated', updated, await privateReadersOf(tx, updated), at, entry);
+      await recordEntryEvent(tx, 'timeline_entry_updated', updated, await audienceOf(tx, updated), at, entry);
       return updated;
     });
   } catch (error) {
@@ -186,7 +185,7 @@ export async function deleteTimelineEntry(store: Store, principal: Principal, id
   const at = now();
   await store.transaction(async (tx) => {
     await tx.timelineEntries.markDeleted(entry.id, principal.user.id, at);
-    await recordEntryEvent(tx, 'timeline_entry_deleted', entry, await privateReadersOf(tx, entry), at, entry);
+    await recordEntryEvent(tx, 'timeline_entry_deleted', entry, await audienceOf(tx, entry), at, entry);
     // Deleted words stay deleted: not in the timeline, not in a replay of the outbox.
     await tx.events.scrubEntries([entry.id]);
   });
@@ -209,9 +208,12 @@ export async function findTimeline(store: Store, principal: Principal, object: s
   return { chat: (await store.chats.findById(parent.chatId))!, parent };
 }
 
-/** A private entry's readers besides its author. */
-export async function privateReadersOf(store: Store, entry: TimelineEntry): Promise<number[]> {
-  return entry.visibility === 'private' ? store.timelineEntries.privateReaders(entry.id) : [];
+/** Who may read an entry (domain/visibility.ts): its own audience and, for a reply, its comment's. */
+export async function audienceOf(store: Store, entry: TimelineEntry): Promise<EntryAudience> {
+  const privateTo = entry.visibility === 'private' ? await store.timelineEntries.privateReaders(entry.id) : [];
+  const own = { visibility: entry.visibility, authorId: entry.createdBy.id, privateTo };
+  const parent = entry.parentId === null ? undefined : await store.timelineEntries.audience(entry.parentId);
+  return parent ? { ...own, parent } : own;
 }
 
 /** Deletes expired entries (a batch) and scrubs their bodies from the outbox; returns how many. */
@@ -246,8 +248,7 @@ export async function readEntry(store: Store, principal: Principal, id: string, 
 }
 
 export async function canSee(store: Store, entry: TimelineEntry, user: User): Promise<boolean> {
-  const privateTo = await privateReadersOf(store, entry);
-  return mayReadEntry({ visibility: entry.visibility, authorId: entry.createdBy.id, privateTo }, readerOf(user));
+  return mayReadEntry(await audienceOf(store, entry), readerOf(user));
 }
 
 function assertAuthor(entry: TimelineEntry, user: User, verb: string): void {

@@ -190,10 +190,19 @@ export interface EventPayload {
   member?: User;
   /** A private entry's readers besides its author: who else of the chat may see the event. */
   privateTo?: number[];
+  /** A reply's comment, as the visibility rule needs it: the reply is for those who may read both. */
+  parent?: EntryAudienceOf;
   /** An event for one user's own streams alone (chat_read), whatever the chat's members. */
   forUser?: number;
   /** chat_read: where the reader's marker now is (absent: nothing read) and what is left. */
   read?: { entryNumber?: number; unreadCount: number };
+}
+
+/** Who an entry is for (domain/visibility.ts `EntryAudience`, without a parent of its own). */
+export interface EntryAudienceOf {
+  visibility: TimelineVisibility;
+  authorId: number;
+  privateTo: readonly number[];
 }
 
 export interface StoredEvent {

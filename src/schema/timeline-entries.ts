@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { MAX_CURSOR_LENGTH } from '../domain/cursors.js';
 import { MAX_PAGE_SIZE } from '../domain/timeline-pages.js';
-import { TIMELINE_BODY_TYPES, TIMELINE_VISIBILITIES } from '../model/index.js';
+import { TIMELINE_BODY_TYPES, TIMELINE_VISIBILITIES, type TimelineVisibility } from '../model/index.js';
 import { Id, StringEnum, Timestamp, UserSummary } from './common.js';
 
 export const MAX_LABELS = 16;
@@ -63,8 +63,20 @@ export const TimelineEntriesCreateRequest = Type.Object({
   body_type: Type.Optional(BodyType),
   labels: Type.Optional(Type.Array(Label, { maxItems: MAX_LABELS })),
   external_ref: Type.Optional(ExternalRef),
-  visibility: Type.Optional(Visibility),
-  private_to: Type.Optional(Type.Array(Id, { maxItems: MAX_PRIVATE_TO })),
+  visibility: Type.Optional(
+    Type.Unsafe<TimelineVisibility>({
+      ...Visibility,
+      description:
+        "Who may read the entry. A reply (object is a comment) defaults to its comment's visibility and readers; " +
+        'one wider than the comment is 400 value_not_permitted on visibility.',
+    }),
+  ),
+  private_to: Type.Optional(
+    Type.Array(Id, {
+      maxItems: MAX_PRIVATE_TO,
+      description: 'Chat members who may read a private entry. On a reply, each must be able to read the comment (400 value_not_permitted otherwise).',
+    }),
+  ),
   expires_at: Type.Optional(Timestamp),
   collections: Type.Optional(Type.Array(Collection)),
   artifacts: Type.Optional(Type.Array(Id, { maxItems: 50 })),

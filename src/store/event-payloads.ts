@@ -10,10 +10,12 @@
  * - v2: the fields below, with `privateTo` (a private entry's readers besides its author).
  * - v3: entries also carry their reactions and their place in a thread; `chat_read`
  *   events carry the reader's marker (`read`) and are for that reader alone (`forUser`).
+ * - v4: a reply's events also carry its comment's audience (`parent`), which the
+ *   visibility rule asks alongside the reply's own.
  */
-import type { Chat, EventPayload, Group, TimelineEntry, User } from '../model/index.js';
+import type { Chat, EntryAudienceOf, EventPayload, Group, TimelineEntry, User } from '../model/index.js';
 
-export const EVENT_PAYLOAD_VERSION = 3;
+export const EVENT_PAYLOAD_VERSION = 4;
 
 interface StoredUser {
   id: number;
@@ -86,6 +88,11 @@ interface StoredEntry {
   totalReplies?: number;
 }
 
+export interface StoredPayloadV4 extends Omit<StoredPayloadV3, 'v'> {
+  v: 4;
+  parent?: EntryAudienceOf;
+}
+
 export interface StoredPayloadV3 {
   v: 3;
   chat?: StoredChat;
@@ -122,7 +129,7 @@ interface StoredPayloadV1 {
 
 /** The text an event row stores for `payload`, in the current version. */
 export function serializePayload(payload: EventPayload): string {
-  const stored: StoredPayloadV3 = { v: 3 };
+  const stored: StoredPayloadV4 = { v: 4 };
   if (payload.chat) stored.chat = storedChat(payload.chat);
   if (payload.entry) stored.entry = storedEntry(payload.entry);
   if (payload.oldEntry) stored.oldEntry = storedEntry(payload.oldEntry);
@@ -131,23 +138,25 @@ export function serializePayload(payload: EventPayload): string {
   if (payload.privateTo) stored.privateTo = [...payload.privateTo];
   if (payload.read) stored.read = { ...payload.read };
   if (payload.forUser !== undefined) stored.forUser = payload.forUser;
+  if (payload.parent) stored.parent = { ...payload.parent, privateTo: [...payload.parent.privateTo] };
   return JSON.stringify(stored);
 }
 
 /** An event row's payload, of whatever version, as the domain reads it. */
 export function parsePayload(text: string): EventPayload {
-  const stored = JSON.parse(text) as StoredPayloadV1 | StoredPayloadV2 | StoredPayloadV3;
+  const stored = JSON.parse(text) as StoredPayloadV1 | StoredPayloadV2 | StoredPayloadV3 | StoredPayloadV4;
   const payload: EventPayload = {};
   if (stored.chat) payload.chat = chatOf(stored.chat);
   if (stored.entry) payload.entry = entryOf(stored.entry);
   if (stored.oldEntry) payload.oldEntry = entryOf(stored.oldEntry);
   if (stored.group) payload.group = { ...stored.group };
   if (stored.member) payload.member = userOf(stored.member);
-  if (stored.v === 3) {
+  if (stored.v === 3 || stored.v === 4) {
     if (stored.read) payload.read = stored.read;
     if (stored.forUser !== undefined) payload.forUser = stored.forUser;
   }
-  if (stored.v === 2 || stored.v === 3) {
+  if (stored.v === 4 && stored.parent) payload.parent = stored.parent;
+  if (stored.v === 2 || stored.v === 3 || stored.v === 4) {
     if (stored.privateTo) payload.privateTo = stored.privateTo;
   } else if (stored.audience) {
     // v1 named the author among the audience; v2 keeps only the others.
@@ -159,7 +168,7 @@ export function parsePayload(text: string): EventPayload {
 
 /** A stored payload (of any version) with its entries' words removed: that something happened stays. */
 export function withoutBodies(text: string): string {
-  const stored = JSON.parse(text) as StoredPayloadV1 | StoredPayloadV2 | StoredPayloadV3;
+  const stored = JSON.parse(text) as StoredPayloadV1 | StoredPayloadV2 | StoredPayloadV3 | StoredPayloadV4;
   const scrub = (entry: StoredEntry | undefined) => entry && { ...entry, body: null, bodyType: null };
   return JSON.stringify({
     ...stored,

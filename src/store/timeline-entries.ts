@@ -1,6 +1,6 @@
 import { sql, type ExpressionBuilder, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { DialectName } from './migrations/helpers.js';
-import type { EntryReader, TimelineBodyType, TimelineEntry, TimelineVisibility, User } from '../model/index.js';
+import type { EntryAudienceOf, EntryReader, TimelineBodyType, TimelineEntry, TimelineVisibility, User } from '../model/index.js';
 import { batches } from './batches.js';
 import { translateUnique } from './errors.js';
 import { chatIdsOfUser } from './membership.js';
@@ -176,6 +176,14 @@ export class TimelineEntryStore {
       .where((eb) => unexpired(eb, now))
       .executeTakeFirst();
     return row && (await this.assemble([row]))[0];
+  }
+
+  /** What the visibility rule needs of one entry, without assembling it. */
+  async audience(entryId: number): Promise<EntryAudienceOf | undefined> {
+    const row = await this.db.selectFrom('timeline_entries').select(['visibility', 'created_by']).where('id', '=', entryId).executeTakeFirst();
+    if (!row) return undefined;
+    const visibility = row.visibility as TimelineVisibility;
+    return { visibility, authorId: row.created_by, privateTo: visibility === 'private' ? await this.privateReaders(entryId) : [] };
   }
 
   /** Who a private entry is for, besides its author. */
@@ -406,24 +414,43 @@ export class TimelineEntryStore {
 
 /**
  * The SQL form of domain/visibility.ts `mayReadEntry`: private entries for their author
- * and `private_to`, internal ones for the dev organization. test/visibility.test.ts checks
- * that the two agree on every combination.
+ * and `private_to`, internal ones for the dev organization, and a reply only for those who
+ * may also read its comment. test/visibility.test.ts checks that the two agree on every
+ * combination.
  */
 export function readableBy(eb: EntryBuilder, reader: EntryReader) {
+  return eb.and([
+    ownAudienceIncludes(eb, 'timeline_entries', reader),
+    eb.or([
+      eb('timeline_entries.parent_id', 'is', null),
+      eb.exists(
+        eb
+          .selectFrom('timeline_entries as comments')
+          .select('comments.id')
+          .whereRef('comments.id', '=', 'timeline_entries.parent_id')
+          .where((inner) => ownAudienceIncludes(inner as unknown as EntryBuilder, 'comments', reader)),
+      ),
+    ]),
+  ]);
+}
+
+/** Whether the entry row under `table` (the entry itself, or its comment's alias) is for `reader`. */
+function ownAudienceIncludes(eb: EntryBuilder, table: 'timeline_entries' | 'comments', reader: EntryReader) {
+  const column = <T,>(name: string) => sql.ref<T>(`${table}.${name}`);
   const conditions = [
     eb.or([
-      eb('timeline_entries.visibility', '!=', 'private'),
-      eb('timeline_entries.created_by', '=', reader.userId),
+      eb(column<string>('visibility'), '!=', 'private'),
+      eb(column<number>('created_by'), '=', reader.userId),
       eb.exists(
         eb
           .selectFrom('timeline_entry_private_to')
           .select('timeline_entry_private_to.entry_id')
-          .whereRef('timeline_entry_private_to.entry_id', '=', 'timeline_entries.id')
+          .where(sql.ref('timeline_entry_private_to.entry_id'), '=', column<number>('id'))
           .where('timeline_entry_private_to.user_id', '=', reader.userId),
       ),
     ]),
   ];
-  if (!reader.seesInternal) conditions.push(eb('timeline_entries.visibility', '!=', 'internal'));
+  if (!reader.seesInternal) conditions.push(eb(column<string>('visibility'), '!=', 'internal'));
   return eb.and(conditions);
 }
 
