@@ -101,6 +101,11 @@ describe('webhooks.create and the verify handshake', () => {
     const second = await t.as(admin).get('/webhooks.deliveries.list', { id: webhook.id, limit: '1', cursor: first.body.next_cursor });
     expect(second.status).toBe(200);
     expect(second.body.deliveries[0].id).toBeLessThan(first.body.deliveries[0].id);
+    // A page that ends the log has no cursor, even when it is full: no empty page to fetch.
+    const all = (await t.as(admin).get('/webhooks.deliveries.list', { id: webhook.id })).body.deliveries.length;
+    const whole = await t.as(admin).get('/webhooks.deliveries.list', { id: webhook.id, limit: String(all) });
+    expect(whole.body.deliveries).toHaveLength(all);
+    expect(whole.body.next_cursor).toBeUndefined();
     for (const [id, cursor] of [
       [webhook.id, String(first.body.deliveries[0].id)],
       [other.id, first.body.next_cursor],

@@ -16,6 +16,7 @@ import { recordChatReadEvent } from './events.js';
 import { parseRefOf, refBelongsTo } from './ids.js';
 import { resolveUsers, Unresolved } from './members.js';
 import { canSee } from './timeline-entries.js';
+import { pageBothWays } from './paging.js';
 import { now, type Chat, type Principal, type TimelineEntry, type User } from '../model/index.js';
 
 export const DEFAULT_PAGE_SIZE = 50;
@@ -65,27 +66,19 @@ export async function listChats(store: Store, principal: Principal, input: ListC
   const mode = input.mode ?? cursor?.mode ?? 'after';
   const from: ChatActivity | undefined = cursor && { activityAt: cursor.key, chatId: cursor.id };
   const query = { userId: user.id, isDefault: input.isDefault, withUsers };
-  const forward = mode === 'after' ? 'older' : 'newer';
-  const slice = await store.chats.listForMember({ ...query, direction: forward, from, limit: limit + 1 });
-  const more = slice.length > limit;
-  if (more) slice.pop();
-  const rows = mode === 'after' ? slice : slice.reverse();
-  const newest = rows[0] ?? from;
-  const oldest = rows[rows.length - 1] ?? from;
-  const seal = (position: ChatActivity, cursorMode: ListMode) =>
-    sealKeyCursor(secret, { list, key: position.activityAt, id: position.chatId, mode: cursorMode });
-  const anyBeyond = async (direction: 'older' | 'newer', position: ChatActivity) =>
-    (await store.chats.listForMember({ ...query, direction, from: position, limit: 1 })).length > 0;
-
-  const page: ChatListPage = { items: await Promise.all(rows.map((row) => listItem(store, principal, row.chatId))) };
-  if (mode === 'after') {
-    if (more) page.nextCursor = seal(oldest!, 'after');
-    if (newest && (await anyBeyond('newer', newest))) page.prevCursor = seal(newest, 'before');
-  } else {
-    if (more) page.prevCursor = seal(newest!, 'before');
-    if (oldest && (await anyBeyond('older', oldest))) page.nextCursor = seal(oldest, 'after');
-  }
-  return page;
+  const { rows, nextCursor, prevCursor } = await pageBothWays<ChatActivity, ChatActivity>(
+    {
+      slice: (direction, position, size) => store.chats.listForMember({ ...query, direction, limit: size, ...(position && { from: position }) }),
+      anyBeyond: async (direction, position) => (await store.chats.listForMember({ ...query, direction, from: position, limit: 1 })).length > 0,
+      positionOf: (row) => row,
+      seal: (position, cursorMode) => sealKeyCursor(secret, { list, key: position.activityAt, id: position.chatId, mode: cursorMode }),
+    },
+    mode,
+    from,
+    limit,
+  );
+  const items = await Promise.all(rows.map((row) => listItem(store, principal, row.chatId)));
+  return { items, ...(nextCursor && { nextCursor }), ...(prevCursor && { prevCursor }) };
 }
 
 async function listItem(store: Store, principal: Principal, chatId: number): Promise<ChatListItem> {

@@ -8,6 +8,7 @@
 import type { Store } from '../store/index.js';
 import { cursorSecret, invalidCursor, seal, unseal } from './cursors.js';
 import { MAX_OBJECT_NUMBER } from './ids.js';
+import { readBeyond } from './paging.js';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 100;
@@ -35,10 +36,7 @@ export interface Page<T> {
   nextCursor?: string;
 }
 
-/**
- * Reads one more row than asked: if it is there, there is a next page, and the caller
- * never gets an empty last page to fetch.
- */
+/** One page of an identity list, through the pager (paging.ts). */
 export async function readPage<T>(
   store: Store,
   scope: string,
@@ -49,8 +47,6 @@ export async function readPage<T>(
 ): Promise<Page<T>> {
   const size = limit ?? DEFAULT_PAGE_SIZE;
   const secret = await cursorSecret(store);
-  const rows = await fetch(decodeCursor(secret, scope, cursor), size + 1);
-  if (rows.length <= size) return { items: rows };
-  const items = rows.slice(0, size);
-  return { items, nextCursor: encodeCursor(secret, scope, keyOf(items[items.length - 1]!)) };
+  const { rows: items, more } = await readBeyond(size, (count) => fetch(decodeCursor(secret, scope, cursor), count));
+  return more ? { items, nextCursor: encodeCursor(secret, scope, keyOf(items[items.length - 1]!)) } : { items };
 }

@@ -7,6 +7,7 @@
 import type { Store } from '../store/index.js';
 import type { ReactorPosition } from '../store/reactions.js';
 import { cursorSecret, openKeyCursor, sealKeyCursor } from './cursors.js';
+import { readBeyond } from './paging.js';
 import { parseEmoji } from './emoji.js';
 import { BadRequest } from './errors.js';
 import { recordEntryEvent } from './events.js';
@@ -60,9 +61,7 @@ export async function listReactions(store: Store, principal: Principal, input: L
   const cursor = input.cursor === undefined ? undefined : openKeyCursor(secret, input.cursor, list);
   const limit = input.limit ?? DEFAULT_PAGE_SIZE;
   const from: ReactorPosition | undefined = cursor && { createdAt: cursor.key, userId: cursor.id };
-  const rows = await store.reactions.reactors(entry.id, emoji, from, limit + 1);
-  const more = rows.length > limit;
-  if (more) rows.pop();
+  const { rows, more } = await readBeyond(limit, (size) => store.reactions.reactors(entry.id, emoji, from, size));
   const users = new Map((await store.users.findByIds(rows.map((row) => row.userId))).map((user) => [user.id, user]));
   const page: ReactorsPage = { reactors: rows.map((row) => users.get(row.userId)!) };
   const last = rows[rows.length - 1];

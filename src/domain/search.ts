@@ -12,6 +12,7 @@ import { findChat } from './chats.js';
 import { assertMember, readerOf } from './visibility.js';
 import { contactsOf, isCustomer, mayAddGroup, mayChatWith } from './customers.js';
 import { cursorSecret, openKeyCursor, sealKeyCursor } from './cursors.js';
+import { readBeyond } from './paging.js';
 import { BadRequest } from './errors.js';
 import { now, type Group, type Principal, type RevOrg, type TimelineEntry, type User } from '../model/index.js';
 
@@ -66,9 +67,7 @@ export async function searchTimelineEntries(store: Store, principal: Principal, 
   const offset = input.cursor === undefined ? 0 : openKeyCursor(secret, input.cursor, list).id;
   if (offset > MAX_OFFSET) throw BadRequest.invalidField('cursor', 'not a cursor issued for this list');
   const limit = input.limit ?? DEFAULT_PAGE_SIZE;
-  const entries = await store.timelineEntries.search(view, terms, offset, limit + 1);
-  const more = entries.length > limit;
-  if (more) entries.pop();
+  const { rows: entries, more } = await readBeyond(limit, (size) => store.timelineEntries.search(view, terms, offset, size));
   const page: SearchPage = { hits: entries.map((entry) => ({ entry, snippet: markTerms(entry.body ?? '', terms) })) };
   if (more && offset + limit <= MAX_OFFSET) page.nextCursor = sealKeyCursor(secret, { list, key: '', id: offset + limit, mode: 'after' });
   return page;

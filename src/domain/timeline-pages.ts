@@ -1,8 +1,7 @@
 /**
- * Listing a chat's timeline, DevRev-style: newest first; `mode: after` (the default) walks
- * toward older entries from the cursor, `mode: before` toward newer ones, and every page
- * comes back newest first. Pages are keyset slices of (created_date, id), so an entry
- * posted or deleted while a client pages neither shifts nor repeats what it sees.
+ * Listing a chat's timeline, DevRev-style, through the two-way pager (paging.ts). Pages
+ * are keyset slices of (created_date, id), so an entry posted or deleted while a client
+ * pages neither shifts nor repeats what it sees.
  */
 import type { Store } from '../store/index.js';
 import type { TimelinePosition, TimelineView } from '../store/timeline-entries.js';
@@ -10,6 +9,7 @@ import { readerOf } from './visibility.js';
 import { cursorSecret, openCursor, sealCursor, type ListMode } from './cursors.js';
 import { now, type Principal, type TimelineEntry, type TimelineVisibility } from '../model/index.js';
 import { findTimeline } from './timeline-entries.js';
+import { pageBothWays } from './paging.js';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 100;
@@ -49,25 +49,16 @@ export async function listTimelineEntries(store: Store, principal: Principal, in
     ...(parent && { thread: parent.id }),
   };
   const from: TimelinePosition | undefined = cursor && { createdAt: cursor.createdAt, id: cursor.id };
-  const seal = (position: TimelinePosition, cursorMode: ListMode) =>
-    sealCursor(secret, { chatId: chat.id, createdAt: position.createdAt, id: position.id, mode: cursorMode });
-
-  const forward = mode === 'after' ? 'older' : 'newer';
-  const slice = await store.timelineEntries.slice(view, { direction: forward, from, limit: limit + 1 });
-  const more = slice.length > limit;
-  if (more) slice.pop();
-  const entries = mode === 'after' ? slice : slice.reverse();
-  const newest = entries[0] ?? from;
-  const oldest = entries[entries.length - 1] ?? from;
-
-  // The side we walked toward is known from the extra row; the other side takes one probe.
-  const page: TimelinePage = { entries };
-  if (mode === 'after') {
-    if (more) page.nextCursor = seal(oldest!, 'after');
-    if (newest && (await store.timelineEntries.anyBeyond(view, 'newer', newest))) page.prevCursor = seal(newest, 'before');
-  } else {
-    if (more) page.prevCursor = seal(newest!, 'before');
-    if (oldest && (await store.timelineEntries.anyBeyond(view, 'older', oldest))) page.nextCursor = seal(oldest, 'after');
-  }
-  return page;
+  const { rows, nextCursor, prevCursor } = await pageBothWays<TimelinePosition, TimelineEntry>(
+    {
+      slice: (direction, position, size) => store.timelineEntries.slice(view, { direction, limit: size, ...(position && { from: position }) }),
+      anyBeyond: (direction, position) => store.timelineEntries.anyBeyond(view, direction, position),
+      positionOf: (entry) => ({ createdAt: entry.createdAt, id: entry.id }),
+      seal: (position, cursorMode) => sealCursor(secret, { chatId: chat.id, createdAt: position.createdAt, id: position.id, mode: cursorMode }),
+    },
+    mode,
+    from,
+    limit,
+  );
+  return { entries: rows, ...(nextCursor && { nextCursor }), ...(prevCursor && { prevCursor }) };
 }

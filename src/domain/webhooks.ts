@@ -7,6 +7,7 @@ import type { Store } from '../store/index.js';
 import type { WebhookPatch } from '../store/webhooks.js';
 import { requireAdmin } from './access.js';
 import { cursorSecret, openPosition, sealPosition } from './cursors.js';
+import { readBeyond } from './paging.js';
 import { BadRequest, NotFound } from './errors.js';
 import { parseRefOf, refBelongsTo } from './ids.js';
 import { now, type Principal, type Webhook, type WebhookDelivery, type WebhookHeader } from '../model/index.js';
@@ -133,9 +134,8 @@ export async function listDeliveries(
   const scope = `webhooks.deliveries:${principal.org.id}:${webhook.id}`;
   const before = input.cursor === undefined ? undefined : openPosition(secret, input.cursor, scope);
   const limit = input.limit ?? 50;
-  const deliveries = await store.webhooks.listDeliveries(webhook.id, limit, before);
-  const nextCursor = deliveries.length === limit ? sealPosition(secret, scope, deliveries.at(-1)!.id) : undefined;
-  return { webhook, deliveries, ...(nextCursor !== undefined && { nextCursor }) };
+  const { rows: deliveries, more } = await readBeyond(limit, (size) => store.webhooks.listDeliveries(webhook.id, size, before));
+  return { webhook, deliveries, ...(more && { nextCursor: sealPosition(secret, scope, deliveries.at(-1)!.id) }) };
 }
 
 /** A verify challenge for the webhook, sent by the delivery worker like any event. */

@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { openPosition, cursorSecret, sealPosition } from '../domain/cursors.js';
+import { readBeyond } from '../domain/paging.js';
 import { requireAdmin } from '../domain/access.js';
 import { BadRequest } from '../domain/errors.js';
 import { formatDisplayId, formatDon, parseRef } from '../domain/ids.js';
@@ -59,11 +60,10 @@ export function registerJournal(app: FastifyInstance, store: Store, journal: Jou
       const filter = toFilter(body);
       if (body.cursor) filter.beforeSeq = openPosition(secret, body.cursor, scope);
       const limit = body.limit ?? DEFAULT_JOURNAL_PAGE;
-      const found = journal.select(principal.org.id, filter, limit + 1);
-      const page = found.slice(0, limit);
+      const { rows: page, more } = await readBeyond(limit, async (size) => journal.select(principal.org.id, filter, size));
       return {
         requests: page.map(present),
-        ...(found.length > limit && { next_cursor: sealPosition(secret, scope, page.at(-1)!.seq) }),
+        ...(more && { next_cursor: sealPosition(secret, scope, page.at(-1)!.seq) }),
       };
     },
   });
