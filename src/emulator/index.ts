@@ -4,11 +4,13 @@
  * tokens) between a client's tests — by restoring a snapshot taken right after loading.
  */
 import type { RootStore } from '../store/index.js';
+import { EmulatorAdmins } from './admins.js';
 import { FixtureError } from './fixtures.js';
 import type { LoadedOrg } from './load.js';
 import { Snapshots } from './snapshots.js';
 import { Tenants } from './tenants.js';
 
+export { EmulatorAdmins } from './admins.js';
 export { FixtureError, parseFixtures, readFixtures, type Fixtures } from './fixtures.js';
 export { loadFixtures, type LoadedOrg, type Progress } from './load.js';
 export { Snapshots, SNAPSHOT_NAME, type SnapshotInfo } from './snapshots.js';
@@ -18,6 +20,8 @@ export const MEMORY_DATABASE_URL = 'sqlite::memory:';
 
 export interface Emulator {
   loaded: LoadedOrg[];
+  /** Who may run whole-emulator operations: the admins of the organizations it started with. */
+  admins: EmulatorAdmins;
   snapshots: Snapshots;
   /** `confab.orgs.create`: a fresh organization per test. */
   tenants: Tenants;
@@ -38,9 +42,11 @@ export async function startEmulator(store: RootStore, loaded: LoadedOrg[]): Prom
     for (const listener of restoreListeners) await listener();
   });
   const baseline = await store.saveImage();
+  const admins = await EmulatorAdmins.recordAtStart(store);
   const tenants = new Tenants(store);
   return {
     loaded,
+    admins,
     snapshots,
     tenants,
     async reset() {

@@ -1,9 +1,10 @@
 /**
  * The request journal: what clients sent and what they got, for tests that assert on the
- * calls their code made (WireMock's "verify"). A ring buffer in this process's memory,
- * bounded by entries and by bytes: the oldest entries go first, so it never grows without
- * bound however long a test suite runs. Entries belong to the caller's organization and
- * are only ever listed to that organization's admins.
+ * calls their code made (WireMock's "verify"). Each organization has its own buffer, and
+ * entries are only ever listed to that organization's admins. Together they are bounded by
+ * entries and by bytes: past a bound, the oldest entry of the organization holding the most
+ * goes first, so however long a suite runs the journal never grows without bound, and one
+ * busy tenant cannot push a quiet one's entries out.
  */
 import type { Org } from '../model/index.js';
 
@@ -31,9 +32,9 @@ export interface JournalCaller {
 }
 
 export interface NewJournalEntry {
-  /** The caller's organization; null when the request authenticated no one. */
-  orgId: number | null;
-  org: Org | null;
+  /** The caller's organization: only requests that authenticated someone are recorded. */
+  orgId: number;
+  org: Org;
   requestId: string;
   time: string;
   operation?: string;
@@ -68,9 +69,8 @@ export interface JournalFilter {
 }
 
 export class Journal {
-  private entries: JournalEntry[] = [];
-  /** Index of the oldest live entry in `entries`; the array is compacted now and then. */
-  private start = 0;
+  private readonly buffers = new Map<number, OrgBuffer>();
+  private entryCount = 0;
   private bytes = 0;
   private nextSeq = 1;
 
@@ -79,21 +79,18 @@ export class Journal {
   record(entry: NewJournalEntry): JournalEntry {
     const bytes = ENTRY_OVERHEAD_BYTES + (entry.request?.text.length ?? 0) + (entry.response?.text.length ?? 0);
     const stored: JournalEntry = { ...entry, seq: this.nextSeq++, bytes };
-    this.entries.push(stored);
+    let buffer = this.buffers.get(entry.orgId);
+    if (!buffer) this.buffers.set(entry.orgId, (buffer = new OrgBuffer()));
+    buffer.push(stored);
+    this.entryCount++;
     this.bytes += bytes;
-    while (this.size > this.limits.maxEntries || (this.bytes > this.limits.maxBytes && this.size > 1)) {
-      this.bytes -= this.entries[this.start]!.bytes;
-      this.entries[this.start++] = undefined as unknown as JournalEntry;
-    }
-    if (this.start > 1024 && this.start * 2 > this.entries.length) {
-      this.entries = this.entries.slice(this.start);
-      this.start = 0;
-    }
+    while (this.entryCount > this.limits.maxEntries) this.dropOldestOf(this.largest((each) => each.size));
+    while (this.bytes > this.limits.maxBytes && this.entryCount > 1) this.dropOldestOf(this.largest((each) => each.bytes));
     return stored;
   }
 
   get size(): number {
-    return this.entries.length - this.start;
+    return this.entryCount;
   }
 
   get totalBytes(): number {
@@ -104,9 +101,8 @@ export class Journal {
   select(orgId: number, filter: JournalFilter, limit = Infinity): JournalEntry[] {
     const found: JournalEntry[] = [];
     const since = filter.since === undefined ? undefined : Date.parse(filter.since);
-    for (let index = this.entries.length - 1; index >= this.start && found.length < limit; index--) {
-      const entry = this.entries[index]!;
-      if (entry.orgId !== orgId) continue;
+    for (const entry of this.buffers.get(orgId)?.newestFirst() ?? []) {
+      if (found.length >= limit) break;
       if (filter.beforeSeq !== undefined && entry.seq >= filter.beforeSeq) continue;
       // Not `break`: entries are in the order requests finished, `time` is when they began.
       if (since !== undefined && Date.parse(entry.time) < since) continue;
@@ -121,21 +117,65 @@ export class Journal {
 
   /** Forgets one organization's entries (or every entry); returns how many went. */
   clear(orgId?: number): number {
-    const kept: JournalEntry[] = [];
+    const cleared = orgId === undefined ? [...this.buffers.keys()] : [orgId];
     let removed = 0;
-    this.bytes = 0;
-    for (let index = this.start; index < this.entries.length; index++) {
-      const entry = this.entries[index]!;
-      if (orgId === undefined || entry.orgId === orgId) {
-        removed++;
-      } else {
-        kept.push(entry);
-        this.bytes += entry.bytes;
-      }
+    for (const id of cleared) {
+      const buffer = this.buffers.get(id);
+      if (!buffer) continue;
+      removed += buffer.size;
+      this.entryCount -= buffer.size;
+      this.bytes -= buffer.bytes;
+      this.buffers.delete(id);
     }
-    this.entries = kept;
-    this.start = 0;
     return removed;
+  }
+
+  /** The organization whose buffer is largest by `measure`: it gives up its oldest entry first. */
+  private largest(measure: (buffer: OrgBuffer) => number): number {
+    let largest: [number, number] | undefined;
+    for (const [orgId, buffer] of this.buffers) {
+      if (largest === undefined || measure(buffer) > largest[1]) largest = [orgId, measure(buffer)];
+    }
+    return largest![0];
+  }
+
+  private dropOldestOf(orgId: number): void {
+    const buffer = this.buffers.get(orgId)!;
+    const dropped = buffer.shift();
+    this.entryCount--;
+    this.bytes -= dropped.bytes;
+    if (buffer.size === 0) this.buffers.delete(orgId);
+  }
+}
+
+/** One organization's entries, oldest first: an array with a moving start, compacted now and then. */
+class OrgBuffer {
+  private entries: JournalEntry[] = [];
+  private start = 0;
+  bytes = 0;
+
+  get size(): number {
+    return this.entries.length - this.start;
+  }
+
+  push(entry: JournalEntry): void {
+    this.entries.push(entry);
+    this.bytes += entry.bytes;
+  }
+
+  shift(): JournalEntry {
+    const entry = this.entries[this.start]!;
+    this.entries[this.start++] = undefined as unknown as JournalEntry;
+    this.bytes -= entry.bytes;
+    if (this.start > 1024 && this.start * 2 > this.entries.length) {
+      this.entries = this.entries.slice(this.start);
+      this.start = 0;
+    }
+    return entry;
+  }
+
+  *newestFirst(): Generator<JournalEntry> {
+    for (let index = this.entries.length - 1; index >= this.start; index--) yield this.entries[index]!;
   }
 }
 

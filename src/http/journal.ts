@@ -1,6 +1,6 @@
 /**
- * The request journal over HTTP: hooks that record every API request (see
- * emulator/journal.ts), and `/confab.requests.list|count|clear` for the caller's
+ * The request journal over HTTP: hooks that record every API request made with a valid
+ * token, its secrets redacted (see emulator/journal.ts and emulator/redact.ts), and `/confab.requests.list|count|clear` for the caller's
  * organization's admins. On in emulator mode, or with `serve --journal`; otherwise the
  * hooks are not installed and the operations do not exist (404).
  */
@@ -10,10 +10,12 @@ import { readBeyond } from '../domain/paging.js';
 import { requireAdmin } from '../domain/access.js';
 import { BadRequest } from '../domain/errors.js';
 import { formatDisplayId, formatDon, parseRef } from '../domain/ids.js';
-import { capBody, type CappedBody, type Journal, type JournalEntry, type JournalFilter } from '../emulator/journal.js';
+import { capBody, type CappedBody, type Journal, type JournalEntry, type JournalFilter, type NewJournalEntry } from '../emulator/journal.js';
+import { redactSecrets, redactSecretsInJson } from '../emulator/redact.js';
 import { eventDon } from '../present/events.js';
 import { DEFAULT_JOURNAL_PAGE, RequestsListRequest, type JournalEntry as WireEntry } from '../schema/journal.js';
 import { tapEvents } from '../store/event-tap.js';
+import type { Principal } from '../model/index.js';
 import type { Store } from '../store/index.js';
 import { operation } from './operation.js';
 
@@ -34,7 +36,7 @@ export function registerJournal(app: FastifyInstance, store: Store, journal: Jou
   // After the body is parsed and the caller known, so the handler (and every transaction
   // it awaits) runs inside the tap: the events it appends are noted on this request.
   app.addHook('preHandler', (request, _reply, done) => {
-    if (UNRECORDED.test(pathOf(request))) return done();
+    if (!recorded(request)) return done();
     const ids: number[] = [];
     request.journalEvents = ids;
     tapEvents(ids, done);
@@ -46,8 +48,7 @@ export function registerJournal(app: FastifyInstance, store: Store, journal: Jou
     return payload;
   });
   app.addHook('onResponse', (request, reply, done) => {
-    const path = pathOf(request);
-    if (!UNRECORDED.test(path)) journal.record(entryOf(request, reply.statusCode, reply.elapsedTime, path));
+    if (recorded(request)) journal.record(entryOf(request, request.principal!, reply.statusCode, reply.elapsedTime));
     done();
   });
 
@@ -83,42 +84,48 @@ export function registerJournal(app: FastifyInstance, store: Store, journal: Jou
   });
 }
 
+/**
+ * Only requests made with a valid token: an unauthenticated one belongs to no organization
+ * (and an upload or download carries its permission in its signed link).
+ */
+function recorded(request: FastifyRequest): boolean {
+  return request.principal !== undefined && !UNRECORDED.test(pathOf(request));
+}
+
 function pathOf(request: FastifyRequest): string {
   return request.url.split('?')[0]!;
 }
 
-function entryOf(request: FastifyRequest, status: number, durationMs: number, path: string) {
-  const principal = request.principal;
+function entryOf(request: FastifyRequest, principal: Principal, status: number, durationMs: number): NewJournalEntry {
   const route = request.routeOptions.url;
+  const operation = route !== undefined && route.startsWith('/') && route.length > 1 ? route.slice(1) : undefined;
   return {
-    orgId: principal?.org.id ?? null,
-    org: principal?.org ?? null,
+    orgId: principal.org.id,
+    org: principal.org,
     requestId: String(request.id),
     time: new Date(Date.now() - durationMs).toISOString(),
-    ...(route !== undefined && route.startsWith('/') && route.length > 1 && { operation: route.slice(1) }),
+    ...(operation !== undefined && { operation }),
     method: request.method,
-    path,
+    path: pathOf(request),
     status,
     durationMs: Math.round(durationMs * 1000) / 1000,
-    ...(principal && {
-      caller: {
-        id: formatDon(principal.user.type, principal.org.slug, principal.user.number),
-        displayId: formatDisplayId(principal.user.type, principal.user.number),
-        tokenId: principal.tokenNumber === undefined ? '' : formatDon('token', principal.org.slug, principal.tokenNumber),
-      },
-    }),
-    request: requestBody(request),
-    response: request.journalResponse === undefined ? undefined : capBody(request.journalResponse),
+    caller: {
+      id: formatDon(principal.user.type, principal.org.slug, principal.user.number),
+      displayId: formatDisplayId(principal.user.type, principal.user.number),
+      tokenId: principal.tokenNumber === undefined ? '' : formatDon('token', principal.org.slug, principal.tokenNumber),
+    },
+    request: requestBody(request, operation),
+    response: request.journalResponse === undefined ? undefined : capBody(redactSecretsInJson(request.journalResponse, operation)),
     eventIds: request.journalEvents ?? [],
   };
 }
 
-/** The JSON body, or for a GET the query; never headers, so never a token. */
-function requestBody(request: FastifyRequest): CappedBody | undefined {
+/** The JSON body, or for a GET the query, with its secrets redacted; never headers, so never a token. */
+function requestBody(request: FastifyRequest, operation: string | undefined): CappedBody | undefined {
   const value = request.method === 'GET' || request.method === 'HEAD' ? request.query : request.body;
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'object' && Object.keys(value).length === 0 && request.method === 'GET') return undefined;
-  return capBody(JSON.stringify(value));
+  return capBody(JSON.stringify(redactSecrets(value, operation)));
 }
 
 function toFilter(body: RequestsListRequest): JournalFilter {
@@ -156,6 +163,6 @@ function present(entry: JournalEntry): WireEntry {
     request_body_truncated: entry.request?.truncated ?? false,
     ...(responseBody !== undefined && { response_body: responseBody }),
     response_body_truncated: entry.response?.truncated ?? false,
-    events: entry.org === null ? [] : entry.eventIds.map((id) => eventDon(entry.org!, 'event', id)),
+    events: entry.eventIds.map((id) => eventDon(entry.org, 'event', id)),
   };
 }

@@ -35,6 +35,8 @@ export interface OperationSpec<K extends OperationName> {
   addition?: boolean;
   /** DevRev answers some operations (auth-tokens.delete) with a bare 200 and no body. */
   noContent?: boolean;
+  /** Said in /openapi.json: who may call it, where that is narrower than the usual rules. */
+  description?: string;
   /** A larger body than the server's usual limit (`confab.import` carries a whole export). */
   bodyLimit?: number;
   handle(context: OperationContext, input: RequestOf<K>): Promise<ResponseOf<K>>;
@@ -60,6 +62,7 @@ export function operation<K extends OperationName>(app: FastifyInstance, store: 
     tags: [spec.name.split('.')[0]!],
     security: [{ bearer: [] }],
     ...(spec.addition && { 'x-confab-addition': true }),
+    ...(spec.description !== undefined && { description: spec.description }),
   };
   const postSchema: FastifySchema = { ...docs, operationId: spec.get ? `${operationId}-post` : operationId, body: schemas.request, response };
   app.post(`/${spec.name}`, { schema: postSchema, onRequest, ...(spec.bodyLimit !== undefined && { bodyLimit: spec.bodyLimit }) }, (request, reply) =>

@@ -10,7 +10,7 @@ import { newWebhookSecret } from '../domain/webhooks.js';
 import { Verbatim, type Store } from '../store/index.js';
 import { insertEntries } from './apply-entries.js';
 import { describeDifference, ImportConflict, ImportError } from './errors.js';
-import { serializeRecord, type ExportRecord, type RecordOf, type RecordType } from './format.js';
+import { organizationOf, serializeRecord, type ExportRecord, type RecordOf, type RecordType } from './format.js';
 import type { NumberedRecord } from './import.js';
 import * as records from './records.js';
 import { numberOf, userKeyOf } from './records.js';
@@ -33,14 +33,14 @@ interface Applier<R extends ExportRecord> {
 
 export async function applyBatch(tx: Store, batch: readonly NumberedRecord[]): Promise<BatchResult> {
   const result: BatchResult = { created: 0, unchanged: 0 };
-  const orgIds = await tx.importLookups.orgIds([...new Set(batch.map(({ record }) => slugOf(record)))]);
+  const orgIds = await tx.importLookups.orgIds([...new Set(batch.map(({ record }) => organizationOf(record)))]);
   for (const run of runs(batch)) {
     const first = run[0]!;
     if (first.record.type === 'org') {
       await applyOrgs(tx, orgIds, run as Item<RecordOf<'org'>>[], result);
       continue;
     }
-    const slug = slugOf(first.record);
+    const slug = organizationOf(first.record);
     const orgId = orgIds.get(slug);
     if (orgId === undefined) throw new ImportError(first.line, `organization '${slug}' has no org record earlier in the file and is not in the database`);
     await applyRun({ tx, orgId, slug }, APPLIERS[first.record.type] as unknown as Applier<ExportRecord>, run, result);
@@ -378,12 +378,8 @@ function runs(batch: readonly NumberedRecord[]): Item<ExportRecord>[][] {
   const result: Item<ExportRecord>[][] = [];
   for (const item of batch) {
     const last = result.at(-1)?.[0]?.record;
-    if (last && last.type === item.record.type && slugOf(last) === slugOf(item.record)) result.at(-1)!.push(item);
+    if (last && last.type === item.record.type && organizationOf(last) === organizationOf(item.record)) result.at(-1)!.push(item);
     else result.push([item]);
   }
   return result;
-}
-
-function slugOf(record: ExportRecord): string {
-  return record.type === 'org' ? record.slug : record.org;
 }

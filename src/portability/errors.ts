@@ -3,7 +3,7 @@
  * rolled back whole; batches before it stay imported, and running the import again goes
  * on from there.
  */
-import { BadRequest, Conflict, truncate } from '../domain/errors.js';
+import { BadRequest, Conflict, Forbidden, truncate } from '../domain/errors.js';
 
 /** A line that is not a valid record, or refers to something that is nowhere. */
 export class ImportError extends BadRequest {
@@ -12,6 +12,16 @@ export class ImportError extends BadRequest {
     problem: string,
   ) {
     super('invalid_field', `line ${line}: ${problem}`, { fieldName: 'data' });
+  }
+}
+
+/** A record of an organization the importer may not write to (a tenant's admin naming another). */
+export class ImportForbidden extends Forbidden {
+  constructor(
+    readonly line: number,
+    problem: string,
+  ) {
+    super(`line ${line}: ${problem}`);
   }
 }
 

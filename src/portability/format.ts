@@ -231,6 +231,11 @@ export const RECORD_SCHEMAS = {
 export type RecordType = keyof typeof RECORD_SCHEMAS;
 export type RecordOf<T extends RecordType> = Static<(typeof RECORD_SCHEMAS)[T]>;
 export type ExportRecord = { [T in RecordType]: RecordOf<T> }[RecordType];
+
+/** The slug of the organization a record belongs to (an org record's own). */
+export function organizationOf(record: ExportRecord): string {
+  return record.type === 'org' ? record.slug : record.org;
+}
 export type OrgRecord = RecordOf<'org'>;
 export type RevOrgRecord = RecordOf<'rev_org'>;
 export type UserRecord = RecordOf<'user'>;

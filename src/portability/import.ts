@@ -13,8 +13,8 @@
 import type { Store } from '../store/index.js';
 import { compareUserKeys } from '../store/portable.js';
 import { applyBatch, type BatchResult } from './apply.js';
-import { ImportError } from './errors.js';
-import { checkHeader, checkRecord, FormatProblem, type ExportRecord, type Header } from './format.js';
+import { ImportError, ImportForbidden } from './errors.js';
+import { checkHeader, checkRecord, FormatProblem, organizationOf, type ExportRecord, type Header } from './format.js';
 import type { Line } from './lines.js';
 import { userKeyOf } from './records.js';
 
@@ -83,6 +83,27 @@ export async function importData(store: Store, lines: AsyncIterable<Line>, optio
     );
   }
   return summary;
+}
+
+/**
+ * An import confined to one organization (a tenant's admin's): every record must be of
+ * `slug`, whether or not the organization it names exists, so a refusal tells nothing of
+ * other tenants. The whole file is checked before anything is written — a refused file
+ * leaves nothing behind, whatever its batch size — at the cost of reading it twice.
+ */
+export async function requireOrganization(lines: AsyncIterable<Line>, slug: string): Promise<void> {
+  let header = true;
+  for await (const line of lines) {
+    if (header) {
+      parseLine(line, checkHeader);
+      header = false;
+      continue;
+    }
+    const owner = organizationOf(parseLine(line, checkRecord));
+    if (owner !== slug) {
+      throw new ImportForbidden(line.number, `the record is of organization '${owner}'; you may import only into your own organization '${slug}'`);
+    }
+  }
 }
 
 function parseLine<T>({ number, text }: Line, check: (value: unknown) => T): T {
