@@ -38,6 +38,8 @@ export interface Config {
   trustProxy?: TrustProxy;
   /** How much of an oversized request body is read and discarded before the 400 (BODY_DISCARD_LIMIT_BYTES). */
   bodyDiscardLimitBytes?: number;
+  /** Upload quota and the sweep of artifacts attached to nothing; unset ones take their defaults. */
+  artifacts?: Partial<ArtifactConfig>;
 }
 
 export type TrustProxy = boolean | string[];
@@ -127,6 +129,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     journalMaxEntries: positiveInteger('JOURNAL_MAX_ENTRIES', env.JOURNAL_MAX_ENTRIES, DEFAULT_JOURNAL_MAX_ENTRIES),
     journalMaxBytes: positiveInteger('JOURNAL_MAX_BYTES', env.JOURNAL_MAX_BYTES, DEFAULT_JOURNAL_MAX_BYTES),
     ...(env.TRUST_PROXY !== undefined && { trustProxy: parseTrustProxy(env.TRUST_PROXY) }),
+    artifacts: loadArtifactConfig(env),
     ...(env.BODY_DISCARD_LIMIT_BYTES !== undefined && {
       bodyDiscardLimitBytes: nonNegativeInteger('BODY_DISCARD_LIMIT_BYTES', env.BODY_DISCARD_LIMIT_BYTES, 0),
     }),
@@ -190,4 +193,34 @@ function loadRealtimeConfig(env: NodeJS.ProcessEnv): Partial<RealtimeConfig> {
     (realtime as Record<string, number>)[key] = value;
   }
   return realtime;
+}
+
+export interface ArtifactConfig {
+  /** Bytes of uploads one user may hold, attached or not; 0 = no quota (ARTIFACT_QUOTA_BYTES_PER_USER). */
+  quotaBytesPerUser: number;
+  /**
+   * How long an uploaded artifact attached to nothing (never attached, or a display picture
+   * since replaced or cleared) is kept before the sweep removes it (ARTIFACT_UNATTACHED_RETENTION_MS).
+   */
+  unattachedRetentionMs: number;
+}
+
+export const ARTIFACT_DEFAULTS: ArtifactConfig = {
+  quotaBytesPerUser: 1024 * 1024 * 1024,
+  unattachedRetentionMs: 24 * 3600_000,
+};
+
+function loadArtifactConfig(env: NodeJS.ProcessEnv): Partial<ArtifactConfig> {
+  return {
+    ...(env.ARTIFACT_QUOTA_BYTES_PER_USER !== undefined && {
+      quotaBytesPerUser: nonNegativeInteger('ARTIFACT_QUOTA_BYTES_PER_USER', env.ARTIFACT_QUOTA_BYTES_PER_USER, ARTIFACT_DEFAULTS.quotaBytesPerUser),
+    }),
+    ...(env.ARTIFACT_UNATTACHED_RETENTION_MS !== undefined && {
+      unattachedRetentionMs: positiveMilliseconds(
+        'ARTIFACT_UNATTACHED_RETENTION_MS',
+        env.ARTIFACT_UNATTACHED_RETENTION_MS,
+        ARTIFACT_DEFAULTS.unattachedRetentionMs,
+      ),
+    }),
+  };
 }

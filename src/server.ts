@@ -1,7 +1,7 @@
 /** Opening the store, building the app and listening: shared by `confab serve` and tests. */
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
-import { DEFAULT_JOURNAL_MAX_BYTES, DEFAULT_JOURNAL_MAX_ENTRIES, DEFAULT_SHUTDOWN_TIMEOUT_MS, type Config } from './config.js';
+import { ARTIFACT_DEFAULTS, DEFAULT_JOURNAL_MAX_BYTES, DEFAULT_JOURNAL_MAX_ENTRIES, DEFAULT_SHUTDOWN_TIMEOUT_MS, type Config } from './config.js';
 import { initOrg, type InitResult } from './domain/orgs.js';
 import {
   loadFixtures,
@@ -15,6 +15,7 @@ import { Journal } from './emulator/journal.js';
 import { buildApp, type AppOptions } from './http/app.js';
 import { closeGracefully } from './http/shutdown.js';
 import { startRealtime, type Realtime } from './realtime/index.js';
+import { startArtifactSweep } from './realtime/artifact-sweep.js';
 import { connectRedis, type Redis } from './redis.js';
 import type { RootStore } from './store/index.js';
 import { openStore } from './store/open.js';
@@ -66,6 +67,8 @@ export async function startServer(
   });
   let redis: Redis | undefined;
   let realtime: Realtime | undefined;
+  const artifacts = { ...ARTIFACT_DEFAULTS, ...config.artifacts };
+  let stopArtifactSweep: (() => void) | undefined;
   try {
     if (config.redisUrl) redis = await connectRedis(config.redisUrl, logger);
     await store.migrate();
@@ -81,6 +84,7 @@ export async function startServer(
     // Emulator mode is an in-memory database: its reset and snapshots restore whole images.
     const emulator = store.hasImage ? await startEmulator(store, loaded ?? []) : undefined;
     realtime = await startRealtime(store, config.realtime, logger, { databaseUrl: config.databaseUrl, redisUrl: config.redisUrl });
+    stopArtifactSweep = startArtifactSweep(store, artifacts.unattachedRetentionMs, logger);
     const journal =
       config.journal || emulator
         ? new Journal({
@@ -102,6 +106,7 @@ export async function startServer(
       readiness: () => store.pendingMigrations(),
       overload: tuning.overload,
       faults: config.faults,
+      artifactQuotaBytesPerUser: artifacts.quotaBytesPerUser,
       bodyDiscardLimitBytes: config.bodyDiscardLimitBytes,
       trustProxy: config.trustProxy,
       connections: { requestTimeoutMs: config.requestTimeoutMs, maxConnections: config.maxConnections },
@@ -125,6 +130,7 @@ export async function startServer(
       async close() {
         // Streams first: an open event stream would keep the drain waiting until its deadline.
         await realtime!.stop();
+        stopArtifactSweep!();
         const finished = await closeGracefully(app, config.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS);
         await emulator?.close();
         await store.close();
@@ -133,6 +139,7 @@ export async function startServer(
       },
     };
   } catch (error) {
+    stopArtifactSweep?.();
     await realtime?.stop();
     await store.close();
     redis?.disconnect();

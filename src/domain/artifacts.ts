@@ -45,7 +45,6 @@ export async function prepareArtifact(store: Store, principal: Principal, input:
   return { artifact, uploadToken: sealLink(secret, { artifactId: artifact.id, purpose: 'upload', expiresAt: Date.now() + LINK_LIFETIME_MS }) };
 }
 
-/** Stores the bytes an upload link was issued for: images only, once, at most 5 MiB. */
 /**
  * The artifact an upload link grants, or 404: checked before the body is read, so that
  * a caller without a valid link cannot make the server receive megabytes for nothing.
@@ -54,18 +53,53 @@ export async function checkUploadLink(store: Store, token: string): Promise<numb
   return openLink(await linkSecret(store), token, 'upload');
 }
 
-export async function uploadArtifact(store: Store, token: string, content: Uint8Array): Promise<void> {
+/**
+ * Checks the link and spends it, before the body is read: one attempt per link, whatever
+ * becomes of it (too large, malformed, not an image, over quota), so a link cannot be
+ * used to try again and again. A second attempt is refused as a used link is.
+ */
+export async function startUpload(store: Store, token: string): Promise<number> {
   const artifactId = await checkUploadLink(store, token);
+  if (await store.artifacts.startUpload(artifactId, now())) return artifactId;
+  // Gone: removed when its upload window closed (the link's own expiry says the same).
+  if (!(await store.artifacts.findById(artifactId))) throw new NotFound('artifact link');
+  throw linkUsed();
+}
+
+function linkUsed(): BadRequest {
+  return BadRequest.notPermitted('file', 'the upload link has already been used');
+}
+
+export interface UploadLimits {
+  /** Bytes of uploads one user may hold, attached or not; 0 = no quota. */
+  quotaBytesPerUser: number;
+}
+
+/**
+ * Stores the bytes of the upload `startUpload` let in: images only, at most 5 MiB, within
+ * the uploader's quota (counted against who prepared the artifact).
+ */
+export async function uploadArtifact(store: Store, artifactId: number, content: Uint8Array, limits: UploadLimits): Promise<void> {
   if (content.byteLength === 0) throw BadRequest.invalidField('file', 'the file is empty');
   if (content.byteLength > MAX_ARTIFACT_BYTES) throw BadRequest.invalidField('file', `larger than ${MAX_ARTIFACT_BYTES} bytes`);
   const contentType = sniffImageType(content);
   if (!contentType) throw BadRequest.invalidField('file', 'not a PNG, JPEG, GIF or WebP image');
-  // Bytes never change once written: a display picture someone sees is the one uploaded.
-  const stored = await store.artifacts.upload(artifactId, { contentType, content, at: now() });
-  if (stored) return;
-  // Gone: removed when its upload window closed (the link's own expiry says the same).
-  if (!(await store.artifacts.findById(artifactId))) throw new NotFound('artifact link');
-  throw BadRequest.notPermitted('file', 'the artifact has already been uploaded');
+  const artifact = await store.artifacts.findById(artifactId);
+  if (!artifact) throw new NotFound('artifact link');
+  const stored = await store.transaction(async (tx) => {
+    if (limits.quotaBytesPerUser > 0) {
+      const used = await tx.artifacts.bytesUploadedBy(artifact.createdBy.id);
+      if (used + content.byteLength > limits.quotaBytesPerUser) throw overQuota(limits.quotaBytesPerUser, used);
+    }
+    // Bytes never change once written: a display picture someone sees is the one uploaded.
+    return tx.artifacts.upload(artifactId, { contentType, content, at: now() });
+  });
+  if (!stored) throw linkUsed();
+}
+
+/** Room is made by attaching fewer: what nothing shows is swept after a while. */
+function overQuota(quotaBytes: number, usedBytes: number): BadRequest {
+  return BadRequest.notPermitted('file', `over the storage quota of ${quotaBytes} bytes per user (${usedBytes} in use)`);
 }
 
 export async function getArtifact(store: Store, principal: Principal, id: string): Promise<Artifact> {
@@ -116,9 +150,17 @@ export async function listArtifacts(store: Store, principal: Principal, parentId
  * store, or null to clear. Call inside the transaction that updates the user.
  */
 export async function attachDisplayPicture(store: Store, principal: Principal, user: User, value: string | null): Promise<number | null> {
-  if (value === null) return null;
-  const fieldName = 'display_picture';
-  const artifact = await findArtifactOf(store, principal, fieldName, value);
+  const artifact = value === null ? null : await findArtifactOf(store, principal, DISPLAY_PICTURE, value);
+  const replaced = user.displayPicture;
+  // The picture it replaces (or a clear) is attached to nothing from now: swept a day later.
+  if (replaced !== null && replaced.number !== artifact?.number) await store.artifacts.detach(user.orgId, replaced.number, now());
+  return artifact && attachTo(store, principal, user, artifact);
+}
+
+const DISPLAY_PICTURE = 'display_picture';
+
+async function attachTo(store: Store, principal: Principal, user: User, artifact: Artifact): Promise<number> {
+  const fieldName = DISPLAY_PICTURE;
   const parent = { kind: user.type as ObjectKind, number: user.number };
   const existing = artifact.parent;
   const isSame = existing !== null && existing.kind === parent.kind && existing.number === parent.number;
@@ -127,8 +169,10 @@ export async function attachDisplayPicture(store: Store, principal: Principal, u
   if (artifact.uploadedAt === null) throw BadRequest.notPermitted(fieldName, 'the artifact has not been uploaded yet');
   // The UPDATE re-checks the parent: a concurrent attachment elsewhere makes this one lose.
   if (!(await store.artifacts.attach(artifact.id, parent.kind, parent.number, now()))) {
-    const current = (await store.artifacts.findById(artifact.id))!.parent!;
-    throw alreadyAttached(principal, fieldName, current);
+    const current = await store.artifacts.findById(artifact.id);
+    // Swept between the read and the attach: it no longer exists, as for any other id.
+    if (!current?.parent) throw new NotFound('artifact', formatDon('artifact', principal.org.slug, artifact.number));
+    throw alreadyAttached(principal, fieldName, current.parent);
   }
   return artifact.id;
 }

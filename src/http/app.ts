@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import secureJson from 'secure-json-parse';
-import { DEFAULT_MAX_CONNECTIONS, DEFAULT_REQUEST_TIMEOUT_MS } from '../config.js';
+import { ARTIFACT_DEFAULTS, DEFAULT_MAX_CONNECTIONS, DEFAULT_REQUEST_TIMEOUT_MS } from '../config.js';
 import { BadRequest, NotFound } from '../domain/errors.js';
 import type { Realtime } from '../realtime/index.js';
 import type { Store } from '../store/index.js';
@@ -62,6 +62,8 @@ export interface AppOptions {
   trustProxy?: boolean | string[];
   /** How much of an oversized body is read and discarded so the client can read the 400. */
   bodyDiscardLimitBytes?: number;
+  /** Bytes of uploads one user may hold; 0 = no quota. Defaults to ARTIFACT_DEFAULTS'. */
+  artifactQuotaBytesPerUser?: number;
   /** Timeouts and the connection cap; unset ones take their defaults. */
   connections?: { requestTimeoutMs?: number; maxConnections?: number };
 }
@@ -77,6 +79,7 @@ export async function buildApp({
   journal,
   realtime,
   bodyDiscardLimitBytes = DEFAULT_BODY_DISCARD_LIMIT_BYTES,
+  artifactQuotaBytesPerUser = ARTIFACT_DEFAULTS.quotaBytesPerUser,
   trustProxy = false,
   connections = {},
 }: AppOptions): Promise<FastifyInstance> {
@@ -184,7 +187,7 @@ export async function buildApp({
   groupRoutes(app, store);
   serviceAccountRoutes(app, store);
   revRoutes(app, store);
-  artifactRoutes(app, store);
+  artifactRoutes(app, store, { quotaBytesPerUser: artifactQuotaBytesPerUser });
   if (realtime) {
     const { settings, dispatcher } = realtime;
     eventRoutes(

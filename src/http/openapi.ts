@@ -83,16 +83,22 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
   app.get(OPENAPI_PATH, { schema: { hide: true } }, async () => app.swagger());
 }
 
+/**
+ * A route outside the DevRev operations (the signed-link upload) names its own error
+ * responses in `errorResponses` (status → description): documentation only, so that they
+ * never become a response schema that would serialize, and trim, the error bodies.
+ */
+export interface DocumentedErrors {
+  errorResponses?: Record<string, string>;
+}
+
 function withErrorResponses(schema: FastifySchema | undefined): FastifySchema {
-  const base: FastifySchema = schema ?? {};
+  const { errorResponses = {}, ...base }: FastifySchema & DocumentedErrors = schema ?? {};
   const authenticated = Array.isArray((base as { security?: unknown }).security);
-  const codes = authenticated ? Object.keys(OPERATION_ERRORS) : SERVER_ERRORS;
+  const codes = authenticated ? OPERATION_ERRORS : Object.fromEntries(SERVER_ERRORS.map((code) => [code, OPERATION_ERRORS[code]!]));
   const response: Record<string, unknown> = { ...((base.response as Record<string, unknown> | undefined) ?? {}) };
-  for (const code of codes) {
-    response[code] ??= {
-      description: OPERATION_ERRORS[code],
-      content: { 'application/json': { schema: { $ref: '#/components/schemas/error' } } },
-    };
+  for (const [code, description] of Object.entries({ ...codes, ...errorResponses })) {
+    response[code] ??= { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/error' } } } };
   }
   return { ...base, response };
 }

@@ -1,4 +1,5 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { DialectName } from './migrations/helpers.js';
 import type { Artifact, User } from '../model/index.js';
 import { translateUnique } from './errors.js';
 import type { UserStore } from './users.js';
@@ -51,13 +52,14 @@ export const SUMMARY_COLUMNS = [
   'modified_at',
 ] as const;
 
-type ArtifactRow = Omit<Selectable<ArtifactsTable>, 'content'>;
+type ArtifactRow = Omit<Selectable<ArtifactsTable>, 'content' | 'upload_started_at'>;
 
 export class ArtifactStore {
   constructor(
     private readonly db: Kysely<Database>,
     /** The store's one user reader, shared so that every entity reads people the same way. */
     private readonly users: UserStore,
+    private readonly dialect: DialectName,
   ) {}
 
   async insert(input: NewArtifact): Promise<Artifact> {
@@ -111,6 +113,36 @@ export class ArtifactStore {
     return this.withCreators(rows);
   }
 
+  /**
+   * Spends the upload link of an artifact: true for the first attempt only, false once an
+   * attempt has started (whatever became of it) or the bytes are already there.
+   */
+  async startUpload(id: number, at: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('artifacts')
+      .set({ upload_started_at: at })
+      .where('id', '=', id)
+      .where('upload_started_at', 'is', null)
+      .where('uploaded_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /**
+   * The bytes of everything `userId` has uploaded. Inside a transaction on PostgreSQL it
+   * also locks the user's row until commit, so concurrent uploads of one user are counted
+   * one after the other and cannot overrun a quota together (SQLite runs one writer anyway).
+   */
+  async bytesUploadedBy(userId: number): Promise<number> {
+    if (this.dialect === 'postgres') await this.db.selectFrom('users').select('id').where('id', '=', userId).forUpdate().execute();
+    const row = await this.db
+      .selectFrom('artifacts')
+      .select((eb) => eb.fn.coalesce(eb.fn.sum<number | string>('size'), eb.lit(0)).as('bytes'))
+      .where('created_by', '=', userId)
+      .executeTakeFirstOrThrow();
+    return Number(row.bytes);
+  }
+
   /** Stores the bytes once: false when the artifact already has them (the row is unchanged). */
   async upload(id: number, upload: ArtifactUpload): Promise<boolean> {
     const result = await this.db
@@ -142,6 +174,39 @@ export class ArtifactStore {
     return Number(result.numDeletedRows);
   }
 
+  /**
+   * Removes uploaded artifacts that nothing shows and that have not changed since `before`:
+   * loose uploads never attached, and display pictures since replaced or cleared (which
+   * `detach` dated). A user's display picture is the only attachment Confab keeps; a new
+   * kind of parent must join the NOT EXISTS here. At most `batch` rows a statement, so one
+   * sweep never holds the write lock for long; several processes sweeping at once only
+   * delete the same rows twice. Returns how many went.
+   */
+  async pruneUnattachedBefore(before: string, batch = 500): Promise<number> {
+    let removed = 0;
+    for (;;) {
+      const result = await this.db
+        .deleteFrom('artifacts')
+        // Again outside: PostgreSQL re-checks these on a row a concurrent attach just dated.
+        .where('modified_at', '<', before)
+        .where('id', 'in', (eb) =>
+          eb
+            .selectFrom('artifacts as candidates')
+            .select('candidates.id')
+            .where('candidates.modified_at', '<', before)
+            .where('candidates.uploaded_at', 'is not', null)
+            .where((inner) =>
+              inner.not(inner.exists(inner.selectFrom('users').select('users.id').whereRef('users.display_picture_id', '=', 'candidates.id'))),
+            )
+            .limit(batch),
+        )
+        .executeTakeFirst();
+      const count = Number(result.numDeletedRows);
+      removed += count;
+      if (count < batch) return removed;
+    }
+  }
+
   async readContent(id: number): Promise<ArtifactContent | undefined> {
     const row = await this.db
       .selectFrom('artifacts')
@@ -169,6 +234,19 @@ export class ArtifactStore {
       )
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
+  }
+
+  /**
+   * Lets go of an artifact its parent no longer shows (a replaced or cleared display
+   * picture): attached to nothing from `at`, from which its day until the sweep counts.
+   */
+  async detach(orgId: number, number: number, at: string): Promise<void> {
+    await this.db
+      .updateTable('artifacts')
+      .set({ parent_kind: null, parent_number: null, modified_at: at })
+      .where('org_id', '=', orgId)
+      .where('number', '=', number)
+      .execute();
   }
 
   private async withCreators(rows: readonly ArtifactRow[]): Promise<Artifact[]> {

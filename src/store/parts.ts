@@ -73,7 +73,7 @@ export function standardParts(db: Kysely<Database>, dialect: DialectName): Entit
     events: new EventStore(db),
     webhooks: new WebhookStore(db, users),
     revOrgs: new RevOrgStore(db),
-    artifacts: new ArtifactStore(db, users),
+    artifacts: new ArtifactStore(db, users, dialect),
     faultRules: new FaultRuleStore(db),
     chatReads: new ChatReadStore(db),
     reactions,

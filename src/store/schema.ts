@@ -182,6 +182,8 @@ export interface ArtifactsTable {
   size: number | null;
   content: Uint8Array | null;
   uploaded_at: string | null;
+  /** The first attempt to upload through the link: one attempt per link, whatever its outcome. */
+  upload_started_at: string | null;
   /** The object the artifact is attached to (a user, for a display picture), by kind and number. */
   parent_kind: string | null;
   parent_number: number | null;

@@ -26,14 +26,21 @@ export function png(width = 1): Buffer {
   ]);
 }
 
-export async function prepare(t: TestServer, person: Person, fileName = 'me.png') {
+/** What `artifacts.prepare` answers: the artifact's id and where to upload its bytes. */
+export interface Prepared {
+  id: string;
+  url: string;
+  form_data: { key: string; value: string }[];
+}
+
+export async function prepare(t: TestServer, person: Person, fileName = 'me.png'): Promise<Prepared> {
   const response = await t.as(person).post('/artifacts.prepare', { file_name: fileName, file_type: 'image/png' });
   expect(response.status).toBe(200);
-  return response.body as { id: string; url: string; form_data: { key: string; value: string }[] };
+  return response.body as Prepared;
 }
 
 /** Uploads as DevRev's docs do: the form fields `prepare` gave, then the file. */
-export async function uploadForm(prepared: { url: string; form_data: { key: string; value: string }[] }, bytes: Buffer, name = 'me.png') {
+export async function uploadForm(prepared: Omit<Prepared, 'id'>, bytes: Buffer, name = 'me.png') {
   const form = new FormData();
   for (const { key, value } of prepared.form_data) form.append(key, value);
   form.append('file', new Blob([Uint8Array.from(bytes)], { type: 'image/png' }), name);

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest, FastifySchema } from 'fastify';
 import {
   checkUploadLink,
   downloadArtifact,
@@ -6,20 +6,32 @@ import {
   listArtifacts,
   locateArtifact,
   prepareArtifact,
+  startUpload,
   uploadArtifact,
+  type UploadLimits,
 } from '../../domain/artifacts.js';
-import { BadRequest } from '../../domain/errors.js';
 import { formatDon } from '../../domain/ids.js';
 import { MAX_ARTIFACT_BYTES } from '../../domain/images.js';
 import type { Store } from '../../store/index.js';
+import { fileOfForm, isMultipart, MAX_FORM_PARTS } from '../multipart.js';
+import type { DocumentedErrors } from '../openapi.js';
 import { operation } from '../operation.js';
 import { presentArtifact } from '../../present/artifacts.js';
 import { presentUserSummary } from '../../present/users.js';
 
+const UPLOAD_ERRORS = {
+  400:
+    'The upload is refused and the link spent (each link takes one attempt, whatever its outcome): `invalid_field` on `file` for an ' +
+    `empty file, one over 5 MiB or not a PNG, JPEG, GIF or WebP image; \`bad_request\` for a body over the limit or a form of more than ${MAX_FORM_PARTS} parts; ` +
+    '`parse_error` for a malformed form; `missing_required_field` for a form without a file; `value_not_permitted` on `file` for a ' +
+    'link already used, or an upload past the uploader\'s storage quota (`ARTIFACT_QUOTA_BYTES_PER_USER`)',
+  404: 'The link is forged, altered, expired, of the wrong purpose, or its artifact is gone',
+};
+
 /** Room for a multipart envelope around the largest file accepted. */
 const UPLOAD_BODY_LIMIT = MAX_ARTIFACT_BYTES + 64 * 1024;
 
-export function artifactRoutes(app: FastifyInstance, store: Store): void {
+export function artifactRoutes(app: FastifyInstance, store: Store, limits: UploadLimits): void {
   operation(app, store, {
     name: 'artifacts.prepare',
     async handle({ store, principal, request }, body) {
@@ -72,10 +84,11 @@ export function artifactRoutes(app: FastifyInstance, store: Store): void {
       {
         bodyLimit: UPLOAD_BODY_LIMIT,
         // The link is the permission: without a valid one the body is never read, and the
-        // connection closes rather than draining what the caller keeps sending.
+        // connection closes rather than draining what the caller keeps sending. A valid one
+        // is spent here, before the body, so that whatever becomes of this attempt is its last.
         onRequest: async (request, reply) => {
           try {
-            await checkUploadLink(store, (request.params as { '*': string })['*']);
+            await startUpload(store, (request.params as { '*': string })['*']);
           } catch (error) {
             reply.header('connection', 'close');
             throw error;
@@ -86,11 +99,12 @@ export function artifactRoutes(app: FastifyInstance, store: Store): void {
           tags: ['artifacts'],
           consumes: ['multipart/form-data', 'application/octet-stream'],
           response: { 204: { type: 'null', description: 'Stored' } },
-        },
+          errorResponses: UPLOAD_ERRORS,
+        } satisfies FastifySchema & DocumentedErrors,
       },
       async (request, reply) => {
-      const token = (request.params as { '*': string })['*'];
-      await uploadArtifact(store, token, await uploadedFile(request));
+      const artifactId = await checkUploadLink(store, (request.params as { '*': string })['*']);
+      await uploadArtifact(store, artifactId, await uploadedFile(request), limits);
       return reply.code(204).send();
     },
     );
@@ -126,16 +140,7 @@ export function artifactRoutes(app: FastifyInstance, store: Store): void {
 async function uploadedFile(request: FastifyRequest): Promise<Uint8Array> {
   const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
   const contentType = request.headers['content-type'] ?? '';
-  if (!/^multipart\/form-data\b/i.test(contentType)) return body;
-  let form: FormData;
-  try {
-    form = await new Response(Uint8Array.from(body), { headers: { 'content-type': contentType } }).formData();
-  } catch {
-    throw new BadRequest('parse_error', 'the request body is not a valid multipart form');
-  }
-  const file = form.get('file') ?? [...form.values()].find((value) => typeof value !== 'string');
-  if (file === null || file === undefined || typeof file === 'string') throw BadRequest.missingField('file');
-  return new Uint8Array(await file.arrayBuffer());
+  return isMultipart(contentType) ? fileOfForm(body, contentType) : body;
 }
 
 function baseUrl(request: FastifyRequest): string {
