@@ -3,7 +3,13 @@ import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import secureJson from 'secure-json-parse';
-import { DEFAULT_MAX_CONNECTIONS, DEFAULT_REQUEST_TIMEOUT_MS } from '../config.js';
+import {
+  DEFAULT_HEADERS_TIMEOUT_MS,
+  DEFAULT_MAX_CONNECTIONS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  defaultMaxConnectionsPerIp,
+  type TrustProxy,
+} from '../config.js';
 import { BadRequest, NotFound } from '../domain/errors.js';
 import type { Realtime } from '../realtime/index.js';
 import type { Store } from '../store/index.js';
@@ -14,6 +20,7 @@ import type { Emulator } from '../emulator/index.js';
 import type { Journal } from '../emulator/journal.js';
 import { emulatorOperations } from './routes/emulator.js';
 import { clientErrorHandler, jsonDepthError } from './limits.js';
+import { registerConnectionCaps } from './connection-caps.js';
 import { registerConsole } from './console.js';
 import { registerMetrics } from './metrics.js';
 import { registerOpenApi } from './openapi.js';
@@ -37,6 +44,7 @@ import { serviceAccountRoutes } from './routes/service-accounts.js';
 import { timelineEntryRoutes } from './routes/timeline-entries.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { lazyCompilersFactory } from './schema-compilers.js';
+import { fastifyTrustProxy } from './trust-proxy.js';
 import { registerDraining } from './shutdown.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -59,11 +67,11 @@ export interface AppOptions {
   /** The event stream and webhooks; without it the app serves neither. */
   realtime?: Realtime;
   /** Whose X-Forwarded-For gives the client's address (request.ip, per-IP limits); off by default. */
-  trustProxy?: boolean | string[];
+  trustProxy?: TrustProxy;
   /** How much of an oversized body is read and discarded so the client can read the 400. */
   bodyDiscardLimitBytes?: number;
-  /** Timeouts and the connection cap; unset ones take their defaults. */
-  connections?: { requestTimeoutMs?: number; maxConnections?: number };
+  /** Timeouts and the connection caps; unset ones take their defaults. */
+  connections?: { requestTimeoutMs?: number; headersTimeoutMs?: number; maxConnections?: number; maxConnectionsPerIp?: number };
 }
 
 export async function buildApp({
@@ -84,23 +92,15 @@ export async function buildApp({
   const app = Fastify({
     // A request must arrive whole within the timeout (a body trickled in a byte at a time
     // would otherwise hold its socket forever), and a connection silent that long is
-    // closed. Node checks the first at `connectionsCheckingInterval`, so that follows the
-    // timeout. Event streams switch the second off for their socket (routes/events.ts).
+    // closed. Event streams switch the second off for their socket (routes/events.ts).
     requestTimeout: requestTimeoutMs,
     connectionTimeout: requestTimeoutMs,
     // Node reads these at construction only: Fastify's later assignment alone never fires.
-    http:
-      requestTimeoutMs > 0
-        ? {
-            requestTimeout: requestTimeoutMs,
-            headersTimeout: Math.min(requestTimeoutMs, 60_000),
-            connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(requestTimeoutMs / 4))),
-          }
-        : {},
+    http: nodeTimeouts(requestTimeoutMs, connections.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS),
     loggerInstance: logger,
     schemaController: { compilersFactory: lazyCompilersFactory },
     bodyLimit: BODY_LIMIT_BYTES,
-    trustProxy,
+    trustProxy: fastifyTrustProxy(trustProxy),
     // false: Fastify would otherwise take the header as is and never call genReqId, which
     // is where a caller's id is checked before it reaches logs and response headers.
     requestIdHeader: false,
@@ -115,6 +115,7 @@ export async function buildApp({
   // Past the cap Node closes new connections at once; event streams count like any other.
   const maxConnections = connections.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
   if (maxConnections > 0) app.server.maxConnections = maxConnections;
+  registerConnectionCaps(app, connections.maxConnectionsPerIp ?? defaultMaxConnectionsPerIp(maxConnections), trustProxy);
 
   app.setErrorHandler((error, request, reply) => {
     if (!isBodyTooLarge(error)) return sendError(error, request, reply);
@@ -195,6 +196,7 @@ export async function buildApp({
         heartbeatMs: settings.streamHeartbeatMs,
         maxBufferBytes: settings.streamMaxBufferBytes,
         maxStreamsPerToken: settings.maxStreamsPerToken,
+        maxStreamsPerUser: settings.maxStreamsPerUser,
       },
       realtime.ephemeral,
       realtime.presence,
@@ -204,6 +206,23 @@ export async function buildApp({
     webhookRoutes(app, store, { allowPrivate: settings.webhookAllowPrivate });
   }
   return app;
+}
+
+/**
+ * Node's request and headers timeouts (0 = off). Headers come first and all at once from
+ * an honest client, so their timeout is the shorter: a slowloris holds its socket only that
+ * long. Node checks both every `connectionsCheckingInterval`, so that follows the shorter.
+ */
+function nodeTimeouts(requestTimeoutMs: number, headersTimeoutMs: number) {
+  const enabled = [requestTimeoutMs, headersTimeoutMs].filter((ms) => ms > 0);
+  if (enabled.length === 0) return {};
+  // Node refuses a headers timeout longer than the request timeout.
+  const headersTimeout = Math.min(...enabled);
+  return {
+    requestTimeout: requestTimeoutMs,
+    headersTimeout,
+    connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(headersTimeout / 4))),
+  };
 }
 
 /**
