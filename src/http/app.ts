@@ -226,14 +226,32 @@ function nodeTimeouts(requestTimeoutMs: number, headersTimeoutMs: number) {
 }
 
 /**
- * A URL as it may be logged: the signature of a signed upload or download link (valid an
- * hour, and the only permission the link needs) is cut, the artifact and expiry kept.
+ * A URL as it may be logged: the path, with the signature of a signed upload or download
+ * link (valid an hour, and the only permission the link needs) cut, the artifact and
+ * expiry kept; and the names of the query parameters without their values, which are
+ * search words, emails and ids that a log collector need not keep.
  */
 export function loggableUrl(url: string): string {
-  return url.replace(/^(\/artifacts\.(?:upload|download)\/)([^?#]*)/, (_match, prefix: string, link: string) => {
+  const queryAt = url.indexOf('?');
+  const path = queryAt < 0 ? url : url.slice(0, queryAt);
+  const loggedPath = path.replace(/^(\/artifacts\.(?:upload|download)\/)(.*)$/, (_match, prefix: string, link: string) => {
     const cut = link.lastIndexOf('.');
     return `${prefix}${cut >= 0 ? link.slice(0, cut + 1) : ''}[redacted]`;
   });
+  return queryAt < 0 ? loggedPath : `${loggedPath}?${queryParameterNames(url.slice(queryAt + 1)).join('&')}`;
+}
+
+/**
+ * Each name once, in order of first appearance. A "name" that does not look like one (a
+ * value sent without `=`, an encoded email) is a value in disguise and is not kept.
+ */
+function queryParameterNames(query: string): string[] {
+  const names = new Set<string>();
+  for (const pair of query.split('&')) {
+    const name = pair.split('=', 1)[0]!;
+    if (name !== '') names.add(/^[A-Za-z0-9_.[\]-]{1,64}$/.test(name) ? name : '[redacted]');
+  }
+  return [...names];
 }
 
 /** A caller's request id is kept for tracing, if it is a sane one. */
