@@ -50,6 +50,11 @@ export interface Config {
   trustProxy?: TrustProxy;
   /** How much of an oversized request body is read and discarded before the 400 (BODY_DISCARD_LIMIT_BYTES). */
   bodyDiscardLimitBytes?: number;
+  /**
+   * Where the first start writes the new admin's token when stdout is not a terminal
+   * (ADMIN_TOKEN_FILE): a log would keep it for whoever reads logs. `confab serve` only.
+   */
+  adminTokenFile?: string;
 }
 
 /** As Fastify's `trustProxy` takes it: all peers, a number of hops, or the proxies' addresses. */
@@ -112,6 +117,7 @@ export const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 5_000;
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./.confab/confab.db';
+export const DEFAULT_ADMIN_TOKEN_FILE = './.confab/admin-token';
 
 export interface ConfigFlags {
   port?: string | number;
@@ -158,6 +164,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     ...(env.BODY_DISCARD_LIMIT_BYTES !== undefined && {
       bodyDiscardLimitBytes: nonNegativeInteger('BODY_DISCARD_LIMIT_BYTES', env.BODY_DISCARD_LIMIT_BYTES, 0),
     }),
+    adminTokenFile: env.ADMIN_TOKEN_FILE || DEFAULT_ADMIN_TOKEN_FILE,
   };
 }
 
