@@ -2,7 +2,7 @@
  * `GET /events.stream`: a Confab addition. Server-Sent Events of the chats the caller
  * belongs to, resumable with `Last-Event-ID` (or `?last_event_id=`).
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifySchema } from 'fastify';
 import { BadRequest, TooManyRequests } from '../../domain/errors.js';
 import { authenticate, grantRecheck } from '../../domain/tokens.js';
 import type { Dispatcher } from '../../realtime/dispatcher.js';
@@ -36,6 +36,15 @@ export function eventRoutes(
   app.get(
     '/events.stream',
     {
+      // Documentation only (http/openapi.ts): with `security` it lists the error responses,
+      // the 429 of the stream caps among them. The handler reads its query itself.
+      schema: {
+        tags: ['events'],
+        operationId: 'events-stream',
+        summary: 'Server-Sent Events of the chats the caller belongs to',
+        security: [{ bearer: [] }],
+        'x-confab-addition': true,
+      } as FastifySchema,
       onRequest: async (request) => {
         request.principal = await authenticate(store, request.headers.authorization);
       },
