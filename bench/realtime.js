@@ -46,7 +46,8 @@ export async function fanOutCase(databaseUrl, dms, { streams, rate, seconds, log
   if (count < wanted) log(`fan-out: the open-file limit (ulimit -Hn ${hard}) allows ${count} streams, not ${wanted}`);
   const fileLimit = Math.min(hard, count + SPARE_FILES);
   // The default connection cap (MAX_CONNECTIONS 10,000) counts streams: lift it past them.
-  const server = await startConfab(databaseUrl, { fileLimit, env: { MAX_CONNECTIONS: String(count + SPARE_FILES) } });
+  // Every stream comes from loopback, so the per-address cap (a quarter of it) is off.
+  const server = await startConfab(databaseUrl, { fileLimit, env: { MAX_CONNECTIONS: String(count + SPARE_FILES), MAX_CONNECTIONS_PER_IP: '0' } });
   try {
     const measured = await measureDelivery({ post: server, listen: server, dms: dms.slice(0, count / 2), mode: 'http', rate, seconds, log, fileLimit });
     return {

@@ -1,4 +1,6 @@
 /** One typed configuration: flags override environment variables, which override defaults. */
+import { isIP } from 'node:net';
+
 export interface Config {
   port: number;
   host: string;
@@ -28,28 +30,53 @@ export interface Config {
   requestTimeoutMs?: number;
   /** Open connections per process, event streams included; 0 = no cap. */
   maxConnections?: number;
+  /**
+   * Open connections per client address (MAX_CONNECTIONS_PER_IP), so that one address
+   * cannot take every connection; behind a trusted proxy, requests in flight per forwarded
+   * client address instead (see http/connection-caps.ts). 0 = no cap; unset = a quarter of
+   * `maxConnections`.
+   */
+  maxConnectionsPerIp?: number;
+  /** Request headers must arrive whole within this (HEADERS_TIMEOUT_MS); 0 = Node's default. */
+  headersTimeoutMs?: number;
   /** Event stream and webhook settings; unset ones take their defaults. */
   realtime?: Partial<RealtimeConfig>;
   /**
    * Whose X-Forwarded-For to believe for the client's address (TRUST_PROXY): `true` for any
-   * peer, or the proxies' addresses and CIDRs (`127.0.0.1,10.0.0.0/8`). Off by
-   * default: a client could otherwise name any address and escape its per-IP limits.
+   * peer, a hop count (`1`: the address the one proxy in front appended), or the proxies'
+   * addresses and CIDRs (`127.0.0.1,10.0.0.0/8`). Off by default: a client could
+   * otherwise name any address and escape its per-IP limits.
    */
   trustProxy?: TrustProxy;
   /** How much of an oversized request body is read and discarded before the 400 (BODY_DISCARD_LIMIT_BYTES). */
   bodyDiscardLimitBytes?: number;
   /** Upload quota and the sweep of artifacts attached to nothing; unset ones take their defaults. */
   artifacts?: Partial<ArtifactConfig>;
+  /**
+   * Where the first start writes the new admin's token when stdout is not a terminal
+   * (ADMIN_TOKEN_FILE): a log would keep it for whoever reads logs. `confab serve` only.
+   */
+  adminTokenFile?: string;
 }
 
-export type TrustProxy = boolean | string[];
+/** As Fastify's `trustProxy` takes it: all peers, a number of hops, or the proxies' addresses. */
+export type TrustProxy = boolean | number | string[];
 
 export const DEFAULT_RATE_LIMIT_READ = 1200;
 export const DEFAULT_RATE_LIMIT_WRITE = 300;
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_CONNECTIONS = 10_000;
+/** Short: a client sends its headers at once; waiting longer only helps a slowloris. */
+export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
 
+/**
+ * A quarter of the total: one address (a NAT, an office) may hold many, but three others
+ * like it still find room. 0 (no total cap) means no per-address default either.
+ */
+export function defaultMaxConnectionsPerIp(maxConnections: number): number {
+  return maxConnections > 0 ? Math.max(1, Math.floor(maxConnections / 4)) : 0;
+}
 export interface RealtimeConfig {
   /** Delay before each webhook attempt: DevRev's default is at once, after 30 s, after 3 min. */
   webhookRetryDelaysMs: number[];
@@ -64,6 +91,8 @@ export interface RealtimeConfig {
   eventRetentionMs: number;
   /** Concurrent event streams one token may hold open (per process); 0 = no cap. */
   maxStreamsPerToken: number;
+  /** Concurrent event streams one user may hold open over all their tokens (per process); 0 = no cap. */
+  maxStreamsPerUser: number;
   /**
    * How long after a user's last event stream closes (or their process stops vouching for
    * them) they turn `offline`; a reconnect within it does not flap (PRESENCE_OFFLINE_AFTER_MS).
@@ -80,6 +109,7 @@ export const REALTIME_DEFAULTS: RealtimeConfig = {
   eventPollMs: 500,
   eventRetentionMs: 7 * 24 * 3600_000,
   maxStreamsPerToken: 10,
+  maxStreamsPerUser: 20,
   presenceOfflineAfterMs: 30_000,
 };
 
@@ -89,6 +119,7 @@ export const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 5_000;
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./.confab/confab.db';
+export const DEFAULT_ADMIN_TOKEN_FILE = './.confab/admin-token';
 
 export interface ConfigFlags {
   port?: string | number;
@@ -109,6 +140,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   if (!Number.isInteger(poolSize) || poolSize < 1 || poolSize > 1000) {
     throw new ConfigError(`invalid DATABASE_POOL_SIZE '${env.DATABASE_POOL_SIZE}': use a number from 1 to 1000`);
   }
+  const maxConnections = nonNegativeInteger('MAX_CONNECTIONS', env.MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS);
   return {
     port,
     host: flags.host ?? env.HOST ?? '127.0.0.1',
@@ -123,7 +155,9 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     faults: flags.faults === true || env.CONFAB_FAULTS === '1' || env.CONFAB_FAULTS === 'true',
     shutdownTimeoutMs: nonNegativeInteger('SHUTDOWN_TIMEOUT_MS', env.SHUTDOWN_TIMEOUT_MS, DEFAULT_SHUTDOWN_TIMEOUT_MS),
     requestTimeoutMs: nonNegativeInteger('REQUEST_TIMEOUT_MS', env.REQUEST_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS),
-    maxConnections: nonNegativeInteger('MAX_CONNECTIONS', env.MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS),
+    maxConnections,
+    maxConnectionsPerIp: nonNegativeInteger('MAX_CONNECTIONS_PER_IP', env.MAX_CONNECTIONS_PER_IP, defaultMaxConnectionsPerIp(maxConnections)),
+    headersTimeoutMs: nonNegativeInteger('HEADERS_TIMEOUT_MS', env.HEADERS_TIMEOUT_MS, DEFAULT_HEADERS_TIMEOUT_MS),
     realtime: loadRealtimeConfig(env),
     journal: flags.journal === true || env.CONFAB_JOURNAL === '1' || env.CONFAB_JOURNAL === 'true',
     journalMaxEntries: positiveInteger('JOURNAL_MAX_ENTRIES', env.JOURNAL_MAX_ENTRIES, DEFAULT_JOURNAL_MAX_ENTRIES),
@@ -133,6 +167,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     ...(env.BODY_DISCARD_LIMIT_BYTES !== undefined && {
       bodyDiscardLimitBytes: nonNegativeInteger('BODY_DISCARD_LIMIT_BYTES', env.BODY_DISCARD_LIMIT_BYTES, 0),
     }),
+    adminTokenFile: env.ADMIN_TOKEN_FILE || DEFAULT_ADMIN_TOKEN_FILE,
   };
 }
 
@@ -155,15 +190,31 @@ function positiveMilliseconds(name: string, value: string | undefined, fallback:
   return number;
 }
 
+/**
+ * A bare whole number is a hop count, as Express and Fastify read it: `1` believes the one
+ * proxy in front (the last X-Forwarded-For entry is the client). Before hop counts were
+ * read, `1` parsed as an address that matched no peer, and per-IP limits silently put
+ * every client behind the proxy in one bucket.
+ */
 export function parseTrustProxy(text: string): TrustProxy {
   const value = text.trim();
   if (value === '' || value === 'false' || value === '0') return false;
   if (value === 'true') return true;
+  if (/^\d{1,3}$/.test(value)) return Number(value) || false;
   const addresses = value.split(',').map((part) => part.trim());
-  if (addresses.some((address) => !/^[0-9A-Fa-f.:]+(\/\d{1,3})?$/.test(address))) {
-    throw new ConfigError(`invalid TRUST_PROXY '${text}': use true, or the proxies' addresses like 127.0.0.1,10.0.0.0/8`);
+  if (!addresses.every(isAddressOrCidr)) {
+    throw new ConfigError(
+      `invalid TRUST_PROXY '${text}': use true, a hop count like 1 (the proxies in front), or the proxies' addresses and CIDRs like 127.0.0.1,10.0.0.0/8`,
+    );
   }
   return addresses;
+}
+
+function isAddressOrCidr(text: string): boolean {
+  const [address = '', prefix, ...rest] = text.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
 }
 
 function loadRealtimeConfig(env: NodeJS.ProcessEnv): Partial<RealtimeConfig> {
@@ -178,6 +229,9 @@ function loadRealtimeConfig(env: NodeJS.ProcessEnv): Partial<RealtimeConfig> {
   if (env.WEBHOOK_ALLOW_PRIVATE !== undefined) realtime.webhookAllowPrivate = env.WEBHOOK_ALLOW_PRIVATE === '1';
   if (env.MAX_STREAMS_PER_TOKEN !== undefined) {
     realtime.maxStreamsPerToken = nonNegativeInteger('MAX_STREAMS_PER_TOKEN', env.MAX_STREAMS_PER_TOKEN, REALTIME_DEFAULTS.maxStreamsPerToken);
+  }
+  if (env.MAX_STREAMS_PER_USER !== undefined) {
+    realtime.maxStreamsPerUser = nonNegativeInteger('MAX_STREAMS_PER_USER', env.MAX_STREAMS_PER_USER, REALTIME_DEFAULTS.maxStreamsPerUser);
   }
   const numbers: [keyof RealtimeConfig, string][] = [
     ['streamHeartbeatMs', 'STREAM_HEARTBEAT_MS'],

@@ -109,7 +109,12 @@ export async function startServer(
       artifactQuotaBytesPerUser: artifacts.quotaBytesPerUser,
       bodyDiscardLimitBytes: config.bodyDiscardLimitBytes,
       trustProxy: config.trustProxy,
-      connections: { requestTimeoutMs: config.requestTimeoutMs, maxConnections: config.maxConnections },
+      connections: {
+        requestTimeoutMs: config.requestTimeoutMs,
+        headersTimeoutMs: config.headersTimeoutMs,
+        maxConnections: config.maxConnections,
+        maxConnectionsPerIp: config.maxConnectionsPerIp,
+      },
       rateLimit:
         config.rateLimitRead !== undefined || config.rateLimitWrite !== undefined
           ? { read: config.rateLimitRead ?? 0, write: config.rateLimitWrite ?? 0, redisUrl: config.redisUrl, redisPrefix: tuning.redisPrefix }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -12,14 +12,24 @@ let databases = 0;
 const freshDatabase = () => `sqlite:${join(dir, `db-${++databases}.sqlite`)}`;
 
 describe('confab serve', () => {
-  it('creates an organization on first start and prints a token whose curl line works', async () => {
+  it('on first start with stdout not a terminal, writes the admin token to a file only its owner reads, and logs its path', async () => {
     const server = await serve(freshDatabase());
     try {
+      // Announced once the server listens, so possibly just after /health first answers.
+      for (const deadline = Date.now() + 5000; !server.output().includes(server.adminTokenFile) && Date.now() < deadline; ) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       const output = server.output();
-      const curl = /curl -s (\S+) -H "Authorization: Bearer (\S+)"/.exec(output);
-      expect(curl, output).not.toBeNull();
-      const [, url, token] = curl!;
-      expect(url).toBe(`${server.url}/dev-users.self`);
+      expect(output).not.toMatch(/cfb_/);
+      const logged = output
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line))
+        .find((line) => line.adminTokenFile !== undefined);
+      expect(logged, output).toMatchObject({ adminTokenFile: server.adminTokenFile, admin: 'admin@confab.local' });
+      expect(logged.msg).toContain(server.adminTokenFile);
+      expect(statSync(server.adminTokenFile).mode & 0o777).toBe(0o600);
+      const token = readFileSync(server.adminTokenFile, 'utf8').trim();
       const res = await new Client(server.url, `Bearer ${token}`).get('/dev-users.self');
       expect(res.status).toBe(200);
       expect(res.body.dev_user.email).toBe('admin@confab.local');

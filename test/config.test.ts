@@ -61,3 +61,21 @@ describe('configuration of presence', () => {
     expect(() => loadConfig({}, { PRESENCE_OFFLINE_AFTER_MS: value })).toThrow(ConfigError);
   });
 });
+
+describe('configuration of connection and stream caps', () => {
+  it('caps one address at a quarter of MAX_CONNECTIONS, headers at 10 s and a user at 20 streams unless told otherwise', () => {
+    const config = loadConfig({}, {});
+    expect(config.maxConnections).toBe(10_000);
+    expect(config.maxConnectionsPerIp).toBe(2_500);
+    expect(config.headersTimeoutMs).toBe(10_000);
+    expect(REALTIME_DEFAULTS.maxStreamsPerUser).toBe(20);
+    expect(loadConfig({}, { MAX_CONNECTIONS: '100' }).maxConnectionsPerIp).toBe(25);
+    expect(loadConfig({}, { MAX_CONNECTIONS: '0' }).maxConnectionsPerIp).toBe(0);
+    const set = loadConfig({}, { MAX_CONNECTIONS_PER_IP: '7', HEADERS_TIMEOUT_MS: '2500', MAX_STREAMS_PER_USER: '3' });
+    expect([set.maxConnectionsPerIp, set.headersTimeoutMs, set.realtime?.maxStreamsPerUser]).toEqual([7, 2500, 3]);
+  });
+
+  it.each(['MAX_CONNECTIONS_PER_IP', 'HEADERS_TIMEOUT_MS', 'MAX_STREAMS_PER_USER'])('refuses %s that is not a whole number, naming it', (name) => {
+    for (const value of ['-1', '1.5', 'many']) expect(() => loadConfig({}, { [name]: value })).toThrow(new RegExp(`invalid ${name} '${value}'`));
+  });
+});

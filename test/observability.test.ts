@@ -82,6 +82,19 @@ describe('request ids', () => {
   });
 });
 
+describe('request log lines', () => {
+  it('carry the path and the names of GET query parameters, never their values', async () => {
+    const admin = await test.given.org();
+    const response = await test
+      .as(admin)
+      .request('GET', '/search.core?query=merger%20codename%20bluebird&limit=5&query=ada%40example.com&empty=');
+    const line = test.logs.find((candidate) => candidate.reqId === response.headers.get('x-request-id'));
+    expect(line).toMatchObject({ req: { method: 'GET', url: '/search.core?query&limit&empty' } });
+    const logged = JSON.stringify(test.logs);
+    for (const value of ['bluebird', 'merger', 'ada%40example.com', 'ada@example.com']) expect(logged).not.toContain(value);
+  });
+});
+
 describe('GET /ready when not ready', () => {
   const lines: string[] = [];
   async function readyWith(readiness: () => Promise<string[]>) {

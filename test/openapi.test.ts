@@ -58,6 +58,14 @@ describe('GET /openapi.json', () => {
     expect(doc.paths['/chats.get'].get.parameters.map((parameter: { name: string }) => parameter.name)).toContain('id');
     expect(doc.components.schemas.error.required).toEqual(['type', 'message']);
   });
+
+  it('describes the 429 of the event stream caps (per token, per user)', () => {
+    const stream = doc.paths['/events.stream'].get;
+    expect(stream.security).toEqual([{ bearer: [] }]);
+    expect(stream['x-confab-addition']).toBe(true);
+    expect(stream.responses['429'].description).toMatch(/open event streams for the token or user/);
+    expect(stream.responses['429'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/error' });
+  });
 });
 
 describe('GET /docs', () => {

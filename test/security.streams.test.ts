@@ -3,7 +3,7 @@ import { useServer, type Person } from './helpers/server.js';
 import { SseClient } from './helpers/sse.js';
 
 // A long heartbeat: the streams below must end because of the event, not a quiet-time check.
-const t = useServer({ realtime: { streamHeartbeatMs: 60_000, eventPollMs: 50 } });
+const t = useServer({ realtime: { streamHeartbeatMs: 60_000, eventPollMs: 50, maxStreamsPerUser: 2 } });
 
 const open: SseClient[] = [];
 afterEach(async () => {
@@ -99,5 +99,33 @@ describe('an open event stream ends with the access it was opened with', () => {
     await bobStream.until(() => bodies(bobStream).length === 2);
     expect(bodies(bobStream)).toEqual(['before', 'in the chat bob kept']);
     expect(bobStream.ended).toBe(false);
+  });
+});
+
+describe('event streams per user', () => {
+  it('refuses a user more than MAX_STREAMS_PER_USER at once, whichever of their tokens opens it, with 429', async () => {
+    const ada = await t.given.org();
+    const tokens = [ada.token];
+    for (let i = 0; i < 2; i++) {
+      const created = await t.as(ada).post('/auth-tokens.create', { requested_token_type: 'urn:devrev:params:oauth:token-type:pat' });
+      expect(created.status).toBe(201);
+      tokens.push(created.body.access_token);
+    }
+    const first = await stream(tokens[0]!);
+    await stream(tokens[1]!);
+
+    const third = await SseClient.open(`${t.url}/events.stream`, { authorization: `Bearer ${tokens[2]}` });
+    expect(third.status).toBe(429);
+    expect(third.body).toEqual({
+      type: 'too_many_requests',
+      message: 'this user already holds 2 open event streams; close one first',
+      retry_after: 5,
+    });
+    // Another user of the same organization is not held back by ada's streams.
+    await stream((await t.given.user(ada)).token);
+
+    await first.close();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await stream(tokens[2]!);
   });
 });

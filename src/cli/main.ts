@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 import { loadConfig } from '../config.js';
 import { formatDisplayId, formatDon, formatOrgDon } from '../domain/ids.js';
 import { USER_TYPES, type Org, type User } from '../model/index.js';
-import { createUser, findUserByRef, initOrg, pickOrg, type InitResult } from '../domain/orgs.js';
+import { createUser, findUserByRef, initOrg, pickOrg } from '../domain/orgs.js';
 import { issueToken } from '../domain/tokens.js';
 import { MEMORY_DATABASE_URL, readFixtures, type LoadedOrg } from '../emulator/index.js';
 import type { RootStore } from '../store/index.js';
@@ -50,15 +50,20 @@ program
         // An emulator serves a test suite: per-request logs would only drown its output.
         if (fixtures && process.env.LOG_LEVEL === undefined) config.logLevel = 'warn';
         // Loaded here so that the other commands do not pay for the HTTP stack and the logger.
-        const [{ startServer }, { createLogger }] = await Promise.all([import('../server.js'), import('./logger.js')]);
-        const server = await startServer(config, createLogger(config.logLevel), {
+        const [{ startServer }, { createLogger }, { announceFirstRun }] = await Promise.all([
+          import('../server.js'),
+          import('./logger.js'),
+          import('./first-start.js'),
+        ]);
+        const logger = createLogger(config.logLevel);
+        const server = await startServer(config, logger, {
           fixtures,
           onFixtureProgress: flags.json ? undefined : progress('loading fixtures'),
         });
         const readyMs = Math.round(performance.now() - started);
         if (flags.json) print(true, { url: server.url, ready_ms: readyMs, emulator: !!server.emulator }, '');
         else if (server.emulator) announceEmulator(server.url, readyMs, server.emulator.loaded);
-        if (server.firstRun) announceFirstRun(server.url, server.firstRun);
+        if (server.firstRun) await announceFirstRun(server.url, server.firstRun, logger, { tokenFile: config.adminTokenFile });
         // The first signal drains (in-flight requests finish, new ones get 503) and closes
         // the database; a second one, from an impatient operator, exits at once.
         let stopping = false;
@@ -226,23 +231,6 @@ function announceEmulator(url: string, readyMs: number, loaded: readonly LoadedO
     lines.push(`  ${org.name} (devo/${org.slug}): ${tokens.map(({ user, value }) => `${formatDisplayId(user.type, user.number)}=${value}`).join(' ') || 'no tokens'}`);
   }
   process.stdout.write(`${lines.join('\n')}\n`);
-}
-
-function announceFirstRun(url: string, { org, user, token, expiresAt }: InitResult): void {
-  process.stdout.write(
-    [
-      '',
-      `First start: created organization "${org.name}" and admin ${user.email} (${formatDisplayId(user.type, user.number)}).`,
-      `Admin API token (shown once, keep it; it expires ${expiresAt}):`,
-      `  ${token}`,
-      '',
-      `Web console: ${url}/  (sign in there with this token)`,
-      '',
-      'Try it:',
-      `  curl -s ${url}/dev-users.self -H "Authorization: Bearer ${token}"`,
-      '',
-    ].join('\n'),
-  );
 }
 
 await program.parseAsync(process.argv);

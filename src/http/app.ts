@@ -3,7 +3,14 @@ import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import secureJson from 'secure-json-parse';
-import { ARTIFACT_DEFAULTS, DEFAULT_MAX_CONNECTIONS, DEFAULT_REQUEST_TIMEOUT_MS } from '../config.js';
+import {
+  ARTIFACT_DEFAULTS,
+  DEFAULT_HEADERS_TIMEOUT_MS,
+  DEFAULT_MAX_CONNECTIONS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  defaultMaxConnectionsPerIp,
+  type TrustProxy,
+} from '../config.js';
 import { BadRequest, NotFound } from '../domain/errors.js';
 import type { Realtime } from '../realtime/index.js';
 import type { Store } from '../store/index.js';
@@ -14,6 +21,7 @@ import type { Emulator } from '../emulator/index.js';
 import type { Journal } from '../emulator/journal.js';
 import { emulatorOperations } from './routes/emulator.js';
 import { clientErrorHandler, jsonDepthError } from './limits.js';
+import { registerConnectionCaps } from './connection-caps.js';
 import { registerConsole } from './console.js';
 import { registerMetrics } from './metrics.js';
 import { registerOpenApi } from './openapi.js';
@@ -37,6 +45,7 @@ import { serviceAccountRoutes } from './routes/service-accounts.js';
 import { timelineEntryRoutes } from './routes/timeline-entries.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { lazyCompilersFactory } from './schema-compilers.js';
+import { fastifyTrustProxy } from './trust-proxy.js';
 import { registerDraining } from './shutdown.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -59,13 +68,13 @@ export interface AppOptions {
   /** The event stream and webhooks; without it the app serves neither. */
   realtime?: Realtime;
   /** Whose X-Forwarded-For gives the client's address (request.ip, per-IP limits); off by default. */
-  trustProxy?: boolean | string[];
+  trustProxy?: TrustProxy;
   /** How much of an oversized body is read and discarded so the client can read the 400. */
   bodyDiscardLimitBytes?: number;
   /** Bytes of uploads one user may hold; 0 = no quota. Defaults to ARTIFACT_DEFAULTS'. */
   artifactQuotaBytesPerUser?: number;
-  /** Timeouts and the connection cap; unset ones take their defaults. */
-  connections?: { requestTimeoutMs?: number; maxConnections?: number };
+  /** Timeouts and the connection caps; unset ones take their defaults. */
+  connections?: { requestTimeoutMs?: number; headersTimeoutMs?: number; maxConnections?: number; maxConnectionsPerIp?: number };
 }
 
 export async function buildApp({
@@ -87,23 +96,15 @@ export async function buildApp({
   const app = Fastify({
     // A request must arrive whole within the timeout (a body trickled in a byte at a time
     // would otherwise hold its socket forever), and a connection silent that long is
-    // closed. Node checks the first at `connectionsCheckingInterval`, so that follows the
-    // timeout. Event streams switch the second off for their socket (routes/events.ts).
+    // closed. Event streams switch the second off for their socket (routes/events.ts).
     requestTimeout: requestTimeoutMs,
     connectionTimeout: requestTimeoutMs,
     // Node reads these at construction only: Fastify's later assignment alone never fires.
-    http:
-      requestTimeoutMs > 0
-        ? {
-            requestTimeout: requestTimeoutMs,
-            headersTimeout: Math.min(requestTimeoutMs, 60_000),
-            connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(requestTimeoutMs / 4))),
-          }
-        : {},
+    http: nodeTimeouts(requestTimeoutMs, connections.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS),
     loggerInstance: logger,
     schemaController: { compilersFactory: lazyCompilersFactory },
     bodyLimit: BODY_LIMIT_BYTES,
-    trustProxy,
+    trustProxy: fastifyTrustProxy(trustProxy),
     // false: Fastify would otherwise take the header as is and never call genReqId, which
     // is where a caller's id is checked before it reaches logs and response headers.
     requestIdHeader: false,
@@ -118,6 +119,7 @@ export async function buildApp({
   // Past the cap Node closes new connections at once; event streams count like any other.
   const maxConnections = connections.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
   if (maxConnections > 0) app.server.maxConnections = maxConnections;
+  registerConnectionCaps(app, connections.maxConnectionsPerIp ?? defaultMaxConnectionsPerIp(maxConnections), trustProxy);
 
   app.setErrorHandler((error, request, reply) => {
     if (!isBodyTooLarge(error)) return sendError(error, request, reply);
@@ -198,6 +200,7 @@ export async function buildApp({
         heartbeatMs: settings.streamHeartbeatMs,
         maxBufferBytes: settings.streamMaxBufferBytes,
         maxStreamsPerToken: settings.maxStreamsPerToken,
+        maxStreamsPerUser: settings.maxStreamsPerUser,
       },
       realtime.ephemeral,
       realtime.presence,
@@ -210,14 +213,49 @@ export async function buildApp({
 }
 
 /**
- * A URL as it may be logged: the signature of a signed upload or download link (valid an
- * hour, and the only permission the link needs) is cut, the artifact and expiry kept.
+ * Node's request and headers timeouts (0 = off). Headers come first and all at once from
+ * an honest client, so their timeout is the shorter: a slowloris holds its socket only that
+ * long. Node checks both every `connectionsCheckingInterval`, so that follows the shorter.
+ */
+function nodeTimeouts(requestTimeoutMs: number, headersTimeoutMs: number) {
+  const enabled = [requestTimeoutMs, headersTimeoutMs].filter((ms) => ms > 0);
+  if (enabled.length === 0) return {};
+  // Node refuses a headers timeout longer than the request timeout.
+  const headersTimeout = Math.min(...enabled);
+  return {
+    requestTimeout: requestTimeoutMs,
+    headersTimeout,
+    connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(headersTimeout / 4))),
+  };
+}
+
+/**
+ * A URL as it may be logged: the path, with the signature of a signed upload or download
+ * link (valid an hour, and the only permission the link needs) cut, the artifact and
+ * expiry kept; and the names of the query parameters without their values, which are
+ * search words, emails and ids that a log collector need not keep.
  */
 export function loggableUrl(url: string): string {
-  return url.replace(/^(\/artifacts\.(?:upload|download)\/)([^?#]*)/, (_match, prefix: string, link: string) => {
+  const queryAt = url.indexOf('?');
+  const path = queryAt < 0 ? url : url.slice(0, queryAt);
+  const loggedPath = path.replace(/^(\/artifacts\.(?:upload|download)\/)(.*)$/, (_match, prefix: string, link: string) => {
     const cut = link.lastIndexOf('.');
     return `${prefix}${cut >= 0 ? link.slice(0, cut + 1) : ''}[redacted]`;
   });
+  return queryAt < 0 ? loggedPath : `${loggedPath}?${queryParameterNames(url.slice(queryAt + 1)).join('&')}`;
+}
+
+/**
+ * Each name once, in order of first appearance. A "name" that does not look like one (a
+ * value sent without `=`, an encoded email) is a value in disguise and is not kept.
+ */
+function queryParameterNames(query: string): string[] {
+  const names = new Set<string>();
+  for (const pair of query.split('&')) {
+    const name = pair.split('=', 1)[0]!;
+    if (name !== '') names.add(/^[A-Za-z0-9_.[\]-]{1,64}$/.test(name) ? name : '[redacted]');
+  }
+  return [...names];
 }
 
 /** A caller's request id is kept for tracing, if it is a sane one. */

@@ -18,7 +18,7 @@ const OPERATION_ERRORS: Record<string, string> = {
   403: 'Forbidden: authenticated, but not allowed',
   404: 'Not found in the caller\'s organization',
   409: 'Conflict: a unique property is already taken',
-  429: 'Too many requests: wait `retry_after` seconds (also in the `Retry-After` header)',
+  429: 'Too many requests (a rate limit; or, behind a trusted proxy, too many requests in flight from one client; or too many open event streams for the token or user): wait `retry_after` seconds (also in the `Retry-After` header)',
   500: 'Internal error: quote `reference_id` when reporting it',
   503: 'Service unavailable: retry after the `Retry-After` header',
 };

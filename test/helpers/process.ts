@@ -1,6 +1,9 @@
 /** Running the real `confab` binary (the build in dist/, made by `npm test`'s pretest). */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
@@ -37,9 +40,19 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * Where a spawned server writes the first start's admin token (ADMIN_TOKEN_FILE): a fresh
+ * path per process, so that servers started at once never share one, nor the checkout's.
+ */
+function freshAdminTokenFile(): string {
+  return join(mkdtempSync(join(tmpdir(), 'confab-admin-token-')), 'admin-token');
+}
+
 export interface ServeProcess {
   child: ChildProcess;
   url: string;
+  /** Where the first start's admin token is written (its stdout is not a terminal). */
+  adminTokenFile: string;
   /** Everything the process printed on stdout so far. */
   output(): string;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
@@ -48,8 +61,9 @@ export interface ServeProcess {
 /** Starts `confab serve` and resolves once /health answers 200. */
 export async function serve(databaseUrl: string, env: Record<string, string> = {}): Promise<ServeProcess> {
   const port = await freePort();
+  const adminTokenFile = env.ADMIN_TOKEN_FILE ?? freshAdminTokenFile();
   const child = spawn(process.execPath, [CONFAB_BIN, 'serve', '--port', String(port)], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', ADMIN_TOKEN_FILE: adminTokenFile, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -76,6 +90,7 @@ export async function serve(databaseUrl: string, env: Record<string, string> = {
   return {
     child,
     url,
+    adminTokenFile,
     output: () => stdout,
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
@@ -87,7 +102,7 @@ export async function serve(databaseUrl: string, env: Record<string, string> = {
 export interface ServerProcess {
   child: ChildProcess;
   url: string;
-  /** The admin token printed on the first start of a fresh database. */
+  /** The admin token of the first start of a fresh database, read from the file it was written to. */
   firstRunToken?: string;
   output(): string;
   exited: Promise<number | null>;
@@ -95,8 +110,9 @@ export interface ServerProcess {
 
 /** Starts `confab serve --port 0` and resolves with the URL it announces (for signal and crash tests). */
 export async function spawnServer(databaseUrl: string, env: Record<string, string> = {}, firstRun = false): Promise<ServerProcess> {
+  const adminTokenFile = freshAdminTokenFile();
   const child = spawn(process.execPath, [CONFAB_BIN, 'serve', '--port', '0'], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'info', ADMIN_TOKEN_FILE: adminTokenFile, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -106,8 +122,8 @@ export async function spawnServer(databaseUrl: string, env: Record<string, strin
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      // On a fresh database the admin token is announced after the listening line.
-      if (match && (!firstRun || /cfb_[A-Za-z0-9_-]+/.test(output))) {
+      // On a fresh database the admin token's file is named after the listening line.
+      if (match && (!firstRun || output.includes(adminTokenFile))) {
         clearTimeout(timer);
         resolve(match[1]!);
       }
@@ -119,7 +135,7 @@ export async function spawnServer(databaseUrl: string, env: Record<string, strin
   return {
     child,
     url,
-    firstRunToken: /cfb_[A-Za-z0-9_-]+/.exec(output)?.[0],
+    ...(firstRun && { firstRunToken: readFileSync(adminTokenFile, 'utf8').trim() }),
     output: () => output,
     exited,
   };

@@ -2,19 +2,25 @@
  * `GET /events.stream`: a Confab addition. Server-Sent Events of the chats the caller
  * belongs to, resumable with `Last-Event-ID` (or `?last_event_id=`).
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifySchema } from 'fastify';
 import { BadRequest, TooManyRequests } from '../../domain/errors.js';
 import { authenticate, grantRecheck } from '../../domain/tokens.js';
 import type { Dispatcher } from '../../realtime/dispatcher.js';
 import type { EphemeralBus } from '../../realtime/ephemeral.js';
 import type { PresenceHub } from '../../realtime/presence.js';
 import { EventStream, type StreamOptions } from '../../realtime/stream.js';
+import { Holdings } from '../holdings.js';
 import type { Store } from '../../store/index.js';
 
 export interface EventRouteOptions extends StreamOptions {
   /** Concurrent streams one token may hold open in this process; 0 = no cap. */
   maxStreamsPerToken: number;
+  /** Concurrent streams one user may hold open in this process, over all their tokens; 0 = no cap. */
+  maxStreamsPerUser: number;
 }
+
+/** Seconds a client refused a stream waits: long enough for one of its own to close. */
+const STREAM_RETRY_AFTER_SECONDS = 5;
 
 export function eventRoutes(
   app: FastifyInstance,
@@ -24,11 +30,21 @@ export function eventRoutes(
   ephemeral?: EphemeralBus,
   presence?: PresenceHub,
 ): void {
-  /** Open streams by token id. */
-  const open = new Map<number, number>();
+  // A user's tokens are capped together too: minting more tokens buys no more streams.
+  const perToken = new Holdings<number>();
+  const perUser = new Holdings<number>();
   app.get(
     '/events.stream',
     {
+      // Documentation only (http/openapi.ts): with `security` it lists the error responses,
+      // the 429 of the stream caps among them. The handler reads its query itself.
+      schema: {
+        tags: ['events'],
+        operationId: 'events-stream',
+        summary: 'Server-Sent Events of the chats the caller belongs to',
+        security: [{ bearer: [] }],
+        'x-confab-addition': true,
+      } as FastifySchema,
       onRequest: async (request) => {
         request.principal = await authenticate(store, request.headers.authorization);
       },
@@ -37,16 +53,17 @@ export function eventRoutes(
       const query = request.query as Record<string, unknown>;
       const header = request.headers['last-event-id'];
       const lastEventId = parseLastEventId(typeof header === 'string' ? header : query.last_event_id);
-      const tokenId = request.principal!.tokenId;
-      const holding = open.get(tokenId) ?? 0;
-      if (options.maxStreamsPerToken > 0 && holding >= options.maxStreamsPerToken) {
-        throw new TooManyRequests(`this token already holds ${holding} open event streams; close one first`, 5);
+      const { tokenId, user } = request.principal!;
+      if (!perToken.take(tokenId, options.maxStreamsPerToken)) {
+        throw new TooManyRequests(`this token already holds ${options.maxStreamsPerToken} open event streams; close one first`, STREAM_RETRY_AFTER_SECONDS);
       }
-      open.set(tokenId, holding + 1);
+      if (!perUser.take(user.id, options.maxStreamsPerUser)) {
+        perToken.give(tokenId);
+        throw new TooManyRequests(`this user already holds ${options.maxStreamsPerUser} open event streams; close one first`, STREAM_RETRY_AFTER_SECONDS);
+      }
       reply.raw.once('close', () => {
-        const left = (open.get(tokenId) ?? 1) - 1;
-        if (left > 0) open.set(tokenId, left);
-        else open.delete(tokenId);
+        perToken.give(tokenId);
+        perUser.give(user.id);
       });
       // A stream is long by design: exempt from the idle timeout (heartbeats keep it
       // honest), still counted against the connection cap.
