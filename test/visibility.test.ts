@@ -51,6 +51,7 @@ describe('timeline visibility', () => {
             userIds: people.map((person) => person.id),
             groupIds: [],
             createdBy: people[0]!.id,
+            vouched: true,
             at,
           });
           for (const spec of specs) {
