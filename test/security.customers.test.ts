@@ -40,16 +40,17 @@ describe('customers (rev users)', () => {
     expect(added.body.type).toBe('invalid_field');
   });
 
-  it('see no email of dev users they share no chat with, and see it once they do', async () => {
+  it('see no email of dev users they share no chat with, and see it once staff make one with them', async () => {
     const { agent, other, alice } = await setting();
     const before = await t.as(alice).post('/dev-users.get', { id: other.id });
     expect(before.status).toBe(200);
     expect(before.body.dev_user.email).toBeUndefined();
     expect(before.body.dev_user.display_name).toBe('other');
 
-    const chat = await t.as(alice).post('/chats.create', { type: 'dm', users: [alice.id, agent.id] });
+    const chat = await t.as(agent).post('/chats.create', { type: 'dm', users: [agent.id, alice.id] });
     expect(chat.status).toBe(201);
-    expect(chat.body.chat.users.map((user: { email?: string }) => user.email)).toEqual([alice.user.email, agent.user.email]);
+    const shown = await t.as(alice).post('/chats.get', { id: chat.body.chat.id });
+    expect(shown.body.chat.users.map((user: { email?: string }) => user.email)).toEqual([agent.user.email, alice.user.email]);
     expect((await t.as(alice).post('/dev-users.get', { id: agent.id })).body.dev_user.email).toBe(agent.user.email);
     expect((await t.as(alice).post('/dev-users.get', { id: other.id })).body.dev_user.email).toBeUndefined();
     // Staff still see everyone's.

@@ -1,19 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { useServer, type Person } from './helpers/server.js';
-import { SseClient } from './helpers/sse.js';
+import { SseClient, streamOpener } from './helpers/sse.js';
 
 const t = useServer({ realtime: { streamHeartbeatMs: 100, eventPollMs: 50, streamMaxBufferBytes: 64 * 1024 } });
 
-const streams: SseClient[] = [];
-afterEach(async () => {
-  await Promise.all(streams.splice(0).map((client) => client.close()));
-});
-
-async function open(person: Person): Promise<SseClient> {
-  const client = await SseClient.open(`${t.url}/events.stream`, { authorization: `Bearer ${person.token}` });
-  streams.push(client);
-  return client;
-}
+const open = streamOpener(t);
 
 const typing = (client: SseClient) => client.events.filter((event) => event.event === 'typing');
 

@@ -79,6 +79,7 @@ describe('timeline visibility', () => {
             userIds: people.map((person) => person.id),
             groupIds: [],
             createdBy: people[0]!.id,
+            vouched: true,
             at,
           });
           const ids: number[] = [];

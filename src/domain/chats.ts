@@ -5,7 +5,7 @@
 import type { Store } from '../store/index.js';
 import { UniqueViolation } from '../store/index.js';
 import type { ChatPatch } from '../store/chats.js';
-import { mayAddGroup, mayChatWith } from './customers.js';
+import { mayAddGroup, mayChatWith, vouchesForStaff } from './customers.js';
 import { BadRequest, Conflict, NotFound } from './errors.js';
 import { recordChatEvent } from './events.js';
 import { formatDisplayId, parseRefOf, refBelongsTo } from './ids.js';
@@ -61,6 +61,7 @@ export async function createChat(store: Store, principal: Principal, input: Crea
         userIds: users.map((user) => user.id),
         groupIds: groups.map((group) => group.id),
         createdBy: caller.id,
+        vouched: vouchesForStaff(caller),
         at,
       });
       const created = (await tx.chats.findById(chatId))!;
@@ -113,7 +114,7 @@ export async function updateChat(store: Store, principal: Principal, input: Upda
   const chat = await findChat(store, principal, 'id', input.id);
   await assertMember(store, chat, caller);
 
-  const patch: ChatPatch = { modifiedBy: caller.id, at: now() };
+  const patch: ChatPatch = { modifiedBy: caller.id, vouched: vouchesForStaff(caller), at: now() };
   let users: User[] = chat.users;
   let groups: Group[] = chat.groups;
   if (input.title !== undefined) patch.title = normalizeTitle(input.title) ?? null;

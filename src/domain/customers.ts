@@ -2,10 +2,20 @@
  * What customers (rev users) may reach and see, in one place. DevRev's customer-facing
  * model: a customer talks to the vendor's staff (dev users), its bots (service accounts)
  * and colleagues of their own rev org, never to other customers; sees staff as summaries
- * without email unless they share a chat; and cannot learn that a chat they are not in
+ * without email unless staff brought them together (below); sees another rev org's
+ * customers without email or external_ref; and cannot learn that a chat they are not in
  * exists. Dev users and service accounts are the vendor's side and see everyone in the org.
+ *
+ * A staff member's email reaches a customer only through a chat both are in where the staff
+ * member is there by staff's doing: put in it (directly or through a group) by a dev user
+ * or service account — themselves included, by making the chat or adding themselves — or
+ * having posted in it where customers read. A customer making a chat with someone, or adding
+ * them or their group to one, vouches for nobody: otherwise any customer could learn any
+ * staff address by naming the person. The store keeps this per membership (`vouched`,
+ * migration 0021); `contactsOf` asks it, and `mayViewEmail` decides for every presenter.
  */
-import type { Group, User } from '../model/index.js';
+import type { Chat, Group, TimelineVisibility, User } from '../model/index.js';
+import type { EmailScope } from '../store/directory-search.js';
 import type { Store } from '../store/index.js';
 import { Forbidden, NotFound } from './errors.js';
 
@@ -27,12 +37,35 @@ export function mayAddGroup(viewer: User, group: Group): boolean {
 
 /**
  * Whether `viewer` may see `subject`'s email. Undefined viewer: the organization as a
- * whole (webhooks, the CLI). `sharesChat`: the two are in a chat together.
+ * whole (webhooks, the CLI). `contacts`: staff whom staff brought into a chat with the
+ * viewer (`contactsOf`, or a chat's `vouchedMembers`).
  */
-export function mayViewEmail(viewer: User | undefined, subject: User, sharesChat: boolean): boolean {
+export function mayViewEmail(viewer: User | undefined, subject: User, contacts: ReadonlySet<number> | undefined): boolean {
   if (!isCustomer(viewer) || subject.id === viewer!.id) return true;
   if (subject.type === 'rev_user') return sameRevOrg(viewer!, subject);
-  return sharesChat;
+  return contacts?.has(subject.id) ?? false;
+}
+
+/** Whether `viewer` may see `subject`'s external_ref: a customer never sees another rev org's customer's. */
+export function mayViewExternalRef(viewer: User | undefined, subject: User): boolean {
+  if (!isCustomer(viewer) || subject.type !== 'rev_user' || subject.id === viewer!.id) return true;
+  return sameRevOrg(viewer!, subject);
+}
+
+/** Whether `actor` putting people in a chat vouches for them before its customers. */
+export function vouchesForStaff(actor: Pick<User, 'type'>): boolean {
+  return actor.type !== 'rev_user';
+}
+
+/** Whether posting an entry of this visibility joins its author to the chat: staff writing where customers read. */
+export function postingVouches(author: Pick<User, 'type'>, visibility: TimelineVisibility): boolean {
+  return vouchesForStaff(author) && visibility === 'external';
+}
+
+/** The users of `chat` there by staff's doing: those whose email the chat shows its customers. */
+export function vouchedMembers(chat: Chat): User[] {
+  const vouched = new Set(chat.vouchedUserIds);
+  return chat.users.filter((user) => vouched.has(user.id));
 }
 
 /**
@@ -48,10 +81,20 @@ function sameRevOrg(a: User, b: User): boolean {
 }
 
 /**
- * Of `users`, those `viewer` shares a chat with, when that decides what a customer sees
- * of them (`mayViewEmail`); staff see everyone alike, so for them nothing is looked up.
+ * The emails `viewer` may find people by (`mayViewEmail` as a set, for the store's search),
+ * given their `contacts` from `contactsOf`; undefined: everyone's.
  */
-export async function contactsOf(store: Store, viewer: User, users: readonly User[]): Promise<ReadonlySet<number>> {
-  if (!isCustomer(viewer)) return new Set();
-  return new Set(await store.chats.sharingAChat(viewer.id, users.map((user) => user.id)));
+export function searchableEmails(viewer: User, contacts: ReadonlySet<number>): EmailScope | undefined {
+  if (!isCustomer(viewer)) return undefined;
+  return { selfId: viewer.id, revOrgNumber: viewer.revOrg?.number ?? null, staffIds: [...contacts] };
+}
+
+/**
+ * Of `users` (of everyone, when not given), those staff brought into a chat with `viewer`,
+ * where that decides what a customer sees of them (`mayViewEmail`); staff see everyone
+ * alike, so for them nothing is looked up.
+ */
+export async function contactsOf(store: Store, viewer: User, users?: readonly User[]): Promise<ReadonlySet<number>> {
+  if (!isCustomer(viewer) || users?.length === 0) return new Set();
+  return new Set(await store.chats.vouchedContacts(viewer.id, users?.map((user) => user.id)));
 }

@@ -10,7 +10,7 @@ import type { Store } from '../store/index.js';
 import type { TimelineView } from '../store/timeline-entries.js';
 import { findChat } from './chats.js';
 import { assertMember, readerOf } from './visibility.js';
-import { contactsOf, isCustomer, mayAddGroup, mayChatWith } from './customers.js';
+import { contactsOf, isCustomer, mayAddGroup, mayChatWith, mayViewEmail, searchableEmails } from './customers.js';
 import { cursorSecret, openKeyCursor, sealKeyCursor } from './cursors.js';
 import { readBeyond } from './paging.js';
 import { BadRequest } from './errors.js';
@@ -127,7 +127,7 @@ export type CoreHit =
 export interface CorePage {
   hits: CoreHit[];
   nextCursor?: string;
-  /** Of the users found, those the caller shares a chat with (what a customer sees of them). */
+  /** The caller's contacts (domain/customers.ts): what a customer sees of those found. */
   contacts: ReadonlySet<number>;
 }
 
@@ -136,7 +136,8 @@ export interface CorePage {
  * anywhere in a name (or a user's email), an exact name first, then a name that starts
  * with it, then a word that does, then the rest; or by date when `sort_by` says so. A
  * customer finds only whom they may reach (domain/customers.ts): staff, bots, staff
- * groups, and their own rev org and its people; never another customer.
+ * groups, and their own rev org and its people; never another customer; and never by an
+ * email they may not see, which neither matches nor ranks.
  */
 export async function searchCore(store: Store, principal: Principal, input: SearchCoreInput): Promise<CorePage> {
   queryTerms('query', input.query);
@@ -144,12 +145,13 @@ export async function searchCore(store: Store, principal: Principal, input: Sear
   const wanted = new Set(input.namespaces && input.namespaces.length > 0 ? input.namespaces : CORE_NAMESPACES);
   const orgId = principal.org.id;
   const userTypes = (['dev_user', 'rev_user', 'service_account'] as const).filter((type) => wanted.has(type));
+  const viewer = principal.user;
+  const contacts = await contactsOf(store, viewer);
   const [found, foundGroups, foundRevOrgs] = await Promise.all([
-    store.directory.findUsers(orgId, userTypes, needle, CORE_CANDIDATES),
+    store.directory.findUsers(orgId, userTypes, needle, CORE_CANDIDATES, searchableEmails(viewer, contacts)),
     wanted.has('group') ? store.directory.groups(orgId, needle, CORE_CANDIDATES) : [],
     wanted.has('rev_org') ? store.directory.revOrgs(orgId, needle, CORE_CANDIDATES) : [],
   ]);
-  const viewer = principal.user;
   const customer = isCustomer(viewer);
   const users = customer ? found.filter((user) => mayChatWith(viewer, user)) : found;
   const groups = customer ? foundGroups.filter((group) => mayAddGroup(viewer, group)) : foundGroups;
@@ -160,7 +162,10 @@ export async function searchCore(store: Store, principal: Principal, input: Sear
     // LIKE matched a superset (its wildcards in the query were widened): keep exact matches only.
     if (score < Infinity) scored.push({ hit, score, name: (names[0] ?? '').toLowerCase(), createdAt });
   };
-  for (const user of users) add({ kind: 'user', user, modifiedAt: user.modifiedAt }, [user.displayName, user.fullName, user.email], user.createdAt);
+  for (const user of users) {
+    const email = mayViewEmail(viewer, user, contacts) ? user.email : null;
+    add({ kind: 'user', user, modifiedAt: user.modifiedAt }, [user.displayName, user.fullName, email], user.createdAt);
+  }
   for (const group of groups) add({ kind: 'group', group, modifiedAt: group.modifiedAt }, [group.name], group.createdAt);
   for (const revOrg of revOrgs) add({ kind: 'rev_org', revOrg, modifiedAt: revOrg.modifiedAt }, [revOrg.displayName], revOrg.createdAt);
 
@@ -183,8 +188,7 @@ export async function searchCore(store: Store, principal: Principal, input: Sear
   const offset = input.cursor === undefined ? 0 : openKeyCursor(secret, input.cursor, list).id;
   const limit = input.limit ?? DEFAULT_PAGE_SIZE;
   const hits = scored.slice(offset, offset + limit).map((item) => item.hit);
-  const shown = hits.flatMap((hit) => (hit.kind === 'user' ? [hit.user] : []));
-  const page: CorePage = { hits, contacts: await contactsOf(store, viewer, shown) };
+  const page: CorePage = { hits, contacts };
   if (offset + limit < scored.length) page.nextCursor = sealKeyCursor(secret, { list, key: '', id: offset + limit, mode: 'after' });
   return page;
 }

@@ -7,6 +7,7 @@ import type { Store } from '../store/index.js';
 import { UniqueViolation } from '../store/index.js';
 import type { TimelineEntryPatch } from '../store/timeline-entries.js';
 import { findChat } from './chats.js';
+import { postingVouches } from './customers.js';
 import { assertMember, isMember, mayReadEntry, readerOf, replyAudience, type EntryAudience } from './visibility.js';
 import { BadRequest, Conflict, Forbidden, NotFound } from './errors.js';
 import { recordEntryEvent } from './events.js';
@@ -97,6 +98,9 @@ export async function createTimelineEntry(
         ...(parent && { parentId: parent.id }),
       });
       await tx.chats.touch(chat.id, postedAt);
+      // Staff writing where customers read have joined the chat (domain/customers.ts); a
+      // member through a group only has no row of their own to mark.
+      if (postingVouches(caller, visibility) && !chat.vouchedUserIds.includes(caller.id)) await tx.chats.vouch(chat.id, caller.id);
       // Read as of `at`, which expires_at was checked against: the answer is the entry just made.
       const created = (await tx.timelineEntries.findByNumber(org.id, number, at))!;
       const audience = { visibility, authorId: caller.id, privateTo, ...(commentAudience && { parent: commentAudience }) };

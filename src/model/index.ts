@@ -85,6 +85,8 @@ export interface Chat {
   records: string[];
   syncMetadata: SyncMetadata | null;
   users: User[];
+  /** Of `users`, those there by staff's doing (domain/customers.ts `vouchesForStaff`). */
+  vouchedUserIds: number[];
   groups: Group[];
   createdBy: User;
   modifiedBy: User;

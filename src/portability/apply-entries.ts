@@ -4,7 +4,8 @@ import type { NewReaction } from '../store/reactions.js';
 import type { NewTimelineEntry } from '../store/timeline-entries.js';
 import { ImportConflict, ImportError } from './errors.js';
 import type { RecordOf } from './format.js';
-import { numberOf } from './records.js';
+import { numberOf, userKeyOf } from './records.js';
+import { postingVouches } from '../domain/customers.js';
 import { advance, chatLookup, userLookup, type Item, type Target } from './resolve.js';
 
 /**
@@ -87,5 +88,11 @@ export async function insertEntries(target: Target, items: Item<RecordOf<'timeli
     pendingParents.set(parentId, [...(pendingParents.get(parentId) ?? []), ids.get(input.number)!]);
   }
   await tx.timelineEntries.setParents(pendingParents);
+  // Staff who wrote where customers read joined those chats (domain/customers.ts).
+  const posters = new Map<string, NewTimelineEntry>();
+  for (const [index, input] of inputs.entries()) {
+    if (postingVouches(userKeyOf(items[index]!.record.created_by), input.visibility)) posters.set(`${input.chatId} ${input.createdBy}`, input);
+  }
+  for (const poster of posters.values()) await tx.chats.vouch(poster.chatId, poster.createdBy);
   await advance(tx, orgId, 'timeline_comment', inputs.map((input) => input.number));
 }

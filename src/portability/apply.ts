@@ -5,6 +5,7 @@
  * the import with the line and the key, and the rest are written — with the references
  * they make (users, chats, a reply's parent, …) resolved to this database's row ids.
  */
+import { vouchesForStaff } from '../domain/customers.js';
 import { memberKeyOfIds } from '../domain/members.js';
 import { newWebhookSecret } from '../domain/webhooks.js';
 import { Verbatim, type Store } from '../store/index.js';
@@ -221,6 +222,8 @@ const APPLIERS: { [T in Exclude<RecordType, 'org'>]: Applier<RecordOf<T>> } = {
             userIds,
             groupIds: (record.groups ?? []).map((ref) => group(line, ref)),
             createdBy: user(line, record.created_by),
+            // What the export does not record, how each member came in, follows the creator.
+            vouched: vouchesForStaff(userKeyOf(record.created_by)),
             modifiedBy: user(line, record.modified_by),
             at: record.created_at,
             modifiedAt: record.modified_at,

@@ -1,4 +1,5 @@
 /** Chats → DevRev wire objects. Optional fields without a value are omitted. */
+import { vouchedMembers } from '../domain/customers.js';
 import { formatDisplayId, formatDon } from '../domain/ids.js';
 import type { Chat } from '../model/index.js';
 import type { Chat as ChatWire } from '../schema/chats.js';
@@ -7,7 +8,7 @@ import { presentUserSummary } from './users.js';
 import { withContacts, type Viewpoint } from './viewpoint.js';
 
 export function presentChat(chat: Chat, outside: Viewpoint): ChatWire {
-  const view = withContacts(outside, chat.users);
+  const view = withContacts(outside, vouchedMembers(chat));
   const wire: ChatWire = {
     type: chat.type,
     id: formatDon('chat', view.org.slug, chat.number),

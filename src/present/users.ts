@@ -1,6 +1,6 @@
 /** People (dev users, rev users, service accounts) → DevRev wire objects. */
 import type { Static } from '@sinclair/typebox';
-import { mayViewEmail } from '../domain/customers.js';
+import { mayViewEmail, mayViewExternalRef } from '../domain/customers.js';
 import { formatDisplayId, formatDon } from '../domain/ids.js';
 import type { User } from '../model/index.js';
 import type { UserSummary } from '../schema/common.js';
@@ -20,10 +20,10 @@ export function presentUserSummary(user: User, view: Viewpoint): UserSummary {
     state: user.state,
   };
   if (user.fullName !== null) summary.full_name = user.fullName;
-  if (user.email !== null && mayViewEmail(view.user, user, view.contacts?.has(user.id) ?? false)) summary.email = user.email;
+  if (user.email !== null && mayViewEmail(view.user, user, view.contacts)) summary.email = user.email;
   if (user.displayPicture !== null) summary.display_picture = presentArtifactSummary(user.displayPicture, view);
   if (user.type === 'rev_user') {
-    if (user.externalRef !== null) summary.external_ref = user.externalRef;
+    if (user.externalRef !== null && mayViewExternalRef(view.user, user)) summary.external_ref = user.externalRef;
     if (user.revOrg !== null) {
       summary.rev_org = {
         type: 'rev_org',

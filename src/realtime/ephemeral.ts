@@ -5,18 +5,27 @@
  */
 import { EventEmitter } from 'node:events';
 import type { FastifyBaseLogger } from 'fastify';
+import type { User } from '../model/index.js';
 import { startBroadcast, type BroadcastOptions } from './broadcast.js';
 
 export type EphemeralEvent = TypingEvent | PresenceChange;
 
-/** Sent as is to the streams of `recipients`. */
+/**
+ * Someone is typing in a chat: for the streams of `recipients`, each of which presents the
+ * typer as its own reader may see them (a customer sees no email or external_ref of
+ * another rev org's customer, for one), as presence is presented.
+ */
 export interface TypingEvent {
   orgId: number;
   /** Users whose streams get it. */
   recipients: number[];
   type: 'typing';
-  /** The wire object, already presented: `{type, typing: {...}}`. */
-  data: Record<string, unknown>;
+  /** The typer, as stored. */
+  user: User;
+  /** The chat's DON. */
+  chat: string;
+  expiresAt: string;
+  timestamp: string;
 }
 
 /**

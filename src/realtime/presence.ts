@@ -15,7 +15,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { presenceAudience } from '../domain/visibility.js';
 import { now, type Principal } from '../model/index.js';
 import { presentPresenceChanged } from '../present/presence.js';
-import { withContacts } from '../present/viewpoint.js';
+import { viewOf } from '../present/viewpoint.js';
 import type { Store } from '../store/index.js';
 import type { PresenceSubject } from '../store/presence.js';
 import type { EphemeralBus, PresenceChange } from './ephemeral.js';
@@ -159,7 +159,7 @@ export class PresenceHub {
     for (const [userId, resident] of candidates) {
       if (!audience.has(userId)) continue;
       for (const { principal, send } of resident.visitors) {
-        send('presence_changed', presentPresenceChanged(item, withContacts(principal, [user]), timestamp));
+        send('presence_changed', presentPresenceChanged(item, await viewOf(this.store, principal, [user]), timestamp));
       }
     }
   }

@@ -9,7 +9,9 @@ import type { Principal, StoredEvent } from '../model/index.js';
 import type { Store } from '../store/index.js';
 import type { GrantEnd } from '../domain/tokens.js';
 import type { Dispatcher } from './dispatcher.js';
-import type { EphemeralBus } from './ephemeral.js';
+import type { EphemeralBus, TypingEvent } from './ephemeral.js';
+import { presentTyping } from '../present/typing.js';
+import { viewOf } from '../present/viewpoint.js';
 import { presentEvent } from '../present/events.js';
 
 export interface StreamOptions {
@@ -66,7 +68,7 @@ export class EventStream {
     this.unsubscribeEphemeral =
       this.ephemeral?.subscribe((event) => {
         if (event.type !== 'typing' || event.orgId !== this.principal.org.id || !event.recipients.includes(this.principal.user.id)) return;
-        this.sendEphemeral(event.type, event.data);
+        void this.sendTyping(event);
       }) ?? (() => {});
     const horizon = this.dispatcher.horizon;
     // Without a Last-Event-ID the stream starts now; with one, it starts after it.
@@ -152,6 +154,16 @@ export class EventStream {
     this.lastSent = event.id;
     const data = JSON.stringify(presentEvent(event, this.principal));
     this.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${data}\n\n`);
+  }
+
+  /** The typer as this stream's reader may see them; a notice whose lookup fails is dropped, as a lost one would be. */
+  private async sendTyping(event: TypingEvent): Promise<void> {
+    try {
+      const view = await viewOf(this.store, this.principal, [event.user]);
+      this.sendEphemeral('typing', presentTyping(event, event.user, view, event.timestamp));
+    } catch {
+      // Typing is advisory and repeated every few seconds while it lasts.
+    }
   }
 
   /** Ephemeral events (typing, presence) carry no id: they are not in the outbox and never replayed. */

@@ -2,7 +2,7 @@ import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { Chat, Group, SyncMetadata } from '../model/index.js';
 import { batches } from './batches.js';
 import { translateUnique } from './errors.js';
-import { memberIdsOfChat, sharingAChatWith } from './membership.js';
+import { memberIdsOfChat, sharingAChatWith, vouchedContactsOf } from './membership.js';
 import { jsonColumn, parseJson, toGroup, toUser, USER_JOINED_COLUMNS, type UserRow, type Verbatim } from './rows.js';
 import type { ChatGroupsTable, ChatsTable, ChatUsersTable, Database } from './schema.js';
 import type { UserStore } from './users.js';
@@ -19,6 +19,8 @@ export interface NewChat {
   userIds: number[];
   groupIds: number[];
   createdBy: number;
+  /** Whether its creator's putting them there vouches for its staff (domain/customers.ts `vouchesForStaff`). */
+  vouched: boolean;
   at: string;
   // An import's: the chat as it was where it was exported from. A new chat has no sync
   // metadata, and was last changed by its creator, and last active, when it was made.
@@ -37,6 +39,8 @@ export interface ChatPatch {
   userIds?: number[];
   groupIds?: number[];
   modifiedBy: number;
+  /** Whether members new to the chat are there by staff's doing; those who stay keep theirs. */
+  vouched: boolean;
   at: string;
 }
 
@@ -60,16 +64,24 @@ function chatRow(input: NewChat): Insertable<ChatsTable> {
   };
 }
 
-/** When each member joined: those who stay in an updated chat keep their time. */
-type JoinedAt = (memberId: number) => string;
+/** When and how each member joined: those who stay in an updated chat keep both. */
+interface Joining {
+  joinedAt: string;
+  vouched: boolean;
+}
+type Joined = (memberId: number) => Joining;
 
 /** Membership rows carry the chat's activity, so that a member's chats list is one index range (see touch). */
-function userRows(chatId: number, userIds: readonly number[], activityAt: string, joinedAt: JoinedAt): Insertable<ChatUsersTable>[] {
-  return userIds.map((userId, position) => ({ chat_id: chatId, user_id: userId, position, activity_at: activityAt, joined_at: joinedAt(userId) }));
+function userRows(chatId: number, userIds: readonly number[], activityAt: string, joined: Joined): Insertable<ChatUsersTable>[] {
+  return userIds.map((userId, position) => ({ chat_id: chatId, user_id: userId, position, activity_at: activityAt, ...joiningColumns(joined(userId)) }));
 }
 
-function groupRows(chatId: number, groupIds: readonly number[], activityAt: string, joinedAt: JoinedAt): Insertable<ChatGroupsTable>[] {
-  return groupIds.map((groupId, position) => ({ chat_id: chatId, group_id: groupId, position, activity_at: activityAt, joined_at: joinedAt(groupId) }));
+function groupRows(chatId: number, groupIds: readonly number[], activityAt: string, joined: Joined): Insertable<ChatGroupsTable>[] {
+  return groupIds.map((groupId, position) => ({ chat_id: chatId, group_id: groupId, position, activity_at: activityAt, ...joiningColumns(joined(groupId)) }));
+}
+
+function joiningColumns(joining: Joining): { joined_at: string; vouched: number } {
+  return { joined_at: joining.joinedAt, vouched: joining.vouched ? 1 : 0 };
 }
 
 /** A place in a member's chats list, newest activity first: the keyset its pages are cut on. */
@@ -117,8 +129,9 @@ export class ChatStore {
       const inserted = await translateUnique(() => this.db.insertInto('chats').values(batch).returning(['id', 'number']).execute());
       for (const row of inserted) ids.set(row.number, row.id);
     }
-    await this.insertUsers(inputs.flatMap((chat) => userRows(ids.get(chat.number)!, chat.userIds, chat.activityAt ?? chat.at, () => chat.at)));
-    await this.insertGroups(inputs.flatMap((chat) => groupRows(ids.get(chat.number)!, chat.groupIds, chat.activityAt ?? chat.at, () => chat.at)));
+    const joined = (chat: NewChat): Joined => () => ({ joinedAt: chat.at, vouched: chat.vouched });
+    await this.insertUsers(inputs.flatMap((chat) => userRows(ids.get(chat.number)!, chat.userIds, chat.activityAt ?? chat.at, joined(chat))));
+    await this.insertGroups(inputs.flatMap((chat) => groupRows(ids.get(chat.number)!, chat.groupIds, chat.activityAt ?? chat.at, joined(chat))));
     return ids;
   }
 
@@ -148,8 +161,9 @@ export class ChatStore {
       .select('activity_at')
       .where('id', '=', chatId)
       .executeTakeFirstOrThrow();
-    if (patch.userIds) await this.replaceUsers(chatId, patch.userIds, activityAt, patch.at);
-    if (patch.groupIds) await this.replaceGroups(chatId, patch.groupIds, activityAt, patch.at);
+    const newcomer: Joining = { joinedAt: patch.at, vouched: patch.vouched };
+    if (patch.userIds) await this.replaceUsers(chatId, patch.userIds, activityAt, newcomer);
+    if (patch.groupIds) await this.replaceGroups(chatId, patch.groupIds, activityAt, newcomer);
   }
 
   async findByNumber(orgId: number, number: number): Promise<Chat | undefined> {
@@ -195,6 +209,20 @@ export class ChatStore {
   /** Which of `userIds` are in at least one chat with `viewerId`, directly or through a chat's groups (themselves excluded). */
   sharingAChat(viewerId: number, userIds: readonly number[]): Promise<number[]> {
     return sharingAChatWith(this.db, viewerId, userIds);
+  }
+
+  /**
+   * Those in a chat with `viewerId` (directly or through a group) whose membership there is
+   * vouched for, of `userIds` or of everyone (themselves excluded): whom a customer knows by
+   * email (domain/customers.ts).
+   */
+  vouchedContacts(viewerId: number, userIds?: readonly number[]): Promise<number[]> {
+    return vouchedContactsOf(this.db, viewerId, userIds);
+  }
+
+  /** `userId`, a member of the chat, now counts as there by staff's doing (they posted in it). */
+  async vouch(chatId: number, userId: number): Promise<void> {
+    await this.db.updateTable('chat_users').set({ vouched: 1 }).where('chat_id', '=', chatId).where('user_id', '=', userId).execute();
   }
 
   /**
@@ -258,15 +286,15 @@ export class ChatStore {
       .slice(0, query.limit);
   }
 
-  /** Members who stay keep when they joined; those new to the chat joined `at`. */
-  private async replaceUsers(chatId: number, userIds: readonly number[], activityAt: string, at: string): Promise<void> {
+  /** Members who stay keep when and how they joined; those new to the chat are `newcomer`s. */
+  private async replaceUsers(chatId: number, userIds: readonly number[], activityAt: string, newcomer: Joining): Promise<void> {
     const joined = await this.removeMembers('chat_users', 'user_id', chatId);
-    await this.insertUsers(userRows(chatId, userIds, activityAt, (userId) => joined.get(userId) ?? at));
+    await this.insertUsers(userRows(chatId, userIds, activityAt, (userId) => joined.get(userId) ?? newcomer));
   }
 
-  private async replaceGroups(chatId: number, groupIds: readonly number[], activityAt: string, at: string): Promise<void> {
+  private async replaceGroups(chatId: number, groupIds: readonly number[], activityAt: string, newcomer: Joining): Promise<void> {
     const joined = await this.removeMembers('chat_groups', 'group_id', chatId);
-    await this.insertGroups(groupRows(chatId, groupIds, activityAt, (groupId) => joined.get(groupId) ?? at));
+    await this.insertGroups(groupRows(chatId, groupIds, activityAt, (groupId) => joined.get(groupId) ?? newcomer));
   }
 
   private async insertUsers(rows: readonly Insertable<ChatUsersTable>[]): Promise<void> {
@@ -277,15 +305,15 @@ export class ChatStore {
     for (const batch of batches(rows)) await this.db.insertInto('chat_groups').values(batch).execute();
   }
 
-  /** Removes a chat's users or groups, answering when each had joined: those who stay keep it. */
-  private async removeMembers(table: 'chat_users' | 'chat_groups', key: 'user_id' | 'group_id', chatId: number): Promise<Map<number, string>> {
+  /** Removes a chat's users or groups, answering when and how each had joined: those who stay keep it. */
+  private async removeMembers(table: 'chat_users' | 'chat_groups', key: 'user_id' | 'group_id', chatId: number): Promise<Map<number, Joining>> {
     const rows = await this.db
       .selectFrom(table)
-      .select([sql<number>`${sql.ref(key)}`.as('member'), 'joined_at'])
+      .select([sql<number>`${sql.ref(key)}`.as('member'), 'joined_at', 'vouched'])
       .where('chat_id', '=', chatId)
       .execute();
     await this.db.deleteFrom(table).where('chat_id', '=', chatId).execute();
-    return new Map(rows.map((row) => [row.member, row.joined_at]));
+    return new Map(rows.map((row) => [row.member, { joinedAt: row.joined_at, vouched: row.vouched === 1 }]));
   }
 
   /**
@@ -302,6 +330,7 @@ export class ChatStore {
         .leftJoin('artifacts as display_pictures', 'display_pictures.id', 'users.display_picture_id')
         .selectAll('users')
         .select(USER_JOINED_COLUMNS)
+        .select('chat_users.vouched as member_vouched')
         .where('chat_users.chat_id', '=', row.id)
         .orderBy('chat_users.position')
         .execute(),
@@ -330,6 +359,7 @@ export class ChatStore {
       records: parseJson<string[]>(row.records) ?? [],
       syncMetadata: parseJson<SyncMetadata>(row.sync_metadata),
       users,
+      vouchedUserIds: memberRows.filter((member) => member.member_vouched === 1).map((member) => member.id),
       groups,
       createdBy: byId.get(row.created_by)!,
       modifiedBy: byId.get(row.modified_by)!,

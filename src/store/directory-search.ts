@@ -6,6 +6,16 @@ import { toGroup } from './rows.js';
 import { UserStore } from './users.js';
 
 /**
+ * Whose emails a search may match on, when not everyone's (domain/customers.ts
+ * `searchableEmails`): the searcher's own, their rev org's customers', and these staff's.
+ */
+export interface EmailScope {
+  selfId: number;
+  revOrgNumber: number | null;
+  staffIds: readonly number[];
+}
+
+/**
  * search.core over an organization's people, groups and customers: a case-insensitive
  * substring match on their names (and users' emails), at most `limit` of each. An
  * organization's directory is thousands of rows, not millions: a scan of one org's rows
@@ -18,7 +28,8 @@ export class DirectorySearchStore {
     this.users = new UserStore(db);
   }
 
-  async findUsers(orgId: number, types: readonly UserType[], needle: string, limit: number): Promise<User[]> {
+  /** Emails match only within `emails` when given: a customer never finds anyone by an address hidden from them. */
+  async findUsers(orgId: number, types: readonly UserType[], needle: string, limit: number, emails?: EmailScope): Promise<User[]> {
     if (types.length === 0) return [];
     const pattern = likePattern(needle);
     const rows = await this.db
@@ -30,13 +41,26 @@ export class DirectorySearchStore {
         eb.or([
           eb(eb.fn('lower', ['display_name']), 'like', pattern),
           eb(eb.fn('lower', ['full_name']), 'like', pattern),
-          eb(eb.fn('lower', ['email']), 'like', pattern),
+          emails === undefined
+            ? eb(eb.fn('lower', ['email']), 'like', pattern)
+            : eb.and([
+                eb(eb.fn('lower', ['email']), 'like', pattern),
+                eb.or([
+                  eb('id', '=', emails.selfId),
+                  eb.and([eb('type', '=', 'rev_user'), eb('rev_org_id', 'in', this.revOrgIds(orgId, emails.revOrgNumber))]),
+                  ...(emails.staffIds.length > 0 ? [eb.and([eb('type', '<>', 'rev_user'), eb('id', 'in', [...emails.staffIds])])] : []),
+                ]),
+              ]),
         ]),
       )
       .orderBy('id')
       .limit(limit)
       .execute();
     return this.users.findByIds(rows.map((row) => row.id));
+  }
+
+  private revOrgIds(orgId: number, number: number | null) {
+    return this.db.selectFrom('rev_orgs').select('id').where('org_id', '=', orgId).where('number', '=', number ?? -1);
   }
 
   async groups(orgId: number, needle: string, limit: number): Promise<Group[]> {

@@ -57,6 +57,8 @@ interface StoredChat {
   records: string[];
   syncMetadata: Chat['syncMetadata'];
   users: StoredUser[];
+  /** Absent in events from before migration 0021: then no member counts as vouched for. */
+  vouchedUserIds?: number[];
   groups: StoredGroup[];
   createdBy: StoredUser;
   modifiedBy: StoredUser;
@@ -227,6 +229,7 @@ function storedChat(chat: Chat): StoredChat {
     records: chat.records,
     syncMetadata: chat.syncMetadata,
     users: chat.users.map(storedUser),
+    vouchedUserIds: chat.vouchedUserIds,
     groups: chat.groups.map(storedGroup),
     createdBy: storedUser(chat.createdBy),
     modifiedBy: storedUser(chat.modifiedBy),
@@ -270,6 +273,7 @@ function chatOf(chat: StoredChat): Chat {
   return {
     ...chat,
     users: chat.users.map(userOf),
+    vouchedUserIds: chat.vouchedUserIds ?? [],
     groups: chat.groups.map((group) => ({ ...group })),
     createdBy: userOf(chat.createdBy),
     modifiedBy: userOf(chat.modifiedBy),

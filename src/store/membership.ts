@@ -31,3 +31,27 @@ export async function sharingAChatWith(db: Kysely<Database>, userId: number, can
     .execute();
   return rows.map((row) => row.user_id);
 }
+
+/**
+ * Those who share a chat with `userId` (themselves excluded) and are in it by staff's doing:
+ * a user row or a group row marked `vouched` (migration 0021). Of `candidateIds` when given.
+ */
+export async function vouchedContactsOf(db: Kysely<Database>, userId: number, candidateIds?: readonly number[]): Promise<number[]> {
+  const others = candidateIds && [...new Set(candidateIds)].filter((id) => id !== userId);
+  if (others?.length === 0) return [];
+  const direct = db
+    .selectFrom('chat_users')
+    .select('chat_users.user_id')
+    .where('chat_users.vouched', '=', 1)
+    .where('chat_users.chat_id', 'in', chatIdsOfUser(db, userId))
+    .$if(others !== undefined, (query) => query.where('chat_users.user_id', 'in', others!));
+  const viaGroups = db
+    .selectFrom('chat_groups')
+    .innerJoin('group_members', 'group_members.group_id', 'chat_groups.group_id')
+    .select('group_members.user_id')
+    .where('chat_groups.vouched', '=', 1)
+    .where('chat_groups.chat_id', 'in', chatIdsOfUser(db, userId))
+    .$if(others !== undefined, (query) => query.where('group_members.user_id', 'in', others!));
+  const rows = await direct.unionAll(viaGroups).execute();
+  return [...new Set(rows.map((row) => row.user_id))].filter((id) => id !== userId);
+}

@@ -93,6 +93,8 @@ export interface ChatUsersTable {
   activity_at: Generated<string>;
   /** When the user became a member (migration 0019). */
   joined_at: string;
+  /** 1 when the user is in the chat by staff's doing (migration 0021, domain/customers.ts `vouchesForStaff`). */
+  vouched: number;
 }
 
 export interface ChatGroupsTable {
@@ -102,6 +104,8 @@ export interface ChatGroupsTable {
   activity_at: Generated<string>;
   /** When the group was put in the chat (migration 0019). */
   joined_at: string;
+  /** 1 when staff put the group in the chat (migration 0021). */
+  vouched: number;
 }
 
 /** A user's read marker in a chat: everything at or before (read_at, read_id) is read. */

@@ -1,4 +1,19 @@
 /** A real Server-Sent Events client over fetch, for reading /events.stream in tests. */
+import { afterEach } from 'vitest';
+
+/** `open(person)` opens that person's /events.stream on `server`; every stream opened is closed after each test. */
+export function streamOpener(server: { url: string }): (person: { token: string }) => Promise<SseClient> {
+  const streams: SseClient[] = [];
+  afterEach(async () => {
+    await Promise.all(streams.splice(0).map((client) => client.close()));
+  });
+  return async (person) => {
+    const client = await SseClient.open(`${server.url}/events.stream`, { authorization: `Bearer ${person.token}` });
+    streams.push(client);
+    return client;
+  };
+}
+
 export interface SseEvent {
   id?: string;
   event?: string;

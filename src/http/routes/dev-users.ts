@@ -13,7 +13,7 @@ import type { Principal } from '../../model/index.js';
 import type { Store } from '../../store/index.js';
 import { operation } from '../operation.js';
 import { presentDevUser } from '../../present/users.js';
-import { contactsOf } from '../../domain/customers.js';
+import { viewOf } from '../../present/viewpoint.js';
 
 export function devUserRoutes(app: FastifyInstance, store: Store): void {
   operation(app, store, {
@@ -44,7 +44,7 @@ export function devUserRoutes(app: FastifyInstance, store: Store): void {
     get: true,
     async handle({ store, principal }, body) {
       const user = await getDevUser(store, principal, body.id);
-      return { dev_user: presentDevUser(user, { ...principal, contacts: await contactsOf(store, principal.user, [user]) }) };
+      return { dev_user: presentDevUser(user, await viewOf(store, principal, [user])) };
     },
   });
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { listPresence } from '../../domain/presence.js';
-import { withContacts } from '../../present/viewpoint.js';
+import { viewOf } from '../../present/viewpoint.js';
 import { presentPresence } from '../../present/presence.js';
 import type { Store } from '../../store/index.js';
 import { operation } from '../operation.js';
@@ -13,8 +13,7 @@ export function presenceRoutes(app: FastifyInstance, store: Store): void {
     get: true,
     async handle({ store, principal }, body) {
       const items = await listPresence(store, principal, body.users);
-      // A customer is answered only about people they share a chat with: those are contacts.
-      const view = withContacts(principal, items.map((item) => item.user));
+      const view = await viewOf(store, principal, items.map((item) => item.user));
       return { presence: items.map((item) => presentPresence(item, view)) };
     },
   });

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import { noteTyping } from '../../domain/typing.js';
-import { presentUserSummary } from '../../present/users.js';
 import type { EphemeralBus } from '../../realtime/ephemeral.js';
 import type { Store } from '../../store/index.js';
 import { operation } from '../operation.js';
@@ -13,16 +12,8 @@ export function typingRoutes(app: FastifyInstance, store: Store, bus: EphemeralB
     async handle({ store, principal }, body) {
       const notice = await noteTyping(store, principal, body.id);
       if (notice && notice.recipients.length > 0) {
-        await bus.publish({
-          orgId: notice.orgId,
-          recipients: notice.recipients,
-          type: 'typing',
-          data: {
-            type: 'typing',
-            timestamp: new Date().toISOString(),
-            typing: { chat: notice.chat, user: presentUserSummary(principal.user, principal), expires_at: notice.expiresAt },
-          },
-        });
+        const { orgId, recipients, chat, expiresAt } = notice;
+        await bus.publish({ orgId, recipients, type: 'typing', user: principal.user, chat, expiresAt, timestamp: new Date().toISOString() });
       }
       return {};
     },

@@ -15,6 +15,7 @@ import { memberSince } from './0019_member_since.js';
 import { presence } from './0020_presence.js';
 import { replyAudience } from './0021_reply_audience.js';
 import { artifactUploadLimits } from './0022_artifact_upload_limits.js';
+import { staffVouched } from './0023_staff_vouched.js';
 import type { DialectName } from './helpers.js';
 
 /** Migrations are listed here rather than read from a folder, so they ship inside the build. */
@@ -38,6 +39,7 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
         '0020_presence': presence(dialect),
         '0021_reply_audience': replyAudience(),
         '0022_artifact_upload_limits': artifactUploadLimits(),
+        '0023_staff_vouched': staffVouched(),
       };
     },
   };
