@@ -17,6 +17,7 @@
 import type { Store } from '../store/index.js';
 import { now, type EntryReader, type Group, type StoredEvent, type TimelineVisibility, type User } from '../model/index.js';
 import { isCustomer, notAMember } from './customers.js';
+import type { NotFound } from './errors.js';
 
 /** The people a chat is for: saved, or as an update would leave it. */
 export interface ChatMembership {
@@ -34,10 +35,10 @@ export async function isMember(store: Store, chat: ChatMembership, user: User): 
 
 /**
  * Non-members are refused: staff with 403 (the chat is known to be in their org), a
- * customer with 404, so it cannot learn that a chat it is not in exists.
+ * customer with the 404 of `asked` absent, so it cannot learn that a chat it is not in exists.
  */
-export async function assertMember(store: Store, chat: ChatMembership, user: User): Promise<void> {
-  if (!(await isMember(store, chat, user))) throw notAMember(user);
+export async function assertMember(store: Store, chat: ChatMembership, user: User, asked?: NotFound): Promise<void> {
+  if (!(await isMember(store, chat, user))) throw notAMember(user, asked);
 }
 
 export function readerOf(user: User): EntryReader {
