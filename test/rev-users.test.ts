@@ -111,15 +111,22 @@ describe('rev-users.get, .list, .update and .delete', () => {
     expect((await t.as(bob).get('/rev-users.get', { id: customer.id })).body.rev_user.display_name).toBe('C');
   });
 
-  it('keeps customers from seeing each other or enumerating staff (403), but lets them read themselves', async () => {
+  it('keeps customers from seeing each other (404 for a stranger, 403 for a colleague) or enumerating staff (403), but lets them read themselves', async () => {
     const admin = await t.given.org();
     const org = (await t.as(admin).post('/rev-orgs.create', { display_name: 'Theirs' })).body.rev_org;
     const carla = await t.given.user(admin, 'rev_user');
     const dave = await t.given.user(admin, 'rev_user');
     expect((await t.as(carla).get('/rev-users.get', { id: carla.id })).status).toBe(200);
-    const other = await t.as(carla).get('/rev-users.get', { id: dave.id });
-    expect(other.status).toBe(403);
-    expect(other.body.type).toBe('forbidden');
+    // A customer of no shared rev org is not there for carla (test/security.absent.test.ts).
+    const stranger = await t.as(carla).get('/rev-users.get', { id: dave.id });
+    expect(stranger.status).toBe(404);
+    expect(stranger.body.type).toBe('not_found');
+    // Colleagues she may chat with are known to her, but not hers to read.
+    const eve = await t.given.customer(admin, org.id, 'eve');
+    const fay = await t.given.customer(admin, org.id, 'fay');
+    const colleague = await t.as(eve).get('/rev-users.get', { id: fay.id });
+    expect(colleague.status).toBe(403);
+    expect(colleague.body.type).toBe('forbidden');
     for (const path of ['/rev-users.list', '/rev-orgs.list', '/dev-users.list', '/groups.list']) {
       const response = await t.as(carla).post(path, {});
       expect(response.status, path).toBe(403);

@@ -3,7 +3,8 @@
  * else manages only themselves. Denials are 403: by the time these run, the object is
  * known to be in the caller's organization, so saying no reveals nothing.
  */
-import { Forbidden, NotFound } from './errors.js';
+import { absent } from './customers.js';
+import { Forbidden } from './errors.js';
 import { parseRefOf, refBelongsTo } from './ids.js';
 import type { Org, Principal, User, UserType } from '../model/index.js';
 import type { Store } from '../store/index.js';
@@ -39,6 +40,6 @@ export async function findUserOf(
   const user = refBelongsTo(ref, org.slug)
     ? (await store.users.findByNumbers(org.id, [{ type: ref.kind, number: ref.number }]))[0]
     : undefined;
-  if (!user) throw new NotFound(ref.kind.replace('_', ' '), value);
+  if (!user) throw absent(ref.kind.replace('_', ' '), value);
   return user;
 }

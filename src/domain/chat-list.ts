@@ -8,14 +8,14 @@
 import type { Store } from '../store/index.js';
 import type { ChatActivity } from '../store/chats.js';
 import type { TimelinePosition, TimelineView } from '../store/timeline-entries.js';
-import { findChat } from './chats.js';
-import { assertMember, readerOf } from './visibility.js';
+import { findMemberChat } from './chats.js';
+import { absent } from './customers.js';
+import { readerOf } from './visibility.js';
 import { cursorSecret, openKeyCursor, sealKeyCursor, type ListMode } from './cursors.js';
-import { BadRequest, NotFound } from './errors.js';
+import { BadRequest } from './errors.js';
 import { recordChatReadEvent } from './events.js';
-import { parseRefOf, refBelongsTo } from './ids.js';
 import { resolveUsers, Unresolved } from './members.js';
-import { canSee } from './timeline-entries.js';
+import { readEntry } from './timeline-entries.js';
 import { pageBothWays } from './paging.js';
 import { now, type Chat, type Principal, type TimelineEntry, type User } from '../model/index.js';
 
@@ -54,10 +54,10 @@ export async function listChats(store: Store, principal: Principal, input: ListC
   let withUsers: number[] | undefined;
   if (input.users !== undefined && input.users.length > 0) {
     try {
-      withUsers = (await resolveUsers(store, principal.org, 'users', input.users)).map((member) => member.id);
+      withUsers = (await resolveUsers(store, principal.org, 'users', input.users, user)).map((member) => member.id);
     } catch (error) {
-      // Another organization's user is as absent as one never made.
-      if (error instanceof Unresolved) throw new NotFound('user', error.value);
+      // Another organization's user, or one hidden from a customer, is as absent as one never made.
+      if (error instanceof Unresolved) throw absent('user', error.value);
       throw error;
     }
   }
@@ -105,7 +105,7 @@ export interface MarkReadInput {
 
 /** Moves the caller's read marker to `entry` (or the latest entry); their other devices hear of it. */
 export async function markChatRead(store: Store, principal: Principal, input: MarkReadInput): Promise<void> {
-  const chat = await memberChat(store, principal, input.id);
+  const chat = await findMemberChat(store, principal, 'id', input.id);
   // One marker for the chat and its threads: the latest entry is the latest reply too.
   const view: TimelineView = { ...timelineView(principal.user, chat.id), thread: 'any' };
   const entry =
@@ -125,7 +125,7 @@ export interface MarkUnreadInput {
 
 /** Moves the caller's read marker back to just before `entry`. */
 export async function markChatUnread(store: Store, principal: Principal, input: MarkUnreadInput): Promise<void> {
-  const chat = await memberChat(store, principal, input.id);
+  const chat = await findMemberChat(store, principal, 'id', input.id);
   const view: TimelineView = { ...timelineView(principal.user, chat.id), thread: 'any' };
   const entry = await entryOfChat(store, principal, chat, input.entry);
   const [previous] = await store.timelineEntries.slice(view, { direction: 'older', from: entry, limit: 1 });
@@ -149,22 +149,14 @@ async function moveMarker(
   });
 }
 
-async function memberChat(store: Store, principal: Principal, id: string): Promise<Chat> {
-  const chat = await findChat(store, principal, 'id', id);
-  await assertMember(store, chat, principal.user);
-  return chat;
-}
-
-/** An entry the caller sees in `chat`: another org's is absent (404), another chat's is a 400 on `entry`. */
+/**
+ * An entry the caller sees in `chat`. Read as any entry is read, so one the caller may not
+ * see is refused before it is compared with `chat` (a customer must not learn that it is in
+ * another chat); one they may read, of another chat, is a 400 on `entry`.
+ */
 async function entryOfChat(store: Store, principal: Principal, chat: Chat, id: string): Promise<TimelineEntry> {
-  const ref = parseRefOf('entry', id, ['timeline_comment'] as const);
-  const entry = refBelongsTo(ref, principal.org.slug)
-    ? await store.timelineEntries.findByNumber(principal.org.id, ref.number, now())
-    : undefined;
-  if (!entry) throw new NotFound('timeline entry', id);
+  const entry = await readEntry(store, principal, id, 'entry');
   if (entry.chatId !== chat.id) throw BadRequest.invalidField('entry', 'the entry is not in this chat');
-  // Unseen entries are absent rather than forbidden, as everywhere else.
-  if (!(await canSee(store, entry, principal.user))) throw new NotFound('timeline entry', id);
   return entry;
 }
 

@@ -5,8 +5,8 @@
 import type { Store } from '../store/index.js';
 import { UniqueViolation } from '../store/index.js';
 import type { ChatPatch } from '../store/chats.js';
-import { mayAddGroup, mayChatWith, vouchesForStaff } from './customers.js';
-import { BadRequest, Conflict, NotFound } from './errors.js';
+import { absent, mayAddGroup, mayChatWith, vouchesForStaff } from './customers.js';
+import { BadRequest, Conflict } from './errors.js';
 import { recordChatEvent } from './events.js';
 import { formatDisplayId, parseRefOf, refBelongsTo } from './ids.js';
 import { assertMember, isMember } from './visibility.js';
@@ -87,16 +87,11 @@ export interface GetChatInput {
 }
 
 export async function getChat(store: Store, principal: Principal, input: GetChatInput): Promise<Chat> {
-  let chat: Chat | undefined;
-  if (input.id !== undefined) {
-    chat = await findChat(store, principal, 'id', input.id);
-  } else if (input.users !== undefined) {
-    if (input.type === undefined) throw BadRequest.missingField('type');
-    chat = await findDefaultDm(store, principal, input.users);
-  } else {
-    throw BadRequest.missingField('id');
-  }
-  await assertMember(store, chat, principal.user);
+  if (input.id !== undefined) return findMemberChat(store, principal, 'id', input.id);
+  if (input.users === undefined) throw BadRequest.missingField('id');
+  if (input.type === undefined) throw BadRequest.missingField('type');
+  const chat = await findDefaultDm(store, principal, input.users);
+  await assertMember(store, chat, principal.user, NO_DEFAULT_DM());
   return chat;
 }
 
@@ -111,8 +106,7 @@ export interface UpdateChatInput {
 
 export async function updateChat(store: Store, principal: Principal, input: UpdateChatInput): Promise<Chat> {
   const { org, user: caller } = principal;
-  const chat = await findChat(store, principal, 'id', input.id);
-  await assertMember(store, chat, caller);
+  const chat = await findMemberChat(store, principal, 'id', input.id);
 
   const patch: ChatPatch = { modifiedBy: caller.id, vouched: vouchesForStaff(caller), at: now() };
   let users: User[] = chat.users;
@@ -158,20 +152,32 @@ export async function updateChat(store: Store, principal: Principal, input: Upda
 export async function findChat(store: Store, principal: Principal, fieldName: string, id: string): Promise<Chat> {
   const ref = parseRefOf(fieldName, id, ['chat'] as const);
   const chat = refBelongsTo(ref, principal.org.slug) ? await store.chats.findByNumber(principal.org.id, ref.number) : undefined;
-  if (!chat) throw new NotFound('chat', id);
+  if (!chat) throw absent('chat', id);
   return chat;
 }
+
+/**
+ * The chat `id` names, if the caller is a member: staff outside it get 403, a customer the
+ * very 404 of a chat that does not exist.
+ */
+export async function findMemberChat(store: Store, principal: Principal, fieldName: string, id: string): Promise<Chat> {
+  const chat = await findChat(store, principal, fieldName, id);
+  await assertMember(store, chat, principal.user, absent('chat', id));
+  return chat;
+}
+
+const NO_DEFAULT_DM = () => absent('default DM between these users');
 
 async function findDefaultDm(store: Store, principal: Principal, values: string[]): Promise<Chat> {
   let users: User[];
   try {
     users = await resolveUsers(store, principal.org, 'users', values);
   } catch (error) {
-    if (error instanceof Unresolved) throw new NotFound('default DM between these users');
+    if (error instanceof Unresolved) throw NO_DEFAULT_DM();
     throw error;
   }
   const chat = await store.chats.findDefault(principal.org.id, memberKey(users));
-  if (!chat) throw new NotFound('default DM between these users');
+  if (!chat) throw NO_DEFAULT_DM();
   return chat;
 }
 

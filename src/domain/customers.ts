@@ -69,11 +69,44 @@ export function vouchedMembers(chat: Chat): User[] {
 }
 
 /**
- * The refusal for a chat the caller is not a member of: a customer gets 404 whether it
- * exists or not, so it cannot learn who talks to whom; staff get 403 as before.
+ * The one answer for a thing that is not there, as the caller named it (`resource`, and the
+ * id they sent). What is hidden from a customer is refused with this very answer too, so
+ * the two cannot be told apart: build both from here, and their wording cannot drift.
  */
-export function notAMember(viewer: User): NotFound | Forbidden {
-  return isCustomer(viewer) ? new NotFound('chat') : new Forbidden('only members of a chat may read or change it');
+export function absent(resource: string, ref?: string): NotFound {
+  return new NotFound(resource, ref);
+}
+
+/**
+ * The refusal for a chat the caller is not a member of: a customer gets what they would get
+ * if the thing they asked for did not exist (`asked`, by default "chat not found"), so it
+ * cannot learn who talks to whom; staff get 403 as before.
+ */
+export function notAMember(viewer: User, asked: NotFound = absent('chat')): NotFound | Forbidden {
+  return isCustomer(viewer) ? asked : new Forbidden('only members of a chat may read or change it');
+}
+
+/**
+ * Of `users`, the ids of those `viewer` may not learn exist. A customer knows of the people
+ * they may chat with (staff, bots, their own rev org) and of anyone they share a chat with
+ * (staff may put two rev orgs' customers in one); everyone else is, to them, not there.
+ * Staff see everyone in the organization.
+ */
+export async function hiddenFrom(store: Store, viewer: User, users: readonly User[]): Promise<ReadonlySet<number>> {
+  const strangers = isCustomer(viewer) ? users.filter((user) => !mayChatWith(viewer, user)) : [];
+  if (strangers.length === 0) return new Set();
+  const contacts = new Set(await store.chats.sharingAChat(viewer.id, strangers.map((user) => user.id)));
+  return new Set(strangers.filter((user) => !contacts.has(user.id)).map((user) => user.id));
+}
+
+/**
+ * Whether `viewer` may set a timeline entry's `external_ref`. The ref is unique within a
+ * chat, so checking a customer's against the chat's would tell them that an internal or
+ * private entry holds it; and a customer's ref could take a key the vendor's integration
+ * needs. It is the vendor's key for entries synced from elsewhere: customers do not set it.
+ */
+export function maySetEntryExternalRef(viewer: User): boolean {
+  return !isCustomer(viewer);
 }
 
 function sameRevOrg(a: User, b: User): boolean {

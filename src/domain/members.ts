@@ -1,5 +1,6 @@
 /** Resolving the people and groups a request names, with DevRev's errors for each failure. */
 import type { Store } from '../store/index.js';
+import { hiddenFrom } from './customers.js';
 import { BadRequest } from './errors.js';
 import { parseRefOf, refBelongsTo, type ObjectRef } from './ids.js';
 import { USER_TYPES, type Group, type Org, type User, type UserType } from '../model/index.js';
@@ -14,9 +15,10 @@ export class Unresolved extends Error {
 /**
  * Resolves user ids (either form) to users of `org`, de-duplicated in the order given.
  * Throws `invalid_id` / `unexpected_id_type` for malformed input and `Unresolved` for ids
- * that name nobody in the org (a DON of another org included: tenants never see each other).
+ * that name nobody in the org (a DON of another org included: tenants never see each other)
+ * or, given the `viewer` asking, nobody they may learn exists (`hiddenFrom`).
  */
-export async function resolveUsers(store: Store, org: Org, fieldName: string, values: readonly string[]): Promise<User[]> {
+export async function resolveUsers(store: Store, org: Org, fieldName: string, values: readonly string[], viewer?: User): Promise<User[]> {
   const refs = values.map((value) => parseRefOf(fieldName, value, USER_TYPES));
   const foreign = refs.findIndex((ref) => !refBelongsTo(ref, org.slug));
   if (foreign >= 0) throw new Unresolved(values[foreign]!);
@@ -25,17 +27,15 @@ export async function resolveUsers(store: Store, org: Org, fieldName: string, va
     refs.map((ref) => ({ type: ref.kind as UserType, number: ref.number })),
   );
   const byRef = new Map(found.map((user) => [refKey(user.type, user.number), user]));
-  const users: User[] = [];
-  const seen = new Set<number>();
-  refs.forEach((ref, index) => {
+  const named = refs.map((ref, index) => {
     const user = byRef.get(refKey(ref.kind, ref.number));
     if (!user) throw new Unresolved(values[index]!);
-    if (!seen.has(user.id)) {
-      seen.add(user.id);
-      users.push(user);
-    }
+    return user;
   });
-  return users;
+  const hidden = viewer === undefined ? new Set<number>() : await hiddenFrom(store, viewer, named);
+  const hiddenAt = named.findIndex((user) => hidden.has(user.id));
+  if (hiddenAt >= 0) throw new Unresolved(values[hiddenAt]!);
+  return [...new Map(named.map((user) => [user.id, user])).values()];
 }
 
 /** Like `resolveUsers`, for groups. */
@@ -57,9 +57,9 @@ export async function resolveGroups(store: Store, org: Org, fieldName: string, v
   return groups;
 }
 
-/** For writes, a name that resolves to nobody is the request's fault: a 400 on the field. */
-export function requireUsers(store: Store, org: Org, fieldName: string, values: readonly string[]): Promise<User[]> {
-  return unresolvedIsInvalid(fieldName, () => resolveUsers(store, org, fieldName, values));
+/** For writes, a name that resolves to nobody (`viewer` may know of) is the request's fault: a 400 on the field. */
+export function requireUsers(store: Store, org: Org, fieldName: string, values: readonly string[], viewer?: User): Promise<User[]> {
+  return unresolvedIsInvalid(fieldName, () => resolveUsers(store, org, fieldName, values, viewer));
 }
 
 export function requireGroups(store: Store, org: Org, fieldName: string, values: readonly string[]): Promise<Group[]> {

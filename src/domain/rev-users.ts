@@ -3,6 +3,7 @@ import type { Store } from '../store/index.js';
 import { UniqueViolation } from '../store/index.js';
 import { findUserOf, requireAdmin, requireNotCustomer } from './access.js';
 import { attachDisplayPicture } from './artifacts.js';
+import { absent, hiddenFrom } from './customers.js';
 import { readPage, type Page } from './list-cursors.js';
 import { Conflict, NotFound } from './errors.js';
 import { now, type Principal, type User } from '../model/index.js';
@@ -41,10 +42,14 @@ export async function createRevUser(store: Store, principal: Principal, input: R
   );
 }
 
-/** Deleted rev users stay in the chats they were in, but are gone from reads and lists. */
+/**
+ * Deleted rev users stay in the chats they were in, but are gone from reads and lists; so are,
+ * to a customer, those of other rev orgs (`hiddenFrom`). A customer reads only themselves:
+ * others they may know of are refused (403).
+ */
 export async function getRevUser(store: Store, principal: Principal, id: string): Promise<User> {
   const user = await findUserOf(store, principal.org, 'id', id, ['rev_user']);
-  if (user.state === 'deleted') throw new NotFound('rev user', id);
+  if (user.state === 'deleted' || (await hiddenFrom(store, principal.user, [user])).has(user.id)) throw absent('rev user', id);
   if (user.id !== principal.user.id) requireNotCustomer(principal, 'read other rev users');
   return user;
 }

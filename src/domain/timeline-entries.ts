@@ -6,8 +6,8 @@
 import type { Store } from '../store/index.js';
 import { UniqueViolation } from '../store/index.js';
 import type { TimelineEntryPatch } from '../store/timeline-entries.js';
-import { findChat } from './chats.js';
-import { postingVouches } from './customers.js';
+import { findMemberChat } from './chats.js';
+import { absent, maySetEntryExternalRef, postingVouches } from './customers.js';
 import { assertMember, isMember, mayReadEntry, readerOf, replyAudience, type EntryAudience } from './visibility.js';
 import { BadRequest, Conflict, Forbidden, NotFound } from './errors.js';
 import { recordEntryEvent } from './events.js';
@@ -55,7 +55,7 @@ export async function createTimelineEntry(
   if (requestedPrivateTo.length > 0 && (input.visibility ?? 'private') !== 'private') {
     throw BadRequest.notPermitted('private_to', 'private_to is only for entries with visibility private');
   }
-  const named = await requireUsers(store, org, 'private_to', requestedPrivateTo);
+  const named = await requireUsers(store, org, 'private_to', requestedPrivateTo, caller);
   for (const reader of named) {
     if (!(await isMember(store, chat, reader))) {
       throw BadRequest.notPermitted('private_to', `${formatDisplayId(reader.type, reader.number)} is not a member of the chat`);
@@ -72,7 +72,7 @@ export async function createTimelineEntry(
   }
   const at = now();
   const expiresAt = input.expiresAt === undefined ? null : checkExpiry(input.expiresAt, at);
-  const externalRef = input.externalRef ?? null;
+  const externalRef = checkExternalRef(caller, input.externalRef) ?? null;
 
   try {
     return await store.transaction(async (tx) => {
@@ -128,8 +128,7 @@ export async function getTimelineEntry(store: Store, principal: Principal, input
   const ref = parseRefOf('id', input.id, ['timeline_comment', 'chat'] as const);
   if (ref.kind === 'chat') {
     if (input.externalRef === undefined) throw BadRequest.unexpectedIdType('id', input.id, 'timeline entry');
-    const chat = await findChat(store, principal, 'id', input.id);
-    await assertMember(store, chat, principal.user);
+    const chat = await findMemberChat(store, principal, 'id', input.id);
     const entry = await store.timelineEntries.findByExternalRef(chat.id, input.externalRef, now());
     if (!entry || !(await canSee(store, entry, principal.user))) throw new NotFound('timeline entry', input.externalRef);
     return entry;
@@ -160,7 +159,7 @@ export async function updateTimelineEntry(
   const patch: TimelineEntryPatch = { modifiedBy: principal.user.id, at };
   if (input.body !== undefined) patch.body = checkBody(input.body);
   if (input.bodyType !== undefined) patch.bodyType = checkBodyType(input.bodyType);
-  if (input.externalRef !== undefined) patch.externalRef = input.externalRef;
+  if (input.externalRef !== undefined) patch.externalRef = checkExternalRef(principal.user, input.externalRef);
   if (patch.body === undefined && patch.bodyType === undefined && patch.externalRef === undefined) return entry;
 
   try {
@@ -203,9 +202,7 @@ export async function deleteTimelineEntry(store: Store, principal: Principal, id
 export async function findTimeline(store: Store, principal: Principal, object: string): Promise<{ chat: Chat; parent?: TimelineEntry }> {
   const ref = parseRefOf('object', object, ['chat', 'timeline_comment'] as const);
   if (ref.kind === 'chat') {
-    const chat = await findChat(store, principal, 'object', object);
-    await assertMember(store, chat, principal.user);
-    return { chat };
+    return { chat: await findMemberChat(store, principal, 'object', object) };
   }
   const parent = await readEntry(store, principal, object, 'object');
   if (parent.parentId !== null) throw BadRequest.notPermitted('object', 'threads are one level deep: reply to the comment, not to a reply');
@@ -237,7 +234,10 @@ export async function purgeExpiredEntries(store: Store): Promise<number> {
   }
 }
 
-/** The entry, if the caller is a member of its chat (403 otherwise) and may see it (404 otherwise). */
+/**
+ * The entry, if the caller is a member of its chat (403 otherwise; a customer gets the 404 of
+ * an entry that does not exist) and may see it (that 404 otherwise).
+ */
 export async function readEntry(store: Store, principal: Principal, id: string, fieldName = 'id'): Promise<TimelineEntry> {
   const ref = parseRefOf(fieldName, id, ['timeline_comment'] as const);
   const entry = refBelongsTo(ref, principal.org.slug)
@@ -245,7 +245,7 @@ export async function readEntry(store: Store, principal: Principal, id: string, 
     : undefined;
   if (!entry) throw new NotFound('timeline entry', id);
   const chat = (await store.chats.findById(entry.chatId))!;
-  await assertMember(store, chat, principal.user);
+  await assertMember(store, chat, principal.user, absent('timeline entry', id));
   // Unseen entries are absent rather than forbidden: a reader cannot learn they exist.
   if (!(await canSee(store, entry, principal.user))) throw new NotFound('timeline entry', id);
   return entry;
@@ -257,6 +257,14 @@ export async function canSee(store: Store, entry: TimelineEntry, user: User): Pr
 
 function assertAuthor(entry: TimelineEntry, user: User, verb: string): void {
   if (entry.createdBy.id !== user.id) throw new Forbidden(`only the author of a timeline entry may ${verb} it`);
+}
+
+/** Removing a ref (`null`) checks nothing against the chat, so anyone who may edit may do it. */
+function checkExternalRef<T extends string | null | undefined>(caller: User, externalRef: T): T {
+  if (typeof externalRef === 'string' && !maySetEntryExternalRef(caller)) {
+    throw BadRequest.notPermitted('external_ref', "external_ref is the vendor's key for entries synced from elsewhere; rev users cannot set it");
+  }
+  return externalRef;
 }
 
 function checkBodyType(bodyType: TimelineBodyType): TimelineBodyType {

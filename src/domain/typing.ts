@@ -5,8 +5,7 @@
  * extra calls succeed and send nothing.
  */
 import type { Store } from '../store/index.js';
-import { findChat } from './chats.js';
-import { assertMember } from './visibility.js';
+import { findMemberChat } from './chats.js';
 import { formatDon } from './ids.js';
 import type { Principal } from '../model/index.js';
 
@@ -26,8 +25,7 @@ export interface TypingNotice {
 
 /** The notice to send, or undefined when the caller was heard from less than 2 s ago. */
 export async function noteTyping(store: Store, principal: Principal, id: string, at = Date.now()): Promise<TypingNotice | undefined> {
-  const chat = await findChat(store, principal, 'id', id);
-  await assertMember(store, chat, principal.user);
+  const chat = await findMemberChat(store, principal, 'id', id);
   const key = `${principal.user.id}:${chat.id}`;
   const previous = lastSent.get(key);
   if (previous !== undefined && at - previous < TYPING_THROTTLE_MS) return undefined;

@@ -19,7 +19,7 @@
 import type { Store } from '../store/index.js';
 import { now, type EntryReader, type Group, type StoredEvent, type TimelineVisibility, type User } from '../model/index.js';
 import { isCustomer, notAMember } from './customers.js';
-import { BadRequest } from './errors.js';
+import { BadRequest, type NotFound } from './errors.js';
 import { formatDisplayId } from './ids.js';
 
 /** The people a chat is for: saved, or as an update would leave it. */
@@ -38,10 +38,10 @@ export async function isMember(store: Store, chat: ChatMembership, user: User): 
 
 /**
  * Non-members are refused: staff with 403 (the chat is known to be in their org), a
- * customer with 404, so it cannot learn that a chat it is not in exists.
+ * customer with the 404 of `asked` absent, so it cannot learn that a chat it is not in exists.
  */
-export async function assertMember(store: Store, chat: ChatMembership, user: User): Promise<void> {
-  if (!(await isMember(store, chat, user))) throw notAMember(user);
+export async function assertMember(store: Store, chat: ChatMembership, user: User, asked?: NotFound): Promise<void> {
+  if (!(await isMember(store, chat, user))) throw notAMember(user, asked);
 }
 
 export function readerOf(user: User): EntryReader {

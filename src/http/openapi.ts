@@ -16,7 +16,7 @@ const OPERATION_ERRORS: Record<string, string> = {
   400: 'Bad request: malformed JSON, a schema violation or a broken rule (`type` says which, `field_name` where)',
   401: 'Unauthenticated: the token is missing, unknown, expired or revoked',
   403: 'Forbidden: authenticated, but not allowed',
-  404: 'Not found in the caller\'s organization',
+  404: 'Not found in the caller\'s organization; a customer (rev user) gets this same answer for anything hidden from them',
   409: 'Conflict: a unique property is already taken',
   429: 'Too many requests (a rate limit; or, behind a trusted proxy, too many requests in flight from one client; or too many open event streams for the token or user): wait `retry_after` seconds (also in the `Retry-After` header)',
   500: 'Internal error: quote `reference_id` when reporting it',

@@ -19,7 +19,13 @@ const Visibility = StringEnum(TIMELINE_VISIBILITIES);
 const BodyType = StringEnum(TIMELINE_BODY_TYPES);
 const Collection = StringEnum(['discussions', 'events'] as const);
 const Label = Type.String({ minLength: 1, maxLength: MAX_LABEL_LENGTH });
-const ExternalRef = Type.String({ minLength: 1, maxLength: MAX_EXTERNAL_REF_LENGTH });
+const EXTERNAL_REF_LENGTH = { minLength: 1, maxLength: MAX_EXTERNAL_REF_LENGTH };
+const ExternalRef = Type.String(EXTERNAL_REF_LENGTH);
+/** Setting one is the vendor's: a customer's ref would be checked against entries hidden from them. */
+const SettableExternalRef = Type.String({
+  ...EXTERNAL_REF_LENGTH,
+  description: 'Unique within the chat (409 conflict when taken). Rev users cannot set it: 400 value_not_permitted on external_ref.',
+});
 const Body = Type.String({ maxLength: MAX_BODY_LENGTH });
 
 /** DevRev's `timeline-reaction`: `reacted` is for the caller, absent where no one user is looking (webhooks). */
@@ -62,7 +68,7 @@ export const TimelineEntriesCreateRequest = Type.Object({
   body: Type.Optional(Body),
   body_type: Type.Optional(BodyType),
   labels: Type.Optional(Type.Array(Label, { maxItems: MAX_LABELS })),
-  external_ref: Type.Optional(ExternalRef),
+  external_ref: Type.Optional(SettableExternalRef),
   visibility: Type.Optional(
     Type.Unsafe<TimelineVisibility>({
       ...Visibility,
@@ -94,7 +100,7 @@ export const TimelineEntriesUpdateRequest = Type.Object({
   id: Id,
   body: Type.Optional(Body),
   body_type: Type.Optional(BodyType),
-  external_ref: Type.Optional(Type.Union([ExternalRef, Type.Null()])),
+  external_ref: Type.Optional(Type.Union([SettableExternalRef, Type.Null()])),
 });
 export type TimelineEntriesUpdateRequest = Static<typeof TimelineEntriesUpdateRequest>;
 
