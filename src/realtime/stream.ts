@@ -22,6 +22,9 @@ const CATCH_UP_PAGE = 500;
 const MAX_HELD_EVENTS = 10_000;
 const STALL_LIMIT_MS = 60_000;
 
+/** What waits for the grant check: an outbox event, or an ephemeral frame already written out. */
+type Outgoing = { event: StoredEvent } | { frame: string };
+
 export class EventStream {
   private lastSent: number;
   /** Live events that arrived during the catch-up, sent once it is done. */
@@ -29,8 +32,8 @@ export class EventStream {
   private closed = false;
   private heartbeat: NodeJS.Timeout | undefined;
   private unsubscribe: () => void = () => {};
-  /** Live events waiting for the grant check that comes before they are sent. */
-  private queue: StoredEvent[] = [];
+  /** Live events, and ephemeral frames, waiting for the grant check that comes before they are sent. */
+  private queue: Outgoing[] = [];
   private pumping = false;
 
   constructor(
@@ -80,7 +83,7 @@ export class EventStream {
     await this.catchUp(horizon);
     const held = this.held ?? [];
     this.held = undefined;
-    this.enqueue(held);
+    this.enqueue(held.map((event) => ({ event })));
   }
 
   private async catchUp(upTo: number): Promise<void> {
@@ -105,15 +108,16 @@ export class EventStream {
       if (this.held.length > MAX_HELD_EVENTS) this.close();
       return;
     }
-    this.enqueue([event]);
+    this.enqueue([{ event }]);
   }
 
   /**
-   * Live events go out in order after a grant check that began after they arrived; events
-   * that arrive during a check wait for the next one, so there is at most one in flight.
+   * Live events and ephemeral frames go out in order after a grant check that began after
+   * they arrived; what arrives during a check waits for the next one, so there is at most
+   * one check in flight however busy the stream (a burst of typing costs one lookup).
    */
-  private enqueue(events: StoredEvent[]): void {
-    this.queue.push(...events);
+  private enqueue(items: Outgoing[]): void {
+    this.queue.push(...items);
     if (!this.pumping) void this.pump();
   }
 
@@ -124,7 +128,10 @@ export class EventStream {
         const batch = this.queue;
         this.queue = [];
         if (!(await this.granted())) return;
-        for (const event of batch) this.send(event);
+        for (const item of batch) {
+          if ('event' in item) this.send(item.event);
+          else this.write(item.frame);
+        }
       }
     } finally {
       this.pumping = false;
@@ -154,9 +161,14 @@ export class EventStream {
     this.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${data}\n\n`);
   }
 
-  /** Ephemeral events (typing, presence) carry no id: they are not in the outbox and never replayed. */
+  /**
+   * Ephemeral events (typing, presence) carry no id: they are not in the outbox and never
+   * replayed. They pass the same grant check as outbox events: a revoked token, an expired
+   * one or a deactivated user hears no more of who is typing or online.
+   */
   sendEphemeral(type: string, data: Record<string, unknown>): void {
-    this.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
+    if (this.closed) return;
+    this.enqueue([{ frame: `event: ${type}\ndata: ${JSON.stringify(data)}\n\n` }]);
   }
 
   /** A consumer that does not read is cut off, not buffered for without bound. */
