@@ -143,7 +143,7 @@ describe('webhooks.create and the verify handshake', () => {
       .post('/webhooks.create', { url: 'http://127.0.0.1:9/', headers: [{ name: 'X-DevRev-Signature', value: 'forged' }] });
     expect(headers.status).toBe(400);
     expect(headers.body.type).toBe('value_not_permitted');
-    expect(headers.body.field_name).toBe('headers');
+    expect(headers.body.field_name).toBe('headers[0].name');
     const eventType = await t.as(admin).post('/webhooks.create', { url: 'http://127.0.0.1:9/', event_types: ['chat_exploded'] });
     expect(eventType.status).toBe(400);
     expect(eventType.body.type).toBe('invalid_enum_value');
