@@ -11,6 +11,7 @@ import { mayReadEvent } from '../domain/visibility.js';
 import type { Org, StoredEvent, Webhook, WebhookDelivery } from '../model/index.js';
 import { touches, type Store } from '../store/index.js';
 import { formatDon } from '../domain/ids.js';
+import { publicIds, type PublicIds } from '../domain/public-ids.js';
 import { describeFailure, sendWebhook, type SendResult } from './sender.js';
 import { eventDon, presentEvent } from '../present/events.js';
 import { orgView } from '../present/viewpoint.js';
@@ -118,9 +119,10 @@ export class DeliveryWorker {
       await settleAttempt(this.store, delivery, undefined, { at, duration_ms: 0, error: skipped }, false, []);
       return;
     }
+    const ids = await publicIds(this.store);
     let result: SendResult;
     try {
-      const body = bodyOf(delivery, event, webhook, org, at);
+      const body = bodyOf(delivery, event, webhook, org, at, ids);
       result = await sendWebhook(webhook.url, body, webhook.secret, webhook.headers, this.settings.webhookTimeoutMs, this.settings.webhookAllowPrivate);
     } catch (error) {
       // A request that cannot even be made (a header value Node refuses, a URL stored bad
@@ -159,11 +161,11 @@ function whyNotSent(delivery: WebhookDelivery, event: StoredEvent | undefined, w
 }
 
 /** DevRev's envelope: id, webhook_id, timestamp, type, then the type's own field. */
-function bodyOf(delivery: WebhookDelivery, event: StoredEvent | undefined, webhook: Webhook, org: Org, at: string): string {
+function bodyOf(delivery: WebhookDelivery, event: StoredEvent | undefined, webhook: Webhook, org: Org, at: string, ids: PublicIds): string {
   const envelope: Record<string, unknown> =
     delivery.type === 'verify' || !event
-      ? { id: eventDon(org, 'verify', delivery.id), timestamp: at, type: 'verify', verify: { challenge: delivery.challenge } }
-      : presentEvent(event, orgView(org));
+      ? { id: eventDon(org, 'verify', ids.encode('delivery', org.id, delivery.id)), timestamp: at, type: 'verify', verify: { challenge: delivery.challenge } }
+      : presentEvent(event, orgView(org), ids.encode('event', org.id, event.id));
   const { id, timestamp, type, ...data } = envelope;
   return JSON.stringify({ id, webhook_id: formatWebhookId(org.slug, webhook.number), timestamp, type, ...data });
 }

@@ -11,6 +11,7 @@ import type { GrantEnd } from '../domain/tokens.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { EphemeralBus } from './ephemeral.js';
 import { presentEvent } from '../present/events.js';
+import { publicIds, type PublicIds } from '../domain/public-ids.js';
 
 export interface StreamOptions {
   heartbeatMs: number;
@@ -55,8 +56,11 @@ export class EventStream {
   }
 
   private unsubscribeEphemeral: () => void = () => {};
+  /** How this organization's events are named on the wire (domain/public-ids.ts). */
+  private ids: PublicIds | undefined;
 
   async run(): Promise<void> {
+    this.ids = await publicIds(this.store);
     this.response.on('close', () => this.close());
     this.unsubscribe = this.dispatcher.subscribe({
       orgId: this.principal.org.id,
@@ -157,8 +161,9 @@ export class EventStream {
   private send(event: StoredEvent): void {
     if (event.id <= this.lastSent) return;
     this.lastSent = event.id;
-    const data = JSON.stringify(presentEvent(event, this.principal));
-    this.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${data}\n\n`);
+    const publicId = this.ids!.encode('event', this.principal.org.id, event.id);
+    const data = JSON.stringify(presentEvent(event, this.principal, publicId));
+    this.write(`id: ${publicId}\nevent: ${event.type}\ndata: ${data}\n\n`);
   }
 
   /**
@@ -199,10 +204,17 @@ export class EventStream {
   /**
    * The database was replaced (an emulator snapshot restored). The `id` moves the client's
    * Last-Event-ID to the new outbox's last event, so a reconnect starts from there rather
-   * than from an id the restored outbox may not reach for a while.
+   * than from an id the restored outbox may not reach for a while. The restored database
+   * may hold another secret, so the id is named under its own; `0` is an empty outbox's start.
    */
   private resync(lastEventId: number): void {
-    this.close(`id: ${lastEventId}\nevent: confab.resync\ndata: ${JSON.stringify({ type: 'confab.resync', reason: 'state_restored' })}\n\n`);
+    // Nothing of the replaced outbox goes out while the new secret is read.
+    this.queue = [];
+    const frame = (id: string) => `id: ${id}\nevent: confab.resync\ndata: ${JSON.stringify({ type: 'confab.resync', reason: 'state_restored' })}\n\n`;
+    void publicIds(this.store).then(
+      (ids) => this.close(frame(lastEventId === 0 ? '0' : ids.encode('event', this.principal.org.id, lastEventId))),
+      () => this.close(),
+    );
   }
 
   /** Ends the stream, with `lastFrame` as its final words if the client is keeping up. */
