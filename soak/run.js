@@ -202,8 +202,21 @@ async function main() {
   const acknowledged = [];
   const attempted = [];
 
-  // Event-stream clients: resume with Last-Event-ID after every disconnect.
-  const streams = [0, 1].map((index) => ({ index, ids: [], outOfOrder: 0, reconnects: 0, lastId: startEventId, controller: undefined }));
+  // Event-stream clients: resume with Last-Event-ID after every disconnect. The ids on the
+  // wire are opaque (dist/domain/public-ids.js); the soak deciphers them with the server's
+  // secret to check them against the outbox. `0` is the start: the org is new, so that is
+  // exactly its events after startEventId.
+  const orgId = Number((await client.query('select org_id from events where id > $1 order by id limit 1', [startEventId])).rows[0].org_id);
+  let codec;
+  const sequenceOf = async (publicId) => {
+    if (!codec) {
+      const { PublicIds } = await import('../dist/domain/public-ids.js');
+      const secret = (await client.query("select value from server_secrets where name = 'public-ids'")).rows[0].value;
+      codec = new PublicIds(Buffer.from(secret, 'base64url'));
+    }
+    return codec.decode('event', orgId, publicId) ?? -1;
+  };
+  const streams = [0, 1].map((index) => ({ index, ids: [], outOfOrder: 0, reconnects: 0, lastId: startEventId, lastPublicId: '0', controller: undefined }));
   let running = true;
   const followStream = async (stream) => {
     while (running) {
@@ -215,7 +228,7 @@ async function main() {
       stream.controller = new AbortController();
       try {
         const response = await fetch(`${slot.url}/events.stream`, {
-          headers: { authorization: `Bearer ${token}`, 'last-event-id': String(stream.lastId) },
+          headers: { authorization: `Bearer ${token}`, 'last-event-id': stream.lastPublicId },
           signal: stream.controller.signal,
         });
         if (response.status === 200) {
@@ -229,8 +242,9 @@ async function main() {
               buffer = buffer.slice(end + 2);
               const idLine = frame.split('\n').find((line) => line.startsWith('id: '));
               if (!idLine) continue;
-              const id = Number(idLine.slice(4));
+              const id = await sequenceOf(idLine.slice(4));
               if (id <= stream.lastId) stream.outOfOrder++;
+              else stream.lastPublicId = idLine.slice(4);
               stream.lastId = Math.max(stream.lastId, id);
               stream.ids.push(id);
             }

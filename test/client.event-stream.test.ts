@@ -65,7 +65,7 @@ describe('EventStreamReader', () => {
     const event = seen.events.find((e) => e.type === 'timeline_entry_created') as Extract<StreamEvent, { type: 'timeline_entry_created' }>;
     expect(event.data.entry.object).toBe(chatId);
     expect(event.envelope.type).toBe('timeline_entry_created');
-    expect(event.streamId).toBeGreaterThan(0);
+    expect(event.streamId).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(reader.lastEventId).toBe(event.streamId);
     reader.close();
     await seen.done;

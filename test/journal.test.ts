@@ -41,7 +41,7 @@ describe('the request journal', () => {
       request_body_truncated: false,
       response_body: created.body,
       response_body_truncated: false,
-      events: [expect.stringMatching(new RegExp(`^don:integration:dvrv-us-1:devo/${admin.org.slug}:webhook_event/\\d+$`))],
+      events: [expect.stringMatching(new RegExp(`^don:integration:dvrv-us-1:devo/${admin.org.slug}:webhook_event/[A-Za-z0-9_-]{22}$`))],
     });
   });
 

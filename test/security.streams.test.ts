@@ -129,3 +129,74 @@ describe('event streams per user', () => {
     await stream(tokens[2]!);
   });
 });
+/** Ephemeral events, after the grant has ended: each one alone must end the stream, not reach it. */
+const causes = {
+  /** Ada types in the chat. */
+  typing: async (world: World) => {
+    expect((await t.as(world.ada).post('/chats.typing', { id: world.chat.id })).status).toBe(200);
+  },
+  /** Cid's first stream makes cid online: an announcement to everyone who shares a chat with cid. */
+  presence: async (world: World) => {
+    await stream(world.cid.token);
+  },
+};
+
+interface World {
+  ada: Person;
+  bob: Person;
+  cid: Person;
+  chat: { id: string };
+}
+
+/** Ada, bob (who holds the stream under test) and cid, sharing a chat. */
+async function sharedChat(): Promise<World> {
+  const ada = await t.given.org();
+  const bob = await t.given.user(ada);
+  const cid = await t.given.user(ada);
+  return { ada, bob, cid, chat: await chatOf(ada, [bob, cid]) };
+}
+
+const ephemeral = (client: SseClient) => client.events.filter((event) => event.event === 'typing' || event.event === 'presence_changed');
+
+/** Bob's stream, shown to hear typing (cid's: typing is throttled per typist, and ada types later). */
+async function listening(world: World, token: string): Promise<SseClient> {
+  const bobStream = await stream(token);
+  expect((await t.as(world.cid).post('/chats.typing', { id: world.chat.id })).status).toBe(200);
+  await bobStream.until(() => ephemeral(bobStream).length === 1);
+  bobStream.events.length = 0;
+  return bobStream;
+}
+
+for (const [cause, happen] of Object.entries(causes)) {
+  describe(`an open event stream hears no ${cause} once its access ends, and closes`, () => {
+    async function expectNothingMore(world: World, bobStream: SseClient, reason: string): Promise<void> {
+      await happen(world);
+      await bobStream.until(() => bobStream.ended, 5000);
+      expect(ephemeral(bobStream)).toEqual([]);
+      expect(bobStream.events).toEqual([{ event: 'stream_closed', data: { type: 'stream_closed', stream_closed: { reason } } }]);
+    }
+
+    it('when its token is deleted', async () => {
+      const world = await sharedChat();
+      const bobStream = await listening(world, world.bob.token);
+      expect((await t.as(world.bob).post('/auth-tokens.delete', {})).status).toBe(200);
+      await expectNothingMore(world, bobStream, 'token_revoked');
+    });
+
+    it('when its token expires', async () => {
+      const world = await sharedChat();
+      const created = await t.as(world.bob).post('/auth-tokens.create', { requested_token_type: 'urn:devrev:params:oauth:token-type:pat', expires_in: 2 });
+      expect(created.status).toBe(201);
+      const bobStream = await listening(world, created.body.access_token);
+      await new Promise((resolve) => setTimeout(resolve, 2100));
+      await expectNothingMore(world, bobStream, 'token_expired');
+    });
+
+    it('when its user is deactivated', async () => {
+      const world = await sharedChat();
+      const bobStream = await listening(world, world.bob.token);
+      expect((await t.as(world.ada).post('/dev-users.deactivate', { id: world.bob.id })).status).toBe(200);
+      await expectNothingMore(world, bobStream, 'user_deactivated');
+    });
+  });
+}

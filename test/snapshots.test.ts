@@ -116,7 +116,15 @@ describe('confab.snapshots', () => {
       const last = stream.events.at(-1)!;
       expect(last.event).toBe('confab.resync');
       expect(last.data).toEqual({ type: 'confab.resync', reason: 'state_restored' });
-      expect(Number(last.id)).toBeLessThan(Number(stream.events[0]!.id));
+      // The id names the restored outbox's last event: resuming from it brings only what comes next.
+      const resumed = await SseClient.open(`${emulator.url}/events.stream`, { authorization: 'Bearer test-token-grace', 'last-event-id': last.id! });
+      try {
+        await ada().post('/chats.update', { id: 'CHAN-1', title: 'after the restore' });
+        await resumed.until(() => resumed.events.length === 1);
+        expect(resumed.events[0]!.data.chat_updated.chat.title).toBe('after the restore');
+      } finally {
+        await resumed.close();
+      }
     } finally {
       await stream.close();
     }

@@ -4,7 +4,8 @@
  * URL ends up in logs and histories). Parses Server-Sent Events, and after a dropped
  * connection or a server restart reconnects with `Last-Event-ID`: the server replays
  * what was missed, in order, and the reader drops anything it already yielded — no gap,
- * no duplicate.
+ * no duplicate. Event ids are opaque strings, per organization: compare them for equality
+ * only, and hand the last one back to resume.
  *
  * ```ts
  * const stream = new EventStreamReader({ baseUrl, token });
@@ -36,7 +37,7 @@ export interface EventPayloads {
 export type Envelope = { id: string; timestamp: string; type: string } & Record<string, unknown>;
 
 export type StreamEvent = {
-  [K in keyof EventPayloads]: { type: K; streamId: number; envelope: Envelope; data: EventPayloads[K] };
+  [K in keyof EventPayloads]: { type: K; streamId: string; envelope: Envelope; data: EventPayloads[K] };
 }[keyof EventPayloads];
 
 /**
@@ -57,7 +58,7 @@ export type EphemeralStreamEvent = {
 /** An event of a type this reader has no type for (one newer than it): `data` as sent. */
 export interface OtherStreamEvent {
   type: string;
-  streamId?: number;
+  streamId?: string;
   envelope: Envelope;
   data: unknown;
 }
@@ -75,13 +76,16 @@ export function isEventOf<K extends keyof EventPayloads | keyof EphemeralPayload
   return event.type === type;
 }
 
+/** Far more than a reconnect's replay can overlap: the server resumes right after the id it is given. */
+const RECENT_IDS = 1_000;
+
 export type StreamStatus = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
 export interface EventStreamOptions {
   baseUrl: string;
   token: string;
-  /** Resume after this event (the `id:` of the last event seen); default: from now. */
-  lastEventId?: number;
+  /** Resume after this event (the `id:` of the last event seen, or `'0'` for all the server keeps); default: from now. */
+  lastEventId?: string;
   fetch?: typeof fetch;
   /** First wait before reconnecting (default 500 ms; the server's `retry:` field wins); doubled up to `maxRetryMs`. */
   retryMs?: number;
@@ -100,7 +104,9 @@ interface Frame {
 
 export class EventStreamReader implements AsyncIterable<AnyStreamEvent> {
   /** The `id:` of the last event yielded: where a reconnect resumes. */
-  lastEventId: number | undefined;
+  lastEventId: string | undefined;
+  /** Ids of the events yielded lately: a replay that overlaps them after a reconnect is dropped. */
+  private readonly recent = new Set<string>();
   private readonly abort = new AbortController();
   private readonly fetch: typeof fetch;
   private retryMs: number;
@@ -168,7 +174,7 @@ export class EventStreamReader implements AsyncIterable<AnyStreamEvent> {
 
   private connect(): Promise<Response> {
     const headers: Record<string, string> = { accept: 'text/event-stream', authorization: `Bearer ${this.options.token}` };
-    if (this.lastEventId !== undefined) headers['last-event-id'] = String(this.lastEventId);
+    if (this.lastEventId !== undefined) headers['last-event-id'] = this.lastEventId;
     return this.fetch(`${this.options.baseUrl.replace(/\/+$/, '')}/events.stream`, {
       headers,
       signal: this.abort.signal,
@@ -183,10 +189,11 @@ export class EventStreamReader implements AsyncIterable<AnyStreamEvent> {
       const type = frame.event || envelope.type;
       return { type, envelope, data: envelope[type] } as EphemeralStreamEvent | OtherStreamEvent;
     }
-    if (!/^\d+$/.test(frame.id)) return undefined;
-    const streamId = Number(frame.id);
+    const streamId = frame.id;
     // A replay after a reconnect may overlap what was already yielded.
-    if (this.lastEventId !== undefined && streamId <= this.lastEventId) return undefined;
+    if (this.recent.has(streamId)) return undefined;
+    this.recent.add(streamId);
+    if (this.recent.size > RECENT_IDS) this.recent.delete(this.recent.values().next().value!);
     this.lastEventId = streamId;
     const envelope = JSON.parse(frame.data) as Envelope;
     const type = frame.event || envelope.type;

@@ -20,6 +20,12 @@ export interface WebhookRules {
 /** Headers Confab sets itself, or that would change how the request is read. */
 const RESERVED_HEADERS = new Set(['content-type', 'content-length', 'host', 'x-devrev-signature', 'transfer-encoding', 'connection']);
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$/;
+/**
+ * What HTTP lets a header value hold (RFC 9110 field-value: visible characters, spaces,
+ * tabs, and bytes 0x80–0xFF) — exactly what Node's http client accepts. Anything else, a
+ * control character above all, would make every delivery's request throw.
+ */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]{0,4096}$/;
 const MAX_SECRET_LENGTH = 256;
 
 export interface CreateWebhookInput {
@@ -96,11 +102,11 @@ export async function updateWebhook(store: Store, principal: Principal, input: U
     const { add, remove, set } = input.headers;
     const headers = applyChange(
       webhook.headers,
-      { add, set, remove: remove?.map((name) => ({ name, value: '' })) },
+      { add: add && checkHeaders(add, 'headers.add'), set: set && checkHeaders(set, 'headers.set'), remove: remove?.map((name) => ({ name, value: '' })) },
       (a, b) => a.name.toLowerCase() === b.name.toLowerCase(),
     );
     if (headers.length > 8) throw BadRequest.invalidField('headers', 'at most 8 headers');
-    patch.headers = checkHeaders(headers, 'headers');
+    patch.headers = headers;
   }
   const verified = patch.verified ?? webhook.verified;
   if (input.action === 'deactivate') patch.status = 'inactive';
@@ -163,16 +169,18 @@ function checkSecret(secret: string): string {
   return secret;
 }
 
-function checkHeaders(headers: readonly WebhookHeader[], fieldName: string): WebhookHeader[] {
-  for (const header of headers) {
-    if (!HEADER_NAME.test(header.name)) throw BadRequest.invalidField(fieldName, `'${header.name.slice(0, 64)}' is not a header name`);
+/** Checked when set, so that a delivery never holds a header its request cannot carry; errors name the field (`headers[1].value`). */
+function checkHeaders(headers: readonly WebhookHeader[], listName: string): WebhookHeader[] {
+  headers.forEach((header, index) => {
+    const field = `${listName}[${index}]`;
+    if (!HEADER_NAME.test(header.name)) throw BadRequest.invalidField(`${field}.name`, `'${header.name.slice(0, 64)}' is not a header name`);
     if (RESERVED_HEADERS.has(header.name.toLowerCase())) {
-      throw BadRequest.notPermitted(fieldName, `Confab sets ${header.name} itself`);
+      throw BadRequest.notPermitted(`${field}.name`, `Confab sets ${header.name} itself`);
     }
-    if (/[\r\n\0]/.test(header.value) || header.value.length > 4096) {
-      throw BadRequest.invalidField(fieldName, `the value of ${header.name} is not a valid header value`);
+    if (!HEADER_VALUE.test(header.value)) {
+      throw BadRequest.invalidField(`${field}.value`, `the value of ${header.name} is not a valid header value: only visible characters, spaces and tabs`);
     }
-  }
+  });
   return [...headers];
 }
 

@@ -13,6 +13,7 @@ import { formatDisplayId, formatDon, parseRef } from '../domain/ids.js';
 import { capBody, type CappedBody, type Journal, type JournalEntry, type JournalFilter, type NewJournalEntry } from '../emulator/journal.js';
 import { redactSecrets, redactSecretsInJson } from '../emulator/redact.js';
 import { eventDon } from '../present/events.js';
+import { publicIds, type PublicIds } from '../domain/public-ids.js';
 import { DEFAULT_JOURNAL_PAGE, RequestsListRequest, type JournalEntry as WireEntry } from '../schema/journal.js';
 import { tapEvents } from '../store/event-tap.js';
 import type { Principal } from '../model/index.js';
@@ -61,9 +62,10 @@ export function registerJournal(app: FastifyInstance, store: Store, journal: Jou
       const filter = toFilter(body);
       if (body.cursor) filter.beforeSeq = openPosition(secret, body.cursor, scope);
       const limit = body.limit ?? DEFAULT_JOURNAL_PAGE;
+      const ids = await publicIds(store);
       const { rows: page, more } = await readBeyond(limit, async (size) => journal.select(principal.org.id, filter, size));
       return {
-        requests: page.map(present),
+        requests: page.map((entry) => present(entry, ids)),
         ...(more && { next_cursor: sealPosition(secret, scope, page.at(-1)!.seq) }),
       };
     },
@@ -146,7 +148,7 @@ function isUserRef(value: string): boolean {
   return ref !== undefined && ['dev_user', 'rev_user', 'service_account', 'sys_user'].includes(ref.kind);
 }
 
-function present(entry: JournalEntry): WireEntry {
+function present(entry: JournalEntry, ids: PublicIds): WireEntry {
   const body = (capped: CappedBody | undefined) => (capped === undefined ? undefined : capped.truncated ? capped.text : JSON.parse(capped.text));
   const requestBody = body(entry.request);
   const responseBody = body(entry.response);
@@ -163,6 +165,7 @@ function present(entry: JournalEntry): WireEntry {
     request_body_truncated: entry.request?.truncated ?? false,
     ...(responseBody !== undefined && { response_body: responseBody }),
     response_body_truncated: entry.response?.truncated ?? false,
-    events: entry.eventIds.map((id) => eventDon(entry.org, 'event', id)),
+    // The events' ids as the organization's streams and webhooks show them.
+    events: entry.org === null ? [] : entry.eventIds.map((id) => eventDon(entry.org!, 'event', ids.encode('event', entry.org!.id, id))),
   };
 }

@@ -13,8 +13,9 @@ import type { Viewpoint } from './viewpoint.js';
 
 export type Envelope = Record<string, unknown> & { id: string; timestamp: string; type: string };
 
-export function eventDon(org: Org, kind: 'event' | 'verify', id: number): string {
-  return `don:integration:${PARTITION}:devo/${org.slug}:webhook_${kind}/${id}`;
+/** `publicId` is the id as the organization sees it (domain/public-ids.ts), never the outbox's sequence number. */
+export function eventDon(org: Org, kind: 'event' | 'verify', publicId: string): string {
+  return `don:integration:${PARTITION}:devo/${org.slug}:webhook_${kind}/${publicId}`;
 }
 
 export function presentEventData(event: StoredEvent, view: Viewpoint): Record<string, unknown> {
@@ -49,9 +50,9 @@ export function presentEventData(event: StoredEvent, view: Viewpoint): Record<st
   }
 }
 
-export function presentEvent(event: StoredEvent, view: Viewpoint): Envelope {
+export function presentEvent(event: StoredEvent, view: Viewpoint, publicId: string): Envelope {
   return {
-    id: eventDon(view.org, 'event', event.id),
+    id: eventDon(view.org, 'event', publicId),
     timestamp: event.createdAt,
     type: event.type,
     [event.type]: presentEventData(event, view),

@@ -1,5 +1,6 @@
 /** Webhooks and their delivery log → wire objects. */
 import { formatDisplayId, formatDon } from '../domain/ids.js';
+import type { PublicIds } from '../domain/public-ids.js';
 import type { Webhook, WebhookDelivery } from '../model/index.js';
 import type { Webhook as WebhookWire } from '../schema/webhooks.js';
 import { presentUserSummary } from './users.js';
@@ -24,12 +25,16 @@ export function presentWebhook(webhook: Webhook, view: Viewpoint): WebhookWire {
   return wire;
 }
 
-/** The delivery log is a Confab addition: attempts as they happened. */
-export function presentDelivery(delivery: WebhookDelivery) {
+/**
+ * The delivery log is a Confab addition: attempts as they happened. Its ids, and the
+ * event's, are the organization's opaque ones (domain/public-ids.ts), as in the envelopes
+ * the receiver got.
+ */
+export function presentDelivery(delivery: WebhookDelivery, view: Viewpoint, ids: PublicIds) {
   return {
-    id: delivery.id,
+    id: ids.encode('delivery', view.org.id, delivery.id),
     type: delivery.type,
-    ...(delivery.eventId !== null && { event_id: delivery.eventId }),
+    ...(delivery.eventId !== null && { event_id: ids.encode('event', view.org.id, delivery.eventId) }),
     state: delivery.state,
     attempts: delivery.log,
     ...(delivery.state === 'pending' && { next_attempt_date: delivery.nextAttemptAt }),

@@ -8,10 +8,11 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { RealtimeConfig } from '../config.js';
 import { settleAttempt } from '../domain/webhook-deliveries.js';
 import { mayReadEvent } from '../domain/visibility.js';
-import type { WebhookDelivery } from '../model/index.js';
+import type { Org, StoredEvent, Webhook, WebhookDelivery } from '../model/index.js';
 import { touches, type Store } from '../store/index.js';
 import { formatDon } from '../domain/ids.js';
-import { sendWebhook } from './sender.js';
+import { publicIds, type PublicIds } from '../domain/public-ids.js';
+import { describeFailure, sendWebhook, type SendResult } from './sender.js';
 import { eventDon, presentEvent } from '../present/events.js';
 import { orgView } from '../present/viewpoint.js';
 import { OrgCache } from './org-cache.js';
@@ -111,30 +112,26 @@ export class DeliveryWorker {
       await settleAttempt(this.store, delivery, undefined, { at, duration_ms: 0, error: 'the webhook was deleted' }, false, []);
       return;
     }
-    let envelope: Record<string, unknown>;
-    if (delivery.type === 'verify') {
-      envelope = { id: eventDon(org, 'verify', delivery.id), timestamp: at, type: 'verify', verify: { challenge: delivery.challenge } };
-    } else {
-      const event = delivery.eventId === null ? undefined : await this.store.events.findById(delivery.eventId);
-      // A webhook listens for the organization as a whole: no one user is reading.
-      if (!event || webhook.status === 'inactive' || !mayReadEvent(event, undefined)) {
-        const error = !event ? 'the event is past retention' : webhook.status === 'inactive' ? 'the webhook is inactive' : 'the event is not for webhooks';
-        await settleAttempt(this.store, delivery, undefined, { at, duration_ms: 0, error }, false, []);
-        return;
-      }
-      envelope = presentEvent(event, orgView(org));
+    // Read before the attempt: a database that cannot answer is retried when the claim lapses, not counted against the receiver.
+    const event = delivery.eventId === null ? undefined : await this.store.events.findById(delivery.eventId);
+    const skipped = whyNotSent(delivery, event, webhook);
+    if (skipped !== undefined) {
+      await settleAttempt(this.store, delivery, undefined, { at, duration_ms: 0, error: skipped }, false, []);
+      return;
     }
-    // DevRev's envelope: id, webhook_id, timestamp, type, then the type's own field.
-    const { id, timestamp, type, ...data } = envelope;
-    const body = JSON.stringify({ id, webhook_id: formatWebhookId(org.slug, webhook.number), timestamp, type, ...data });
-    const result = await sendWebhook(
-      webhook.url,
-      body,
-      webhook.secret,
-      webhook.headers,
-      this.settings.webhookTimeoutMs,
-      this.settings.webhookAllowPrivate,
-    );
+    const ids = await publicIds(this.store);
+    let result: SendResult;
+    try {
+      const body = bodyOf(delivery, event, webhook, org, at, ids);
+      result = await sendWebhook(webhook.url, body, webhook.secret, webhook.headers, this.settings.webhookTimeoutMs, this.settings.webhookAllowPrivate);
+    } catch (error) {
+      // A request that cannot even be made (a header value Node refuses, a URL stored bad
+      // behind our back) is a failed attempt like any other: in the log, retried on the
+      // schedule, then given up. Left unsettled, its claim would lapse and it would be
+      // tried again for ever, with nothing in the log to say why.
+      this.log.warn({ err: error, deliveryId: delivery.id, webhookId: webhook.id }, 'a webhook request could not be made');
+      result = { error: `the request could not be made: ${describeFailure(error)}` };
+    }
     const ok =
       result.statusCode !== undefined &&
       result.statusCode >= 200 &&
@@ -151,6 +148,26 @@ export class DeliveryWorker {
     };
     await settleAttempt(this.store, delivery, webhook, attempt, ok, this.settings.webhookRetryDelaysMs);
   }
+}
+
+/** Why a delivery is settled without a request (and never retried), or undefined to send it. */
+function whyNotSent(delivery: WebhookDelivery, event: StoredEvent | undefined, webhook: Webhook): string | undefined {
+  if (delivery.type === 'verify') return undefined;
+  if (!event) return 'the event is past retention';
+  if (webhook.status === 'inactive') return 'the webhook is inactive';
+  // A webhook listens for the organization as a whole: no one user is reading.
+  if (!mayReadEvent(event, undefined)) return 'the event is not for webhooks';
+  return undefined;
+}
+
+/** DevRev's envelope: id, webhook_id, timestamp, type, then the type's own field. */
+function bodyOf(delivery: WebhookDelivery, event: StoredEvent | undefined, webhook: Webhook, org: Org, at: string, ids: PublicIds): string {
+  const envelope: Record<string, unknown> =
+    delivery.type === 'verify' || !event
+      ? { id: eventDon(org, 'verify', ids.encode('delivery', org.id, delivery.id)), timestamp: at, type: 'verify', verify: { challenge: delivery.challenge } }
+      : presentEvent(event, orgView(org), ids.encode('event', org.id, event.id));
+  const { id, timestamp, type, ...data } = envelope;
+  return JSON.stringify({ id, webhook_id: formatWebhookId(org.slug, webhook.number), timestamp, type, ...data });
 }
 
 function answersChallenge(body: string | undefined, challenge: string | null): boolean {

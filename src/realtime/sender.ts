@@ -61,10 +61,10 @@ export function sendWebhook(
           size += chunk.length;
         });
         res.on('end', () => resolve({ statusCode: res.statusCode, body: Buffer.concat(chunks).toString('utf8').slice(0, MAX_RESPONSE_BYTES) }));
-        res.on('error', (error) => resolve({ statusCode: res.statusCode, error: describe(error) }));
+        res.on('error', (error) => resolve({ statusCode: res.statusCode, error: describeFailure(error) }));
       },
     );
-    req.on('error', (error) => resolve({ error: describe(error) }));
+    req.on('error', (error) => resolve({ error: describeFailure(error) }));
     req.end(body);
   });
 }
@@ -86,7 +86,9 @@ function guardedLookup(hostname: string, options: { all?: boolean }, callback: L
   });
 }
 
-function describe(error: Error): string {
+/** A failure as the delivery log shows it: short, and never a stack. */
+export function describeFailure(error: unknown): string {
+  if (!(error instanceof Error)) return String(error).slice(0, 200);
   if (error.name === 'TimeoutError' || error.name === 'AbortError') return 'timed out';
   return error.message.slice(0, 200);
 }

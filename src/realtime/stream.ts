@@ -13,6 +13,7 @@ import type { EphemeralBus, TypingEvent } from './ephemeral.js';
 import { presentTyping } from '../present/typing.js';
 import { viewOf } from '../present/viewpoint.js';
 import { presentEvent } from '../present/events.js';
+import { publicIds, type PublicIds } from '../domain/public-ids.js';
 
 export interface StreamOptions {
   heartbeatMs: number;
@@ -24,6 +25,9 @@ const CATCH_UP_PAGE = 500;
 const MAX_HELD_EVENTS = 10_000;
 const STALL_LIMIT_MS = 60_000;
 
+/** What waits for the grant check: an outbox event, or an ephemeral frame already written out. */
+type Outgoing = { event: StoredEvent } | { frame: string };
+
 export class EventStream {
   private lastSent: number;
   /** Live events that arrived during the catch-up, sent once it is done. */
@@ -31,8 +35,8 @@ export class EventStream {
   private closed = false;
   private heartbeat: NodeJS.Timeout | undefined;
   private unsubscribe: () => void = () => {};
-  /** Live events waiting for the grant check that comes before they are sent. */
-  private queue: StoredEvent[] = [];
+  /** Live events, and ephemeral frames, waiting for the grant check that comes before they are sent. */
+  private queue: Outgoing[] = [];
   private pumping = false;
 
   constructor(
@@ -54,8 +58,11 @@ export class EventStream {
   }
 
   private unsubscribeEphemeral: () => void = () => {};
+  /** How this organization's events are named on the wire (domain/public-ids.ts). */
+  private ids: PublicIds | undefined;
 
   async run(): Promise<void> {
+    this.ids = await publicIds(this.store);
     this.response.on('close', () => this.close());
     this.unsubscribe = this.dispatcher.subscribe({
       orgId: this.principal.org.id,
@@ -82,7 +89,7 @@ export class EventStream {
     await this.catchUp(horizon);
     const held = this.held ?? [];
     this.held = undefined;
-    this.enqueue(held);
+    this.enqueue(held.map((event) => ({ event })));
   }
 
   private async catchUp(upTo: number): Promise<void> {
@@ -107,15 +114,16 @@ export class EventStream {
       if (this.held.length > MAX_HELD_EVENTS) this.close();
       return;
     }
-    this.enqueue([event]);
+    this.enqueue([{ event }]);
   }
 
   /**
-   * Live events go out in order after a grant check that began after they arrived; events
-   * that arrive during a check wait for the next one, so there is at most one in flight.
+   * Live events and ephemeral frames go out in order after a grant check that began after
+   * they arrived; what arrives during a check waits for the next one, so there is at most
+   * one check in flight however busy the stream (a burst of typing costs one lookup).
    */
-  private enqueue(events: StoredEvent[]): void {
-    this.queue.push(...events);
+  private enqueue(items: Outgoing[]): void {
+    this.queue.push(...items);
     if (!this.pumping) void this.pump();
   }
 
@@ -126,7 +134,10 @@ export class EventStream {
         const batch = this.queue;
         this.queue = [];
         if (!(await this.granted())) return;
-        for (const event of batch) this.send(event);
+        for (const item of batch) {
+          if ('event' in item) this.send(item.event);
+          else this.write(item.frame);
+        }
       }
     } finally {
       this.pumping = false;
@@ -152,8 +163,9 @@ export class EventStream {
   private send(event: StoredEvent): void {
     if (event.id <= this.lastSent) return;
     this.lastSent = event.id;
-    const data = JSON.stringify(presentEvent(event, this.principal));
-    this.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${data}\n\n`);
+    const publicId = this.ids!.encode('event', this.principal.org.id, event.id);
+    const data = JSON.stringify(presentEvent(event, this.principal, publicId));
+    this.write(`id: ${publicId}\nevent: ${event.type}\ndata: ${data}\n\n`);
   }
 
   /** The typer as this stream's reader may see them; a notice whose lookup fails is dropped, as a lost one would be. */
@@ -166,9 +178,14 @@ export class EventStream {
     }
   }
 
-  /** Ephemeral events (typing, presence) carry no id: they are not in the outbox and never replayed. */
+  /**
+   * Ephemeral events (typing, presence) carry no id: they are not in the outbox and never
+   * replayed. They pass the same grant check as outbox events: a revoked token, an expired
+   * one or a deactivated user hears no more of who is typing or online.
+   */
   sendEphemeral(type: string, data: Record<string, unknown>): void {
-    this.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
+    if (this.closed) return;
+    this.enqueue([{ frame: `event: ${type}\ndata: ${JSON.stringify(data)}\n\n` }]);
   }
 
   /** A consumer that does not read is cut off, not buffered for without bound. */
@@ -199,10 +216,17 @@ export class EventStream {
   /**
    * The database was replaced (an emulator snapshot restored). The `id` moves the client's
    * Last-Event-ID to the new outbox's last event, so a reconnect starts from there rather
-   * than from an id the restored outbox may not reach for a while.
+   * than from an id the restored outbox may not reach for a while. The restored database
+   * may hold another secret, so the id is named under its own; `0` is an empty outbox's start.
    */
   private resync(lastEventId: number): void {
-    this.close(`id: ${lastEventId}\nevent: confab.resync\ndata: ${JSON.stringify({ type: 'confab.resync', reason: 'state_restored' })}\n\n`);
+    // Nothing of the replaced outbox goes out while the new secret is read.
+    this.queue = [];
+    const frame = (id: string) => `id: ${id}\nevent: confab.resync\ndata: ${JSON.stringify({ type: 'confab.resync', reason: 'state_restored' })}\n\n`;
+    void publicIds(this.store).then(
+      (ids) => this.close(frame(lastEventId === 0 ? '0' : ids.encode('event', this.principal.org.id, lastEventId))),
+      () => this.close(),
+    );
   }
 
   /** Ends the stream, with `lastFrame` as its final words if the client is keeping up. */

@@ -82,11 +82,14 @@ export const WebhooksUpdateRequest = Type.Object({
 export const WebhooksDeleteRequest = Type.Object({ id: Id });
 export const WebhooksDeleteResponse = Type.Object({});
 
-/** Confab addition: the delivery log of one webhook, newest first. */
+/**
+ * Confab addition: the delivery log of one webhook, newest first. `id` and `event_id` are
+ * opaque (the last segment of the envelope's `id` the receiver got), unique within the organization.
+ */
 export const WebhookDelivery = Type.Object({
-  id: Type.Integer(),
+  id: Type.String(),
   type: Type.String(),
-  event_id: Type.Optional(Type.Integer()),
+  event_id: Type.Optional(Type.String()),
   state: StringEnum(['pending', 'succeeded', 'failed'] as const),
   attempts: Type.Array(
     Type.Object({

@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance, FastifySchema } from 'fastify';
 import { BadRequest, TooManyRequests } from '../../domain/errors.js';
+import { publicIds, type PublicIds } from '../../domain/public-ids.js';
 import { authenticate, grantRecheck } from '../../domain/tokens.js';
 import type { Dispatcher } from '../../realtime/dispatcher.js';
 import type { EphemeralBus } from '../../realtime/ephemeral.js';
@@ -52,7 +53,7 @@ export function eventRoutes(
     async (request, reply) => {
       const query = request.query as Record<string, unknown>;
       const header = request.headers['last-event-id'];
-      const lastEventId = parseLastEventId(typeof header === 'string' ? header : query.last_event_id);
+      const lastEventId = parseLastEventId(await publicIds(store), request.principal!.org.id, typeof header === 'string' ? header : query.last_event_id);
       const { tokenId, user } = request.principal!;
       if (!perToken.take(tokenId, options.maxStreamsPerToken)) {
         throw new TooManyRequests(`this token already holds ${options.maxStreamsPerToken} open event streams; close one first`, STREAM_RETRY_AFTER_SECONDS);
@@ -104,10 +105,15 @@ export function eventRoutes(
   );
 }
 
-function parseLastEventId(value: unknown): number | undefined {
+/**
+ * Where the stream resumes: after the event this organization's stream named `value`
+ * (ids are opaque and per organization, domain/public-ids.ts), or from the start of the
+ * outbox for `0`. Anything else — a number, a forged id, another organization's — is a 400.
+ */
+function parseLastEventId(ids: PublicIds, orgId: number, value: unknown): number | undefined {
   if (value === undefined || value === '') return undefined;
-  if (typeof value !== 'string' || !/^\d{1,15}$/.test(value)) {
-    throw BadRequest.invalidField('last_event_id', 'the last event id is the number of an event this stream sent');
-  }
-  return Number(value);
+  if (value === '0') return 0;
+  const position = typeof value === 'string' ? ids.decode('event', orgId, value) : undefined;
+  if (position === undefined) throw BadRequest.invalidField('last_event_id', 'not the id of an event a stream of this organization sent');
+  return position;
 }

@@ -8,6 +8,7 @@ import {
   updateWebhook,
   type WebhookRules,
 } from '../../domain/webhooks.js';
+import { publicIds } from '../../domain/public-ids.js';
 import type { Store } from '../../store/index.js';
 import { operation } from '../operation.js';
 import { presentDelivery, presentWebhook } from '../../present/webhooks.js';
@@ -71,7 +72,8 @@ export function webhookRoutes(app: FastifyInstance, store: Store, rules: Webhook
     get: true,
     async handle({ store, principal }, body) {
       const { deliveries, nextCursor } = await listDeliveries(store, principal, { id: body.id, limit: body.limit, cursor: body.cursor });
-      return { deliveries: deliveries.map(presentDelivery), ...(nextCursor !== undefined && { next_cursor: nextCursor }) };
+      const ids = await publicIds(store);
+      return { deliveries: deliveries.map((delivery) => presentDelivery(delivery, principal, ids)), ...(nextCursor !== undefined && { next_cursor: nextCursor }) };
     },
   });
 }

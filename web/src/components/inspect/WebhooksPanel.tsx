@@ -12,7 +12,7 @@ interface Webhook {
 }
 
 interface Delivery {
-  id: number;
+  id: string;
   type: string;
   state: string;
   attempts: { at: string; duration_ms: number; status_code?: number; error?: string }[];
