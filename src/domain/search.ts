@@ -66,7 +66,7 @@ export async function searchTimelineEntries(store: Store, principal: Principal, 
   const offset = input.cursor === undefined ? 0 : openKeyCursor(secret, input.cursor, list).id;
   if (offset > MAX_OFFSET) throw BadRequest.invalidField('cursor', 'not a cursor issued for this list');
   const limit = input.limit ?? DEFAULT_PAGE_SIZE;
-  const entries = await store.timelineEntries.search(view, terms, offset, limit + 1);
+  const entries = await store.timelineEntries.search({ ...view, orgId: principal.org.id }, terms, offset, limit + 1);
   const more = entries.length > limit;
   if (more) entries.pop();
   const page: SearchPage = { hits: entries.map((entry) => ({ entry, snippet: markTerms(entry.body ?? '', terms) })) };

@@ -13,6 +13,7 @@ import { securityEventEntries } from './0017_security_event_entries.js';
 import { securityFaultRules } from './0018_security_fault_rules.js';
 import { memberSince } from './0019_member_since.js';
 import { presence } from './0020_presence.js';
+import { searchScope } from './0021_search_scope.js';
 import type { DialectName } from './helpers.js';
 
 /** Migrations are listed here rather than read from a folder, so they ship inside the build. */
@@ -34,6 +35,7 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
         '0018_security_fault_rules': securityFaultRules(dialect),
         '0019_member_since': memberSince(),
         '0020_presence': presence(dialect),
+        '0021_search_scope': searchScope(dialect),
       };
     },
   };
