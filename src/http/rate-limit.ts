@@ -33,7 +33,7 @@ const WINDOW_MS = 60_000;
 const READ_VERBS = new Set(['get', 'list', 'self', 'count', 'export', 'info']);
 
 /** Counted apart from reads: they rank full-text matches rather than read a page by key. */
-const SEARCH_OPERATIONS = new Set(['/timeline-entries.search', '/search.core']);
+export const SEARCH_OPERATIONS: ReadonlySet<string> = new Set(['/timeline-entries.search', '/search.core']);
 
 type LimitClass = 'read' | 'write' | 'search';
 
