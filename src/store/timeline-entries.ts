@@ -276,7 +276,7 @@ export class TimelineEntryStore {
 
   /**
    * The entries `view` sees whose body has every one of `terms`, best match first:
-   * FTS5's bm25 on SQLite, ts_rank on PostgreSQL, ties by newest. `terms` are plain words
+   * bm25 without IDF on SQLite, ts_rank on PostgreSQL (message-search.ts), ties by newest. `terms` are plain words
    * (letters and digits only, the caller makes sure). Ranked are only the candidates the
    * index gives for the reader's own chats (or org), at most SEARCH_CANDIDATE_CAP, the
    * newest (message-search.ts); of those, the visible ones, then the page's rows in full.
