@@ -17,6 +17,8 @@ export interface Config {
   /** Requests a minute per token (or IP) for reads and writes; 0 = off. Unset = off (tests). */
   rateLimitRead?: number;
   rateLimitWrite?: number;
+  /** Requests a minute per user (or IP) for timeline-entries.search and search.core together; 0 = off. */
+  rateLimitSearch?: number;
   /** Switchable faults for testing clients (X-Confab-Fault, /confab.faults.*). */
   faults?: boolean;
   /** How long shutdown waits for in-flight requests before closing anyway. */
@@ -64,6 +66,8 @@ export type TrustProxy = boolean | number | string[];
 
 export const DEFAULT_RATE_LIMIT_READ = 1200;
 export const DEFAULT_RATE_LIMIT_WRITE = 300;
+/** A tenth of the reads: a search ranks up to 1,000 matches where a read fetches one page by key. */
+export const DEFAULT_RATE_LIMIT_SEARCH = 120;
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_CONNECTIONS = 10_000;
@@ -152,6 +156,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     logLevel: env.LOG_LEVEL ?? 'info',
     rateLimitRead: nonNegativeInteger('RATE_LIMIT_READ', env.RATE_LIMIT_READ, DEFAULT_RATE_LIMIT_READ),
     rateLimitWrite: nonNegativeInteger('RATE_LIMIT_WRITE', env.RATE_LIMIT_WRITE, DEFAULT_RATE_LIMIT_WRITE),
+    rateLimitSearch: nonNegativeInteger('RATE_LIMIT_SEARCH', env.RATE_LIMIT_SEARCH, DEFAULT_RATE_LIMIT_SEARCH),
     faults: flags.faults === true || env.CONFAB_FAULTS === '1' || env.CONFAB_FAULTS === 'true',
     shutdownTimeoutMs: nonNegativeInteger('SHUTDOWN_TIMEOUT_MS', env.SHUTDOWN_TIMEOUT_MS, DEFAULT_SHUTDOWN_TIMEOUT_MS),
     requestTimeoutMs: nonNegativeInteger('REQUEST_TIMEOUT_MS', env.REQUEST_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS),

@@ -116,8 +116,14 @@ export async function startServer(
         maxConnectionsPerIp: config.maxConnectionsPerIp,
       },
       rateLimit:
-        config.rateLimitRead !== undefined || config.rateLimitWrite !== undefined
-          ? { read: config.rateLimitRead ?? 0, write: config.rateLimitWrite ?? 0, redisUrl: config.redisUrl, redisPrefix: tuning.redisPrefix }
+        config.rateLimitRead !== undefined || config.rateLimitWrite !== undefined || config.rateLimitSearch !== undefined
+          ? {
+              read: config.rateLimitRead ?? 0,
+              write: config.rateLimitWrite ?? 0,
+              search: config.rateLimitSearch ?? 0,
+              redisUrl: config.redisUrl,
+              redisPrefix: tuning.redisPrefix,
+            }
           : undefined,
     });
     await app.listen({ port: config.port, host: config.host });

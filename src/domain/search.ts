@@ -67,7 +67,7 @@ export async function searchTimelineEntries(store: Store, principal: Principal, 
   const offset = input.cursor === undefined ? 0 : openKeyCursor(secret, input.cursor, list).id;
   if (offset > MAX_OFFSET) throw BadRequest.invalidField('cursor', 'not a cursor issued for this list');
   const limit = input.limit ?? DEFAULT_PAGE_SIZE;
-  const { rows: entries, more } = await readBeyond(limit, (size) => store.timelineEntries.search(view, terms, offset, size));
+  const { rows: entries, more } = await readBeyond(limit, (size) => store.timelineEntries.search({ ...view, orgId: principal.org.id }, terms, offset, size));
   const page: SearchPage = { hits: entries.map((entry) => ({ entry, snippet: markTerms(entry.body ?? '', terms) })) };
   if (more && offset + limit <= MAX_OFFSET) page.nextCursor = sealKeyCursor(secret, { list, key: '', id: offset + limit, mode: 'after' });
   return page;

@@ -167,7 +167,7 @@ export async function buildApp({
 
   // Before any route, so that the document and the metrics see every one.
   await registerOpenApi(app, CONFAB_VERSION);
-  registerMetrics(app, { readiness });
+  registerMetrics(app, { readiness, searchCandidates: () => store.timelineEntries.searchStats.candidatesExamined });
   await registerOverload(app, overload ?? DEFAULT_OVERLOAD);
   registerDraining(app);
   if (rateLimit) await registerRateLimit(app, store, rateLimit);

@@ -9,12 +9,14 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 export interface MetricsOptions {
   /** Pending migrations; throws when the database cannot be reached. */
   readiness(): Promise<string[]>;
+  /** Messages all message searches have examined so far (store/message-search.ts). */
+  searchCandidates(): number;
 }
 
 /** Sub-millisecond buckets: most operations are one or two indexed queries. */
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
-export function registerMetrics(app: FastifyInstance, { readiness }: MetricsOptions): void {
+export function registerMetrics(app: FastifyInstance, { readiness, searchCandidates }: MetricsOptions): void {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 10 });
   const labelNames = ['operation', 'method', 'status'] as const;
@@ -37,6 +39,18 @@ export function registerMetrics(app: FastifyInstance, { readiness }: MetricsOpti
     name: 'confab_database_pending_migrations',
     help: 'Migrations the code has that the database has not applied',
     registers: [registry],
+  });
+
+  // What message search costs, in the unit that bounds it: candidates read from the index,
+  // never more than the cap a search and never another org's (security issue 22).
+  new Counter({
+    name: 'confab_search_candidates_total',
+    help: 'Messages that message searches read from the full-text index before ranking',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(searchCandidates());
+    },
   });
 
   app.addHook('onRequest', async () => {

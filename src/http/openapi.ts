@@ -8,6 +8,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance, FastifySchema } from 'fastify';
 import { ErrorBody } from '../schema/errors.js';
+import { SEARCH_OPERATIONS } from './rate-limit.js';
 
 const { $id: _errorId, ...errorSchema } = ErrorBody;
 
@@ -22,6 +23,11 @@ const OPERATION_ERRORS: Record<string, string> = {
   500: 'Internal error: quote `reference_id` when reporting it',
   503: 'Service unavailable: retry after the `Retry-After` header',
 };
+
+/** The search operations' 429 comes from a bucket of their own (http/rate-limit.ts). */
+const SEARCH_TOO_MANY =
+  'Too many requests: searches (`timeline-entries.search` and `search.core` together) have a lower limit of their own, ' +
+  '`RATE_LIMIT_SEARCH` a minute per user; wait `retry_after` seconds (also in the `Retry-After` header)';
 
 /** Operational endpoints (health, metrics) can still fail as a whole. */
 const SERVER_ERRORS = ['500', '503'];
@@ -70,7 +76,7 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
     },
     // Shared schemas keep their TypeBox `$id` as their component name (`user-summary`).
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
-    transform: ({ schema, url }) => ({ schema: withErrorResponses(schema as FastifySchema | undefined), url }),
+    transform: ({ schema, url }) => ({ schema: withErrorResponses(schema as FastifySchema | undefined, url), url }),
   });
   await app.register(swaggerUi, {
     routePrefix: DOCS_PREFIX,
@@ -92,12 +98,13 @@ export interface DocumentedErrors {
   errorResponses?: Record<string, string>;
 }
 
-function withErrorResponses(schema: FastifySchema | undefined): FastifySchema {
+function withErrorResponses(schema: FastifySchema | undefined, url: string): FastifySchema {
   const { errorResponses = {}, ...base }: FastifySchema & DocumentedErrors = schema ?? {};
   const authenticated = Array.isArray((base as { security?: unknown }).security);
   const codes = authenticated ? OPERATION_ERRORS : Object.fromEntries(SERVER_ERRORS.map((code) => [code, OPERATION_ERRORS[code]!]));
   const response: Record<string, unknown> = { ...((base.response as Record<string, unknown> | undefined) ?? {}) };
-  for (const [code, description] of Object.entries({ ...codes, ...errorResponses })) {
+  for (const [code, operationDescription] of Object.entries({ ...codes, ...errorResponses })) {
+    const description = code === '429' && SEARCH_OPERATIONS.has(url) ? SEARCH_TOO_MANY : operationDescription;
     response[code] ??= { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/error' } } } };
   }
   return { ...base, response };

@@ -1,6 +1,8 @@
 /**
- * Rate limits per user (per client IP when the request carries no valid token), in two
- * classes: reads and writes, each N requests a minute (0 turns a class off). Over the
+ * Rate limits per user (per client IP when the request carries no valid token), in three
+ * classes: reads, writes and searches, each N requests a minute (0 turns a class off).
+ * Searches have their own, lower limit: one costs far more than a read, so a client
+ * searching in a loop must not get a read's share of the database. Over the
  * limit is 429 too_many_requests with `retry_after` and `Retry-After`; every limited
  * response carries x-ratelimit-limit, -remaining and -reset.
  */
@@ -17,6 +19,8 @@ export interface RateLimitOptions {
   read: number;
   /** Requests a minute per client for writes; 0 = no limit. */
   write: number;
+  /** Requests a minute per client for the search operations (SEARCH_OPERATIONS); 0 = no limit. */
+  search: number;
   /** Share the buckets of all processes through this Redis. */
   redisUrl?: string;
   /** Namespace of the Redis keys (tests isolate themselves with it). */
@@ -28,6 +32,17 @@ const WINDOW_MS = 60_000;
 /** DevRev's read verbs; everything else POSTed changes something. */
 const READ_VERBS = new Set(['get', 'list', 'self', 'count', 'export', 'info']);
 
+/** Counted apart from reads: they rank full-text matches rather than read a page by key. */
+export const SEARCH_OPERATIONS: ReadonlySet<string> = new Set(['/timeline-entries.search', '/search.core']);
+
+type LimitClass = 'read' | 'write' | 'search';
+
+function classOf(request: FastifyRequest): LimitClass {
+  // The matched route, not the raw URL: no spelling of the path escapes the class.
+  if (SEARCH_OPERATIONS.has(request.routeOptions.url ?? '')) return 'search';
+  return isRead(request) ? 'read' : 'write';
+}
+
 export function isRead(request: FastifyRequest): boolean {
   if (request.method === 'GET' || request.method === 'HEAD') return true;
   const path = request.url.split('?')[0]!;
@@ -35,7 +50,7 @@ export function isRead(request: FastifyRequest): boolean {
 }
 
 export async function registerRateLimit(app: FastifyInstance, store: Store, options: RateLimitOptions): Promise<void> {
-  if (options.read <= 0 && options.write <= 0) return;
+  if (options.read <= 0 && options.write <= 0 && options.search <= 0) return;
   const redis = options.redisUrl
     ? new (await loadRedis())(options.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true })
     : undefined;
@@ -47,7 +62,7 @@ export async function registerRateLimit(app: FastifyInstance, store: Store, opti
     await redis.connect().catch(() => undefined);
   }
   const bucketStore = redis ? new RedisBucketStore(redis, options.redisPrefix) : new LocalBucketStore();
-  const limitOf = (request: FastifyRequest) => (isRead(request) ? options.read : options.write);
+  const limitOf = (request: FastifyRequest) => options[classOf(request)];
   const exempt = (request: FastifyRequest) => limitOf(request) <= 0 || request.url === '/health';
 
   await app.register(rateLimit, {
@@ -61,7 +76,7 @@ export async function registerRateLimit(app: FastifyInstance, store: Store, opti
     max: (request) => limitOf(request),
     allowList: exempt,
     // The plugin asks for the key before the allow list: exempt requests skip the token lookup.
-    keyGenerator: async (request) => (exempt(request) ? 'exempt' : `${isRead(request) ? 'r' : 'w'}:${await clientKey(store, request)}`),
+    keyGenerator: async (request) => (exempt(request) ? 'exempt' : `${classOf(request)[0]}:${await clientKey(store, request)}`),
     // A shared store that is down must not take the API down with it.
     skipOnError: true,
     errorResponseBuilder: (_request, context) =>

@@ -14,6 +14,7 @@ import { ExportReadStore } from './export-reads.js';
 import { FaultRuleStore } from './fault-rules.js';
 import { GroupStore } from './groups.js';
 import { ImportLookupStore } from './import-lookups.js';
+import type { SearchStats } from './message-search.js';
 import type { DialectName } from './migrations/helpers.js';
 import { OrgStore } from './orgs.js';
 import { PresenceStore } from './presence.js';
@@ -59,7 +60,7 @@ export type StoreScope = 'root' | 'transaction';
 export type StoreParts = (db: Kysely<Database>, scope: StoreScope) => EntityStores;
 
 /** The SQL implementations; full-text search is spelled per dialect. */
-export function standardParts(db: Kysely<Database>, dialect: DialectName): EntityStores {
+export function standardParts(db: Kysely<Database>, dialect: DialectName, searchStats: SearchStats): EntityStores {
   const users = new UserStore(db);
   const reactions = new ReactionStore(db);
   return {
@@ -68,7 +69,7 @@ export function standardParts(db: Kysely<Database>, dialect: DialectName): Entit
     tokens: new TokenStore(db),
     groups: new GroupStore(db),
     chats: new ChatStore(db, users),
-    timelineEntries: new TimelineEntryStore(db, users, reactions, dialect),
+    timelineEntries: new TimelineEntryStore(db, users, reactions, dialect, searchStats),
     secrets: new SecretStore(db),
     events: new EventStore(db),
     webhooks: new WebhookStore(db, users),

@@ -6,6 +6,7 @@ import { AuthClock, CachedTokenStore } from './auth-cache.js';
 import { ChangeBus } from './changes.js';
 import { readMemoryTemplate } from './memory-template.js';
 import { RootStore, type DatabaseImage } from './index.js';
+import { SearchStats } from './message-search.js';
 import { standardParts, type StoreParts } from './parts.js';
 import type { Database } from './schema.js';
 
@@ -50,8 +51,9 @@ function configure(database: BetterSqlite3.Database, file: boolean, busyTimeoutM
 
 /** The standard parts, with token grants cached in the root store (see auth-cache.ts). */
 function sqliteParts(authClock: AuthClock): StoreParts {
+  const searchStats = new SearchStats();
   return (db, scope) => {
-    const parts = standardParts(db, 'sqlite');
+    const parts = standardParts(db, 'sqlite', searchStats);
     if (scope === 'root') parts.tokens = new CachedTokenStore(parts.tokens, authClock);
     return parts;
   };

@@ -4,6 +4,7 @@ import type { EntryAudienceOf, EntryReader, TimelineBodyType, TimelineEntry, Tim
 import { batches } from './batches.js';
 import { translateUnique } from './errors.js';
 import { chatIdsOfUser } from './membership.js';
+import { MAX_SCOPED_CHATS, searchCandidates, type SearchScope, type SearchStats } from './message-search.js';
 import { jsonColumn, listOf, parseJson, type Verbatim } from './rows.js';
 import type { Database, TimelineEntriesTable } from './schema.js';
 import type { ReactionStore } from './reactions.js';
@@ -100,6 +101,8 @@ export class TimelineEntryStore {
     private readonly reactions: ReactionStore,
     /** Full-text search is spelled differently on each dialect. */
     private readonly dialect: DialectName,
+    /** Shared by every store made for this database, so /metrics counts all searches. */
+    readonly searchStats: SearchStats,
   ) {}
 
   /** Throws `UniqueViolation` when the chat already has an entry with this external_ref. */
@@ -281,28 +284,39 @@ export class TimelineEntryStore {
 
   /**
    * The entries `view` sees whose body has every one of `terms`, best match first:
-   * FTS5's bm25 on SQLite, ts_rank on PostgreSQL, ties by newest. `terms` are plain words
-   * (letters and digits only, the caller makes sure): on SQLite each goes in quotes, on
-   * PostgreSQL through plainto_tsquery, so no search syntax reaches the database.
+   * bm25 without IDF on SQLite, ts_rank on PostgreSQL (message-search.ts), ties by newest. `terms` are plain words
+   * (letters and digits only, the caller makes sure). Ranked are only the candidates the
+   * index gives for the reader's own chats (or org), at most SEARCH_CANDIDATE_CAP, the
+   * newest (message-search.ts); of those, the visible ones, then the page's rows in full.
    */
-  async search(view: TimelineView, terms: readonly string[], offset: number, limit: number): Promise<TimelineEntry[]> {
-    const words = terms.join(' ');
-    let query = this.selectEntries().where((eb) => this.visibleTo(eb, { ...view, thread: 'any' })).where('timeline_entries.deleted_at', 'is', null);
-    if (this.dialect === 'sqlite') {
-      const match = terms.map((term) => `"${term}"`).join(' ');
-      query = query
-        .innerJoin(sql<{ rowid: number }>`timeline_search`.as('timeline_search'), (join) =>
-          join.on(sql`timeline_search.rowid`, '=', sql.ref('timeline_entries.id')),
-        )
-        .where(sql<boolean>`timeline_search match ${match}`)
-        .orderBy(sql`bm25(timeline_search)`);
-    } else {
-      query = query
-        .where(sql<boolean>`timeline_entries.search_vector @@ plainto_tsquery('simple', ${words})`)
-        .orderBy(sql`ts_rank(timeline_entries.search_vector, plainto_tsquery('simple', ${words}))`, 'desc');
-    }
-    const rows = await query.orderBy('timeline_entries.created_at', 'desc').orderBy('timeline_entries.id', 'desc').limit(limit).offset(offset).execute();
-    return this.assemble(rows as EntryRow[]);
+  async search(view: TimelineView & { orgId: number }, terms: readonly string[], offset: number, limit: number): Promise<TimelineEntry[]> {
+    const scope = await this.searchScope(view);
+    const candidates = await searchCandidates(this.db, this.dialect, scope, terms);
+    this.searchStats.candidatesExamined += candidates.length;
+    if (candidates.length === 0) return [];
+    const visible = await this.db
+      .selectFrom('timeline_entries')
+      .select(['timeline_entries.id', 'timeline_entries.created_at'])
+      .where('timeline_entries.id', 'in', candidates.map((candidate) => candidate.id))
+      .where((eb) => this.visibleTo(eb, { ...view, thread: 'any' }))
+      .where('timeline_entries.deleted_at', 'is', null)
+      .execute();
+    const rankOf = new Map(candidates.map((candidate) => [candidate.id, candidate.rank]));
+    const pageIds = visible
+      .sort((a, b) => rankOf.get(a.id)! - rankOf.get(b.id)! || (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : b.id - a.id))
+      .slice(offset, offset + limit)
+      .map((row) => row.id);
+    if (pageIds.length === 0) return [];
+    const rows = await this.selectEntries().where('timeline_entries.id', 'in', pageIds).execute();
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return this.assemble(pageIds.map((id) => byId.get(id)!));
+  }
+
+  /** The one chat searched in, the reader's chats when they are few enough to name, else their org. */
+  private async searchScope(view: TimelineView & { orgId: number }): Promise<SearchScope> {
+    if (view.chatId !== undefined) return { chatIds: [view.chatId] };
+    const chats = await chatIdsOfUser(this.db, view.reader.userId).distinct().limit(MAX_SCOPED_CHATS + 1).execute();
+    return chats.length <= MAX_SCOPED_CHATS ? { chatIds: chats.map((row) => row.chat_id) } : { orgId: view.orgId };
   }
 
   /**
