@@ -4,8 +4,14 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { createRequire } from 'node:module';
 
-/** Screenshots the tests write; the current ones are committed and shown in the README. */
-export const SCREENSHOTS = fileURLToPath(new URL('../../docs/console/', import.meta.url));
+/**
+ * Where the tests write their screenshots: an ignored folder, so that `npm test` leaves the
+ * checkout clean. `UPDATE_SCREENSHOTS=1 npm test` writes them over the committed ones in
+ * docs/console/, which the README shows.
+ */
+export const SCREENSHOTS = fileURLToPath(
+  new URL(process.env.UPDATE_SCREENSHOTS === '1' ? '../../docs/console/' : '../../.scratch/screenshots/', import.meta.url),
+);
 
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
