@@ -12,7 +12,7 @@
  * having posted in it where customers read. A customer making a chat with someone, or adding
  * them or their group to one, vouches for nobody: otherwise any customer could learn any
  * staff address by naming the person. The store keeps this per membership (`vouched`,
- * migration 0021); `contactsOf` asks it, and `mayViewEmail` decides for every presenter.
+ * migration 0023); `contactsOf` asks it, and `mayViewEmail` decides for every presenter.
  */
 import type { Chat, Group, TimelineVisibility, User } from '../model/index.js';
 import type { EmailScope } from '../store/directory-search.js';

@@ -11,7 +11,8 @@
  * - v3: entries also carry their reactions and their place in a thread; `chat_read`
  *   events carry the reader's marker (`read`) and are for that reader alone (`forUser`).
  * - v4: a reply's events also carry its comment's audience (`parent`), which the
- *   visibility rule asks alongside the reply's own.
+ *   visibility rule asks alongside the reply's own; chats carry which of their users staff
+ *   brought in (`vouchedUserIds`), which decides whose email their customers see.
  */
 import type { Chat, EntryAudienceOf, EventPayload, Group, TimelineEntry, User } from '../model/index.js';
 
@@ -57,7 +58,7 @@ interface StoredChat {
   records: string[];
   syncMetadata: Chat['syncMetadata'];
   users: StoredUser[];
-  /** Absent in events from before migration 0021: then no member counts as vouched for. */
+  /** Absent in events from before migration 0023: then no member counts as vouched for. */
   vouchedUserIds?: number[];
   groups: StoredGroup[];
   createdBy: StoredUser;

@@ -34,7 +34,7 @@ export async function sharingAChatWith(db: Kysely<Database>, userId: number, can
 
 /**
  * Those who share a chat with `userId` (themselves excluded) and are in it by staff's doing:
- * a user row or a group row marked `vouched` (migration 0021). Of `candidateIds` when given.
+ * a user row or a group row marked `vouched` (migration 0023). Of `candidateIds` when given.
  */
 export async function vouchedContactsOf(db: Kysely<Database>, userId: number, candidateIds?: readonly number[]): Promise<number[]> {
   const others = candidateIds && [...new Set(candidateIds)].filter((id) => id !== userId);

@@ -3,7 +3,7 @@
  * already scoped there to the caller's chats (or, for someone in very many chats, their
  * org), newest first and at most SEARCH_CANDIDATE_CAP of them, each with its rank. What a
  * search costs is therefore bounded by the caller's own data and by the cap, never by
- * another tenant's (migration 0021). TimelineEntryStore.search applies the visibility
+ * another tenant's (migration 0024). TimelineEntryStore.search applies the visibility
  * rule to these and ranks what is left.
  */
 import { sql, type Kysely } from 'kysely';

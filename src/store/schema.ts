@@ -93,7 +93,7 @@ export interface ChatUsersTable {
   activity_at: Generated<string>;
   /** When the user became a member (migration 0019). */
   joined_at: string;
-  /** 1 when the user is in the chat by staff's doing (migration 0021, domain/customers.ts `vouchesForStaff`). */
+  /** 1 when the user is in the chat by staff's doing (migration 0023, domain/customers.ts `vouchesForStaff`). */
   vouched: number;
 }
 
@@ -104,7 +104,7 @@ export interface ChatGroupsTable {
   activity_at: Generated<string>;
   /** When the group was put in the chat (migration 0019). */
   joined_at: string;
-  /** 1 when staff put the group in the chat (migration 0021). */
+  /** 1 when staff put the group in the chat (migration 0023). */
   vouched: number;
 }
 
