@@ -4,17 +4,15 @@ import { chooseLogFormat } from '../../src/cli/logger.js';
 import { startConfab } from '../helpers/confab-process.js';
 
 describe('confab serve', { timeout: 60_000 }, () => {
-  it('prints the web console\'s URL beside the token at the first start, and JSON log lines when not on a terminal', async () => {
+  it('writes the first token to a file when not on a terminal, and logs where it is and the web console\'s URL as JSON', async () => {
     const confab = await startConfab({ env: { LOG_LEVEL: 'info' } });
     try {
-      const output = confab.output();
-      const token = output.indexOf(confab.adminToken);
-      const console = output.indexOf(`Web console: ${confab.url}/`);
-      expect(token).toBeGreaterThan(0);
-      expect(console).toBeGreaterThan(token);
-      // Nothing but the token's own line and a blank one between them.
-      expect(output.slice(token, console).split('\n').length).toBeLessThanOrEqual(3);
-      const listening = output.split('\n').find((line) => line.includes('Server listening'))!;
+      expect(confab.adminToken).toMatch(/^cfb_/);
+      expect(confab.output()).not.toContain(confab.adminToken);
+      const lines = confab.output().split('\n');
+      const firstStart = JSON.parse(lines.find((line) => line.includes('First start'))!);
+      expect(firstStart).toMatchObject({ level: 40, adminTokenFile: confab.adminTokenFile, console: `${confab.url}/` });
+      const listening = lines.find((line) => line.includes('Server listening'))!;
       expect(JSON.parse(listening)).toMatchObject({ level: 30, msg: expect.stringContaining('Server listening') });
     } finally {
       await confab.dispose();
@@ -32,8 +30,9 @@ describe('confab serve', { timeout: 60_000 }, () => {
       const request = lines.find((line) => line.includes('GET /dev-users.self'))!;
       expect(request).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: GET \/dev-users.self → \d{3} in \d+ ms \(req [0-9a-f-]{36}\)$/);
       expect(() => JSON.parse(request)).toThrow();
-      // Printed once for the person (with its curl example); never in a log line.
-      expect(lines.filter((line) => line.startsWith('[') && line.includes(confab.adminToken))).toEqual([]);
+      // In its file, for the person; never in a log line.
+      expect(confab.adminToken).toMatch(/^cfb_/);
+      expect(lines.filter((line) => line.includes(confab.adminToken))).toEqual([]);
     } finally {
       await confab.dispose();
     }
