@@ -81,7 +81,7 @@ export interface UploadLimits {
  */
 export async function uploadArtifact(store: Store, artifactId: number, content: Uint8Array, limits: UploadLimits): Promise<void> {
   if (content.byteLength === 0) throw BadRequest.invalidField('file', 'the file is empty');
-  if (content.byteLength > MAX_ARTIFACT_BYTES) throw BadRequest.invalidField('file', `larger than ${MAX_ARTIFACT_BYTES} bytes`);
+  if (content.byteLength > MAX_ARTIFACT_BYTES) throw fileTooLarge(MAX_ARTIFACT_BYTES);
   const contentType = sniffImageType(content);
   if (!contentType) throw BadRequest.invalidField('file', 'not a PNG, JPEG, GIF or WebP image');
   const artifact = await store.artifacts.findById(artifactId);
@@ -95,6 +95,11 @@ export async function uploadArtifact(store: Store, artifactId: number, content: 
     return tx.artifacts.upload(artifactId, { contentType, content, at: now() });
   });
   if (!stored) throw linkUsed();
+}
+
+/** Also what a multipart upload answers the moment its file passes the limit (http/multipart.ts). */
+export function fileTooLarge(limitBytes: number): BadRequest {
+  return BadRequest.invalidField('file', `larger than ${limitBytes} bytes`);
 }
 
 /** Room is made by attaching fewer: what nothing shows is swept after a while. */

@@ -189,7 +189,7 @@ export async function buildApp({
   groupRoutes(app, store);
   serviceAccountRoutes(app, store);
   revRoutes(app, store);
-  artifactRoutes(app, store, { quotaBytesPerUser: artifactQuotaBytesPerUser });
+  artifactRoutes(app, store, { quotaBytesPerUser: artifactQuotaBytesPerUser }, bodyDiscardLimitBytes);
   if (realtime) {
     const { settings, dispatcher } = realtime;
     eventRoutes(

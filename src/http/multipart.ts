@@ -1,14 +1,17 @@
 /**
- * The `file` part of a `multipart/form-data` upload body.
+ * The `file` part of a `multipart/form-data` upload, read as the body arrives.
  *
- * The body is already in memory (bounded by the upload route's body limit). Before the
- * form is parsed its parts are counted with a native byte search that stops at the cap:
- * ~100k empty parts in 5 MiB cost about a second of CPU in the form parser, and a few
- * dozen delimiter searches cost nothing. Parsing itself is undici's (`Response.formData`),
- * which keeps every part of at most `MAX_FORM_PARTS`; a streaming parser that keeps only
- * the file (@fastify/busboy) would replace `parseForm` alone.
+ * The form is parsed as a stream (@fastify/busboy) and only the file part's bytes are
+ * kept; every other part is skipped as it passes. The first limit crossed ends the parse
+ * there and then, whatever is still on its way: a body of ~100k empty parts is refused
+ * after a few dozen delimiters, and a file over the limit after the limit's worth of bytes.
+ * What becomes of the rest of the body is the caller's (see `discardAfterAnswer`).
  */
+import type { Readable } from 'node:stream';
+import { Busboy, type BusboyInstance } from '@fastify/busboy';
+import { fileTooLarge } from '../domain/artifacts.js';
 import { BadRequest } from '../domain/errors.js';
+import { bodyTooLarge } from './oversized-bodies.js';
 
 /**
  * DevRev's upload form carries the fields `artifacts.prepare` returned (an object store's
@@ -16,48 +19,79 @@ import { BadRequest } from '../domain/errors.js';
  */
 export const MAX_FORM_PARTS = 32;
 
-export function isMultipart(contentType: string): boolean {
-  return /^multipart\/form-data\b/i.test(contentType);
-}
+/** Fields are skipped unread, so none needs to be kept whole; this bounds what the parser holds. */
+const MAX_FIELD_BYTES = 1024;
 
-export async function fileOfForm(body: Buffer, contentType: string): Promise<Uint8Array> {
-  const boundary = boundaryOf(contentType);
-  if (boundary === undefined) throw malformed();
-  if (countParts(body, boundary, MAX_FORM_PARTS) > MAX_FORM_PARTS) {
-    throw new BadRequest('bad_request', `the form has more than ${MAX_FORM_PARTS} parts: send the file and at most ${MAX_FORM_PARTS - 1} fields`);
-  }
-  const form = await parseForm(body, contentType);
-  const file = form.get('file') ?? [...form.values()].find((value) => typeof value !== 'string');
-  if (file === null || file === undefined || typeof file === 'string') throw BadRequest.missingField('file');
-  return new Uint8Array(await file.arrayBuffer());
-}
-
-/** RFC 2046: 1–70 characters, quoted or not. */
-function boundaryOf(contentType: string): string | undefined {
-  const match = /;\s*boundary=(?:"([^"]{1,70})"|([^\s;"]{1,70}))/i.exec(contentType);
-  return match?.[1] ?? match?.[2];
+export interface FormLimits {
+  /** The largest file taken; one byte more refuses the form. */
+  fileBytes: number;
+  /** The whole body, envelope and skipped parts included. */
+  bodyBytes: number;
 }
 
 /**
- * The parts of a form, counted up to `cap + 1` and no further. Every part starts with a
- * delimiter line `--boundary`, at the start of the body or after a CRLF, and the last one
- * is followed by the closing delimiter; a part's content cannot hold a delimiter.
+ * Reads the form in `body` until it ends, or until a limit is crossed or the form is found
+ * malformed: then reading stops at once, `body` is unpiped and left paused, and the result
+ * is that error. The file is the one file part of the form (a part with a filename, or
+ * named `file`): its name is DevRev's documented `file`, but a browser's form may name it
+ * otherwise.
  */
-function countParts(body: Buffer, boundary: string, cap: number): number {
-  const first = Buffer.from(`--${boundary}`, 'latin1');
-  const next = Buffer.from(`\r\n--${boundary}`, 'latin1');
-  let delimiters = body.subarray(0, first.length).equals(first) ? 1 : 0;
-  for (let at = body.indexOf(next); at !== -1 && delimiters <= cap + 1; at = body.indexOf(next, at + next.length)) delimiters++;
-  // The closing delimiter ends the last part rather than starting one.
-  return Math.max(0, delimiters - 1);
+export function fileOfForm(body: Readable, contentType: string, limits: FormLimits): Promise<Buffer> {
+  return new Promise<Buffer>((resolve, reject) => {
+    let parser: BusboyInstance;
+    try {
+      parser = new Busboy({
+        headers: { 'content-type': contentType },
+        isPartAFile: (name, _type, fileName) => name === 'file' || fileName !== undefined,
+        limits: { parts: MAX_FORM_PARTS, files: 1, fieldSize: MAX_FIELD_BYTES, fileSize: limits.fileBytes },
+      });
+    } catch {
+      return reject(malformed());
+    }
+
+    let read = 0;
+    let file: Buffer[] | undefined;
+    let settled = false;
+    const settle = (error: BadRequest | undefined) => {
+      if (settled) return;
+      settled = true;
+      body.off('data', countBytes);
+      body.unpipe(parser);
+      body.pause();
+      if (error) return reject(error);
+      if (!file) return reject(BadRequest.missingField('file'));
+      resolve(Buffer.concat(file));
+    };
+    const countBytes = (chunk: Buffer) => {
+      read += chunk.length;
+      if (read > limits.bodyBytes) settle(bodyTooLarge(limits.bodyBytes));
+    };
+
+    parser.on('file', (_name, stream) => {
+      const chunks: Buffer[] = [];
+      file = chunks;
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('limit', () => settle(fileTooLarge(limits.fileBytes)));
+      stream.on('error', () => settle(malformed()));
+    });
+    parser.on('partsLimit', () => settle(tooManyParts()));
+    parser.on('filesLimit', () => settle(tooManyFiles()));
+    parser.on('error', () => settle(malformed()));
+    parser.on('finish', () => settle(undefined));
+    body.on('data', countBytes);
+    body.on('error', () => settle(malformed()));
+    // A client gone mid-body: nothing else would end the wait.
+    body.on('close', () => body.readableEnded || settle(malformed()));
+    body.pipe(parser);
+  });
 }
 
-async function parseForm(body: Buffer, contentType: string): Promise<FormData> {
-  try {
-    return await new Response(new Uint8Array(body), { headers: { 'content-type': contentType } }).formData();
-  } catch {
-    throw malformed();
-  }
+function tooManyParts(): BadRequest {
+  return new BadRequest('bad_request', `the form has more than ${MAX_FORM_PARTS} parts: send the file and at most ${MAX_FORM_PARTS - 1} fields`);
+}
+
+function tooManyFiles(): BadRequest {
+  return new BadRequest('bad_request', 'the form has more than one file: send only the part named "file"');
 }
 
 function malformed(): BadRequest {

@@ -6,7 +6,8 @@
  * only then is the 400 sent, with `Connection: close`. Past the bound the answer is sent
  * and the connection closed without reading more: nobody is owed an unbounded download.
  */
-import type { FastifyRequest } from 'fastify';
+import type { Readable } from 'node:stream';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BadRequest } from '../domain/errors.js';
 
 export const DEFAULT_BODY_DISCARD_LIMIT_BYTES = 16 * 1024 * 1024;
@@ -53,6 +54,28 @@ export function discardRestOfBody(request: FastifyRequest, limitBytes: number, b
     raw.once('close', onFailure);
     raw.resume();
   });
+}
+
+/**
+ * Reads and discards the rest of a body whose request is answered already (a streamed
+ * form refused part-way, see multipart.ts), so that the client reads the answer while it
+ * is still sending rather than a reset. Once the body ends the connection carries on;
+ * past `boundBytes` more it is closed, once the answer is out.
+ */
+export function discardAfterAnswer(body: Readable, reply: FastifyReply, boundBytes: number): void {
+  if (body.readableEnded) return;
+  let read = 0;
+  const onData = (chunk: Buffer) => {
+    read += chunk.length;
+    if (read <= boundBytes) return;
+    body.off('data', onData);
+    body.pause();
+    const close = () => reply.raw.destroy();
+    if (reply.raw.writableFinished) close();
+    else reply.raw.once('finish', close);
+  };
+  body.on('data', onData);
+  body.resume();
 }
 
 function formatBytes(bytes: number): string {

@@ -1,4 +1,5 @@
-import type { FastifyInstance, FastifyRequest, FastifySchema } from 'fastify';
+import { Readable } from 'node:stream';
+import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
 import {
   checkUploadLink,
   downloadArtifact,
@@ -13,7 +14,8 @@ import {
 import { formatDon } from '../../domain/ids.js';
 import { MAX_ARTIFACT_BYTES } from '../../domain/images.js';
 import type { Store } from '../../store/index.js';
-import { fileOfForm, isMultipart, MAX_FORM_PARTS } from '../multipart.js';
+import { fileOfForm, MAX_FORM_PARTS } from '../multipart.js';
+import { discardAfterAnswer } from '../oversized-bodies.js';
 import type { DocumentedErrors } from '../openapi.js';
 import { operation } from '../operation.js';
 import { presentArtifact } from '../../present/artifacts.js';
@@ -22,7 +24,8 @@ import { presentUserSummary } from '../../present/users.js';
 const UPLOAD_ERRORS = {
   400:
     'The upload is refused and the link spent (each link takes one attempt, whatever its outcome): `invalid_field` on `file` for an ' +
-    `empty file, one over 5 MiB or not a PNG, JPEG, GIF or WebP image; \`bad_request\` for a body over the limit or a form of more than ${MAX_FORM_PARTS} parts; ` +
+    `empty file, one over 5 MiB or not a PNG, JPEG, GIF or WebP image; \`bad_request\` for a body over the limit, a form of more than ` +
+    `${MAX_FORM_PARTS} parts or of more than one file (a form is answered as soon as it crosses a limit, while still being sent); ` +
     '`parse_error` for a malformed form; `missing_required_field` for a form without a file; `value_not_permitted` on `file` for a ' +
     'link already used, or an upload past the uploader\'s storage quota (`ARTIFACT_QUOTA_BYTES_PER_USER`)',
   404: 'The link is forged, altered, expired, of the wrong purpose, or its artifact is gone',
@@ -31,7 +34,7 @@ const UPLOAD_ERRORS = {
 /** Room for a multipart envelope around the largest file accepted. */
 const UPLOAD_BODY_LIMIT = MAX_ARTIFACT_BYTES + 64 * 1024;
 
-export function artifactRoutes(app: FastifyInstance, store: Store, limits: UploadLimits): void {
+export function artifactRoutes(app: FastifyInstance, store: Store, limits: UploadLimits, bodyDiscardLimitBytes: number): void {
   operation(app, store, {
     name: 'artifacts.prepare',
     async handle({ store, principal, request }, body) {
@@ -76,6 +79,9 @@ export function artifactRoutes(app: FastifyInstance, store: Store, limits: Uploa
   // the permission. Their own scope reads bodies as bytes, not JSON.
   app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
+    // A form goes to the route unread, to be parsed as it arrives; any other body is the
+    // file itself, read whole within the limit.
+    scope.addContentTypeParser('multipart/form-data', (_request, body, done) => done(null, body));
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: UPLOAD_BODY_LIMIT }, (_request, body, done) => done(null, body));
 
     // A wildcard, not `:token`: the router answers 414 for a parameter over 100 characters.
@@ -103,8 +109,9 @@ export function artifactRoutes(app: FastifyInstance, store: Store, limits: Uploa
         } satisfies FastifySchema & DocumentedErrors,
       },
       async (request, reply) => {
+      const file = await uploadedFile(request, reply, bodyDiscardLimitBytes);
       const artifactId = await checkUploadLink(store, (request.params as { '*': string })['*']);
-      await uploadArtifact(store, artifactId, await uploadedFile(request), limits);
+      await uploadArtifact(store, artifactId, file, limits);
       return reply.code(204).send();
     },
     );
@@ -135,12 +142,18 @@ export function artifactRoutes(app: FastifyInstance, store: Store, limits: Uploa
 
 /**
  * The file of an upload: the `file` part of a multipart form (as a browser or DevRev's
- * documented flow sends it), or the raw body of any other request.
+ * documented flow sends it), or the raw body of any other request. A form refused
+ * part-way is answered at once; the rest of its body is thrown away behind the answer.
  */
-async function uploadedFile(request: FastifyRequest): Promise<Uint8Array> {
-  const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-  const contentType = request.headers['content-type'] ?? '';
-  return isMultipart(contentType) ? fileOfForm(body, contentType) : body;
+async function uploadedFile(request: FastifyRequest, reply: FastifyReply, bodyDiscardLimitBytes: number): Promise<Uint8Array> {
+  if (!(request.body instanceof Readable)) return Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+  const body = request.body;
+  try {
+    return await fileOfForm(body, request.headers['content-type'] ?? '', { fileBytes: MAX_ARTIFACT_BYTES, bodyBytes: UPLOAD_BODY_LIMIT });
+  } catch (error) {
+    discardAfterAnswer(body, reply, bodyDiscardLimitBytes);
+    throw error;
+  }
 }
 
 function baseUrl(request: FastifyRequest): string {
