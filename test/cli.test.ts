@@ -1,6 +1,9 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { assertMatchesSchema } from './helpers/contract.js';
 import { confab, serve } from './helpers/process.js';
@@ -9,6 +12,7 @@ import { Client } from './helpers/server.js';
 const dir = mkdtempSync(join(tmpdir(), 'confab-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let databases = 0;
+const execFileAsync = promisify(execFile);
 const freshDatabase = () => `sqlite:${join(dir, `db-${++databases}.sqlite`)}`;
 
 describe('confab serve', () => {
@@ -153,5 +157,15 @@ describe('confab init, users create, tokens create', () => {
     expect(JSON.parse(first.stdout).applied.length).toBeGreaterThan(0);
     const again = await confab(['migrate', '--json'], env);
     expect(JSON.parse(again.stdout)).toEqual({ applied: [] });
+  });
+});
+
+describe('the confab bin', () => {
+  it('runs through npm as installed (shebang, execute bit) and prints the version', async () => {
+    // The build in dist/ (pretest); npx finds the checkout's own bin and runs the file directly.
+    const checkout = fileURLToPath(new URL('..', import.meta.url));
+    const { version } = JSON.parse(readFileSync(join(checkout, 'package.json'), 'utf8'));
+    const { stdout } = await execFileAsync('npx', ['--no-install', 'confab', '--version'], { cwd: checkout });
+    expect(stdout.trim()).toBe(version);
   });
 });

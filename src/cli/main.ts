@@ -14,9 +14,11 @@ import { progress } from './progress.js';
 import { runExport, runImport, type ExportFlags, type ImportFlags } from './portability.js';
 import { presentUserSummary } from '../present/users.js';
 import { orgView } from '../present/viewpoint.js';
+import { CONFAB_VERSION } from '../http/version.js';
 
 const program = new Command('confab')
   .description('Confab: a chat service that speaks DevRev\'s Chats API')
+  .version(CONFAB_VERSION, '-V, --version', 'print the version')
   .showHelpAfterError('(run `confab --help` for the commands)');
 
 const databaseOption = () => new Option('--database-url <url>', 'database to use').env('DATABASE_URL');

@@ -1,6 +1,5 @@
 /** Builds the Fastify application: parsers, hooks, one error handler, and a plugin per resource. */
 import { randomUUID } from 'node:crypto';
-import { createRequire } from 'node:module';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import secureJson from 'secure-json-parse';
 import {
@@ -47,10 +46,9 @@ import { webhookRoutes } from './routes/webhooks.js';
 import { lazyCompilersFactory } from './schema-compilers.js';
 import { fastifyTrustProxy } from './trust-proxy.js';
 import { registerDraining } from './shutdown.js';
+import { CONFAB_VERSION } from './version.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
-/** From package.json, which sits two levels above both src/http and dist/http. */
-export const CONFAB_VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
 export interface AppOptions {
   store: Store;

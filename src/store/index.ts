@@ -212,7 +212,9 @@ export class RootStore extends Store {
    */
   async readConsistently<T>(work: (store: Store) => Promise<T>): Promise<T> {
     const postgres = this.dialect === 'postgres';
-    const transaction = postgres ? this.base.transaction().setIsolationLevel('repeatable read').setAccessMode('read only') : this.base.transaction();
+    // Read only on SQLite too: there it begins a deferred transaction, taking no write lock.
+    const readOnly = this.base.transaction().setAccessMode('read only');
+    const transaction = postgres ? readOnly.setIsolationLevel('repeatable read') : readOnly;
     return withoutStatementTimeout(() =>
       transaction.execute(async (trx) => {
         if (postgres) await sql`set local idle_in_transaction_session_timeout = 0`.execute(trx);

@@ -1,12 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import { Kysely, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import { AuthClock, CachedTokenStore } from './auth-cache.js';
 import { ChangeBus } from './changes.js';
 import { readMemoryTemplate } from './memory-template.js';
 import { RootStore, type DatabaseImage } from './index.js';
 import { SearchStats } from './message-search.js';
+import { PatientSqliteDialect, SQLITE_BUSY_TIMEOUT_MS } from './sqlite-busy.js';
 import { standardParts, type StoreParts } from './parts.js';
 import type { Database } from './schema.js';
 
@@ -17,6 +18,9 @@ import type { Database } from './schema.js';
  * Kysely is handed a stand-in for the better-sqlite3 handle rather than the handle itself:
  * it forwards every statement to the current handle, so an in-memory database can be
  * replaced whole (the emulator's snapshots) under a Kysely instance that never notices.
+ *
+ * `busyTimeoutMs` is how long a statement waits for another connection's write lock
+ * before it fails (then a 503); it waits on the event loop (sqlite-busy.ts).
  */
 export const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
 /**
@@ -29,22 +33,23 @@ export function openSqlite(path: string, busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const template = path === ':memory:' ? readMemoryTemplate() : undefined;
   const database = new BetterSqlite3(template ?? path);
-  const handle = new SwappableHandle(configure(database, path !== ':memory:', busyTimeoutMs, cacheKib), busyTimeoutMs, cacheKib);
+  const handle = new SwappableHandle(configure(database, path !== ':memory:', cacheKib), cacheKib);
   const changes = new ChangeBus();
   const authClock = new AuthClock(() => handle.dataVersion(), changes);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: handle }) });
+  const dialect = new PatientSqliteDialect({ database: handle }, { timeoutMs: busyTimeoutMs, inTransaction: () => handle.inTransaction });
+  const db = new Kysely<Database>({ dialect });
   return new RootStore(db, 'sqlite', changes, sqliteParts(authClock), path === ':memory:' ? handle : undefined);
 }
 
-function configure(database: BetterSqlite3.Database, file: boolean, busyTimeoutMs: number, cacheKib: number): BetterSqlite3.Database {
+function configure(database: BetterSqlite3.Database, file: boolean, cacheKib: number): BetterSqlite3.Database {
   if (file) {
     database.pragma('journal_mode = WAL');
     database.pragma('synchronous = NORMAL');
   }
   database.pragma('foreign_keys = ON');
-  // How long a write waits for another connection's lock before it fails (then a 503). The
-  // wait blocks this process's event loop: better-sqlite3 is synchronous.
-  database.pragma(`busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
+  // SQLite's wait for another connection's lock would block the event loop (better-sqlite3
+  // is synchronous); the wait is pauses on the loop between attempts (sqlite-busy.ts).
+  database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   database.pragma(`cache_size = -${Math.trunc(cacheKib)}`);
   return database;
 }
@@ -79,7 +84,6 @@ class SwappableHandle implements SqliteDatabase, DatabaseImage {
 
   constructor(
     private current: BetterSqlite3.Database,
-    private readonly busyTimeoutMs: number,
     private readonly cacheKib: number,
   ) {
     this.dataVersionStatement = current.prepare('PRAGMA data_version').pluck();
@@ -88,6 +92,11 @@ class SwappableHandle implements SqliteDatabase, DatabaseImage {
   /** SQLite's PRAGMA data_version: it moves when another connection commits. */
   dataVersion(): number {
     return this.dataVersionStatement.get() as number;
+  }
+
+  /** Whether a transaction is open on the current handle (a failed statement must not be retried then). */
+  get inTransaction(): boolean {
+    return this.current.inTransaction;
   }
 
   prepare(source: string): SqliteStatement {
@@ -115,7 +124,7 @@ class SwappableHandle implements SqliteDatabase, DatabaseImage {
    * change bus afterwards. Prepared statements belong to the old handle and go with it.
    */
   replace(image: Buffer): void {
-    const next = configure(new BetterSqlite3(image), false, this.busyTimeoutMs, this.cacheKib);
+    const next = configure(new BetterSqlite3(image), false, this.cacheKib);
     const previous = this.current;
     this.current = next;
     this.statements.clear();
