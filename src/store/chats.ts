@@ -3,7 +3,7 @@ import type { Chat, Group, SyncMetadata } from '../model/index.js';
 import { batches } from './batches.js';
 import { translateUnique } from './errors.js';
 import { memberIdsOfChat, sharingAChatWith, vouchedContactsOf } from './membership.js';
-import { jsonColumn, parseJson, toGroup, toUser, USER_JOINED_COLUMNS, type UserRow, type Verbatim } from './rows.js';
+import { groupBy, jsonColumn, parseJson, toGroup, toUser, USER_JOINED_COLUMNS, type UserRow, type Verbatim } from './rows.js';
 import type { ChatGroupsTable, ChatsTable, ChatUsersTable, Database } from './schema.js';
 import type { UserStore } from './users.js';
 
@@ -390,15 +390,4 @@ export class ChatStore {
       };
     });
   }
-}
-
-/** `items` by `key`, each list in the order of `items`. */
-function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
-  const groups = new Map<K, T[]>();
-  for (const item of items) {
-    const group = groups.get(key(item));
-    if (group) group.push(item);
-    else groups.set(key(item), [item]);
-  }
-  return groups;
 }
