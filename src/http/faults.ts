@@ -29,6 +29,7 @@ import { authenticate } from '../domain/tokens.js';
 import { FAULT_STATUSES, MAX_FAULT_DELAY_MS, MAX_RETRY_AFTER_SECONDS, type FaultRule } from '../schema/faults.js';
 import type { Store } from '../store/index.js';
 import { operation } from './operation.js';
+import { requestStore } from './request-store.js';
 
 export const FAULT_HEADER = 'x-confab-fault';
 
@@ -87,7 +88,7 @@ async function callerOf(store: Store, request: FastifyRequest): Promise<Principa
   if (request.principal) return request.principal;
   if (!request.headers.authorization) return undefined;
   try {
-    request.principal = await authenticate(store, request.headers.authorization);
+    request.principal = await authenticate(requestStore(request, store), request.headers.authorization);
     return request.principal;
   } catch (error) {
     if (error instanceof DomainError) return undefined;

@@ -6,6 +6,18 @@
 import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The running total of statements sent on behalf of `operation`, made once per route (operation.ts). */
+    statementsOf(operation: string): OperationStatements;
+  }
+}
+
+/** Statements one operation's requests have sent so far: added to on the hot path, read at scrape time. */
+export interface OperationStatements {
+  count: number;
+}
+
 export interface MetricsOptions {
   /** Pending migrations; throws when the database cannot be reached. */
   readiness(): Promise<string[]>;
@@ -51,6 +63,25 @@ export function registerMetrics(app: FastifyInstance, { readiness, searchCandida
       this.reset();
       this.inc(searchCandidates());
     },
+  });
+
+  // What each operation costs the database (DESIGN.md "Speed model"). A request adds its
+  // count to a plain number its route resolved once; the counter is filled in at scrape time.
+  const statements = new Map<string, OperationStatements>();
+  new Counter({
+    name: 'confab_db_statements_total',
+    help: 'Statements sent to the database on behalf of each operation (a cache hit sends none)',
+    labelNames: ['operation'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [operation, total] of statements) this.inc({ operation }, total.count);
+    },
+  });
+  app.decorate('statementsOf', (operation: string) => {
+    let total = statements.get(operation);
+    if (!total) statements.set(operation, (total = { count: 0 }));
+    return total;
   });
 
   app.addHook('onRequest', async () => {

@@ -9,6 +9,7 @@ import type { Principal } from '../model/index.js';
 import { OPERATIONS, type OperationName, type OperationSchemas, type RequestOf, type ResponseOf } from '../schema/operations.js';
 import { authenticate } from '../domain/tokens.js';
 import type { Store } from '../store/index.js';
+import { requestStore } from './request-store.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -17,6 +18,7 @@ declare module 'fastify' {
 }
 
 export interface OperationContext {
+  /** The request's own view of the store, which counts the statements it sends (request-store.ts). */
   store: Store;
   principal: Principal;
   request: FastifyRequest;
@@ -47,12 +49,20 @@ export function operation<K extends OperationName>(app: FastifyInstance, store: 
   const status = spec.status ?? 200;
   const response = spec.noContent ? {} : { [status]: schemas.response };
   const onRequest = async (request: FastifyRequest) => {
+    const viewed = requestStore(request, store);
     // The rate limiter may have authenticated this request already.
-    request.principal ??= await authenticate(store, request.headers.authorization);
+    request.principal ??= await authenticate(viewed, request.headers.authorization);
   };
   const handler = async (request: FastifyRequest, reply: FastifyReply, input: RequestOf<K>): Promise<FastifyReply> => {
-    const result = await spec.handle({ store, principal: request.principal!, request }, input);
+    const result = await spec.handle({ store: request.store!, principal: request.principal!, request }, input);
     return spec.noContent ? reply.code(status).send() : reply.code(status).send(result);
+  };
+  // Before the response is written, errors included (a refused token costs its lookup), so
+  // a client that has read the response finds its statements in /metrics.
+  const statements = app.statementsOf(spec.name);
+  const onSend = (request: FastifyRequest, _reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void) => {
+    statements.count += request.statements?.count ?? 0;
+    done(null, payload);
   };
 
   // `tags`, `operationId` and `security` only feed the OpenAPI document (http/openapi.ts);
@@ -65,7 +75,7 @@ export function operation<K extends OperationName>(app: FastifyInstance, store: 
     ...(spec.description !== undefined && { description: spec.description }),
   };
   const postSchema: FastifySchema = { ...docs, operationId: spec.get ? `${operationId}-post` : operationId, body: schemas.request, response };
-  app.post(`/${spec.name}`, { schema: postSchema, onRequest, ...(spec.bodyLimit !== undefined && { bodyLimit: spec.bodyLimit }) }, (request, reply) =>
+  app.post(`/${spec.name}`, { schema: postSchema, onRequest, onSend, ...(spec.bodyLimit !== undefined && { bodyLimit: spec.bodyLimit }) }, (request, reply) =>
     handler(request, reply, request.body as RequestOf<K>),
   );
 
@@ -80,6 +90,7 @@ export function operation<K extends OperationName>(app: FastifyInstance, store: 
       {
         schema: getSchema,
         onRequest,
+        onSend,
         // The official clients send arrays as repeated parameters or comma-joined.
         preValidation: async (request) => splitCommaLists(request.query as Record<string, unknown>, arrayFields),
       },

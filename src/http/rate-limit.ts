@@ -13,6 +13,7 @@ import { DomainError, TooManyRequests } from '../domain/errors.js';
 import { authenticate } from '../domain/tokens.js';
 import type { Store } from '../store/index.js';
 import { LocalBucketStore, RedisBucketStore } from './rate-limit-store.js';
+import { requestStore } from './request-store.js';
 
 export interface RateLimitOptions {
   /** Requests a minute per client for reads; 0 = no limit. */
@@ -98,7 +99,7 @@ function retryAfterOf(ttlMs: number): number {
 async function clientKey(store: Store, request: FastifyRequest): Promise<string> {
   if (request.headers.authorization) {
     try {
-      request.principal = await authenticate(store, request.headers.authorization);
+      request.principal = await authenticate(requestStore(request, store), request.headers.authorization);
       return `u:${request.principal.user.id}`;
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;

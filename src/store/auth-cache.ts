@@ -41,27 +41,35 @@ export class AuthClock {
   }
 }
 
-/** The token store, with grants answered from memory while the clock has not moved. */
-export class CachedTokenStore implements Public<TokenStore> {
-  private readonly grants = new Map<string, { grant: TokenGrant; tick: number }>();
+/** Grants by token hash, each with the tick it was read at: one per database, shared by every view of the root store. */
+export class GrantCache {
+  readonly grants = new Map<string, { grant: TokenGrant; tick: number }>();
 
   constructor(
+    readonly clock: AuthClock,
+    readonly maxEntries = 10_000,
+  ) {}
+}
+
+/** The token store, with grants answered from memory while the clock has not moved. */
+export class CachedTokenStore implements Public<TokenStore> {
+  constructor(
     private readonly inner: Public<TokenStore>,
-    private readonly clock: AuthClock,
-    private readonly maxEntries = 10_000,
+    private readonly cache: GrantCache,
   ) {}
 
   async findGrantByHash(hash: string): Promise<TokenGrant | undefined> {
-    const tick = this.clock.now();
-    const cached = this.grants.get(hash);
+    const { clock, grants, maxEntries } = this.cache;
+    const tick = clock.now();
+    const cached = grants.get(hash);
     if (cached && cached.tick === tick) return cached.grant;
     const grant = await this.inner.findGrantByHash(hash);
     // Unknown tokens are not kept (a flood of them must not evict real ones), nor is a
     // grant read while something changed: it may predate the change.
-    if (grant && this.clock.now() === tick) {
-      this.grants.delete(hash);
-      if (this.grants.size >= this.maxEntries) this.grants.delete(this.grants.keys().next().value!);
-      this.grants.set(hash, { grant, tick });
+    if (grant && clock.now() === tick) {
+      grants.delete(hash);
+      if (grants.size >= maxEntries) grants.delete(grants.keys().next().value!);
+      grants.set(hash, { grant, tick });
     }
     return grant;
   }

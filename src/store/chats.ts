@@ -3,7 +3,7 @@ import type { Chat, Group, SyncMetadata } from '../model/index.js';
 import { batches } from './batches.js';
 import { translateUnique } from './errors.js';
 import { memberIdsOfChat, sharingAChatWith, vouchedContactsOf } from './membership.js';
-import { jsonColumn, parseJson, toGroup, toUser, USER_JOINED_COLUMNS, type UserRow, type Verbatim } from './rows.js';
+import { groupBy, jsonColumn, parseJson, toGroup, toUser, USER_JOINED_COLUMNS, type UserRow, type Verbatim } from './rows.js';
 import type { ChatGroupsTable, ChatsTable, ChatUsersTable, Database } from './schema.js';
 import type { UserStore } from './users.js';
 
@@ -181,6 +181,13 @@ export class ChatStore {
     return row && this.assemble(row);
   }
 
+  /** Many chats in the statements one takes (a page of chats.list), in no particular order. */
+  async findByIds(chatIds: readonly number[]): Promise<Chat[]> {
+    if (chatIds.length === 0) return [];
+    const rows = await this.db.selectFrom('chats').selectAll().where('id', 'in', [...chatIds]).execute();
+    return this.assembleMany(rows);
+  }
+
   async findDefault(orgId: number, memberKey: string): Promise<Chat | undefined> {
     const row = await this.db
       .selectFrom('chats')
@@ -228,12 +235,12 @@ export class ChatStore {
   /**
    * One slice of the chats `userId` belongs to, directly or through a group, ordered by
    * activity. Each way in is a range scan of its (user or group, activity_at, chat_id)
-   * index reading at most `limit` rows; the two are merged here, so a page costs the
-   * same however many chats the user has.
+   * index reading at most `limit` rows, both in one statement (UNION ALL of the two
+   * slices); they are merged here, so a page costs the same however many chats the user has.
    */
   async listForMember(query: MemberChatsQuery): Promise<ChatActivity[]> {
     const order = query.direction === 'older' ? 'desc' : 'asc';
-    const slice = async (table: MembershipTable) => {
+    const slice = (table: MembershipTable) => {
       let select = this.db
         .selectFrom(table as 'chat_users')
         .select([`${table}.chat_id` as 'chat_users.chat_id', `${table}.activity_at` as 'chat_users.activity_at'])
@@ -274,13 +281,17 @@ export class ChatStore {
           ),
         );
       }
-      const rows = await select.orderBy(column('activity_at'), order).orderBy(column('chat_id'), order).limit(query.limit).execute();
-      return rows.map((row): ChatActivity => ({ chatId: row.chat_id, activityAt: row.activity_at }));
+      return select.orderBy(column('activity_at'), order).orderBy(column('chat_id'), order).limit(query.limit);
     };
-    const [direct, viaGroups] = await Promise.all([slice('chat_users'), slice('chat_groups')]);
+    const rows = await this.db
+      .selectFrom(slice('chat_users').as('direct'))
+      .selectAll()
+      .unionAll(this.db.selectFrom(slice('chat_groups').as('via_groups')).selectAll())
+      .execute();
     const seen = new Set<number>();
     const sign = order === 'desc' ? -1 : 1;
-    return [...direct, ...viaGroups]
+    return rows
+      .map((row): ChatActivity => ({ chatId: row.chat_id, activityAt: row.activity_at }))
       .sort((a, b) => sign * (a.activityAt < b.activityAt ? -1 : a.activityAt > b.activityAt ? 1 : a.chatId - b.chatId))
       .filter((row) => !seen.has(row.chatId) && seen.add(row.chatId) !== undefined)
       .slice(0, query.limit);
@@ -316,12 +327,18 @@ export class ChatStore {
     return new Map(rows.map((row) => [row.member, { joinedAt: row.joined_at, vouched: row.vouched === 1 }]));
   }
 
+  private async assemble(row: Selectable<ChatsTable>): Promise<Chat> {
+    return (await this.assembleMany([row]))[0]!;
+  }
+
   /**
    * Members come with their user rows in one join; creator and modifier are nearly always
-   * members, and are looked up only when they are not. Two queries for a chat's members
-   * and groups where there were three.
+   * members, and are looked up only when they are not. Two queries for the members and
+   * groups of however many chats, and a third only for such outsiders.
    */
-  private async assemble(row: Selectable<ChatsTable>): Promise<Chat> {
+  private async assembleMany(rows: readonly Selectable<ChatsTable>[]): Promise<Chat[]> {
+    if (rows.length === 0) return [];
+    const chatIds = rows.map((row) => row.id);
     const [memberRows, groupRows] = await Promise.all([
       this.db
         .selectFrom('chat_users')
@@ -330,41 +347,47 @@ export class ChatStore {
         .leftJoin('artifacts as display_pictures', 'display_pictures.id', 'users.display_picture_id')
         .selectAll('users')
         .select(USER_JOINED_COLUMNS)
-        .select('chat_users.vouched as member_vouched')
-        .where('chat_users.chat_id', '=', row.id)
+        .select(['chat_users.chat_id as member_of', 'chat_users.vouched as member_vouched'])
+        .where('chat_users.chat_id', 'in', chatIds)
+        .orderBy('chat_users.chat_id')
         .orderBy('chat_users.position')
         .execute(),
       this.db
         .selectFrom('chat_groups')
         .innerJoin('groups', 'groups.id', 'chat_groups.group_id')
         .selectAll('groups')
-        .where('chat_groups.chat_id', '=', row.id)
+        .select('chat_groups.chat_id as group_of')
+        .where('chat_groups.chat_id', 'in', chatIds)
+        .orderBy('chat_groups.chat_id')
         .orderBy('chat_groups.position')
         .execute(),
     ]);
-    const users = memberRows.map((member) => toUser(member as UserRow));
-    const byId = new Map(users.map((user) => [user.id, user]));
-    const missing = [row.created_by, row.modified_by].filter((id) => !byId.has(id));
+    const membersOf = groupBy(memberRows, (member) => member.member_of);
+    const groupsOf = groupBy(groupRows, (group) => group.group_of);
+    const byId = new Map(memberRows.map((member) => [member.id, toUser(member as UserRow)]));
+    const missing = rows.flatMap((row) => [row.created_by, row.modified_by]).filter((id) => !byId.has(id));
     if (missing.length > 0) for (const user of await this.users.findByIds([...new Set(missing)])) byId.set(user.id, user);
-    const groups: Group[] = groupRows.map(toGroup);
-    return {
-      id: row.id,
-      orgId: row.org_id,
-      number: row.number,
-      type: 'dm',
-      title: row.title,
-      isDefault: row.is_default === 1,
-      memberKey: row.member_key,
-      customFields: parseJson<Record<string, unknown>>(row.custom_fields),
-      records: parseJson<string[]>(row.records) ?? [],
-      syncMetadata: parseJson<SyncMetadata>(row.sync_metadata),
-      users,
-      vouchedUserIds: memberRows.filter((member) => member.member_vouched === 1).map((member) => member.id),
-      groups,
-      createdBy: byId.get(row.created_by)!,
-      modifiedBy: byId.get(row.modified_by)!,
-      createdAt: row.created_at,
-      modifiedAt: row.modified_at,
-    };
+    return rows.map((row) => {
+      const members = membersOf.get(row.id) ?? [];
+      return {
+        id: row.id,
+        orgId: row.org_id,
+        number: row.number,
+        type: 'dm',
+        title: row.title,
+        isDefault: row.is_default === 1,
+        memberKey: row.member_key,
+        customFields: parseJson<Record<string, unknown>>(row.custom_fields),
+        records: parseJson<string[]>(row.records) ?? [],
+        syncMetadata: parseJson<SyncMetadata>(row.sync_metadata),
+        users: members.map((member) => byId.get(member.id)!),
+        vouchedUserIds: members.filter((member) => member.member_vouched === 1).map((member) => member.id),
+        groups: (groupsOf.get(row.id) ?? []).map(toGroup) as Group[],
+        createdBy: byId.get(row.created_by)!,
+        modifiedBy: byId.get(row.modified_by)!,
+        createdAt: row.created_at,
+        modifiedAt: row.modified_at,
+      };
+    });
   }
 }

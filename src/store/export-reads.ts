@@ -27,6 +27,7 @@ import {
   type UserKey,
 } from './portable.js';
 import type { Database } from './schema.js';
+import { groupBy } from './rows.js';
 
 const key = (type: string, number: number): UserKey => ({ type: type as UserType, number });
 
@@ -381,12 +382,3 @@ export function usersIn(eb: ExpressionBuilder<Database, 'users'>, keys: readonly
   return eb.or([...byType].map(([type, numbers]) => eb.and([eb('users.type', '=', type), eb('users.number', 'in', numbers)])));
 }
 
-function groupBy<T, K>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> {
-  const groups = new Map<K, T[]>();
-  for (const item of items) {
-    const list = groups.get(keyOf(item));
-    if (list) list.push(item);
-    else groups.set(keyOf(item), [item]);
-  }
-  return groups;
-}

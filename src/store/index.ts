@@ -11,33 +11,19 @@ import type { DialectName } from './migrations/helpers.js';
 import { migrationProvider } from './migrations/index.js';
 import type { EntityStores, StoreParts, StoreScope } from './parts.js';
 import type { Database } from './schema.js';
+import { CountingPlugin, type StatementCounter } from './statement-count.js';
 
 export { DatabaseTimeout, DatabaseUnavailable, UniqueViolation } from './errors.js';
 export type { DialectName } from './migrations/helpers.js';
 export { ChangeBus, touches, type Change } from './changes.js';
 export { Verbatim } from './rows.js';
+export { StatementCounter } from './statement-count.js';
 
 export class Store implements EntityStores {
-  readonly orgs: EntityStores['orgs'];
-  readonly users: EntityStores['users'];
-  readonly tokens: EntityStores['tokens'];
-  readonly groups: EntityStores['groups'];
-  readonly chats: EntityStores['chats'];
-  readonly timelineEntries: EntityStores['timelineEntries'];
-  readonly secrets: EntityStores['secrets'];
-  readonly events: EntityStores['events'];
-  readonly webhooks: EntityStores['webhooks'];
-  readonly revOrgs: EntityStores['revOrgs'];
-  readonly artifacts: EntityStores['artifacts'];
-  readonly faultRules: EntityStores['faultRules'];
-  readonly chatReads: EntityStores['chatReads'];
-  readonly reactions: EntityStores['reactions'];
-  readonly directory: EntityStores['directory'];
-  readonly presence: EntityStores['presence'];
-  readonly exportReads: EntityStores['exportReads'];
-  readonly importLookups: EntityStores['importLookups'];
   /** Queries run through this one, which tells `record` what each write touched. */
   protected readonly db: Kysely<Database>;
+  /** Built on first use (parts.ts): a request's view of the store costs a few allocations. */
+  private readonly entities: EntityStores;
 
   constructor(
     /** Without the recorder: transactions start here, each with a recorder of its own. */
@@ -46,29 +32,74 @@ export class Store implements EntityStores {
     /** Hears of every write once it is committed. */
     readonly changes: ChangeBus,
     protected readonly parts: StoreParts,
-    record: (tables: readonly string[]) => void = (tables) => changes.publish(tables),
-    scope: StoreScope = 'root',
+    private readonly record: (tables: readonly string[]) => void = (tables) => changes.publish(tables),
+    private readonly scope: StoreScope = 'root',
   ) {
     this.db = base.withPlugin(new ChangeRecorder(record));
-    const entities = parts(this.db, scope);
-    this.orgs = entities.orgs;
-    this.users = entities.users;
-    this.tokens = entities.tokens;
-    this.groups = entities.groups;
-    this.chats = entities.chats;
-    this.timelineEntries = entities.timelineEntries;
-    this.secrets = entities.secrets;
-    this.events = entities.events;
-    this.webhooks = entities.webhooks;
-    this.revOrgs = entities.revOrgs;
-    this.artifacts = entities.artifacts;
-    this.faultRules = entities.faultRules;
-    this.chatReads = entities.chatReads;
-    this.reactions = entities.reactions;
-    this.directory = entities.directory;
-    this.presence = entities.presence;
-    this.exportReads = entities.exportReads;
-    this.importLookups = entities.importLookups;
+    this.entities = parts(this.db, scope);
+  }
+
+  get orgs() {
+    return this.entities.orgs;
+  }
+  get users() {
+    return this.entities.users;
+  }
+  get tokens() {
+    return this.entities.tokens;
+  }
+  get groups() {
+    return this.entities.groups;
+  }
+  get chats() {
+    return this.entities.chats;
+  }
+  get timelineEntries() {
+    return this.entities.timelineEntries;
+  }
+  get secrets() {
+    return this.entities.secrets;
+  }
+  get events() {
+    return this.entities.events;
+  }
+  get webhooks() {
+    return this.entities.webhooks;
+  }
+  get revOrgs() {
+    return this.entities.revOrgs;
+  }
+  get artifacts() {
+    return this.entities.artifacts;
+  }
+  get faultRules() {
+    return this.entities.faultRules;
+  }
+  get chatReads() {
+    return this.entities.chatReads;
+  }
+  get reactions() {
+    return this.entities.reactions;
+  }
+  get directory() {
+    return this.entities.directory;
+  }
+  get presence() {
+    return this.entities.presence;
+  }
+  get exportReads() {
+    return this.entities.exportReads;
+  }
+  get importLookups() {
+    return this.entities.importLookups;
+  }
+
+  /**
+   * This store as one request sees it: the same database, caches and change bus, with every
+   * statement it sends — its transactions' too — added to `counter` (statement-count.ts).
+   */
+  counting(counter: StatementCounter): Store {
+    return new Store(this.base.withPlugin(new CountingPlugin(counter)), this.dialect, this.changes, this.parts, this.record, this.scope);
   }
 
   /**

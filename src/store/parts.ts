@@ -14,7 +14,7 @@ import { ExportReadStore } from './export-reads.js';
 import { FaultRuleStore } from './fault-rules.js';
 import { GroupStore } from './groups.js';
 import { ImportLookupStore } from './import-lookups.js';
-import type { SearchStats } from './message-search.js';
+import { SearchStats } from './message-search.js';
 import type { DialectName } from './migrations/helpers.js';
 import { OrgStore } from './orgs.js';
 import { PresenceStore } from './presence.js';
@@ -52,35 +52,109 @@ export interface EntityStores {
 }
 
 /**
- * `root`: the long-lived store a process serves requests from, where caches belong;
- * `transaction`: one unit of work, which must read what it is about to change, uncached.
+ * `root`: the long-lived store a process serves requests from (and each request's counting
+ * view of it), where caches belong; `transaction`: one unit of work, which must read what
+ * it is about to change, uncached.
  */
 export type StoreScope = 'root' | 'transaction';
 
 export type StoreParts = (db: Kysely<Database>, scope: StoreScope) => EntityStores;
 
-/** The SQL implementations; full-text search is spelled per dialect. */
-export function standardParts(db: Kysely<Database>, dialect: DialectName, searchStats: SearchStats): EntityStores {
-  const users = new UserStore(db);
-  const reactions = new ReactionStore(db);
-  return {
-    orgs: new OrgStore(db),
-    users,
-    tokens: new TokenStore(db),
-    groups: new GroupStore(db),
-    chats: new ChatStore(db, users),
-    timelineEntries: new TimelineEntryStore(db, users, reactions, dialect, searchStats),
-    secrets: new SecretStore(db),
-    events: new EventStore(db),
-    webhooks: new WebhookStore(db, users),
-    revOrgs: new RevOrgStore(db),
-    artifacts: new ArtifactStore(db, users, dialect),
-    faultRules: new FaultRuleStore(db),
-    chatReads: new ChatReadStore(db),
-    reactions,
-    directory: new DirectorySearchStore(db),
-    presence: new PresenceStore(db),
-    exportReads: new ExportReadStore(db),
-    importLookups: new ImportLookupStore(db),
-  };
+/**
+ * What every Store made for one database shares, whatever connection or view it runs on:
+ * made once when the database is opened, so that a request's view of the root store finds
+ * the same caches and figures as the root store itself.
+ */
+export class SharedParts {
+  /** Shared by every store made for this database, so /metrics counts all searches. */
+  readonly searchStats = new SearchStats();
+  /** Server secrets, read once (secrets.ts); only stores outside a transaction use it. */
+  readonly secrets = new Map<string, Buffer>();
+
+  constructor(readonly dialect: DialectName) {}
+}
+
+/**
+ * The SQL implementations, each built on first use: a request's store is a view made per
+ * request, and most requests touch two or three of these. Full-text search is spelled per
+ * dialect.
+ */
+export class StandardParts implements EntityStores {
+  private built: Partial<EntityStores> = {};
+  // Concrete, not Public<…>: other entity stores read people and reactions through them.
+  private userStore?: UserStore;
+  private reactionStore?: ReactionStore;
+
+  constructor(
+    protected readonly db: Kysely<Database>,
+    protected readonly shared: SharedParts,
+    protected readonly scope: StoreScope,
+  ) {}
+
+  get orgs() {
+    return (this.built.orgs ??= new OrgStore(this.db));
+  }
+  get users() {
+    return (this.userStore ??= new UserStore(this.db));
+  }
+  get tokens() {
+    return (this.built.tokens ??= this.tokenStore());
+  }
+  get groups() {
+    return (this.built.groups ??= new GroupStore(this.db));
+  }
+  get chats() {
+    return (this.built.chats ??= new ChatStore(this.db, this.users));
+  }
+  get timelineEntries() {
+    return (this.built.timelineEntries ??= new TimelineEntryStore(
+      this.db,
+      this.users,
+      this.reactions,
+      this.shared.dialect,
+      this.shared.searchStats,
+    ));
+  }
+  get secrets() {
+    // A transaction's secret may yet be rolled back: it is kept only as long as the transaction.
+    return (this.built.secrets ??= new SecretStore(this.db, this.scope === 'root' ? this.shared.secrets : new Map()));
+  }
+  get events() {
+    return (this.built.events ??= new EventStore(this.db));
+  }
+  get webhooks() {
+    return (this.built.webhooks ??= new WebhookStore(this.db, this.users));
+  }
+  get revOrgs() {
+    return (this.built.revOrgs ??= new RevOrgStore(this.db));
+  }
+  get artifacts() {
+    return (this.built.artifacts ??= new ArtifactStore(this.db, this.users, this.shared.dialect));
+  }
+  get faultRules() {
+    return (this.built.faultRules ??= new FaultRuleStore(this.db));
+  }
+  get chatReads() {
+    return (this.built.chatReads ??= new ChatReadStore(this.db));
+  }
+  get reactions() {
+    return (this.reactionStore ??= new ReactionStore(this.db));
+  }
+  get directory() {
+    return (this.built.directory ??= new DirectorySearchStore(this.db));
+  }
+  get presence() {
+    return (this.built.presence ??= new PresenceStore(this.db));
+  }
+  get exportReads() {
+    return (this.built.exportReads ??= new ExportReadStore(this.db));
+  }
+  get importLookups() {
+    return (this.built.importLookups ??= new ImportLookupStore(this.db));
+  }
+
+  /** A dialect may wrap the token store (SQLite caches grants: auth-cache.ts). */
+  protected tokenStore(): EntityStores['tokens'] {
+    return new TokenStore(this.db);
+  }
 }

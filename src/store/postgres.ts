@@ -15,8 +15,7 @@ import { DatabaseTimeout, DatabaseUnavailable, isConnectionError, isStatementTim
 import { statementTimeoutSuspended } from './timeouts.js';
 import { ChangeBus } from './changes.js';
 import { RootStore } from './index.js';
-import { SearchStats } from './message-search.js';
-import { standardParts, type EntityStores } from './parts.js';
+import { SharedParts, StandardParts } from './parts.js';
 import type { Database } from './schema.js';
 
 export interface PostgresOptions {
@@ -79,13 +78,9 @@ export function openPostgres(url: string, options: PostgresOptions): RootStore {
   pool.on('error', onIdleError);
   pool.on('connect', (client) => client.on('error', onIdleError));
   const dialect = new UnavailableTranslatingDialect({ pool: new TimedPool(pool, timeoutMs) });
-  const searchStats = new SearchStats();
-  return new RootStore(new Kysely<Database>({ dialect }), 'postgres', new ChangeBus(), (db) => postgresParts(db, searchStats));
-}
-
-/** The standard parts: no process-local caches, since other processes' writes are not heard here. */
-function postgresParts(db: Kysely<Database>, searchStats: SearchStats): EntityStores {
-  return standardParts(db, 'postgres', searchStats);
+  // The standard parts: no process-local caches, since other processes' writes are not heard here.
+  const shared = new SharedParts('postgres');
+  return new RootStore(new Kysely<Database>({ dialect }), 'postgres', new ChangeBus(), (db, scope) => new StandardParts(db, shared, scope));
 }
 
 /** Hands Kysely connections that keep to the statement timeout (see TimedClient). */

@@ -96,3 +96,14 @@ export function jsonColumn<T>(value: T | Verbatim<T>, normalize: (value: T) => s
 export function listOf<T>(value: T[] | Verbatim<T[]>): T[] {
   return value instanceof Verbatim ? (value.value ?? []) : value;
 }
+
+/** `items` by key, each list in the order of `items`. */
+export function groupBy<T, K>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const list = groups.get(keyOf(item));
+    if (list) list.push(item);
+    else groups.set(keyOf(item), [item]);
+  }
+  return groups;
+}

@@ -8,10 +8,11 @@ import type { Database } from './schema.js';
  * first processes is settled by the primary key, and both then read the winner's value.
  */
 export class SecretStore {
-  /** A secret never changes once written, so each is read from the database once. */
-  private readonly cache = new Map<string, Buffer>();
-
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    /** A secret never changes once written, so each is read from the database once. */
+    private readonly cache: Map<string, Buffer> = new Map(),
+  ) {}
 
   async getOrCreate(name: string, at: string): Promise<Buffer> {
     const cached = this.cache.get(name);

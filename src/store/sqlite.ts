@@ -2,13 +2,12 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, type SqliteDatabase, type SqliteStatement } from 'kysely';
-import { AuthClock, CachedTokenStore } from './auth-cache.js';
+import { AuthClock, CachedTokenStore, GrantCache } from './auth-cache.js';
 import { ChangeBus } from './changes.js';
 import { readMemoryTemplate } from './memory-template.js';
 import { RootStore, type DatabaseImage } from './index.js';
-import { SearchStats } from './message-search.js';
 import { PatientSqliteDialect, SQLITE_BUSY_TIMEOUT_MS } from './sqlite-busy.js';
-import { standardParts, type StoreParts } from './parts.js';
+import { SharedParts, StandardParts, type StoreParts, type StoreScope } from './parts.js';
 import type { Database } from './schema.js';
 
 /**
@@ -54,14 +53,28 @@ function configure(database: BetterSqlite3.Database, file: boolean, cacheKib: nu
   return database;
 }
 
-/** The standard parts, with token grants cached in the root store (see auth-cache.ts). */
+/** The standard parts, with token grants cached outside transactions (see auth-cache.ts). */
 function sqliteParts(authClock: AuthClock): StoreParts {
-  const searchStats = new SearchStats();
-  return (db, scope) => {
-    const parts = standardParts(db, 'sqlite', searchStats);
-    if (scope === 'root') parts.tokens = new CachedTokenStore(parts.tokens, authClock);
-    return parts;
-  };
+  const shared = new SharedParts('sqlite');
+  // One cache for the root store and every request's view of it.
+  const grants = new GrantCache(authClock);
+  return (db, scope) => new SqliteParts(db, shared, scope, grants);
+}
+
+class SqliteParts extends StandardParts {
+  constructor(
+    db: Kysely<Database>,
+    shared: SharedParts,
+    scope: StoreScope,
+    private readonly grants: GrantCache,
+  ) {
+    super(db, shared, scope);
+  }
+
+  protected override tokenStore() {
+    const tokens = super.tokenStore();
+    return this.scope === 'root' ? new CachedTokenStore(tokens, this.grants) : tokens;
+  }
 }
 
 /** Far more distinct statements than the store has; bounds the cache all the same. */

@@ -63,6 +63,15 @@ export interface TimelineView {
   thread?: number | 'any';
 }
 
+/** What one reader sees of several chats they belong to (chats.list). */
+export type ChatsView = Pick<TimelineView, 'reader' | 'now'>;
+
+/** A chat's unread entries and unread replies in the reader's threads (see `countUnread`, `countUnreadThreads`). */
+export interface UnreadCounts {
+  unread: number;
+  unreadThreads: number;
+}
+
 export interface TimelineSlice {
   /** `older`: entries before `from` in time, newest first; `newer`: after it, oldest first. */
   direction: 'older' | 'newer';
@@ -253,33 +262,83 @@ export class TimelineEntryStore {
       .where('timeline_entries.parent_id', 'is not', null)
       .where('timeline_entries.created_by', '!=', view.reader.userId)
       .where('timeline_entries.deleted_at', 'is', null)
-      .where((eb) =>
-        eb.or([
-          eb(
-            'timeline_entries.parent_id',
-            'in',
-            eb
-              .selectFrom('timeline_entries as started')
-              .select('started.id')
-              .where('started.chat_id', '=', view.chatId)
-              .where('started.parent_id', 'is', null)
-              .where('started.created_by', '=', view.reader.userId),
-          ),
-          eb(
-            'timeline_entries.parent_id',
-            'in',
-            eb
-              .selectFrom('timeline_entries as replied')
-              .select('replied.parent_id')
-              .where('replied.chat_id', '=', view.chatId)
-              .where('replied.parent_id', 'is not', null)
-              .where('replied.created_by', '=', view.reader.userId),
-          ),
-        ]),
-      );
+      .where((eb) => inThreadOf(eb, view.reader.userId));
     if (from) query = query.where((eb) => beyond(eb, 'newer', from));
     const row = await query.executeTakeFirstOrThrow();
     return Number(row.unread);
+  }
+
+  /**
+   * For chats.list: the newest entry `view` sees in each of `chatIds` (their own timelines,
+   * not threads), by chat. One statement: for each chat a "first row" subquery walks the
+   * (chat_id, created_at, id) index back from its newest entry to the first visible one —
+   * a few index probes per chat, where ROW_NUMBER() OVER (PARTITION BY chat_id) would read
+   * every entry of every chat on the page. Reply counts come in the same statement.
+   */
+  async latestOfChats(view: ChatsView, chatIds: readonly number[]): Promise<Map<number, TimelineEntry>> {
+    if (chatIds.length === 0) return new Map();
+    const rows = await this.selectEntries()
+      .select((eb) =>
+        eb
+          .selectFrom('timeline_entries as replies')
+          .select((inner) => inner.fn.countAll<number | string>().as('replies'))
+          .whereRef('replies.parent_id', '=', 'timeline_entries.id')
+          .as('total_replies'),
+      )
+      .where('timeline_entries.id', 'in', (eb) =>
+        eb
+          .selectFrom('chats as page')
+          .select((outer) =>
+            outer
+              .selectFrom('timeline_entries')
+              .select('timeline_entries.id')
+              .where((inner) => inner.and([inner('timeline_entries.chat_id', '=', sql.ref<number>('page.id')), ...this.seenIn(inner, view)]))
+              .orderBy('timeline_entries.created_at', 'desc')
+              .orderBy('timeline_entries.id', 'desc')
+              .limit(1)
+              .as('latest'),
+          )
+          .where('page.id', 'in', [...chatIds]),
+      )
+      .execute();
+    const entries = await this.assemble(rows as (EntryRow & { total_replies: number | string })[]);
+    return new Map(entries.map((entry) => [entry.chatId, entry]));
+  }
+
+  /**
+   * For chats.list: per chat of `chatIds`, what `countUnread` and `countUnreadThreads` count,
+   * in one grouped statement with each chat's read marker joined: for each chat, one range of
+   * the (chat_id, created_at, id) index from its marker on. Chats with nothing unread are absent.
+   */
+  async unreadOfChats(view: ChatsView, chatIds: readonly number[]): Promise<Map<number, UnreadCounts>> {
+    if (chatIds.length === 0) return new Map();
+    const me = view.reader.userId;
+    const rows = await this.db
+      .selectFrom('chats as page')
+      .leftJoin('chat_reads', (join) => join.onRef('chat_reads.chat_id', '=', 'page.id').on('chat_reads.user_id', '=', me))
+      .innerJoin('timeline_entries', 'timeline_entries.chat_id', 'page.id')
+      .select((eb) => {
+        const entries = eb as unknown as EntryBuilder;
+        const inThread = entries.and([entries('timeline_entries.parent_id', 'is not', null), inThreadOf(entries, me)]);
+        const tally = (condition: ReturnType<EntryBuilder['and']>) => eb.fn.sum<number | string>(eb.case().when(condition).then(1).else(0).end());
+        return ['page.id as chat_id', tally(entries('timeline_entries.parent_id', 'is', null)).as('unread'), tally(inThread).as('unread_threads')];
+      })
+      .where('page.id', 'in', [...chatIds])
+      // '' sorts before every timestamp: with no marker, the whole timeline is unread.
+      .where('timeline_entries.created_at', '>=', (eb) => eb.fn.coalesce('chat_reads.read_at', sql.lit('')))
+      .where((eb) =>
+        eb.or([
+          eb('chat_reads.read_at', 'is', null),
+          eb('timeline_entries.created_at', '>', eb.ref('chat_reads.read_at')),
+          eb('timeline_entries.id', '>', eb.ref('chat_reads.read_id')),
+        ]),
+      )
+      .where((eb) => (eb as unknown as EntryBuilder).and(this.seenIn(eb as unknown as EntryBuilder, { ...view, thread: 'any' })))
+      .where('timeline_entries.created_by', '!=', me)
+      .where('timeline_entries.deleted_at', 'is', null)
+      .groupBy('page.id')
+      .execute();
+    return new Map(rows.map((row) => [row.chat_id, { unread: Number(row.unread), unreadThreads: Number(row.unread_threads) }]));
   }
 
   /**
@@ -344,13 +403,16 @@ export class TimelineEntryStore {
   }
 
   private visibleTo(eb: EntryBuilder, view: TimelineView) {
-    const conditions = [
+    const chat =
       view.chatId !== undefined
         ? eb('timeline_entries.chat_id', '=', view.chatId)
-        : eb('timeline_entries.chat_id', 'in', chatIdsOfUser(this.db, view.reader.userId)),
-      unexpired(eb, view.now),
-      readableBy(eb, view.reader),
-    ];
+        : eb('timeline_entries.chat_id', 'in', chatIdsOfUser(this.db, view.reader.userId));
+    return eb.and([chat, ...this.seenIn(eb, view)]);
+  }
+
+  /** What `view` sees of an entry already known to be in one of its chats: the one rule, and the list's filters. */
+  private seenIn(eb: EntryBuilder, view: TimelineView) {
+    const conditions = [unexpired(eb, view.now), readableBy(eb, view.reader)];
     if (view.thread === undefined) conditions.push(eb('timeline_entries.parent_id', 'is', null));
     else if (view.thread !== 'any') conditions.push(eb('timeline_entries.parent_id', '=', view.thread));
     if (view.visibility && view.visibility.length > 0) {
@@ -367,7 +429,7 @@ export class TimelineEntryStore {
         ),
       );
     }
-    return eb.and(conditions);
+    return conditions;
   }
 
   private selectEntries() {
@@ -390,15 +452,19 @@ export class TimelineEntryStore {
     return new Map(rows.map((row) => [row.parent_id!, Number(row.replies)]));
   }
 
-  /** Rows → entries, with every author and editor fetched in one query, and every reaction in one more. */
-  private async assemble(rows: readonly EntryRow[]): Promise<TimelineEntry[]> {
+  /**
+   * Rows → entries, with every author and editor fetched in one query, every reaction in one
+   * more, and the reply counts in a third unless the rows carry them (`total_replies`).
+   */
+  private async assemble(rows: readonly (EntryRow & { total_replies?: number | string })[]): Promise<TimelineEntry[]> {
     if (rows.length === 0) return [];
     const wanted = [...new Set(rows.flatMap((row) => [row.created_by, row.modified_by]))];
     const ids = rows.map((row) => row.id);
+    const counted = rows.every((row) => row.total_replies !== undefined);
     const [users, reactions, replies] = await Promise.all([
       this.users.findByIds(wanted),
       this.reactions.ofEntries(ids),
-      this.replyCounts(ids),
+      counted ? new Map(rows.map((row) => [row.id, Number(row.total_replies)])) : this.replyCounts(ids),
     ]);
     const byId = new Map(users.map((user): [number, User] => [user.id, user]));
     return rows.map((row) => ({
@@ -466,6 +532,26 @@ function ownAudienceIncludes(eb: EntryBuilder, table: 'timeline_entries' | 'comm
   ];
   if (!reader.seesInternal) conditions.push(eb(column<string>('visibility'), '!=', 'internal'));
   return eb.and(conditions);
+}
+
+/** Whether the reply under `timeline_entries` is in a thread `userId` started or replied in (one level deep: its comment is the thread). */
+function inThreadOf(eb: EntryBuilder, userId: number) {
+  return eb.or([
+    eb.exists(
+      eb
+        .selectFrom('timeline_entries as started')
+        .select('started.id')
+        .whereRef('started.id', '=', 'timeline_entries.parent_id')
+        .where('started.created_by', '=', userId),
+    ),
+    eb.exists(
+      eb
+        .selectFrom('timeline_entries as replied')
+        .select('replied.id')
+        .whereRef('replied.parent_id', '=', 'timeline_entries.parent_id')
+        .where('replied.created_by', '=', userId),
+    ),
+  ]);
 }
 
 function unexpired(eb: EntryBuilder, now: string) {
