@@ -19,6 +19,11 @@ import { fileURLToPath } from 'node:url';
 process.chdir(fileURLToPath(new URL('..', import.meta.url)));
 
 const STAMP = 'dist/.build-stamp';
+/**
+ * File times come from the kernel's coarse clock, which can trail Date.now() by a tick (up
+ * to 10 ms): a file saved just after the build began may look a few ms older than it.
+ */
+const CLOCK_SLACK_MS = 20;
 const STARTED = 'dist/.build-started';
 const BIN = 'dist/bundle/cli.js';
 
@@ -72,7 +77,7 @@ function end() {
 function staleness() {
   if (!existsSync(STAMP) || !existsSync(BIN)) return 'no finished build in dist/';
   const { startedAt } = JSON.parse(readFileSync(STAMP, 'utf8'));
-  const changed = INPUTS.find((input) => newestChange(input) >= startedAt);
+  const changed = INPUTS.find((input) => newestChange(input) >= startedAt - CLOCK_SLACK_MS);
   return changed && `${changed} changed since the last build`;
 }
 
