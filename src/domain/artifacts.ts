@@ -9,7 +9,9 @@ import { requireAdmin } from './access.js';
 import { LINK_LIFETIME_MS, linkSecret, openLink, sealLink } from './artifact-links.js';
 import { BadRequest, NotFound } from './errors.js';
 import { formatDon, parseRefOf, refBelongsTo, type ObjectKind } from './ids.js';
-import { MAX_ARTIFACT_BYTES, sniffImageType } from './images.js';
+import { safeFileName } from './file-names.js';
+import { fileTypeOf, isInlineImage } from './file-types.js';
+import { MAX_DISPLAY_PICTURE_BYTES } from './images.js';
 import { now, type Artifact, type Principal, type User } from '../model/index.js';
 import { requireText } from './orgs.js';
 
@@ -28,14 +30,14 @@ export interface Prepared {
 }
 
 export async function prepareArtifact(store: Store, principal: Principal, input: PrepareInput): Promise<Prepared> {
-  requireFileName(input.fileName);
+  const fileName = requireFileName(input.fileName);
   if (input.fileType !== undefined) requireText('file_type', input.fileType);
   const org = principal.org;
   const artifact = await store.transaction(async (tx) =>
     tx.artifacts.insert({
       orgId: org.id,
       number: await tx.orgs.nextNumber(org.id, 'artifact'),
-      fileName: input.fileName.trim(),
+      fileName,
       declaredType: input.fileType?.trim() ?? null,
       createdBy: principal.user.id,
       at: now(),
@@ -73,19 +75,22 @@ function linkUsed(): BadRequest {
 export interface UploadLimits {
   /** Bytes of uploads one user may hold, attached or not; 0 = no quota. */
   quotaBytesPerUser: number;
+  /** The largest file one upload may carry (ARTIFACT_MAX_BYTES). */
+  maxBytes: number;
 }
 
 /**
- * Stores the bytes of the upload `startUpload` let in: images only, at most 5 MiB, within
- * the uploader's quota (counted against who prepared the artifact).
+ * Stores the bytes of the upload `startUpload` let in: any file of at most `maxBytes`,
+ * within the uploader's quota (counted against who prepared the artifact). Its type is
+ * the image its bytes are, else what the uploader declared, else read from its bytes
+ * (domain/file-types.ts).
  */
 export async function uploadArtifact(store: Store, artifactId: number, content: Uint8Array, limits: UploadLimits): Promise<void> {
   if (content.byteLength === 0) throw BadRequest.invalidField('file', 'the file is empty');
-  if (content.byteLength > MAX_ARTIFACT_BYTES) throw BadRequest.invalidField('file', `larger than ${MAX_ARTIFACT_BYTES} bytes`);
-  const contentType = sniffImageType(content);
-  if (!contentType) throw BadRequest.invalidField('file', 'not a PNG, JPEG, GIF or WebP image');
+  if (content.byteLength > limits.maxBytes) throw BadRequest.invalidField('file', `larger than ${limits.maxBytes} bytes (ARTIFACT_MAX_BYTES)`);
   const artifact = await store.artifacts.findById(artifactId);
   if (!artifact) throw new NotFound('artifact link');
+  const contentType = fileTypeOf(content, artifact.declaredType);
   const stored = await store.transaction(async (tx) => {
     if (limits.quotaBytesPerUser > 0) {
       const used = await tx.artifacts.bytesUploadedBy(artifact.createdBy.id);
@@ -167,6 +172,9 @@ async function attachTo(store: Store, principal: Principal, user: User, artifact
   if (existing !== null && !isSame) throw alreadyAttached(principal, fieldName, existing);
   if (artifact.createdBy.id !== principal.user.id) requireAdmin(principal, 'use an artifact someone else uploaded');
   if (artifact.uploadedAt === null) throw BadRequest.notPermitted(fieldName, 'the artifact has not been uploaded yet');
+  // Files on messages may be anything; a picture everyone sees beside the user's name may not.
+  if (artifact.fileType === null || !isInlineImage(artifact.fileType)) throw BadRequest.invalidField(fieldName, 'not a PNG, JPEG, GIF or WebP image');
+  if ((artifact.size ?? 0) > MAX_DISPLAY_PICTURE_BYTES) throw BadRequest.invalidField(fieldName, `larger than ${MAX_DISPLAY_PICTURE_BYTES} bytes`);
   // The UPDATE re-checks the parent: a concurrent attachment elsewhere makes this one lose.
   if (!(await store.artifacts.attach(artifact.id, parent.kind, parent.number, now()))) {
     const current = await store.artifacts.findById(artifact.id);
@@ -193,8 +201,10 @@ async function findArtifactOf(store: Store, principal: Principal, fieldName: str
   return artifact;
 }
 
-function requireFileName(fileName: string): void {
-  requireText('file_name', fileName);
-  // The name goes back out in a Content-Disposition header: no control characters in it.
-  if (/[\u0000-\u001f\u007f]/.test(fileName)) throw BadRequest.invalidField('file_name', 'contains control characters');
+/** The name kept is its safe form (domain/file-names.ts): it is shown to others and sent back in a header. */
+function requireFileName(fileName: string): string {
+  if (fileName.trim().length === 0) throw BadRequest.missingField('file_name');
+  const safe = safeFileName(fileName);
+  if (safe === '') throw BadRequest.invalidField('file_name', 'has no characters left once path separators and control characters are removed');
+  return safe;
 }

@@ -11,8 +11,9 @@ import {
   type UploadLimits,
 } from '../../domain/artifacts.js';
 import { formatDon } from '../../domain/ids.js';
-import { MAX_ARTIFACT_BYTES } from '../../domain/images.js';
+import { isInlineImage } from '../../domain/file-types.js';
 import type { Store } from '../../store/index.js';
+import { contentDisposition, requestedRange } from '../downloads.js';
 import { fileOfForm, isMultipart, MAX_FORM_PARTS } from '../multipart.js';
 import type { DocumentedErrors } from '../openapi.js';
 import { operation } from '../operation.js';
@@ -22,16 +23,22 @@ import { presentUserSummary } from '../../present/users.js';
 const UPLOAD_ERRORS = {
   400:
     'The upload is refused and the link spent (each link takes one attempt, whatever its outcome): `invalid_field` on `file` for an ' +
-    `empty file, one over 5 MiB or not a PNG, JPEG, GIF or WebP image; \`bad_request\` for a body over the limit or a form of more than ${MAX_FORM_PARTS} parts; ` +
+    `empty file or one over \`ARTIFACT_MAX_BYTES\` (25 MiB by default); \`bad_request\` for a body over that and the form's room, or a form of more than ${MAX_FORM_PARTS} parts; ` +
     '`parse_error` for a malformed form; `missing_required_field` for a form without a file; `value_not_permitted` on `file` for a ' +
     'link already used, or an upload past the uploader\'s storage quota (`ARTIFACT_QUOTA_BYTES_PER_USER`)',
   404: 'The link is forged, altered, expired, of the wrong purpose, or its artifact is gone',
 };
 
 /** Room for a multipart envelope around the largest file accepted. */
-const UPLOAD_BODY_LIMIT = MAX_ARTIFACT_BYTES + 64 * 1024;
+const FORM_ROOM_BYTES = 64 * 1024;
+
+const DOWNLOAD_ERRORS = {
+  404: 'The link is forged, altered, expired, of the wrong purpose, or its artifact is gone',
+  416: 'The `Range` starts past the end of the file (`bad_request`; `Content-Range: bytes */<size>` says how large it is)',
+};
 
 export function artifactRoutes(app: FastifyInstance, store: Store, limits: UploadLimits): void {
+  const uploadBodyLimit = limits.maxBytes + FORM_ROOM_BYTES;
   operation(app, store, {
     name: 'artifacts.prepare',
     async handle({ store, principal, request }, body) {
@@ -76,13 +83,13 @@ export function artifactRoutes(app: FastifyInstance, store: Store, limits: Uploa
   // the permission. Their own scope reads bodies as bytes, not JSON.
   app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: UPLOAD_BODY_LIMIT }, (_request, body, done) => done(null, body));
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: uploadBodyLimit }, (_request, body, done) => done(null, body));
 
     // A wildcard, not `:token`: the router answers 414 for a parameter over 100 characters.
     scope.post(
       '/artifacts.upload/*',
       {
-        bodyLimit: UPLOAD_BODY_LIMIT,
+        bodyLimit: uploadBodyLimit,
         // The link is the permission: without a valid one the body is never read, and the
         // connection closes rather than draining what the caller keeps sending. A valid one
         // is spent here, before the body, so that whatever becomes of this attempt is its last.
@@ -114,21 +121,37 @@ export function artifactRoutes(app: FastifyInstance, store: Store, limits: Uploa
       {
         schema: {
           summary: 'Download the file of an artifact (the url from artifacts.locate; Confab addition)',
+          description:
+            'PNG, JPEG, GIF and WebP images (recognised by their bytes) come inline; every other file as an attachment. ' +
+            'One `Range` of bytes is answered with 206 and `Content-Range`; several ranges, or a malformed one, with the whole file.',
           tags: ['artifacts'],
-          produces: ['image/png', 'image/jpeg', 'image/gif', 'image/webp'],
-        },
+          produces: ['application/octet-stream'],
+          errorResponses: DOWNLOAD_ERRORS,
+        } satisfies FastifySchema & DocumentedErrors,
       },
       async (request, reply) => {
-      const token = (request.params as { '*': string })['*'];
-      const file = await downloadArtifact(store, token);
-      return reply
-        .header('content-type', file.contentType)
-        .header('x-content-type-options', 'nosniff')
-        .header('content-security-policy', "default-src 'none'; sandbox")
-        .header('cache-control', 'private, max-age=300')
-        .header('content-disposition', `inline; filename*=UTF-8''${encodeURIComponent(file.fileName)}`)
-        .send(file.content);
-    },
+        const token = (request.params as { '*': string })['*'];
+        const file = await downloadArtifact(store, token);
+        const size = file.content.byteLength;
+        const range = requestedRange(request.headers.range, size);
+        reply
+          .header('x-content-type-options', 'nosniff')
+          .header('content-security-policy', "default-src 'none'; sandbox")
+          .header('cache-control', 'private, max-age=300')
+          .header('accept-ranges', 'bytes');
+        if (range === 'unsatisfiable') {
+          return reply
+            .code(416)
+            .header('content-range', `bytes */${size}`)
+            .send({ type: 'bad_request', message: `the range starts past the end of the file (${size} bytes)` });
+        }
+        reply.header('content-type', file.contentType).header('content-disposition', contentDisposition(file.fileName, isInlineImage(file.contentType)));
+        if (range === undefined) return reply.send(file.content);
+        return reply
+          .code(206)
+          .header('content-range', `bytes ${range.start}-${range.end}/${size}`)
+          .send(file.content.subarray(range.start, range.end + 1));
+      },
     );
   });
 }
