@@ -111,3 +111,143 @@ describe('hostile file names', () => {
     expect(contentDisposition("résumé (1)'s.pdf", true)).toBe(`inline; filename="r_sum_ (1)'s.pdf"; filename*=UTF-8''r%C3%A9sum%C3%A9%20%281%29%27s.pdf`);
   });
 });
+
+/** A file `person` uploaded, ready to attach. */
+const file = (person: Person, name = 'notes.txt') => uploaded(person, name, Buffer.from(`the contents of ${name}`), 'text/plain');
+
+async function comment(author: Person, chat: { id: string }, extra: Record<string, unknown>) {
+  return t.as(author).post('/timeline-entries.create', { type: 'timeline_comment', object: chat.id, ...extra });
+}
+
+async function editFiles(author: Person, entry: { id: string }, artifacts: Record<string, string[]>) {
+  return t.as(author).post('/timeline-entries.update', { type: 'timeline_comment', id: entry.id, artifacts });
+}
+
+const idsOf = (entry: { artifacts?: { id: string }[] }) => (entry.artifacts ?? []).map((artifact) => artifact.id);
+
+describe('timeline-entries.create with artifacts', () => {
+  it('attaches files in the order given, by either id form, answering artifact summaries with file name, type and size', async () => {
+    const ada = await t.given.org();
+    const bob = await t.given.user(ada);
+    const chat = await t.given.chat(ada, [bob]);
+    const first = await file(ada, 'a.txt');
+    const second = await uploaded(ada, 'b.png', png());
+    const secondDisplayId = (await t.as(ada).post('/artifacts.get', { id: second })).body.artifact.display_id;
+    const created = await comment(ada, chat, { body: 'two files', artifacts: [first, secondDisplayId] });
+    expect(created.status).toBe(201);
+    expect(created.body.timeline_entry.artifacts).toEqual([
+      { id: first, display_id: expect.stringMatching(/^ARTIFACT-\d+$/), file: { name: 'a.txt', type: 'text/plain', size: 'the contents of a.txt'.length } },
+      { id: second, display_id: secondDisplayId, file: { name: 'b.png', type: 'image/png', size: png().length } },
+    ]);
+    const read = await t.as(bob).post('/timeline-entries.get', { id: created.body.timeline_entry.id });
+    expect(idsOf(read.body.timeline_entry)).toEqual([first, second]);
+    const listed = await t.as(bob).post('/timeline-entries.list', { object: chat.id });
+    expect(idsOf(listed.body.timeline_entries[0])).toEqual([first, second]);
+  });
+
+  it('takes a message of files alone, with no body or an empty one', async () => {
+    const ada = await t.given.org();
+    const chat = await t.given.chat(ada);
+    for (const body of [{}, { body: '' }]) {
+      const created = await comment(ada, chat, { ...body, artifacts: [await file(ada)] });
+      expect(created.status, JSON.stringify(body)).toBe(201);
+      expect(created.body.timeline_entry.artifacts).toHaveLength(1);
+    }
+    const empty = await comment(ada, chat, { body: '', artifacts: [] });
+    expect(empty.status).toBe(400);
+    expect(empty.body).toMatchObject({ type: 'invalid_field', field_name: 'body' });
+  });
+
+  it('refuses someone else\'s upload with 403 unless the caller is an admin, and stores nothing', async () => {
+    const admin = await t.given.org();
+    const bob = await t.given.user(admin);
+    const carol = await t.given.user(admin);
+    const chat = await t.given.chat(bob, [carol, admin]);
+    const carols = await file(carol);
+    const refused = await comment(bob, chat, { body: 'not mine', artifacts: [carols] });
+    expect(refused.status).toBe(403);
+    expect(refused.body.type).toBe('forbidden');
+    expect((await t.as(bob).post('/timeline-entries.list', { object: chat.id })).body.timeline_entries).toEqual([]);
+    expect((await comment(admin, chat, { body: 'an admin may', artifacts: [carols] })).status).toBe(201);
+  });
+
+  it('refuses a file attached elsewhere with 400 artifact_already_attached_to_a_parent, naming the parent', async () => {
+    const ada = await t.given.org();
+    const chat = await t.given.chat(ada);
+    const shared = await file(ada);
+    const first = (await comment(ada, chat, { body: 'first', artifacts: [shared] })).body.timeline_entry;
+    const second = await comment(ada, chat, { body: 'second', artifacts: [shared] });
+    expect(second.status).toBe(400);
+    expect(second.body).toMatchObject({ type: 'artifact_already_attached_to_a_parent', existing_parent: first.id, is_same: false });
+    const asPicture = await t.as(ada).post('/dev-users.self.update', { display_picture: shared });
+    expect(asPicture.status).toBe(400);
+    expect(asPicture.body).toMatchObject({ type: 'artifact_already_attached_to_a_parent', existing_parent: first.id });
+  });
+
+  it('refuses a file not yet uploaded (400 value_not_permitted), another org\'s (404), and more than 50', async () => {
+    const ada = await t.given.org();
+    const eve = await t.given.org();
+    const chat = await t.given.chat(ada);
+    const empty = await t.as(ada).post('/artifacts.prepare', { file_name: 'later.txt' });
+    const notYet = await comment(ada, chat, { body: 'x', artifacts: [empty.body.id] });
+    expect(notYet.status).toBe(400);
+    expect(notYet.body).toMatchObject({ type: 'value_not_permitted', field_name: 'artifacts' });
+    const foreign = await comment(ada, chat, { body: 'x', artifacts: [await file(eve)] });
+    expect(foreign.status).toBe(404);
+    const tooMany = await comment(ada, chat, { body: 'x', artifacts: Array.from({ length: 51 }, () => empty.body.id) });
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body).toMatchObject({ type: 'invalid_field', field_name: 'artifacts' });
+  });
+});
+
+describe('timeline-entries.update with artifacts', () => {
+  it('adds, removes and sets files; a removed one is attached to nothing and may go elsewhere', async () => {
+    const ada = await t.given.org();
+    const chat = await t.given.chat(ada);
+    const [a, b, c, d] = [await file(ada, 'a'), await file(ada, 'b'), await file(ada, 'c'), await file(ada, 'd')];
+    const entry = (await comment(ada, chat, { body: 'files', artifacts: [a] })).body.timeline_entry;
+    const added = await editFiles(ada, entry, { add: [b, c, a] });
+    expect(added.status).toBe(200);
+    expect(idsOf(added.body.timeline_entry)).toEqual([a, b, c]);
+    const removed = await editFiles(ada, entry, { remove: [b, d] });
+    expect(idsOf(removed.body.timeline_entry)).toEqual([a, c]);
+    expect((await t.as(ada).post('/artifacts.list', { parent_id: entry.id })).body.artifacts.map((x: { id: string }) => x.id)).toEqual([a, c]);
+    const set = await editFiles(ada, entry, { set: [d, a] });
+    expect(idsOf(set.body.timeline_entry)).toEqual([d, a]);
+    // b and c are attached to nothing now: another message may take them.
+    const other = await comment(ada, chat, { body: 'reused', artifacts: [b, c] });
+    expect(other.status).toBe(201);
+    const cleared = await t.as(ada).post('/timeline-entries.update', { type: 'timeline_comment', id: entry.id, artifacts: { set: [] } });
+    expect(cleared.body.timeline_entry.artifacts).toBeUndefined();
+  });
+
+  it('refuses set with add, taking the last file off a message of no text, and another author\'s edit', async () => {
+    const ada = await t.given.org();
+    const bob = await t.given.user(ada);
+    const chat = await t.given.chat(ada, [bob]);
+    const a = await file(ada);
+    const entry = (await comment(ada, chat, { artifacts: [a] })).body.timeline_entry;
+    const mixed = await editFiles(ada, entry, { set: [a], add: [a] });
+    expect(mixed.status).toBe(400);
+    expect(mixed.body).toMatchObject({ type: 'value_not_permitted', field_name: 'artifacts' });
+    const emptied = await editFiles(ada, entry, { remove: [a] });
+    expect(emptied.status).toBe(400);
+    expect(emptied.body).toMatchObject({ type: 'invalid_field', field_name: 'body' });
+    expect((await editFiles(bob, entry, { add: [await file(bob)] })).status).toBe(403);
+    expect(idsOf((await t.as(ada).post('/timeline-entries.get', { id: entry.id })).body.timeline_entry)).toEqual([a]);
+  });
+
+  it('refuses someone else\'s upload and one attached elsewhere, changing nothing', async () => {
+    const ada = await t.given.org();
+    const bob = await t.given.user(ada);
+    const chat = await t.given.chat(bob, [ada]);
+    const entry = (await comment(bob, chat, { body: 'mine' })).body.timeline_entry;
+    expect((await editFiles(bob, entry, { add: [await file(ada)] })).status).toBe(403);
+    const elsewhere = await file(bob);
+    const other = (await comment(bob, chat, { body: 'other', artifacts: [elsewhere] })).body.timeline_entry;
+    const taken = await editFiles(bob, entry, { set: [elsewhere] });
+    expect(taken.status).toBe(400);
+    expect(taken.body).toMatchObject({ type: 'artifact_already_attached_to_a_parent', existing_parent: other.id, is_same: false });
+    expect((await t.as(bob).post('/timeline-entries.get', { id: entry.id })).body.timeline_entry.artifacts).toBeUndefined();
+  });
+});

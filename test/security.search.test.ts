@@ -15,7 +15,6 @@ import { createChat } from '../src/domain/chats.js';
 import { formatDon, parseRef } from '../src/domain/ids.js';
 import { initOrg } from '../src/domain/orgs.js';
 import { searchTimelineEntries } from '../src/domain/search.js';
-import { createTimelineEntry } from '../src/domain/timeline-entries.js';
 import { authenticate } from '../src/domain/tokens.js';
 import { SEARCH_CANDIDATE_CAP } from '../src/store/message-search.js';
 import { migrationProvider } from '../src/store/migrations/index.js';
@@ -183,8 +182,22 @@ describe('migration 0024_search_scope', () => {
         const { token } = await initOrg(store, 'Before', 'before@example.com');
         const principal = await authenticate(store, `Bearer ${token}`);
         const { chat } = await createChat(store, principal, { users: [formatDon('dev_user', principal.org.slug, principal.user.number)], isDefault: false });
-        await createTimelineEntry(store, principal, { object: formatDon('chat', principal.org.slug, chat.number), body: 'written before the upgrade' });
-        expect(await store.migrate()).toEqual(['0024_search_scope']);
+        // Written by the store alone: today's domain reads files on messages, which came in 0025.
+        await store.timelineEntries.insert({
+          orgId: principal.org.id,
+          chatId: chat.id,
+          number: await store.orgs.nextNumber(principal.org.id, 'timeline_comment'),
+          body: 'written before the upgrade',
+          bodyType: 'text',
+          externalRef: null,
+          visibility: 'external',
+          labels: [],
+          privateTo: [],
+          expiresAt: null,
+          createdBy: principal.user.id,
+          at: new Date().toISOString(),
+        });
+        expect(await store.migrate()).toEqual(['0024_search_scope', '0025_entry_artifacts']);
         const page = await searchTimelineEntries(store, principal, { query: 'upgrade' });
         expect(page.hits.map((hit) => hit.entry.body)).toEqual(['written before the upgrade']);
       } finally {

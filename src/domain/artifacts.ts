@@ -5,15 +5,17 @@
  * as their display picture) and from then on anyone in the organization may read it.
  */
 import type { Store } from '../store/index.js';
-import { requireAdmin } from './access.js';
+import { ENTRY_PARENT } from '../store/artifacts.js';
+import { attachArtifact, findArtifactOf, requireAttachable } from './artifact-attach.js';
 import { LINK_LIFETIME_MS, linkSecret, openLink, sealLink } from './artifact-links.js';
 import { BadRequest, NotFound } from './errors.js';
-import { formatDon, parseRefOf, refBelongsTo, type ObjectKind } from './ids.js';
+import { parseRefOf, refBelongsTo, type ObjectKind } from './ids.js';
 import { safeFileName } from './file-names.js';
 import { fileTypeOf, isInlineImage } from './file-types.js';
 import { MAX_DISPLAY_PICTURE_BYTES } from './images.js';
 import { now, type Artifact, type Principal, type User } from '../model/index.js';
 import { requireText } from './orgs.js';
+import { mayReadEntryFiles, readEntryFiles } from './timeline-entries.js';
 
 /** Artifacts are small in number per parent or uploader; one page is enough for now. */
 const LIST_LIMIT = 100;
@@ -109,7 +111,7 @@ function overQuota(quotaBytes: number, usedBytes: number): BadRequest {
 
 export async function getArtifact(store: Store, principal: Principal, id: string): Promise<Artifact> {
   const artifact = await findArtifactOf(store, principal, 'id', id);
-  if (!mayRead(principal, artifact)) throw new NotFound('artifact', id);
+  if (!(await mayRead(store, principal, artifact))) throw new NotFound('artifact', id);
   return artifact;
 }
 
@@ -139,10 +141,18 @@ export async function downloadArtifact(store: Store, token: string): Promise<Dow
   return content;
 }
 
-/** With `parent_id`, what is attached to that user; without it, the caller's own uploads. */
+/**
+ * With `parent_id`, what is attached to that user or comment (a comment's files for its
+ * readers only: 404 for anyone else, as for a comment that does not exist); without it,
+ * the caller's own uploads.
+ */
 export async function listArtifacts(store: Store, principal: Principal, parentId?: string): Promise<Artifact[]> {
   if (parentId === undefined) return store.artifacts.listByCreator(principal.user.id, LIST_LIMIT);
-  const ref = parseRefOf('parent_id', parentId, ['dev_user', 'rev_user', 'service_account']);
+  const ref = parseRefOf('parent_id', parentId, ['dev_user', 'rev_user', 'service_account', 'timeline_comment']);
+  if (ref.kind === 'timeline_comment') {
+    const entry = await readEntryFiles(store, principal, parentId);
+    return store.artifacts.listByParent(principal.org.id, ENTRY_PARENT, entry.number, LIST_LIMIT);
+  }
   const parent = refBelongsTo(ref, principal.org.slug)
     ? (await store.users.findByNumbers(principal.org.id, [{ type: ref.kind, number: ref.number }]))[0]
     : undefined;
@@ -166,39 +176,22 @@ const DISPLAY_PICTURE = 'display_picture';
 
 async function attachTo(store: Store, principal: Principal, user: User, artifact: Artifact): Promise<number> {
   const fieldName = DISPLAY_PICTURE;
-  const parent = { kind: user.type as ObjectKind, number: user.number };
-  const existing = artifact.parent;
-  const isSame = existing !== null && existing.kind === parent.kind && existing.number === parent.number;
-  if (existing !== null && !isSame) throw alreadyAttached(principal, fieldName, existing);
-  if (artifact.createdBy.id !== principal.user.id) requireAdmin(principal, 'use an artifact someone else uploaded');
-  if (artifact.uploadedAt === null) throw BadRequest.notPermitted(fieldName, 'the artifact has not been uploaded yet');
+  requireAttachable(principal, fieldName, { kind: user.type as ObjectKind, number: user.number }, artifact);
   // Files on messages may be anything; a picture everyone sees beside the user's name may not.
   if (artifact.fileType === null || !isInlineImage(artifact.fileType)) throw BadRequest.invalidField(fieldName, 'not a PNG, JPEG, GIF or WebP image');
   if ((artifact.size ?? 0) > MAX_DISPLAY_PICTURE_BYTES) throw BadRequest.invalidField(fieldName, `larger than ${MAX_DISPLAY_PICTURE_BYTES} bytes`);
-  // The UPDATE re-checks the parent: a concurrent attachment elsewhere makes this one lose.
-  if (!(await store.artifacts.attach(artifact.id, parent.kind, parent.number, now()))) {
-    const current = await store.artifacts.findById(artifact.id);
-    // Swept between the read and the attach: it no longer exists, as for any other id.
-    if (!current?.parent) throw new NotFound('artifact', formatDon('artifact', principal.org.slug, artifact.number));
-    throw alreadyAttached(principal, fieldName, current.parent);
-  }
+  await attachArtifact(store, principal, fieldName, { kind: user.type as ObjectKind, number: user.number }, artifact);
   return artifact.id;
 }
 
-function alreadyAttached(principal: Principal, fieldName: string, parent: { kind: string; number: number }): BadRequest {
-  return BadRequest.alreadyAttached(fieldName, formatDon(parent.kind as ObjectKind, principal.org.slug, parent.number), false);
-}
-
-/** Attached artifacts are shown with their parent; loose ones only to who uploaded them and admins. */
-function mayRead(principal: Principal, artifact: Artifact): boolean {
+/**
+ * A message's files are for whoever may read the message (and no one once it is deleted);
+ * other attached artifacts (display pictures) for everyone in the organization; loose ones
+ * only for who uploaded them and admins.
+ */
+async function mayRead(store: Store, principal: Principal, artifact: Artifact): Promise<boolean> {
+  if (artifact.parent?.kind === ENTRY_PARENT) return mayReadEntryFiles(store, principal, artifact.parent.number);
   return artifact.parent !== null || artifact.createdBy.id === principal.user.id || principal.user.isAdmin;
-}
-
-async function findArtifactOf(store: Store, principal: Principal, fieldName: string, value: string): Promise<Artifact> {
-  const ref = parseRefOf(fieldName, value, ['artifact']);
-  const artifact = refBelongsTo(ref, principal.org.slug) ? await store.artifacts.findByNumber(principal.org.id, ref.number) : undefined;
-  if (!artifact) throw new NotFound('artifact', value);
-  return artifact;
 }
 
 /** The name kept is its safe form (domain/file-names.ts): it is shown to others and sent back in a header. */

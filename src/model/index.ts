@@ -101,6 +101,8 @@ export interface Artifact extends ArtifactSummary {
   declaredType: string | null;
   uploadedAt: string | null;
   parent: { kind: string; number: number } | null;
+  /** Its place among its parent's files (a comment's); null for a display picture or none. */
+  parentPosition: number | null;
   createdBy: User;
   createdAt: string;
   modifiedAt: string;
@@ -160,6 +162,8 @@ export interface TimelineEntry {
   parentNumber: number | null;
   /** Replies in this comment's thread (0 for a reply: threads are one level deep). */
   totalReplies: number;
+  /** Files on the message, in the order its author gave; none once it is deleted. */
+  artifacts: ArtifactSummary[];
 }
 
 export interface EntryReaction {

@@ -1,6 +1,6 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { DialectName } from './migrations/helpers.js';
-import type { Artifact, User } from '../model/index.js';
+import type { Artifact, ArtifactSummary, User } from '../model/index.js';
 import { translateUnique } from './errors.js';
 import type { UserStore } from './users.js';
 import type { ArtifactsTable, Database } from './schema.js';
@@ -20,6 +20,7 @@ export interface NewArtifact {
   uploadedAt?: string | null;
   parentKind?: string | null;
   parentNumber?: number | null;
+  parentPosition?: number | null;
   modifiedAt?: string;
 }
 
@@ -35,6 +36,9 @@ export interface ArtifactContent {
   content: Buffer;
 }
 
+/** The parent kind of a file on a message: the comment it is attached to. */
+export const ENTRY_PARENT = 'timeline_comment';
+
 /** Every column but the bytes, which are read only when they are served (or exported). */
 export const SUMMARY_COLUMNS = [
   'id',
@@ -47,6 +51,7 @@ export const SUMMARY_COLUMNS = [
   'uploaded_at',
   'parent_kind',
   'parent_number',
+  'parent_position',
   'created_by',
   'created_at',
   'modified_at',
@@ -87,7 +92,7 @@ export class ArtifactStore {
     return row && (await this.withCreators([row]))[0];
   }
 
-  /** Artifacts attached to one parent, oldest first. */
+  /** Artifacts attached to one parent, in their place among its files (then oldest first). */
   async listByParent(orgId: number, kind: string, number: number, limit: number): Promise<Artifact[]> {
     const rows = await this.db
       .selectFrom('artifacts')
@@ -95,6 +100,7 @@ export class ArtifactStore {
       .where('org_id', '=', orgId)
       .where('parent_kind', '=', kind)
       .where('parent_number', '=', number)
+      .orderBy('parent_position')
       .orderBy('id')
       .limit(limit)
       .execute();
@@ -177,8 +183,8 @@ export class ArtifactStore {
   /**
    * Removes uploaded artifacts that nothing shows and that have not changed since `before`:
    * loose uploads never attached, and display pictures since replaced or cleared (which
-   * `detach` dated). A user's display picture is the only attachment Confab keeps; a new
-   * kind of parent must join the NOT EXISTS here. At most `batch` rows a statement, so one
+   * `detach` dated). A user's display picture and a comment's files are the attachments
+   * Confab keeps; a new kind of parent must be excluded here too. At most `batch` rows a statement, so one
    * sweep never holds the write lock for long; several processes sweeping at once only
    * delete the same rows twice. Returns how many went.
    */
@@ -195,6 +201,7 @@ export class ArtifactStore {
             .select('candidates.id')
             .where('candidates.modified_at', '<', before)
             .where('candidates.uploaded_at', 'is not', null)
+            .where((inner) => inner.or([inner('candidates.parent_kind', 'is', null), inner('candidates.parent_kind', '!=', ENTRY_PARENT)]))
             .where((inner) =>
               inner.not(inner.exists(inner.selectFrom('users').select('users.id').whereRef('users.display_picture_id', '=', 'candidates.id'))),
             )
@@ -221,10 +228,10 @@ export class ArtifactStore {
    * Attaches the artifact to a parent unless it already has another one. The condition is
    * in the UPDATE itself, so two concurrent attachments to different parents cannot both win.
    */
-  async attach(id: number, kind: string, number: number, at: string): Promise<boolean> {
+  async attach(id: number, kind: string, number: number, at: string, position: number | null = null): Promise<boolean> {
     const result = await this.db
       .updateTable('artifacts')
-      .set({ parent_kind: kind, parent_number: number, modified_at: at })
+      .set({ parent_kind: kind, parent_number: number, parent_position: position, modified_at: at })
       .where('id', '=', id)
       .where((eb) =>
         eb.or([
@@ -243,10 +250,25 @@ export class ArtifactStore {
   async detach(orgId: number, number: number, at: string): Promise<void> {
     await this.db
       .updateTable('artifacts')
-      .set({ parent_kind: null, parent_number: null, modified_at: at })
+      .set({ parent_kind: null, parent_number: null, parent_position: null, modified_at: at })
       .where('org_id', '=', orgId)
       .where('number', '=', number)
       .execute();
+  }
+
+  /**
+   * Removes the files of these comments of one organization, bytes and all: a deleted or
+   * expired message takes its files with it. Returns how many went.
+   */
+  async deleteOfEntries(orgId: number, entryNumbers: readonly number[]): Promise<number> {
+    if (entryNumbers.length === 0) return 0;
+    const result = await this.db
+      .deleteFrom('artifacts')
+      .where('org_id', '=', orgId)
+      .where('parent_kind', '=', ENTRY_PARENT)
+      .where('parent_number', 'in', [...entryNumbers])
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 
   private async withCreators(rows: readonly ArtifactRow[]): Promise<Artifact[]> {
@@ -255,6 +277,30 @@ export class ArtifactStore {
     );
     return rows.map((row) => toArtifact(row, creators.get(row.created_by)!));
   }
+}
+
+/**
+ * The files of these comments, by the comment's number, in their place: one statement for a
+ * page of entries (the index on org, parent kind and number). The bytes stay behind.
+ */
+export async function filesOfEntries(db: Kysely<Database>, orgId: number, entryNumbers: readonly number[]): Promise<Map<number, ArtifactSummary[]>> {
+  const files = new Map<number, ArtifactSummary[]>();
+  if (entryNumbers.length === 0) return files;
+  const rows = await db
+    .selectFrom('artifacts')
+    .select(['number', 'file_name', 'content_type', 'size', 'parent_number'])
+    .where('org_id', '=', orgId)
+    .where('parent_kind', '=', ENTRY_PARENT)
+    .where('parent_number', 'in', [...new Set(entryNumbers)])
+    .orderBy('parent_position')
+    .orderBy('id')
+    .execute();
+  for (const row of rows) {
+    const list = files.get(row.parent_number!) ?? [];
+    list.push({ number: row.number, fileName: row.file_name, fileType: row.content_type, size: row.size === null ? null : Number(row.size) });
+    files.set(row.parent_number!, list);
+  }
+  return files;
 }
 
 function artifactRow(input: NewArtifact): Insertable<ArtifactsTable> {
@@ -269,6 +315,7 @@ function artifactRow(input: NewArtifact): Insertable<ArtifactsTable> {
     uploaded_at: input.uploadedAt ?? null,
     parent_kind: input.parentKind ?? null,
     parent_number: input.parentNumber ?? null,
+    parent_position: input.parentPosition ?? null,
     created_by: input.createdBy,
     created_at: input.at,
     modified_at: input.modifiedAt ?? input.at,
@@ -286,6 +333,7 @@ function toArtifact(row: ArtifactRow, createdBy: User): Artifact {
     declaredType: row.declared_type,
     uploadedAt: row.uploaded_at,
     parent: row.parent_kind === null || row.parent_number === null ? null : { kind: row.parent_kind, number: row.parent_number },
+    parentPosition: row.parent_position,
     createdBy,
     createdAt: row.created_at,
     modifiedAt: row.modified_at,

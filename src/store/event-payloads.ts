@@ -290,5 +290,6 @@ function entryOf(entry: StoredEntry): TimelineEntry {
     parentId: entry.parentId ?? null,
     parentNumber: entry.parentNumber ?? null,
     totalReplies: entry.totalReplies ?? 0,
+    artifacts: [],
   };
 }

@@ -1,6 +1,7 @@
 import { sql, type ExpressionBuilder, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { DialectName } from './migrations/helpers.js';
 import type { EntryAudienceOf, EntryReader, TimelineBodyType, TimelineEntry, TimelineVisibility, User } from '../model/index.js';
+import { ENTRY_PARENT, filesOfEntries } from './artifacts.js';
 import { batches } from './batches.js';
 import { translateUnique } from './errors.js';
 import { chatIdsOfUser } from './membership.js';
@@ -336,6 +337,21 @@ export class TimelineEntryStore {
     // A thread leaves with its comment.
     const replies = await this.db.selectFrom('timeline_entries').select('id').where('parent_id', 'in', expired).execute();
     const ids = [...expired, ...replies.map((row) => row.id)];
+    // Their files go with them, bytes and all: none of it is readable any more.
+    await this.db
+      .deleteFrom('artifacts')
+      .where('parent_kind', '=', ENTRY_PARENT)
+      .where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('timeline_entries as gone')
+            .select('gone.id')
+            .where('gone.id', 'in', ids)
+            .whereRef('gone.org_id', '=', 'artifacts.org_id')
+            .whereRef('gone.number', '=', 'artifacts.parent_number'),
+        ),
+      )
+      .execute();
     await this.db.deleteFrom('timeline_entry_labels').where('entry_id', 'in', ids).execute();
     await this.db.deleteFrom('timeline_entry_private_to').where('entry_id', 'in', ids).execute();
     await this.reactions.deleteOfEntries(ids);
@@ -395,10 +411,12 @@ export class TimelineEntryStore {
     if (rows.length === 0) return [];
     const wanted = [...new Set(rows.flatMap((row) => [row.created_by, row.modified_by]))];
     const ids = rows.map((row) => row.id);
-    const [users, reactions, replies] = await Promise.all([
+    // A page is of one chat, so of one organization; search's span chats of one too.
+    const [users, reactions, replies, files] = await Promise.all([
       this.users.findByIds(wanted),
       this.reactions.ofEntries(ids),
       this.replyCounts(ids),
+      filesOfEntries(this.db, rows[0]!.org_id, rows.map((row) => row.number)),
     ]);
     const byId = new Map(users.map((user): [number, User] => [user.id, user]));
     return rows.map((row) => ({
@@ -422,6 +440,7 @@ export class TimelineEntryStore {
       parentId: row.parent_id,
       parentNumber: row.parent_number,
       totalReplies: replies.get(row.id) ?? 0,
+      artifacts: row.org_id === rows[0]!.org_id ? (files.get(row.number) ?? []) : [],
     }));
   }
 }
