@@ -323,6 +323,7 @@ export class ExportReadStore {
       uploadedAt: row.uploaded_at,
       parentKind: row.parent_kind,
       parentNumber: row.parent_number,
+      parentPosition: row.parent_position,
       createdBy: users.get(row.created_by)!,
       createdAt: row.created_at,
       modifiedAt: row.modified_at,
