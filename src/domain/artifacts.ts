@@ -13,7 +13,7 @@ import { parseRefOf, refBelongsTo, type ObjectKind } from './ids.js';
 import { safeFileName } from './file-names.js';
 import { fileTypeOf, isInlineImage } from './file-types.js';
 import { MAX_DISPLAY_PICTURE_BYTES } from './images.js';
-import { now, type Artifact, type Principal, type User } from '../model/index.js';
+import { now, type Artifact, type ByteRange, type Principal, type User } from '../model/index.js';
 import { requireText } from './orgs.js';
 import { mayReadEntryFiles, readEntryFiles } from './timeline-entries.js';
 
@@ -131,14 +131,24 @@ export async function locateArtifact(store: Store, principal: Principal, id: str
 export interface Download {
   contentType: string;
   fileName: string;
-  content: Buffer;
+  size: number;
+  /** The bytes, or the inclusive `range` of them: a range is cut where they are kept. */
+  read(range?: ByteRange): Promise<Buffer>;
 }
 
 export async function downloadArtifact(store: Store, token: string): Promise<Download> {
   const artifactId = openLink(await linkSecret(store), token, 'download');
-  const content = await store.artifacts.readContent(artifactId);
-  if (!content) throw new NotFound('artifact link');
-  return content;
+  const file = await store.artifacts.readFile(artifactId);
+  if (!file) throw new NotFound('artifact link');
+  return {
+    ...file,
+    async read(range) {
+      // Removed between the two reads (its message deleted): as gone as a bad link.
+      const content = await store.artifacts.readContent(artifactId, range);
+      if (!content) throw new NotFound('artifact link');
+      return content;
+    },
+  };
 }
 
 /**

@@ -4,6 +4,7 @@
  * checked here rather than trusted.
  */
 import { safeFileName } from '../domain/file-names.js';
+import type { ByteRange } from '../model/index.js';
 
 /**
  * RFC 6266: `inline` only where the caller says the type may be shown; the name in an
@@ -19,12 +20,6 @@ export function contentDisposition(fileName: string, inline: boolean): string {
 /** encodeURIComponent leaves `!'()*` as they are; RFC 8187's attr-char allows only `!`. */
 function encodeRfc8187(text: string): string {
   return encodeURIComponent(text).replace(/['()*]/g, (character) => `%${character.charCodeAt(0).toString(16).toUpperCase()}`);
-}
-
-export interface ByteRange {
-  start: number;
-  /** Inclusive, as Content-Range writes it. */
-  end: number;
 }
 
 /**

@@ -108,6 +108,12 @@ export interface Artifact extends ArtifactSummary {
   modifiedAt: string;
 }
 
+/** Bytes `start` to `end` of a file, both included (as HTTP's Content-Range counts them). */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
 /** Who is calling: resolved from the token on every authenticated request. */
 export interface Principal {
   org: Org;

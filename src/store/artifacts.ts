@@ -1,6 +1,7 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { DialectName } from './migrations/helpers.js';
-import type { Artifact, ArtifactSummary, User } from '../model/index.js';
+import type { Artifact, ArtifactSummary, ByteRange, User } from '../model/index.js';
+import type { BlobStore } from './blobs.js';
 import { translateUnique } from './errors.js';
 import type { UserStore } from './users.js';
 import type { ArtifactsTable, Database } from './schema.js';
@@ -30,10 +31,11 @@ export interface ArtifactUpload {
   at: string;
 }
 
-export interface ArtifactContent {
+/** What a download needs before its bytes: their type, name and size. */
+export interface ArtifactFile {
   contentType: string;
   fileName: string;
-  content: Buffer;
+  size: number;
 }
 
 /** The parent kind of a file on a message: the comment it is attached to. */
@@ -65,6 +67,8 @@ export class ArtifactStore {
     /** The store's one user reader, shared so that every entity reads people the same way. */
     private readonly users: UserStore,
     private readonly dialect: DialectName,
+    /** Where the bytes live (store/blobs.ts): the row itself today. */
+    private readonly blobs: BlobStore,
   ) {}
 
   async insert(input: NewArtifact): Promise<Artifact> {
@@ -74,6 +78,7 @@ export class ArtifactStore {
   /** The artifact's row alone, its id back: an import writes artifacts one at a time, their bytes can be large, and reads none back. */
   async insertRow(input: NewArtifact): Promise<number> {
     const { id } = await translateUnique(() => this.db.insertInto('artifacts').values(artifactRow(input)).returning('id').executeTakeFirstOrThrow());
+    if (input.content) await this.blobs.write(id, input.content);
     return id;
   }
 
@@ -151,10 +156,11 @@ export class ArtifactStore {
 
   /** Stores the bytes once: false when the artifact already has them (the row is unchanged). */
   async upload(id: number, upload: ArtifactUpload): Promise<boolean> {
+    // The link was spent before the body was read (`startUpload`): one upload gets this far.
+    await this.blobs.write(id, upload.content);
     const result = await this.db
       .updateTable('artifacts')
       .set({
-        content: upload.content,
         content_type: upload.contentType,
         size: upload.content.byteLength,
         uploaded_at: upload.at,
@@ -191,7 +197,7 @@ export class ArtifactStore {
   async pruneUnattachedBefore(before: string, batch = 500): Promise<number> {
     let removed = 0;
     for (;;) {
-      const result = await this.db
+      const gone = await this.db
         .deleteFrom('artifacts')
         // Again outside: PostgreSQL re-checks these on a row a concurrent attach just dated.
         .where('modified_at', '<', before)
@@ -207,21 +213,25 @@ export class ArtifactStore {
             )
             .limit(batch),
         )
-        .executeTakeFirst();
-      const count = Number(result.numDeletedRows);
+        .returning('id')
+        .execute();
+      await this.blobs.forget(gone.map((row) => row.id));
+      const count = gone.length;
       removed += count;
       if (count < batch) return removed;
     }
   }
 
-  async readContent(id: number): Promise<ArtifactContent | undefined> {
-    const row = await this.db
-      .selectFrom('artifacts')
-      .select(['content', 'content_type', 'file_name'])
-      .where('id', '=', id)
-      .executeTakeFirst();
-    if (!row || row.content === null || row.content_type === null) return undefined;
-    return { content: Buffer.from(row.content), contentType: row.content_type, fileName: row.file_name };
+  /** An uploaded artifact's type, name and size; undefined until it has its bytes. */
+  async readFile(id: number): Promise<ArtifactFile | undefined> {
+    const row = await this.db.selectFrom('artifacts').select(['content_type', 'file_name', 'size', 'uploaded_at']).where('id', '=', id).executeTakeFirst();
+    if (!row || row.uploaded_at === null || row.content_type === null || row.size === null) return undefined;
+    return { contentType: row.content_type, fileName: row.file_name, size: Number(row.size) };
+  }
+
+  /** The bytes of an uploaded artifact, or the `range` of them. */
+  readContent(id: number, range?: ByteRange): Promise<Buffer | undefined> {
+    return this.blobs.read(id, range);
   }
 
   /**
@@ -262,13 +272,36 @@ export class ArtifactStore {
    */
   async deleteOfEntries(orgId: number, entryNumbers: readonly number[]): Promise<number> {
     if (entryNumbers.length === 0) return 0;
-    const result = await this.db
+    const gone = await this.db
       .deleteFrom('artifacts')
       .where('org_id', '=', orgId)
       .where('parent_kind', '=', ENTRY_PARENT)
       .where('parent_number', 'in', [...entryNumbers])
-      .executeTakeFirst();
-    return Number(result.numDeletedRows);
+      .returning('id')
+      .execute();
+    await this.blobs.forget(gone.map((row) => row.id));
+    return gone.length;
+  }
+
+  /** The same, for entries named by row id, of any organization (the expiry purge's batch); call before the entries go. */
+  async deleteOfEntryRows(entryIds: readonly number[]): Promise<void> {
+    if (entryIds.length === 0) return;
+    const gone = await this.db
+      .deleteFrom('artifacts')
+      .where('parent_kind', '=', ENTRY_PARENT)
+      .where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('timeline_entries as gone')
+            .select('gone.id')
+            .where('gone.id', 'in', [...entryIds])
+            .whereRef('gone.org_id', '=', 'artifacts.org_id')
+            .whereRef('gone.number', '=', 'artifacts.parent_number'),
+        ),
+      )
+      .returning('id')
+      .execute();
+    await this.blobs.forget(gone.map((row) => row.id));
   }
 
   private async withCreators(rows: readonly ArtifactRow[]): Promise<Artifact[]> {
@@ -311,7 +344,6 @@ function artifactRow(input: NewArtifact): Insertable<ArtifactsTable> {
     declared_type: input.declaredType,
     content_type: input.contentType ?? null,
     size: input.size ?? null,
-    content: input.content ?? null,
     uploaded_at: input.uploadedAt ?? null,
     parent_kind: input.parentKind ?? null,
     parent_number: input.parentNumber ?? null,

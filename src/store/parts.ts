@@ -6,6 +6,7 @@
  */
 import type { Kysely } from 'kysely';
 import { ArtifactStore } from './artifacts.js';
+import { DatabaseBlobs } from './blobs.js';
 import { ChatReadStore } from './chat-reads.js';
 import { ChatStore } from './chats.js';
 import { DirectorySearchStore } from './directory-search.js';
@@ -63,24 +64,27 @@ export type StoreParts = (db: Kysely<Database>, scope: StoreScope) => EntityStor
 export function standardParts(db: Kysely<Database>, dialect: DialectName, searchStats: SearchStats): EntityStores {
   const users = new UserStore(db);
   const reactions = new ReactionStore(db);
+  // The bytes of artifacts live in their rows (store/blobs.ts); another BlobStore would go here.
+  const blobs = new DatabaseBlobs(db);
+  const artifacts = new ArtifactStore(db, users, dialect, blobs);
   return {
     orgs: new OrgStore(db),
     users,
     tokens: new TokenStore(db),
     groups: new GroupStore(db),
     chats: new ChatStore(db, users),
-    timelineEntries: new TimelineEntryStore(db, users, reactions, dialect, searchStats),
+    timelineEntries: new TimelineEntryStore(db, users, reactions, artifacts, dialect, searchStats),
     secrets: new SecretStore(db),
     events: new EventStore(db),
     webhooks: new WebhookStore(db, users),
     revOrgs: new RevOrgStore(db),
-    artifacts: new ArtifactStore(db, users, dialect),
+    artifacts,
     faultRules: new FaultRuleStore(db),
     chatReads: new ChatReadStore(db),
     reactions,
     directory: new DirectorySearchStore(db),
     presence: new PresenceStore(db),
-    exportReads: new ExportReadStore(db),
+    exportReads: new ExportReadStore(db, blobs),
     importLookups: new ImportLookupStore(db),
   };
 }

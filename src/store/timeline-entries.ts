@@ -1,7 +1,7 @@
 import { sql, type ExpressionBuilder, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { DialectName } from './migrations/helpers.js';
 import type { EntryAudienceOf, EntryReader, TimelineBodyType, TimelineEntry, TimelineVisibility, User } from '../model/index.js';
-import { ENTRY_PARENT, filesOfEntries } from './artifacts.js';
+import { filesOfEntries, type ArtifactStore } from './artifacts.js';
 import { batches } from './batches.js';
 import { translateUnique } from './errors.js';
 import { chatIdsOfUser } from './membership.js';
@@ -100,6 +100,8 @@ export class TimelineEntryStore {
     /** The store's one user reader, shared so that every entity reads people the same way. */
     private readonly users: UserStore,
     private readonly reactions: ReactionStore,
+    /** A message's files go when it expires. */
+    private readonly artifacts: Pick<ArtifactStore, 'deleteOfEntryRows'>,
     /** Full-text search is spelled differently on each dialect. */
     private readonly dialect: DialectName,
     /** Shared by every store made for this database, so /metrics counts all searches. */
@@ -338,20 +340,7 @@ export class TimelineEntryStore {
     const replies = await this.db.selectFrom('timeline_entries').select('id').where('parent_id', 'in', expired).execute();
     const ids = [...expired, ...replies.map((row) => row.id)];
     // Their files go with them, bytes and all: none of it is readable any more.
-    await this.db
-      .deleteFrom('artifacts')
-      .where('parent_kind', '=', ENTRY_PARENT)
-      .where((eb) =>
-        eb.exists(
-          eb
-            .selectFrom('timeline_entries as gone')
-            .select('gone.id')
-            .where('gone.id', 'in', ids)
-            .whereRef('gone.org_id', '=', 'artifacts.org_id')
-            .whereRef('gone.number', '=', 'artifacts.parent_number'),
-        ),
-      )
-      .execute();
+    await this.artifacts.deleteOfEntryRows(ids);
     await this.db.deleteFrom('timeline_entry_labels').where('entry_id', 'in', ids).execute();
     await this.db.deleteFrom('timeline_entry_private_to').where('entry_id', 'in', ids).execute();
     await this.reactions.deleteOfEntries(ids);

@@ -132,7 +132,7 @@ export function artifactRoutes(app: FastifyInstance, store: Store, limits: Uploa
       async (request, reply) => {
         const token = (request.params as { '*': string })['*'];
         const file = await downloadArtifact(store, token);
-        const size = file.content.byteLength;
+        const { size } = file;
         const range = requestedRange(request.headers.range, size);
         reply
           .header('x-content-type-options', 'nosniff')
@@ -146,11 +146,9 @@ export function artifactRoutes(app: FastifyInstance, store: Store, limits: Uploa
             .send({ type: 'bad_request', message: `the range starts past the end of the file (${size} bytes)` });
         }
         reply.header('content-type', file.contentType).header('content-disposition', contentDisposition(file.fileName, isInlineImage(file.contentType)));
-        if (range === undefined) return reply.send(file.content);
-        return reply
-          .code(206)
-          .header('content-range', `bytes ${range.start}-${range.end}/${size}`)
-          .send(file.content.subarray(range.start, range.end + 1));
+        if (range === undefined) return reply.send(await file.read());
+        const part = await file.read(range);
+        return reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${size}`).send(part);
       },
     );
   });
