@@ -3,7 +3,7 @@
  * carry the entry's artifacts in DevRev's shape; replay of a deleted message carries none.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { uploadRaw } from './helpers/artifacts.js';
+import { uploadFile } from './helpers/artifacts.js';
 import { assertMatchesSchema } from './helpers/contract.js';
 import { useServer, type Person } from './helpers/server.js';
 import { SseClient } from './helpers/sse.js';
@@ -15,11 +15,7 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((client) => client.close()));
 });
 
-async function file(person: Person, name: string): Promise<string> {
-  const prepared = await t.as(person).post('/artifacts.prepare', { file_name: name, file_type: 'text/plain' });
-  expect((await uploadRaw(prepared.body.url, Buffer.from(`contents of ${name}`))).status).toBe(204);
-  return prepared.body.id;
-}
+const file = (person: Person, name: string) => uploadFile(t, person, name, Buffer.from(`contents of ${name}`), 'text/plain');
 
 /** A stream of `person`'s events from the start of the outbox, read until `done`. */
 async function replay(person: Person, done: (client: SseClient) => boolean): Promise<SseClient> {

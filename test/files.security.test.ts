@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { purgeExpiredEntries } from '../src/domain/timeline-entries.js';
-import { uploadRaw } from './helpers/artifacts.js';
+import { uploadFile, uploadRaw } from './helpers/artifacts.js';
 import { useServer, type Person } from './helpers/server.js';
 
 const QUOTA = 64 * 1024;
@@ -13,12 +13,7 @@ const UNATTACHED_FOR_MS = 30_000;
 // The sweep runs every tenth of the age: every 3 s here.
 const t = useServer({ artifacts: { quotaBytesPerUser: QUOTA, unattachedRetentionMs: UNATTACHED_FOR_MS } });
 
-async function file(person: Person, bytes = Buffer.from('a file on a message')): Promise<string> {
-  const prepared = await t.as(person).post('/artifacts.prepare', { file_name: 'notes.txt', file_type: 'text/plain' });
-  expect(prepared.status).toBe(200);
-  expect((await uploadRaw(prepared.body.url, bytes)).status).toBe(204);
-  return prepared.body.id;
-}
+const file = (person: Person, bytes = Buffer.from('a file on a message')) => uploadFile(t, person, 'notes.txt', bytes, 'text/plain');
 
 async function comment(author: Person, chat: { id: string }, extra: Record<string, unknown>) {
   const created = await t.as(author).post('/timeline-entries.create', { type: 'timeline_comment', object: chat.id, body: 'see attached', ...extra });

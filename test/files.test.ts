@@ -4,19 +4,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { contentDisposition } from '../src/http/downloads.js';
-import { png, uploadRaw } from './helpers/artifacts.js';
+import { png, uploadFile, uploadRaw } from './helpers/artifacts.js';
 import { useServer, type Person } from './helpers/server.js';
 
 const MAX_BYTES = 256 * 1024;
 const t = useServer({ artifacts: { maxBytes: MAX_BYTES } });
 
-/** Prepares `fileName` as `person`, uploads `bytes` raw, and answers its id. */
-async function uploaded(person: Person, fileName: string, bytes: Buffer, fileType?: string): Promise<string> {
-  const prepared = await t.as(person).post('/artifacts.prepare', { file_name: fileName, ...(fileType && { file_type: fileType }) });
-  expect(prepared.status).toBe(200);
-  expect((await uploadRaw(prepared.body.url, bytes)).status).toBe(204);
-  return prepared.body.id;
-}
+const uploaded = (person: Person, fileName: string, bytes: Buffer, fileType?: string) => uploadFile(t, person, fileName, bytes, fileType);
 
 async function downloadUrl(person: Person, id: string): Promise<string> {
   const located = await t.as(person).post('/artifacts.locate', { id });
@@ -249,5 +243,19 @@ describe('timeline-entries.update with artifacts', () => {
     expect(taken.status).toBe(400);
     expect(taken.body).toMatchObject({ type: 'artifact_already_attached_to_a_parent', existing_parent: other.id, is_same: false });
     expect((await t.as(bob).post('/timeline-entries.get', { id: entry.id })).body.timeline_entry.artifacts).toBeUndefined();
+  });
+});
+
+describe('the OpenAPI document', () => {
+  it('describes files on messages: the create and update fields, their errors, and the download\'s 416', async () => {
+    const doc = await (await fetch(`${t.url}/openapi.json`)).json();
+    const download = doc.paths['/artifacts.download/{*}'].get;
+    expect(download.responses['416'].description).toEqual(expect.stringContaining('Range'));
+    expect(download.responses['416'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/error' });
+    const text = JSON.stringify(doc);
+    expect(text).toContain('artifact_already_attached_to_a_parent');
+    expect(text).toContain('set replaces the files');
+    const upload = doc.paths['/artifacts.upload/{*}'].post;
+    expect(upload.responses['400'].description).toEqual(expect.stringContaining('ARTIFACT_MAX_BYTES'));
   });
 });
