@@ -1,8 +1,9 @@
 /**
  * artifacts.*: DevRev's upload flow. `artifacts.prepare` makes an empty artifact and a
  * link to upload its bytes to; the upload fills it once; `artifacts.locate` hands out a
- * short-lived download link. An artifact is attached to at most one parent (today: a user,
- * as their display picture) and from then on anyone in the organization may read it.
+ * short-lived download link. An artifact is attached to at most one parent: a user, as their
+ * display picture, whom anyone in the organization may see; or a comment, as one of its
+ * files, which only the comment's readers may (domain/entry-files.ts).
  */
 import type { Store } from '../store/index.js';
 import { ENTRY_PARENT } from '../store/artifacts.js';
@@ -59,7 +60,7 @@ export async function checkUploadLink(store: Store, token: string): Promise<numb
 
 /**
  * Checks the link and spends it, before the body is read: one attempt per link, whatever
- * becomes of it (too large, malformed, not an image, over quota), so a link cannot be
+ * becomes of it (too large, empty, malformed, over quota), so a link cannot be
  * used to try again and again. A second attempt is refused as a used link is.
  */
 export async function startUpload(store: Store, token: string): Promise<number> {
