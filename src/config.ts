@@ -255,6 +255,8 @@ function loadRealtimeConfig(env: NodeJS.ProcessEnv): Partial<RealtimeConfig> {
 }
 
 export interface ArtifactConfig {
+  /** The largest file one upload may carry (ARTIFACT_MAX_BYTES); display pictures keep their own 5 MiB. */
+  maxBytes: number;
   /** Bytes of uploads one user may hold, attached or not; 0 = no quota (ARTIFACT_QUOTA_BYTES_PER_USER). */
   quotaBytesPerUser: number;
   /**
@@ -265,12 +267,29 @@ export interface ArtifactConfig {
 }
 
 export const ARTIFACT_DEFAULTS: ArtifactConfig = {
+  maxBytes: 25 * 1024 * 1024,
   quotaBytesPerUser: 1024 * 1024 * 1024,
   unattachedRetentionMs: 24 * 3600_000,
 };
 
+/** A file size limit: at least one byte, and at most what an export line holds base64-encoded. */
+function positiveBytes(name: string, text: string): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value <= 0 || value > MAX_ARTIFACT_MAX_BYTES) {
+    throw new ConfigError(`invalid ${name} '${text}': use a whole number of bytes from 1 to ${MAX_ARTIFACT_MAX_BYTES}`);
+  }
+  return value;
+}
+
+/**
+ * 100 MiB: a file is held in memory while it is uploaded, served and exported (one JSONL
+ * line, base64-encoded: portability/format.ts MAX_LINE_BYTES is sized from this).
+ */
+export const MAX_ARTIFACT_MAX_BYTES = 100 * 1024 * 1024;
+
 function loadArtifactConfig(env: NodeJS.ProcessEnv): Partial<ArtifactConfig> {
   return {
+    ...(env.ARTIFACT_MAX_BYTES !== undefined && { maxBytes: positiveBytes('ARTIFACT_MAX_BYTES', env.ARTIFACT_MAX_BYTES) }),
     ...(env.ARTIFACT_QUOTA_BYTES_PER_USER !== undefined && {
       quotaBytesPerUser: nonNegativeInteger('ARTIFACT_QUOTA_BYTES_PER_USER', env.ARTIFACT_QUOTA_BYTES_PER_USER, ARTIFACT_DEFAULTS.quotaBytesPerUser),
     }),

@@ -107,6 +107,7 @@ export async function startServer(
       overload: tuning.overload,
       faults: config.faults,
       artifactQuotaBytesPerUser: artifacts.quotaBytesPerUser,
+      artifactMaxBytes: artifacts.maxBytes,
       bodyDiscardLimitBytes: config.bodyDiscardLimitBytes,
       trustProxy: config.trustProxy,
       connections: {

@@ -79,7 +79,7 @@ beforeAll(async () => {
 describe('confab export', { timeout: 60_000 }, () => {
   it('writes a header with the format version and record count, then one record a line in dependency order', () => {
     const lines = withSecrets.trimEnd().split('\n');
-    expect(JSON.parse(lines[0]!)).toEqual({ format: 'confab-export', version: 1, records: lines.length - 1 });
+    expect(JSON.parse(lines[0]!)).toEqual({ format: 'confab-export', version: 2, records: lines.length - 1 });
     const types = lines.slice(1).map((line) => (JSON.parse(line) as { type: string }).type);
     const order = ['org', 'rev_org', 'user', 'group', 'group_member', 'chat', 'timeline_entry', 'read_state', 'webhook', 'token', 'artifact', 'display_picture'];
     // Only the world's organization is in the test server's database here... and every kind of record is in it.
@@ -131,6 +131,8 @@ describe('confab import', { timeout: 60_000 }, () => {
     try {
       const copy = { as: (person: Person) => new Client(server.url, `Bearer ${person.token}`) };
       expect(withoutCursors(await world.messages(copy))).toEqual(withoutCursors(await world.messages(t)));
+      // Files on messages come back byte for byte, in their place, for who may read them.
+      expect(await world.files(copy)).toEqual(await world.files(t));
       const created = await copy.as(world.ada).post('/chats.create', { type: 'dm', users: [world.ada.id], is_default: false });
       expect(created.status).toBe(201);
       expect(created.body.chat.display_id).toBe('CHAN-4');
@@ -209,7 +211,7 @@ describe('confab import', { timeout: 60_000 }, () => {
       ['a reference to a chat that is nowhere', (lines) => (lines[6] = lines[6]!.replace('"chat":"CHAN-1"', '"chat":"CHAN-9"')), 7, /line 7: chat CHAN-9 of organization bulk is neither earlier in the file nor in the database/],
       ['a reply to an entry of the future', (lines) => (lines[6] = lines[6]!.replace('"chat":"CHAN-1"', '"chat":"CHAN-1","parent":"COMMENT-5"')), 7, /line 7: parent COMMENT-5 is neither earlier in the file nor in the database/],
       ['the same key twice', (lines) => (lines[6] = lines[5]!), 7, /line 7: timeline entry COMMENT-1 of organization bulk is also on line 6/],
-      ['a header of a newer format', (lines) => (lines[0] = lines[0]!.replace('"version":1', '"version":2')), 1, /line 1: the file is format version 2, written by a newer Confab/],
+      ['a header of a newer format', (lines) => (lines[0] = lines[0]!.replace('"version":2', '"version":3')), 1, /line 1: the file is format version 3, written by a newer Confab/],
       ['no header', (lines) => lines.shift(), 1, /line 1: this is not a Confab export/],
     ];
     for (const [name, breakIt, line, message] of cases) {

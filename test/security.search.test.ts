@@ -15,16 +15,21 @@ import { createChat } from '../src/domain/chats.js';
 import { formatDon, parseRef } from '../src/domain/ids.js';
 import { initOrg } from '../src/domain/orgs.js';
 import { searchTimelineEntries } from '../src/domain/search.js';
-import { createTimelineEntry } from '../src/domain/timeline-entries.js';
 import { authenticate } from '../src/domain/tokens.js';
 import { SEARCH_CANDIDATE_CAP } from '../src/store/message-search.js';
 import { migrationProvider } from '../src/store/migrations/index.js';
 import { openStore } from '../src/store/open.js';
+import type { NewTimelineEntry } from '../src/store/timeline-entries.js';
 import { createTestSchema, testDatabaseUrl } from './helpers/postgres.js';
 import { useServer, type Person, type TestServer } from './helpers/server.js';
 
 const t = useServer();
 const limited = useServer({ rateLimitRead: 60, rateLimitSearch: 3 });
+
+/** A plain external text message, as the store writes it. */
+function plainEntry(orgId: number, chatId: number, number: number, body: string, createdBy: number, at: string): NewTimelineEntry {
+  return { orgId, chatId, number, body, bodyType: 'text', externalRef: null, visibility: 'external', labels: [], privateTo: [], expiresAt: null, createdBy, at };
+}
 
 /** Writes messages straight through the store: a thousand of them over HTTP would be most of the test. */
 async function seedMessages(server: TestServer, author: Person, chat: { id: string }, bodies: readonly string[]): Promise<void> {
@@ -36,20 +41,7 @@ async function seedMessages(server: TestServer, author: Person, chat: { id: stri
     await tx.orgs.advanceNumberPast(org.id, 'timeline_comment', first + bodies.length);
     const at = new Date().toISOString();
     await tx.timelineEntries.insertMany(
-      bodies.map((body, index) => ({
-        orgId: org.id,
-        chatId: found!.id,
-        number: first + index,
-        body,
-        bodyType: 'text',
-        externalRef: null,
-        visibility: 'external',
-        labels: [],
-        privateTo: [],
-        expiresAt: null,
-        createdBy: user.id,
-        at,
-      })),
+      bodies.map((body, index) => plainEntry(org.id, found!.id, first + index, body, user.id, at)),
     );
   });
 }
@@ -183,8 +175,10 @@ describe('migration 0024_search_scope', () => {
         const { token } = await initOrg(store, 'Before', 'before@example.com');
         const principal = await authenticate(store, `Bearer ${token}`);
         const { chat } = await createChat(store, principal, { users: [formatDon('dev_user', principal.org.slug, principal.user.number)], isDefault: false });
-        await createTimelineEntry(store, principal, { object: formatDon('chat', principal.org.slug, chat.number), body: 'written before the upgrade' });
-        expect(await store.migrate()).toEqual(['0024_search_scope']);
+        // Written by the store alone: today's domain reads files on messages, which came in 0025.
+        const number = await store.orgs.nextNumber(principal.org.id, 'timeline_comment');
+        await store.timelineEntries.insert(plainEntry(principal.org.id, chat.id, number, 'written before the upgrade', principal.user.id, new Date().toISOString()));
+        expect(await store.migrate()).toEqual(['0024_search_scope', '0025_entry_artifacts']);
         const page = await searchTimelineEntries(store, principal, { query: 'upgrade' });
         expect(page.hits.map((hit) => hit.entry.body)).toEqual(['written before the upgrade']);
       } finally {

@@ -13,7 +13,8 @@ import { useServer, type Person } from './helpers/server.js';
 const QUOTA = 1024 * 1024;
 const UNATTACHED_FOR_MS = 30_000;
 // The sweep runs every tenth of the age: every 3 s here.
-const t = useServer({ artifacts: { quotaBytesPerUser: QUOTA, unattachedRetentionMs: UNATTACHED_FOR_MS } });
+// ARTIFACT_MAX_BYTES at the old 5 MiB, so a body over the limit stays cheap to send.
+const t = useServer({ artifacts: { quotaBytesPerUser: QUOTA, unattachedRetentionMs: UNATTACHED_FOR_MS, maxBytes: 5 * 1024 * 1024 } });
 
 const BOUNDARY = 'confab-round-three';
 
@@ -76,7 +77,8 @@ describe('an upload form of many parts', () => {
 
 describe('an upload link', () => {
   const failures: [string, (url: string) => ReturnType<typeof uploadRaw>][] = [
-    ['not an image', (url) => uploadRaw(url, Buffer.from('<html></html>'), 'image/png')],
+    ['an empty file', (url) => uploadRaw(url, Buffer.alloc(0))],
+    ['over ARTIFACT_MAX_BYTES within the body limit', (url) => uploadRaw(url, imageOf(5 * 1024 * 1024 + 1))],
     ['a malformed form', (url) => uploadRaw(url, Buffer.from('--nope\r\n'), 'multipart/form-data; boundary=zz')],
     ['a form without a file', (url) => uploadRaw(url, Buffer.from(`--${BOUNDARY}--\r\n`), FORM)],
     ['over the body limit', (url) => uploadRaw(url, imageOf(6 * 1024 * 1024))],
@@ -186,15 +188,18 @@ describe('the OpenAPI document', () => {
 describe('configuration of uploads', () => {
   it('defaults to a quota of 1 GiB per user and a day before an unattached artifact goes', () => {
     expect(loadConfig({}, {}).artifacts).toEqual({});
-    expect(ARTIFACT_DEFAULTS).toEqual({ quotaBytesPerUser: 1024 ** 3, unattachedRetentionMs: 86_400_000 });
+    expect(ARTIFACT_DEFAULTS).toEqual({ maxBytes: 25 * 1024 ** 2, quotaBytesPerUser: 1024 ** 3, unattachedRetentionMs: 86_400_000 });
   });
 
-  it('reads ARTIFACT_QUOTA_BYTES_PER_USER (0 = no quota) and ARTIFACT_UNATTACHED_RETENTION_MS', () => {
-    const config = loadConfig({}, { ARTIFACT_QUOTA_BYTES_PER_USER: '0', ARTIFACT_UNATTACHED_RETENTION_MS: '60000' });
-    expect(config.artifacts).toEqual({ quotaBytesPerUser: 0, unattachedRetentionMs: 60_000 });
+  it('reads ARTIFACT_QUOTA_BYTES_PER_USER (0 = no quota), ARTIFACT_UNATTACHED_RETENTION_MS and ARTIFACT_MAX_BYTES', () => {
+    const config = loadConfig({}, { ARTIFACT_QUOTA_BYTES_PER_USER: '0', ARTIFACT_UNATTACHED_RETENTION_MS: '60000', ARTIFACT_MAX_BYTES: '1048576' });
+    expect(config.artifacts).toEqual({ quotaBytesPerUser: 0, unattachedRetentionMs: 60_000, maxBytes: 1_048_576 });
   });
 
   it.each([
+    ['ARTIFACT_MAX_BYTES', '0'],
+    ['ARTIFACT_MAX_BYTES', '25MiB'],
+    ['ARTIFACT_MAX_BYTES', String(100 * 1024 * 1024 + 1)],
     ['ARTIFACT_QUOTA_BYTES_PER_USER', '-1'],
     ['ARTIFACT_QUOTA_BYTES_PER_USER', '1GiB'],
     ['ARTIFACT_UNATTACHED_RETENTION_MS', '0'],

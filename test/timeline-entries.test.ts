@@ -155,7 +155,7 @@ describe('timeline-entries.create', () => {
     [{ external_ref: '' }, 'invalid_field', 'external_ref'],
     [{ expires_at: 'tomorrow' }, 'invalid_field', 'expires_at'],
     [{ expires_at: '2001-01-01T00:00:00.000Z' }, 'value_not_permitted', 'expires_at'],
-    [{ artifacts: ['ARTIFACT-1'] }, 'value_not_permitted', 'artifacts'],
+    [{ artifacts: ['nope'] }, 'invalid_id', 'artifacts'],
     [{ private_to: ['nobody'] }, 'invalid_id', 'private_to'],
     [{ private_to: ['DEVU-999999'] }, 'invalid_field', 'private_to'],
   ])('rejects %j with 400 %s on %s and stores nothing', async (change, type, fieldName) => {

@@ -1,17 +1,22 @@
 /**
  * artifacts.*: DevRev's upload flow. `artifacts.prepare` makes an empty artifact and a
  * link to upload its bytes to; the upload fills it once; `artifacts.locate` hands out a
- * short-lived download link. An artifact is attached to at most one parent (today: a user,
- * as their display picture) and from then on anyone in the organization may read it.
+ * short-lived download link. An artifact is attached to at most one parent: a user, as their
+ * display picture, whom anyone in the organization may see; or a comment, as one of its
+ * files, which only the comment's readers may (domain/entry-files.ts).
  */
 import type { Store } from '../store/index.js';
-import { requireAdmin } from './access.js';
+import { ENTRY_PARENT } from '../store/artifacts.js';
+import { attachArtifact, findArtifactOf, requireAttachable } from './artifact-attach.js';
 import { LINK_LIFETIME_MS, linkSecret, openLink, sealLink } from './artifact-links.js';
 import { BadRequest, NotFound } from './errors.js';
-import { formatDon, parseRefOf, refBelongsTo, type ObjectKind } from './ids.js';
-import { MAX_ARTIFACT_BYTES, sniffImageType } from './images.js';
-import { now, type Artifact, type Principal, type User } from '../model/index.js';
+import { parseRefOf, refBelongsTo, type ObjectKind } from './ids.js';
+import { safeFileName } from './file-names.js';
+import { fileTypeOf, isInlineImage } from './file-types.js';
+import { MAX_DISPLAY_PICTURE_BYTES } from './images.js';
+import { now, type Artifact, type ByteRange, type Principal, type User } from '../model/index.js';
 import { requireText } from './orgs.js';
+import { mayReadEntryFiles, readEntryFiles } from './timeline-entries.js';
 
 /** Artifacts are small in number per parent or uploader; one page is enough for now. */
 const LIST_LIMIT = 100;
@@ -28,14 +33,14 @@ export interface Prepared {
 }
 
 export async function prepareArtifact(store: Store, principal: Principal, input: PrepareInput): Promise<Prepared> {
-  requireFileName(input.fileName);
+  const fileName = requireFileName(input.fileName);
   if (input.fileType !== undefined) requireText('file_type', input.fileType);
   const org = principal.org;
   const artifact = await store.transaction(async (tx) =>
     tx.artifacts.insert({
       orgId: org.id,
       number: await tx.orgs.nextNumber(org.id, 'artifact'),
-      fileName: input.fileName.trim(),
+      fileName,
       declaredType: input.fileType?.trim() ?? null,
       createdBy: principal.user.id,
       at: now(),
@@ -55,7 +60,7 @@ export async function checkUploadLink(store: Store, token: string): Promise<numb
 
 /**
  * Checks the link and spends it, before the body is read: one attempt per link, whatever
- * becomes of it (too large, malformed, not an image, over quota), so a link cannot be
+ * becomes of it (too large, empty, malformed, over quota), so a link cannot be
  * used to try again and again. A second attempt is refused as a used link is.
  */
 export async function startUpload(store: Store, token: string): Promise<number> {
@@ -73,19 +78,22 @@ function linkUsed(): BadRequest {
 export interface UploadLimits {
   /** Bytes of uploads one user may hold, attached or not; 0 = no quota. */
   quotaBytesPerUser: number;
+  /** The largest file one upload may carry (ARTIFACT_MAX_BYTES). */
+  maxBytes: number;
 }
 
 /**
- * Stores the bytes of the upload `startUpload` let in: images only, at most 5 MiB, within
- * the uploader's quota (counted against who prepared the artifact).
+ * Stores the bytes of the upload `startUpload` let in: any file of at most `maxBytes`,
+ * within the uploader's quota (counted against who prepared the artifact). Its type is
+ * the image its bytes are, else what the uploader declared, else read from its bytes
+ * (domain/file-types.ts).
  */
 export async function uploadArtifact(store: Store, artifactId: number, content: Uint8Array, limits: UploadLimits): Promise<void> {
   if (content.byteLength === 0) throw BadRequest.invalidField('file', 'the file is empty');
-  if (content.byteLength > MAX_ARTIFACT_BYTES) throw fileTooLarge(MAX_ARTIFACT_BYTES);
-  const contentType = sniffImageType(content);
-  if (!contentType) throw BadRequest.invalidField('file', 'not a PNG, JPEG, GIF or WebP image');
+  if (content.byteLength > limits.maxBytes) throw fileTooLarge(limits.maxBytes);
   const artifact = await store.artifacts.findById(artifactId);
   if (!artifact) throw new NotFound('artifact link');
+  const contentType = fileTypeOf(content, artifact.declaredType);
   const stored = await store.transaction(async (tx) => {
     if (limits.quotaBytesPerUser > 0) {
       const used = await tx.artifacts.bytesUploadedBy(artifact.createdBy.id);
@@ -99,7 +107,7 @@ export async function uploadArtifact(store: Store, artifactId: number, content: 
 
 /** Also what a multipart upload answers the moment its file passes the limit (http/multipart.ts). */
 export function fileTooLarge(limitBytes: number): BadRequest {
-  return BadRequest.invalidField('file', `larger than ${limitBytes} bytes`);
+  return BadRequest.invalidField('file', `larger than ${limitBytes} bytes (ARTIFACT_MAX_BYTES)`);
 }
 
 /** Room is made by attaching fewer: what nothing shows is swept after a while. */
@@ -109,7 +117,7 @@ function overQuota(quotaBytes: number, usedBytes: number): BadRequest {
 
 export async function getArtifact(store: Store, principal: Principal, id: string): Promise<Artifact> {
   const artifact = await findArtifactOf(store, principal, 'id', id);
-  if (!mayRead(principal, artifact)) throw new NotFound('artifact', id);
+  if (!(await mayRead(store, principal, artifact))) throw new NotFound('artifact', id);
   return artifact;
 }
 
@@ -129,20 +137,38 @@ export async function locateArtifact(store: Store, principal: Principal, id: str
 export interface Download {
   contentType: string;
   fileName: string;
-  content: Buffer;
+  size: number;
+  /** The bytes, or the inclusive `range` of them: a range is cut where they are kept. */
+  read(range?: ByteRange): Promise<Buffer>;
 }
 
 export async function downloadArtifact(store: Store, token: string): Promise<Download> {
   const artifactId = openLink(await linkSecret(store), token, 'download');
-  const content = await store.artifacts.readContent(artifactId);
-  if (!content) throw new NotFound('artifact link');
-  return content;
+  const file = await store.artifacts.readFile(artifactId);
+  if (!file) throw new NotFound('artifact link');
+  return {
+    ...file,
+    async read(range) {
+      // Removed between the two reads (its message deleted): as gone as a bad link.
+      const content = await store.artifacts.readContent(artifactId, range);
+      if (!content) throw new NotFound('artifact link');
+      return content;
+    },
+  };
 }
 
-/** With `parent_id`, what is attached to that user; without it, the caller's own uploads. */
+/**
+ * With `parent_id`, what is attached to that user or comment (a comment's files for its
+ * readers only: 404 for anyone else, as for a comment that does not exist); without it,
+ * the caller's own uploads.
+ */
 export async function listArtifacts(store: Store, principal: Principal, parentId?: string): Promise<Artifact[]> {
   if (parentId === undefined) return store.artifacts.listByCreator(principal.user.id, LIST_LIMIT);
-  const ref = parseRefOf('parent_id', parentId, ['dev_user', 'rev_user', 'service_account']);
+  const ref = parseRefOf('parent_id', parentId, ['dev_user', 'rev_user', 'service_account', 'timeline_comment']);
+  if (ref.kind === 'timeline_comment') {
+    const entry = await readEntryFiles(store, principal, parentId);
+    return store.artifacts.listByParent(principal.org.id, ENTRY_PARENT, entry.number, LIST_LIMIT);
+  }
   const parent = refBelongsTo(ref, principal.org.slug)
     ? (await store.users.findByNumbers(principal.org.id, [{ type: ref.kind, number: ref.number }]))[0]
     : undefined;
@@ -166,40 +192,28 @@ const DISPLAY_PICTURE = 'display_picture';
 
 async function attachTo(store: Store, principal: Principal, user: User, artifact: Artifact): Promise<number> {
   const fieldName = DISPLAY_PICTURE;
-  const parent = { kind: user.type as ObjectKind, number: user.number };
-  const existing = artifact.parent;
-  const isSame = existing !== null && existing.kind === parent.kind && existing.number === parent.number;
-  if (existing !== null && !isSame) throw alreadyAttached(principal, fieldName, existing);
-  if (artifact.createdBy.id !== principal.user.id) requireAdmin(principal, 'use an artifact someone else uploaded');
-  if (artifact.uploadedAt === null) throw BadRequest.notPermitted(fieldName, 'the artifact has not been uploaded yet');
-  // The UPDATE re-checks the parent: a concurrent attachment elsewhere makes this one lose.
-  if (!(await store.artifacts.attach(artifact.id, parent.kind, parent.number, now()))) {
-    const current = await store.artifacts.findById(artifact.id);
-    // Swept between the read and the attach: it no longer exists, as for any other id.
-    if (!current?.parent) throw new NotFound('artifact', formatDon('artifact', principal.org.slug, artifact.number));
-    throw alreadyAttached(principal, fieldName, current.parent);
-  }
+  requireAttachable(principal, fieldName, { kind: user.type as ObjectKind, number: user.number }, artifact);
+  // Files on messages may be anything; a picture everyone sees beside the user's name may not.
+  if (artifact.fileType === null || !isInlineImage(artifact.fileType)) throw BadRequest.invalidField(fieldName, 'not a PNG, JPEG, GIF or WebP image');
+  if ((artifact.size ?? 0) > MAX_DISPLAY_PICTURE_BYTES) throw BadRequest.invalidField(fieldName, `larger than ${MAX_DISPLAY_PICTURE_BYTES} bytes`);
+  await attachArtifact(store, principal, fieldName, { kind: user.type as ObjectKind, number: user.number }, artifact);
   return artifact.id;
 }
 
-function alreadyAttached(principal: Principal, fieldName: string, parent: { kind: string; number: number }): BadRequest {
-  return BadRequest.alreadyAttached(fieldName, formatDon(parent.kind as ObjectKind, principal.org.slug, parent.number), false);
-}
-
-/** Attached artifacts are shown with their parent; loose ones only to who uploaded them and admins. */
-function mayRead(principal: Principal, artifact: Artifact): boolean {
+/**
+ * A message's files are for whoever may read the message (and no one once it is deleted);
+ * other attached artifacts (display pictures) for everyone in the organization; loose ones
+ * only for who uploaded them and admins.
+ */
+async function mayRead(store: Store, principal: Principal, artifact: Artifact): Promise<boolean> {
+  if (artifact.parent?.kind === ENTRY_PARENT) return mayReadEntryFiles(store, principal, artifact.parent.number);
   return artifact.parent !== null || artifact.createdBy.id === principal.user.id || principal.user.isAdmin;
 }
 
-async function findArtifactOf(store: Store, principal: Principal, fieldName: string, value: string): Promise<Artifact> {
-  const ref = parseRefOf(fieldName, value, ['artifact']);
-  const artifact = refBelongsTo(ref, principal.org.slug) ? await store.artifacts.findByNumber(principal.org.id, ref.number) : undefined;
-  if (!artifact) throw new NotFound('artifact', value);
-  return artifact;
-}
-
-function requireFileName(fileName: string): void {
-  requireText('file_name', fileName);
-  // The name goes back out in a Content-Disposition header: no control characters in it.
-  if (/[\u0000-\u001f\u007f]/.test(fileName)) throw BadRequest.invalidField('file_name', 'contains control characters');
+/** The name kept is its safe form (domain/file-names.ts): it is shown to others and sent back in a header. */
+function requireFileName(fileName: string): string {
+  if (fileName.trim().length === 0) throw BadRequest.missingField('file_name');
+  const safe = safeFileName(fileName);
+  if (safe === '') throw BadRequest.invalidField('file_name', 'has no characters left once path separators and control characters are removed');
+  return safe;
 }

@@ -1,11 +1,11 @@
 /**
- * What an uploaded file really is, read from its first bytes. The client's `file_type`
+ * Whether an uploaded file is an image, read from its first bytes. The client's `file_type`
  * and Content-Type are not trusted: a display picture is served to everyone who sees the
- * user, so only these image formats are accepted, and they are served with the sniffed type.
+ * user, so only these image formats may be one, and they are served with the sniffed type.
  */
 
-/** The largest display picture accepted. */
-export const MAX_ARTIFACT_BYTES = 5 * 1024 * 1024;
+/** The largest display picture accepted (files on messages have ARTIFACT_MAX_BYTES). */
+export const MAX_DISPLAY_PICTURE_BYTES = 5 * 1024 * 1024;
 
 export const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'] as const;
 export type ImageType = (typeof IMAGE_TYPES)[number];

@@ -10,6 +10,7 @@ import { findMemberChat } from './chats.js';
 import { absent, maySetEntryExternalRef, postingVouches } from './customers.js';
 import { assertMember, isMember, mayReadEntry, readerOf, replyAudience, type EntryAudience } from './visibility.js';
 import { BadRequest, Conflict, Forbidden, NotFound } from './errors.js';
+import { attachEntryFiles, changeEntryFiles, resolveEntryFiles, type ArtifactsChange } from './entry-files.js';
 import { recordEntryEvent } from './events.js';
 import { formatDisplayId, parseRefOf, refBelongsTo } from './ids.js';
 import { requireUsers } from './members.js';
@@ -47,10 +48,9 @@ export async function createTimelineEntry(
   const { chat, parent } = await findTimeline(store, principal, input.object);
 
   const bodyType = checkBodyType(input.bodyType ?? 'text');
-  const body = checkBody(input.body);
-  if (input.artifacts && input.artifacts.length > 0) {
-    throw BadRequest.notPermitted('artifacts', 'Confab keeps artifacts as display pictures only, not on messages; send the message without them');
-  }
+  const files = await resolveEntryFiles(store, principal, input.artifacts ?? []);
+  // A message may be its files alone.
+  const body = files.length > 0 ? (input.body ?? '') : checkBody(input.body);
   const requestedPrivateTo = input.privateTo ?? [];
   if (requestedPrivateTo.length > 0 && (input.visibility ?? 'private') !== 'private') {
     throw BadRequest.notPermitted('private_to', 'private_to is only for entries with visibility private');
@@ -97,6 +97,7 @@ export async function createTimelineEntry(
         at: postedAt,
         ...(parent && { parentId: parent.id }),
       });
+      await attachEntryFiles(tx, principal, number, files);
       await tx.chats.touch(chat.id, postedAt);
       // Staff writing where customers read have joined the chat (domain/customers.ts); a
       // member through a group only has no row of their own to mark.
@@ -144,6 +145,7 @@ export interface UpdateTimelineEntryInput {
   bodyType?: TimelineBodyType;
   /** null removes it. */
   externalRef?: string | null;
+  artifacts?: ArtifactsChange;
 }
 
 export async function updateTimelineEntry(
@@ -157,15 +159,20 @@ export async function updateTimelineEntry(
 
   const at = now();
   const patch: TimelineEntryPatch = { modifiedBy: principal.user.id, at };
-  if (input.body !== undefined) patch.body = checkBody(input.body);
+  // Checked once the files after the edit are known: a message of files alone may have no text.
+  if (input.body !== undefined) patch.body = input.body;
   if (input.bodyType !== undefined) patch.bodyType = checkBodyType(input.bodyType);
   if (input.externalRef !== undefined) patch.externalRef = checkExternalRef(principal.user, input.externalRef);
-  if (patch.body === undefined && patch.bodyType === undefined && patch.externalRef === undefined) return entry;
+  if (patch.body === undefined && patch.bodyType === undefined && patch.externalRef === undefined && input.artifacts === undefined) return entry;
 
   try {
     return await store.transaction(async (tx) => {
       const externalRef = patch.externalRef;
       if (externalRef) await purgeExpired(tx, at, 1, { chatId: entry.chatId, externalRef });
+      const fileCount = input.artifacts === undefined ? undefined : await changeEntryFiles(tx, principal, entry, input.artifacts, at);
+      // A message keeps some text or a file: taking its last file off a message of none is refused.
+      if ((fileCount ?? entry.artifacts.length) === 0) checkBody(patch.body ?? entry.body ?? '');
+      if (patch.body === undefined && patch.bodyType === undefined && patch.externalRef === undefined && fileCount === undefined) return entry;
       await tx.timelineEntries.update(entry.id, patch);
       const updated = (await tx.timelineEntries.findByNumber(entry.orgId, entry.number, at)) ?? entry;
       // Earlier events keep that they happened, not the words the edit replaced: replay shows
@@ -188,6 +195,8 @@ export async function deleteTimelineEntry(store: Store, principal: Principal, id
   const at = now();
   await store.transaction(async (tx) => {
     await tx.timelineEntries.markDeleted(entry.id, principal.user.id, at);
+    // Its files go with its words: no longer locatable, and their bytes removed.
+    await tx.artifacts.deleteOfEntries(entry.orgId, [entry.number]);
     await recordEntryEvent(tx, 'timeline_entry_deleted', entry, await audienceOf(tx, entry), at, entry);
     // Deleted words stay deleted: not in the timeline, not in a replay of the outbox.
     await tx.events.scrubEntries([entry.id]);
@@ -249,6 +258,31 @@ export async function readEntry(store: Store, principal: Principal, id: string, 
   // Unseen entries are absent rather than forbidden: a reader cannot learn they exist.
   if (!(await canSee(store, entry, principal.user))) throw new NotFound('timeline entry', id);
   return entry;
+}
+
+/**
+ * The comment whose files `parentId` names, for a reader of it: any other caller (not a
+ * member, not in its audience, another org) gets the 404 of a comment that does not exist,
+ * and a deleted comment has no files to show.
+ */
+export async function readEntryFiles(store: Store, principal: Principal, parentId: string): Promise<TimelineEntry> {
+  const ref = parseRefOf('parent_id', parentId, ['timeline_comment'] as const);
+  const entry = refBelongsTo(ref, principal.org.slug) ? await readableEntry(store, principal, ref.number) : undefined;
+  if (!entry) throw new NotFound('timeline entry', parentId);
+  return entry;
+}
+
+/** Whether the caller may read the files of comment `number`: whoever may read the comment, while it stands. */
+export async function mayReadEntryFiles(store: Store, principal: Principal, number: number): Promise<boolean> {
+  return (await readableEntry(store, principal, number)) !== undefined;
+}
+
+async function readableEntry(store: Store, principal: Principal, number: number): Promise<TimelineEntry | undefined> {
+  const entry = await store.timelineEntries.findByNumber(principal.org.id, number, now());
+  if (!entry || entry.deletedAt !== null) return undefined;
+  const chat = await store.chats.findById(entry.chatId);
+  if (!chat || !(await isMember(store, chat, principal.user))) return undefined;
+  return (await canSee(store, entry, principal.user)) ? entry : undefined;
 }
 
 export async function canSee(store: Store, entry: TimelineEntry, user: User): Promise<boolean> {

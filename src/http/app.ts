@@ -71,6 +71,8 @@ export interface AppOptions {
   bodyDiscardLimitBytes?: number;
   /** Bytes of uploads one user may hold; 0 = no quota. Defaults to ARTIFACT_DEFAULTS'. */
   artifactQuotaBytesPerUser?: number;
+  /** The largest file one upload may carry. Defaults to ARTIFACT_DEFAULTS'. */
+  artifactMaxBytes?: number;
   /** Timeouts and the connection caps; unset ones take their defaults. */
   connections?: { requestTimeoutMs?: number; headersTimeoutMs?: number; maxConnections?: number; maxConnectionsPerIp?: number };
 }
@@ -87,6 +89,7 @@ export async function buildApp({
   realtime,
   bodyDiscardLimitBytes = DEFAULT_BODY_DISCARD_LIMIT_BYTES,
   artifactQuotaBytesPerUser = ARTIFACT_DEFAULTS.quotaBytesPerUser,
+  artifactMaxBytes = ARTIFACT_DEFAULTS.maxBytes,
   trustProxy = false,
   connections = {},
 }: AppOptions): Promise<FastifyInstance> {
@@ -187,7 +190,7 @@ export async function buildApp({
   groupRoutes(app, store);
   serviceAccountRoutes(app, store);
   revRoutes(app, store);
-  artifactRoutes(app, store, { quotaBytesPerUser: artifactQuotaBytesPerUser }, bodyDiscardLimitBytes);
+  artifactRoutes(app, store, { quotaBytesPerUser: artifactQuotaBytesPerUser, maxBytes: artifactMaxBytes }, bodyDiscardLimitBytes);
   if (realtime) {
     const { settings, dispatcher } = realtime;
     eventRoutes(

@@ -101,9 +101,17 @@ export interface Artifact extends ArtifactSummary {
   declaredType: string | null;
   uploadedAt: string | null;
   parent: { kind: string; number: number } | null;
+  /** Its place among its parent's files (a comment's); null for a display picture or none. */
+  parentPosition: number | null;
   createdBy: User;
   createdAt: string;
   modifiedAt: string;
+}
+
+/** Bytes `start` to `end` of a file, both included (as HTTP's Content-Range counts them). */
+export interface ByteRange {
+  start: number;
+  end: number;
 }
 
 /** Who is calling: resolved from the token on every authenticated request. */
@@ -160,6 +168,8 @@ export interface TimelineEntry {
   parentNumber: number | null;
   /** Replies in this comment's thread (0 for a reply: threads are one level deep). */
   totalReplies: number;
+  /** Files on the message, in the order its author gave; none once it is deleted. */
+  artifacts: ArtifactSummary[];
 }
 
 export interface EntryReaction {

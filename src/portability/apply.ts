@@ -349,6 +349,7 @@ const APPLIERS: { [T in Exclude<RecordType, 'org'>]: Applier<RecordOf<T>> } = {
           uploadedAt: record.uploaded_at ?? null,
           parentKind: record.parent_kind ?? null,
           parentNumber: record.parent_number ?? null,
+          parentPosition: record.parent_position ?? null,
           createdBy: user(line, record.created_by),
           at: record.created_at,
           modifiedAt: record.modified_at,

@@ -1,5 +1,5 @@
 /**
- * The export format (JSONL, version 1). The first line is a header; every other line is
+ * The export format (JSONL, version 2). The first line is a header; every other line is
  * one record, in dependency order, organization by organization: the org, its rev orgs,
  * users, groups, group members, chats, timeline entries (with their reactions, replies
  * naming their parent), read state, webhooks, tokens (only with secrets), artifacts (with
@@ -12,15 +12,21 @@
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { MAX_ARTIFACT_MAX_BYTES } from '../config.js';
 import { formatDisplayId, MAX_OBJECT_NUMBER, parseRef, type ObjectKind } from '../domain/ids.js';
 import { GROUP_MEMBER_TYPES, TIMELINE_BODY_TYPES, TIMELINE_VISIBILITIES, USER_STATES, USER_TYPES, WEBHOOK_STATUSES } from '../model/index.js';
 import { StringEnum } from '../schema/common.js';
 import { MAX_BODY_LENGTH } from '../schema/timeline-entries.js';
 
 export const FORMAT = 'confab-export';
-export const FORMAT_VERSION = 1;
-/** The longest line read: an artifact of the largest size, base64-encoded, with room to spare. */
-export const MAX_LINE_BYTES = 16 * 1024 * 1024;
+/**
+ * 2: files on messages (issue 26). An artifact's parent may be a comment
+ * (`parent_kind: "timeline_comment"`), its place among the comment's files in
+ * `parent_position`. Version 1 files read as before: they have neither.
+ */
+export const FORMAT_VERSION = 2;
+/** The longest line read: an artifact of the largest size allowed (ARTIFACT_MAX_BYTES' ceiling), base64-encoded, with room to spare. */
+export const MAX_LINE_BYTES = Math.ceil(MAX_ARTIFACT_MAX_BYTES / 3) * 4 + 1024 * 1024;
 
 export const Header = Type.Object(
   {
@@ -201,6 +207,8 @@ export const ArtifactRecord = record('artifact', {
   /** The object it is attached to, by kind and number, as stored. */
   parent_kind: Type.Optional(Type.String({ pattern: '^[a-z_]{1,32}$' })),
   parent_number: Type.Optional(ObjectNumber),
+  /** Version 2: its place among a comment's files. */
+  parent_position: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
   created_by: UserRef,
   created_at: Timestamp,
   modified_at: Timestamp,

@@ -206,6 +206,7 @@ export function artifactRecord(org: string, row: PortableArtifact): ArtifactReco
     uploaded_at: optional(row.uploadedAt),
     parent_kind: optional(row.parentKind),
     parent_number: optional(row.parentNumber),
+    parent_position: optional(row.parentPosition),
     created_by: userRef(row.createdBy),
     created_at: row.createdAt,
     modified_at: row.modifiedAt,

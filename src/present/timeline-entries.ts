@@ -1,6 +1,7 @@
 /** Messages (DevRev timeline comments) → wire objects. */
 import { postingVouches } from '../domain/customers.js';
 import { formatDisplayId, formatDon } from '../domain/ids.js';
+import { presentArtifactSummary } from './artifacts.js';
 import type { TimelineEntry } from '../model/index.js';
 import type { TimelineEntry as TimelineEntryWire } from '../schema/timeline-entries.js';
 import { presentUserSummary } from './users.js';
@@ -45,6 +46,8 @@ export function presentTimelineEntry(entry: TimelineEntry, outside: Viewpoint): 
   if (entry.bodyType !== null) wire.body_type = entry.bodyType;
   if (entry.externalRef !== null) wire.external_ref = entry.externalRef;
   if (entry.labels.length > 0) wire.labels = entry.labels;
+  // Events recorded before files on messages carry none.
+  if ((entry.artifacts ?? []).length > 0) wire.artifacts = entry.artifacts.map((file) => presentArtifactSummary(file, view));
   // Events recorded before threads existed carry no count.
   if ((entry.totalReplies ?? 0) > 0) wire.thread = { total_replies: entry.totalReplies };
   return wire;

@@ -27,10 +27,18 @@ export const ArtifactVersion = Type.Object({
   version: Type.String(),
 });
 
+/** Longer names are cut to 255 characters, keeping the extension (domain/file-names.ts). */
+const FileName = Type.String({
+  maxLength: 1024,
+  description:
+    'Kept without path separators (the last segment), control characters or bidi overrides, and cut to 255 characters; ' +
+    '400 invalid_field when nothing is left.',
+});
+
 export const ArtifactsPrepareRequest = Type.Object({
-  file_name: Text,
+  file_name: FileName,
   file_type: Type.Optional(Text),
-  /** DevRev's upload configuration; Confab has one (display pictures) and ignores it. */
+  /** DevRev's upload configuration; Confab has one for every file and ignores it. */
   configuration_set: Type.Optional(Type.String({ maxLength: 64 })),
 });
 

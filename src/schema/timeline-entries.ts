@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { MAX_CURSOR_LENGTH } from '../domain/cursors.js';
 import { MAX_PAGE_SIZE } from '../domain/timeline-pages.js';
 import { TIMELINE_BODY_TYPES, TIMELINE_VISIBILITIES, type TimelineVisibility } from '../model/index.js';
-import { Id, StringEnum, Timestamp, UserSummary } from './common.js';
+import { ArtifactSummary, Id, StringEnum, Timestamp, UserSummary } from './common.js';
 
 export const MAX_LABELS = 16;
 export const MAX_LABEL_LENGTH = 64;
@@ -53,6 +53,8 @@ export const TimelineEntry = Type.Object({
   external_ref: Type.Optional(Type.String()),
   labels: Type.Optional(Type.Array(Type.String())),
   reactions: Type.Array(TimelineReaction),
+  /** Files on the message, in the order its author gave; absent when it has none. */
+  artifacts: Type.Optional(Type.Array(ArtifactSummary)),
   /** DevRev's `timeline-thread`, on a comment that has replies. */
   thread: Type.Optional(Type.Object({ total_replies: Type.Integer() })),
   visibility: Visibility,
@@ -85,7 +87,15 @@ export const TimelineEntriesCreateRequest = Type.Object({
   ),
   expires_at: Type.Optional(Timestamp),
   collections: Type.Optional(Type.Array(Collection)),
-  artifacts: Type.Optional(Type.Array(Id, { maxItems: 50 })),
+  artifacts: Type.Optional(
+    Type.Array(Id, {
+      maxItems: 50,
+      description:
+        'Files on the message (artifacts.prepare, then upload). Each must be uploaded, by the caller (or the caller is an admin), ' +
+        'and attached to nothing else: 400 value_not_permitted, 403 forbidden, 400 artifact_already_attached_to_a_parent. ' +
+        'With files, body may be empty.',
+    }),
+  ),
 });
 export type TimelineEntriesCreateRequest = Static<typeof TimelineEntriesCreateRequest>;
 
@@ -101,6 +111,21 @@ export const TimelineEntriesUpdateRequest = Type.Object({
   body: Type.Optional(Body),
   body_type: Type.Optional(BodyType),
   external_ref: Type.Optional(Type.Union([SettableExternalRef, Type.Null()])),
+  /** DevRev's `timeline-entries-update-request-timeline-comment-artifacts`. */
+  artifacts: Type.Optional(
+    Type.Object(
+      {
+        add: Type.Optional(Type.Array(Id, { maxItems: 10 })),
+        remove: Type.Optional(Type.Array(Id, { maxItems: 10 })),
+        set: Type.Optional(Type.Array(Id, { maxItems: 50 })),
+      },
+      {
+        description:
+          'set replaces the files (alone: with add or remove it is 400 value_not_permitted); remove takes off those named, add appends. ' +
+          'A file taken off is attached to nothing and removed by the sweep after ARTIFACT_UNATTACHED_RETENTION_MS. At most 50 files a message.',
+      },
+    ),
+  ),
 });
 export type TimelineEntriesUpdateRequest = Static<typeof TimelineEntriesUpdateRequest>;
 

@@ -13,10 +13,12 @@
  * - v4: a reply's events also carry its comment's audience (`parent`), which the
  *   visibility rule asks alongside the reply's own; chats carry which of their users staff
  *   brought in (`vouchedUserIds`), which decides whose email their customers see.
+ * - v5: entries also carry their files (`artifacts`: number, name, type, size); scrubbing
+ *   an entry (an edit, a delete) removes them with its words.
  */
 import type { Chat, EntryAudienceOf, EventPayload, Group, TimelineEntry, User } from '../model/index.js';
 
-export const EVENT_PAYLOAD_VERSION = 4;
+export const EVENT_PAYLOAD_VERSION = 5;
 
 interface StoredUser {
   id: number;
@@ -89,6 +91,19 @@ interface StoredEntry {
   parentId?: number | null;
   parentNumber?: number | null;
   totalReplies?: number;
+  /** v5 and later. */
+  artifacts?: StoredArtifactSummary[];
+}
+
+interface StoredArtifactSummary {
+  number: number;
+  fileName: string;
+  fileType: string | null;
+  size: number | null;
+}
+
+export interface StoredPayloadV5 extends Omit<StoredPayloadV4, 'v'> {
+  v: 5;
 }
 
 export interface StoredPayloadV4 extends Omit<StoredPayloadV3, 'v'> {
@@ -130,9 +145,11 @@ interface StoredPayloadV1 {
   internalOnly?: boolean;
 }
 
+type StoredPayload = StoredPayloadV1 | StoredPayloadV2 | StoredPayloadV3 | StoredPayloadV4 | StoredPayloadV5;
+
 /** The text an event row stores for `payload`, in the current version. */
 export function serializePayload(payload: EventPayload): string {
-  const stored: StoredPayloadV4 = { v: 4 };
+  const stored: StoredPayloadV5 = { v: 5 };
   if (payload.chat) stored.chat = storedChat(payload.chat);
   if (payload.entry) stored.entry = storedEntry(payload.entry);
   if (payload.oldEntry) stored.oldEntry = storedEntry(payload.oldEntry);
@@ -147,19 +164,19 @@ export function serializePayload(payload: EventPayload): string {
 
 /** An event row's payload, of whatever version, as the domain reads it. */
 export function parsePayload(text: string): EventPayload {
-  const stored = JSON.parse(text) as StoredPayloadV1 | StoredPayloadV2 | StoredPayloadV3 | StoredPayloadV4;
+  const stored = JSON.parse(text) as StoredPayload;
   const payload: EventPayload = {};
   if (stored.chat) payload.chat = chatOf(stored.chat);
   if (stored.entry) payload.entry = entryOf(stored.entry);
   if (stored.oldEntry) payload.oldEntry = entryOf(stored.oldEntry);
   if (stored.group) payload.group = { ...stored.group };
   if (stored.member) payload.member = userOf(stored.member);
-  if (stored.v === 3 || stored.v === 4) {
+  if (stored.v === 3 || stored.v === 4 || stored.v === 5) {
     if (stored.read) payload.read = stored.read;
     if (stored.forUser !== undefined) payload.forUser = stored.forUser;
   }
-  if (stored.v === 4 && stored.parent) payload.parent = stored.parent;
-  if (stored.v === 2 || stored.v === 3 || stored.v === 4) {
+  if ((stored.v === 4 || stored.v === 5) && stored.parent) payload.parent = stored.parent;
+  if (stored.v === 2 || stored.v === 3 || stored.v === 4 || stored.v === 5) {
     if (stored.privateTo) payload.privateTo = stored.privateTo;
   } else if (stored.audience) {
     // v1 named the author among the audience; v2 keeps only the others.
@@ -171,8 +188,9 @@ export function parsePayload(text: string): EventPayload {
 
 /** A stored payload (of any version) with its entries' words removed: that something happened stays. */
 export function withoutBodies(text: string): string {
-  const stored = JSON.parse(text) as StoredPayloadV1 | StoredPayloadV2 | StoredPayloadV3 | StoredPayloadV4;
-  const scrub = (entry: StoredEntry | undefined) => entry && { ...entry, body: null, bodyType: null };
+  const stored = JSON.parse(text) as StoredPayload;
+  // A scrubbed entry shows no files either: a deleted message's are gone, an edited one's may be.
+  const scrub = (entry: StoredEntry | undefined) => entry && { ...entry, body: null, bodyType: null, ...(entry.artifacts && { artifacts: [] }) };
   return JSON.stringify({
     ...stored,
     ...(stored.entry && { entry: scrub(stored.entry) }),
@@ -261,6 +279,7 @@ function storedEntry(entry: TimelineEntry): StoredEntry {
     parentId: entry.parentId,
     parentNumber: entry.parentNumber,
     totalReplies: entry.totalReplies,
+    artifacts: entry.artifacts.map((file) => ({ number: file.number, fileName: file.fileName, fileType: file.fileType, size: file.size })),
   };
 }
 
@@ -291,5 +310,7 @@ function entryOf(entry: StoredEntry): TimelineEntry {
     parentId: entry.parentId ?? null,
     parentNumber: entry.parentNumber ?? null,
     totalReplies: entry.totalReplies ?? 0,
+    // Before v5 events kept no files.
+    artifacts: entry.artifacts ?? [],
   };
 }

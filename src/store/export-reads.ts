@@ -7,6 +7,7 @@
 import { sql, type ExpressionBuilder, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type { UserType } from '../model/index.js';
 import { SUMMARY_COLUMNS } from './artifacts.js';
+import type { BlobStore } from './blobs.js';
 import {
   compareText,
   compareUserKeys,
@@ -32,7 +33,11 @@ import { groupBy } from './rows.js';
 const key = (type: string, number: number): UserKey => ({ type: type as UserType, number });
 
 export class ExportReadStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    /** Where artifacts' bytes live (store/blobs.ts). */
+    private readonly blobs: BlobStore,
+  ) {}
 
   /** Every organization, or those with these slugs, with their counters. */
   async orgs(slugs?: readonly string[]): Promise<PortableOrg[]> {
@@ -310,20 +315,23 @@ export class ExportReadStore {
     const query = this.db
       .selectFrom('artifacts')
       .select(SUMMARY_COLUMNS)
-      .$if(withContent, (builder) => builder.select('content'))
       .where('org_id', '=', orgId);
     const rows = await select(query, 'number', selection).execute();
     const users = await this.userKeysOf(rows.map((row) => row.created_by));
+    // One at a time: a page holds few artifacts, and each may be megabytes.
+    const contents = new Map<number, Buffer | null>();
+    if (withContent) for (const row of rows) contents.set(row.id, (await this.blobs.read(row.id)) ?? null);
     return rows.map((row) => ({
       number: row.number,
       fileName: row.file_name,
       declaredType: row.declared_type,
       contentType: row.content_type,
       size: row.size === null ? null : Number(row.size),
-      ...(withContent && { content: row.content == null ? null : Buffer.from(row.content) }),
+      ...(withContent && { content: contents.get(row.id) ?? null }),
       uploadedAt: row.uploaded_at,
       parentKind: row.parent_kind,
       parentNumber: row.parent_number,
+      parentPosition: row.parent_position,
       createdBy: users.get(row.created_by)!,
       createdAt: row.created_at,
       modifiedAt: row.modified_at,

@@ -6,6 +6,7 @@
  */
 import type { Kysely } from 'kysely';
 import { ArtifactStore } from './artifacts.js';
+import { DatabaseBlobs } from './blobs.js';
 import { ChatReadStore } from './chat-reads.js';
 import { ChatStore } from './chats.js';
 import { DirectorySearchStore } from './directory-search.js';
@@ -84,6 +85,7 @@ export class StandardParts implements EntityStores {
   // Concrete, not Public<…>: other entity stores read people and reactions through them.
   private userStore?: UserStore;
   private reactionStore?: ReactionStore;
+  private blobStore?: DatabaseBlobs;
 
   constructor(
     protected readonly db: Kysely<Database>,
@@ -111,6 +113,7 @@ export class StandardParts implements EntityStores {
       this.db,
       this.users,
       this.reactions,
+      this.artifacts,
       this.shared.dialect,
       this.shared.searchStats,
     ));
@@ -129,7 +132,7 @@ export class StandardParts implements EntityStores {
     return (this.built.revOrgs ??= new RevOrgStore(this.db));
   }
   get artifacts() {
-    return (this.built.artifacts ??= new ArtifactStore(this.db, this.users, this.shared.dialect));
+    return (this.built.artifacts ??= new ArtifactStore(this.db, this.users, this.shared.dialect, this.blobs));
   }
   get faultRules() {
     return (this.built.faultRules ??= new FaultRuleStore(this.db));
@@ -147,10 +150,15 @@ export class StandardParts implements EntityStores {
     return (this.built.presence ??= new PresenceStore(this.db));
   }
   get exportReads() {
-    return (this.built.exportReads ??= new ExportReadStore(this.db));
+    return (this.built.exportReads ??= new ExportReadStore(this.db, this.blobs));
   }
   get importLookups() {
     return (this.built.importLookups ??= new ImportLookupStore(this.db));
+  }
+
+  /** The bytes of artifacts live in their rows (store/blobs.ts); another BlobStore would go here. */
+  private get blobs(): DatabaseBlobs {
+    return (this.blobStore ??= new DatabaseBlobs(this.db));
   }
 
   /** A dialect may wrap the token store (SQLite caches grants: auth-cache.ts). */

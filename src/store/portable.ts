@@ -150,6 +150,8 @@ export interface PortableArtifact {
   uploadedAt: string | null;
   parentKind: string | null;
   parentNumber: number | null;
+  /** Its place among a comment's files; null for a display picture or a loose upload. */
+  parentPosition: number | null;
   createdBy: UserKey;
   createdAt: string;
   modifiedAt: string;

@@ -191,6 +191,8 @@ export interface ArtifactsTable {
   /** The object the artifact is attached to (a user, for a display picture), by kind and number. */
   parent_kind: string | null;
   parent_number: number | null;
+  /** Where among its parent's files it is shown (a comment's, in the order its author gave). */
+  parent_position: number | null;
   created_by: number;
   created_at: string;
   modified_at: string;

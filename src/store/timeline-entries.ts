@@ -1,6 +1,7 @@
 import { sql, type ExpressionBuilder, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { DialectName } from './migrations/helpers.js';
 import type { EntryAudienceOf, EntryReader, TimelineBodyType, TimelineEntry, TimelineVisibility, User } from '../model/index.js';
+import { filesOfEntries, type ArtifactStore } from './artifacts.js';
 import { batches } from './batches.js';
 import { translateUnique } from './errors.js';
 import { chatIdsOfUser } from './membership.js';
@@ -108,6 +109,8 @@ export class TimelineEntryStore {
     /** The store's one user reader, shared so that every entity reads people the same way. */
     private readonly users: UserStore,
     private readonly reactions: ReactionStore,
+    /** A message's files go when it expires. */
+    private readonly artifacts: Pick<ArtifactStore, 'deleteOfEntryRows'>,
     /** Full-text search is spelled differently on each dialect. */
     private readonly dialect: DialectName,
     /** Shared by every store made for this database, so /metrics counts all searches. */
@@ -395,6 +398,8 @@ export class TimelineEntryStore {
     // A thread leaves with its comment.
     const replies = await this.db.selectFrom('timeline_entries').select('id').where('parent_id', 'in', expired).execute();
     const ids = [...expired, ...replies.map((row) => row.id)];
+    // Their files go with them, bytes and all: none of it is readable any more.
+    await this.artifacts.deleteOfEntryRows(ids);
     await this.db.deleteFrom('timeline_entry_labels').where('entry_id', 'in', ids).execute();
     await this.db.deleteFrom('timeline_entry_private_to').where('entry_id', 'in', ids).execute();
     await this.reactions.deleteOfEntries(ids);
@@ -461,10 +466,12 @@ export class TimelineEntryStore {
     const wanted = [...new Set(rows.flatMap((row) => [row.created_by, row.modified_by]))];
     const ids = rows.map((row) => row.id);
     const counted = rows.every((row) => row.total_replies !== undefined);
-    const [users, reactions, replies] = await Promise.all([
+    // A page is of one chat, so of one organization; search's span chats of one too.
+    const [users, reactions, replies, files] = await Promise.all([
       this.users.findByIds(wanted),
       this.reactions.ofEntries(ids),
       counted ? new Map(rows.map((row) => [row.id, Number(row.total_replies)])) : this.replyCounts(ids),
+      filesOfEntries(this.db, rows[0]!.org_id, rows.map((row) => row.number)),
     ]);
     const byId = new Map(users.map((user): [number, User] => [user.id, user]));
     return rows.map((row) => ({
@@ -488,6 +495,7 @@ export class TimelineEntryStore {
       parentId: row.parent_id,
       parentNumber: row.parent_number,
       totalReplies: replies.get(row.id) ?? 0,
+      artifacts: row.org_id === rows[0]!.org_id ? (files.get(row.number) ?? []) : [],
     }));
   }
 }

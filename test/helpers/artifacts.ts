@@ -65,3 +65,11 @@ export async function picture(t: TestServer, person: Person, fileName = 'me.png'
   return prepared.id;
 }
 
+
+/** Any file `person` prepared (as `fileType`, or none) and uploaded raw: its artifact id. */
+export async function uploadFile(t: TestServer, person: Person, fileName: string, bytes: Buffer, fileType?: string): Promise<string> {
+  const prepared = await t.as(person).post('/artifacts.prepare', { file_name: fileName, ...(fileType && { file_type: fileType }) });
+  expect(prepared.status).toBe(200);
+  expect((await uploadRaw(prepared.body.url, bytes)).status).toBe(204);
+  return prepared.body.id;
+}

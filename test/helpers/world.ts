@@ -2,10 +2,11 @@
  * An organization with one of everything an export carries, made over the API as clients
  * make it: people of every type, a rev org, a group, chats, messages with labels, an
  * external_ref, a private one, an edited and a deleted one, a thread, reactions, read
- * markers (one moved back by mark-unread), a webhook and a display picture.
+ * markers (one moved back by mark-unread), a webhook, a display picture and a message with
+ * files (one of them taken off again, so attached to nothing).
  */
 import { expect } from 'vitest';
-import { picture } from './artifacts.js';
+import { picture, uploadRaw } from './artifacts.js';
 import type { Person, Response, TestServer } from './server.js';
 
 export interface World {
@@ -14,7 +15,12 @@ export interface World {
   chat: { id: string; display_id: string };
   /** The messages of `chat`, as ada reads them. */
   messages(t: { as(person: Person): { get(path: string, query?: Record<string, string>): Promise<Response> } }): Promise<unknown>;
+  /** The bytes of each file on a message, downloaded as grace, by artifact id. */
+  files(t: { as(person: Person): { get(path: string, query?: Record<string, string>): Promise<Response> } }): Promise<Record<string, string>>;
 }
+
+/** Every byte value, then some text: a file whose bytes an export must keep exactly. */
+const BINARY = Buffer.concat([Buffer.from(Array.from({ length: 256 }, (_, index) => index)), Buffer.from('\r\n\u0000 end', 'utf8')]);
 
 export async function buildWorld(t: TestServer): Promise<World> {
   const ada = await t.given.org();
@@ -54,6 +60,15 @@ export async function buildWorld(t: TestServer): Promise<World> {
   const pictureId = await picture(t, grace);
   await ok(t.as(grace).post('/dev-users.self.update', { display_picture: pictureId }));
 
+  const fileIds: string[] = [];
+  for (const [name, bytes, type] of [['data.bin', BINARY, undefined], ['notes.txt', Buffer.from('launch notes'), 'text/plain'], ['draft.txt', Buffer.from('draft'), 'text/plain']] as const) {
+    const prepared = await ok(t.as(ada).post('/artifacts.prepare', { file_name: name, ...(type && { file_type: type }) }));
+    expect((await uploadRaw(prepared.url, bytes)).status).toBe(204);
+    fileIds.push(prepared.id);
+  }
+  const withFiles = await t.given.message(ada, chat, 'The files', { artifacts: [fileIds[1], fileIds[0], fileIds[2]] });
+  await ok(t.as(ada).post('/timeline-entries.update', { type: 'timeline_comment', id: withFiles.id, artifacts: { remove: [fileIds[2]] } }));
+
   return {
     ada,
     grace,
@@ -63,6 +78,15 @@ export async function buildWorld(t: TestServer): Promise<World> {
       const thread = await server.as(ada).get('/timeline-entries.list', { object: first.id });
       const chats = await server.as(ada).get('/chats.list', {});
       return { timeline: timeline.body, thread: thread.body, chats: chats.body };
+    },
+    files: async (server) => {
+      const bytes: Record<string, string> = {};
+      for (const id of fileIds.slice(0, 2)) {
+        const located = await server.as(grace).get('/artifacts.locate', { id });
+        expect(located.status).toBe(200);
+        bytes[id] = Buffer.from(await (await fetch(located.body.url)).arrayBuffer()).toString('base64');
+      }
+      return bytes;
     },
   };
 }

@@ -80,6 +80,8 @@ describe('moving from SQLite to PostgreSQL', { timeout: 120_000 }, () => {
     try {
       const moved = { as: (person: Person) => new Client(server.url, `Bearer ${person.token}`) };
       expect(withoutCursors(await world.messages(moved))).toEqual(withoutCursors(await world.messages(t)));
+      // Files on messages are in PostgreSQL's bytea now, the same bytes.
+      expect(await world.files(moved)).toEqual(await world.files(t));
       const created = await moved.as(world.grace).post('/timeline-entries.create', { type: 'timeline_comment', object: world.chat.id, body: 'on PostgreSQL now' });
       expect(created.status).toBe(201);
       const before = JSON.parse(fromSqlite.split('\n').find((line) => line.includes('"type":"org"') && line.includes(world.ada.org.slug))!);

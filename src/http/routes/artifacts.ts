@@ -12,8 +12,9 @@ import {
   type UploadLimits,
 } from '../../domain/artifacts.js';
 import { formatDon } from '../../domain/ids.js';
-import { MAX_ARTIFACT_BYTES } from '../../domain/images.js';
+import { isInlineImage } from '../../domain/file-types.js';
 import type { Store } from '../../store/index.js';
+import { contentDisposition, requestedRange } from '../downloads.js';
 import { fileOfForm, MAX_FORM_PARTS } from '../multipart.js';
 import { discardAfterAnswer } from '../oversized-bodies.js';
 import type { DocumentedErrors } from '../openapi.js';
@@ -24,7 +25,7 @@ import { presentUserSummary } from '../../present/users.js';
 const UPLOAD_ERRORS = {
   400:
     'The upload is refused and the link spent (each link takes one attempt, whatever its outcome): `invalid_field` on `file` for an ' +
-    `empty file, one over 5 MiB or not a PNG, JPEG, GIF or WebP image; \`bad_request\` for a body over the limit, a form of more than ` +
+    `empty file or one over \`ARTIFACT_MAX_BYTES\` (25 MiB by default); \`bad_request\` for a body over that and the form's room, a form of more than ` +
     `${MAX_FORM_PARTS} parts or of more than one file (a form is answered as soon as it crosses a limit, while still being sent); ` +
     '`parse_error` for a malformed form; `missing_required_field` for a form without a file; `value_not_permitted` on `file` for a ' +
     'link already used, or an upload past the uploader\'s storage quota (`ARTIFACT_QUOTA_BYTES_PER_USER`)',
@@ -32,9 +33,15 @@ const UPLOAD_ERRORS = {
 };
 
 /** Room for a multipart envelope around the largest file accepted. */
-const UPLOAD_BODY_LIMIT = MAX_ARTIFACT_BYTES + 64 * 1024;
+const FORM_ROOM_BYTES = 64 * 1024;
+
+const DOWNLOAD_ERRORS = {
+  404: 'The link is forged, altered, expired, of the wrong purpose, or its artifact is gone',
+  416: 'The `Range` starts past the end of the file (`bad_request`; `Content-Range: bytes */<size>` says how large it is)',
+};
 
 export function artifactRoutes(app: FastifyInstance, store: Store, limits: UploadLimits, bodyDiscardLimitBytes: number): void {
+  const uploadBodyLimit = limits.maxBytes + FORM_ROOM_BYTES;
   operation(app, store, {
     name: 'artifacts.prepare',
     async handle({ store, principal, request }, body) {
@@ -82,13 +89,13 @@ export function artifactRoutes(app: FastifyInstance, store: Store, limits: Uploa
     // A form goes to the route unread, to be parsed as it arrives; any other body is the
     // file itself, read whole within the limit.
     scope.addContentTypeParser('multipart/form-data', (_request, body, done) => done(null, body));
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: UPLOAD_BODY_LIMIT }, (_request, body, done) => done(null, body));
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: uploadBodyLimit }, (_request, body, done) => done(null, body));
 
     // A wildcard, not `:token`: the router answers 414 for a parameter over 100 characters.
     scope.post(
       '/artifacts.upload/*',
       {
-        bodyLimit: UPLOAD_BODY_LIMIT,
+        bodyLimit: uploadBodyLimit,
         // The link is the permission: without a valid one the body is never read, and the
         // connection closes rather than draining what the caller keeps sending. A valid one
         // is spent here, before the body, so that whatever becomes of this attempt is its last.
@@ -109,7 +116,7 @@ export function artifactRoutes(app: FastifyInstance, store: Store, limits: Uploa
         } satisfies FastifySchema & DocumentedErrors,
       },
       async (request, reply) => {
-      const file = await uploadedFile(request, reply, bodyDiscardLimitBytes);
+      const file = await uploadedFile(request, reply, { fileBytes: limits.maxBytes, bodyBytes: uploadBodyLimit, discardBytes: bodyDiscardLimitBytes });
       const artifactId = await checkUploadLink(store, (request.params as { '*': string })['*']);
       await uploadArtifact(store, artifactId, file, limits);
       return reply.code(204).send();
@@ -121,21 +128,35 @@ export function artifactRoutes(app: FastifyInstance, store: Store, limits: Uploa
       {
         schema: {
           summary: 'Download the file of an artifact (the url from artifacts.locate; Confab addition)',
+          description:
+            'PNG, JPEG, GIF and WebP images (recognised by their bytes) come inline; every other file as an attachment. ' +
+            'One `Range` of bytes is answered with 206 and `Content-Range`; several ranges, or a malformed one, with the whole file.',
           tags: ['artifacts'],
-          produces: ['image/png', 'image/jpeg', 'image/gif', 'image/webp'],
-        },
+          produces: ['application/octet-stream'],
+          errorResponses: DOWNLOAD_ERRORS,
+        } satisfies FastifySchema & DocumentedErrors,
       },
       async (request, reply) => {
-      const token = (request.params as { '*': string })['*'];
-      const file = await downloadArtifact(store, token);
-      return reply
-        .header('content-type', file.contentType)
-        .header('x-content-type-options', 'nosniff')
-        .header('content-security-policy', "default-src 'none'; sandbox")
-        .header('cache-control', 'private, max-age=300')
-        .header('content-disposition', `inline; filename*=UTF-8''${encodeURIComponent(file.fileName)}`)
-        .send(file.content);
-    },
+        const token = (request.params as { '*': string })['*'];
+        const file = await downloadArtifact(store, token);
+        const { size } = file;
+        const range = requestedRange(request.headers.range, size);
+        reply
+          .header('x-content-type-options', 'nosniff')
+          .header('content-security-policy', "default-src 'none'; sandbox")
+          .header('cache-control', 'private, max-age=300')
+          .header('accept-ranges', 'bytes');
+        if (range === 'unsatisfiable') {
+          return reply
+            .code(416)
+            .header('content-range', `bytes */${size}`)
+            .send({ type: 'bad_request', message: `the range starts past the end of the file (${size} bytes)` });
+        }
+        reply.header('content-type', file.contentType).header('content-disposition', contentDisposition(file.fileName, isInlineImage(file.contentType)));
+        if (range === undefined) return reply.send(await file.read());
+        const part = await file.read(range);
+        return reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${size}`).send(part);
+      },
     );
   });
 }
@@ -145,13 +166,13 @@ export function artifactRoutes(app: FastifyInstance, store: Store, limits: Uploa
  * documented flow sends it), or the raw body of any other request. A form refused
  * part-way is answered at once; the rest of its body is thrown away behind the answer.
  */
-async function uploadedFile(request: FastifyRequest, reply: FastifyReply, bodyDiscardLimitBytes: number): Promise<Uint8Array> {
+async function uploadedFile(request: FastifyRequest, reply: FastifyReply, limits: { fileBytes: number; bodyBytes: number; discardBytes: number }): Promise<Uint8Array> {
   if (!(request.body instanceof Readable)) return Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
   const body = request.body;
   try {
-    return await fileOfForm(body, request.headers['content-type'] ?? '', { fileBytes: MAX_ARTIFACT_BYTES, bodyBytes: UPLOAD_BODY_LIMIT });
+    return await fileOfForm(body, request.headers['content-type'] ?? '', { fileBytes: limits.fileBytes, bodyBytes: limits.bodyBytes });
   } catch (error) {
-    discardAfterAnswer(body, reply, bodyDiscardLimitBytes);
+    discardAfterAnswer(body, reply, limits.discardBytes);
     throw error;
   }
 }

@@ -64,6 +64,7 @@ export function timelineEntryRoutes(app: FastifyInstance, store: Store): void {
         body: body.body,
         bodyType: body.body_type,
         externalRef: body.external_ref,
+        artifacts: body.artifacts,
       });
       return { timeline_entry: presentTimelineEntry(entry, principal) };
     },
