@@ -127,6 +127,15 @@ describe('chats.get', () => {
     expect(noType.body).toMatchObject({ type: 'missing_required_field', field_name: 'type' });
   });
 
+  it('takes only id in its GET form, as DevRev documents it: type and users there are 400 missing_required_field id, not 500', async () => {
+    const { ada, bob } = await dm();
+    for (const users of [`${ada.id},${bob.id}`, [ada.id, bob.id], `"${ada.id}","${bob.id}"`]) {
+      const res = await api.as(ada).get('/chats.get', { type: 'dm', users });
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ type: 'missing_required_field', field_name: 'id' });
+    }
+  });
+
   it('returns 400 when the id query parameter is repeated', async () => {
     const { ada, chat } = await dm();
     const res = await api.as(ada).get('/chats.get', { id: [chat.id, chat.id] });

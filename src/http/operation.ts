@@ -84,6 +84,7 @@ export function operation<K extends OperationName>(app: FastifyInstance, store: 
     const arrayFields = Object.entries(query.properties)
       .filter(([, schema]) => (schema as { type?: unknown }).type === 'array')
       .map(([field]) => field);
+    const queryFields = Object.keys(query.properties);
     const getSchema: FastifySchema = { ...docs, operationId, querystring: query, response };
     app.get(
       `/${spec.name}`,
@@ -94,7 +95,9 @@ export function operation<K extends OperationName>(app: FastifyInstance, store: 
         // The official clients send arrays as repeated parameters or comma-joined.
         preValidation: async (request) => splitCommaLists(request.query as Record<string, unknown>, arrayFields),
       },
-      (request, reply) => handler(request, reply, request.query as RequestOf<K>),
+      // Only the fields the GET form declares reach the domain: where it is narrower than the
+      // body (chats.get takes `id` alone, as DevRev documents it), the others are unchecked.
+      (request, reply) => handler(request, reply, pickFields(request.query as Record<string, unknown>, queryFields) as RequestOf<K>),
     );
   }
 }
@@ -103,6 +106,15 @@ function splitCommaLists(query: Record<string, unknown>, fields: readonly string
   for (const field of fields) {
     const value = query[field];
     const values = typeof value === 'string' ? [value] : Array.isArray(value) ? value : undefined;
-    if (values) query[field] = values.flatMap((item) => (typeof item === 'string' ? item.split(',').filter(Boolean) : [item]));
+    if (values) query[field] = values.flatMap((item) => (typeof item === 'string' ? item.split(',').map(unquote).filter(Boolean) : [item]));
   }
+}
+
+/** DevRev's TypeScript SDK quotes each value of a list it puts in a query: `"a","b"`. */
+function unquote(item: string): string {
+  return item.length >= 2 && item.startsWith('"') && item.endsWith('"') ? item.slice(1, -1) : item;
+}
+
+function pickFields(query: Record<string, unknown>, fields: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(fields.filter((field) => query[field] !== undefined).map((field) => [field, query[field]]));
 }
