@@ -13,4 +13,4 @@ export {
   type ConnectedConfab,
   type StartConfabOptions,
 } from './testing/start.js';
-export type { Fixtures, TenantFixtures } from './emulator/fixtures.js';
+export type { Fixtures, TenantFixtures } from './schema/fixtures.js';

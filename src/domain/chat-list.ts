@@ -18,9 +18,8 @@ import { resolveUsers, Unresolved } from './members.js';
 import { readEntry } from './timeline-entries.js';
 import { pageBothWays } from './paging.js';
 import { now, type Chat, type Principal, type TimelineEntry, type User } from '../model/index.js';
+import { DEFAULT_PAGE_SIZE } from '../schema/limits.js';
 
-export const DEFAULT_PAGE_SIZE = 50;
-export const MAX_PAGE_SIZE = 100;
 
 export interface ListChatsInput {
   cursor?: string;

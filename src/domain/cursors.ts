@@ -9,6 +9,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Store } from '../store/index.js';
 import { BadRequest } from './errors.js';
 import { now } from '../model/index.js';
+import { MAX_CURSOR_LENGTH } from '../schema/limits.js';
 
 export type ListMode = 'after' | 'before';
 
@@ -22,8 +23,6 @@ export interface TimelineCursor {
 
 const VERSION = 'v1';
 const SECRET_NAME = 'timeline-cursor';
-/** Far more than any cursor we issue; bounds the work done on a hostile one. */
-export const MAX_CURSOR_LENGTH = 512;
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 export async function cursorSecret(store: Store): Promise<Buffer> {

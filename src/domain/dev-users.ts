@@ -7,9 +7,8 @@ import { readPage, type Page } from './list-cursors.js';
 import { BadRequest, Conflict } from './errors.js';
 import { now, type Principal, type User, type UserState } from '../model/index.js';
 import { displayNameOf, requireEmail, requireText } from './orgs.js';
+import type { CREATABLE_STATES } from '../schema/limits.js';
 
-/** DevRev creates users in `shadow` (invited, not yet signed in); Confab also allows `active`. */
-export const CREATABLE_STATES = ['shadow', 'active'] as const;
 
 export interface DevUserInput {
   email: string;

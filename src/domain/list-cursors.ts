@@ -9,9 +9,8 @@ import type { Store } from '../store/index.js';
 import { cursorSecret, invalidCursor, seal, unseal } from './cursors.js';
 import { MAX_OBJECT_NUMBER } from './ids.js';
 import { readBeyond } from './paging.js';
+import { DEFAULT_PAGE_SIZE } from '../schema/limits.js';
 
-export const DEFAULT_PAGE_SIZE = 50;
-export const MAX_PAGE_SIZE = 100;
 
 /**
  * Sealed like a timeline cursor (HMAC under the server's cursor secret): a cursor edited

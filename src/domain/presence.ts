@@ -7,15 +7,12 @@
  * (domain/visibility.ts `presenceVisibleTo`).
  */
 import type { Store } from '../store/index.js';
-import type { PresenceState } from '../store/presence.js';
 import { NotFound } from './errors.js';
 import { parseRef } from './ids.js';
 import { resolveUsers, Unresolved } from './members.js';
 import { presenceVisibleTo } from './visibility.js';
-import type { Principal, User } from '../model/index.js';
+import type { PresenceState, Principal, User } from '../model/index.js';
 
-export const PRESENCE_STATES = ['online', 'offline'] as const satisfies readonly PresenceState[];
-export const MAX_PRESENCE_USERS = 100;
 
 export interface PresenceItem {
   user: User;

@@ -13,9 +13,8 @@ import { BadRequest } from './errors.js';
 import { recordEntryEvent } from './events.js';
 import { audienceOf, readEntry } from './timeline-entries.js';
 import { now, type Principal, type User } from '../model/index.js';
+import { DEFAULT_PAGE_SIZE } from '../schema/limits.js';
 
-export const DEFAULT_PAGE_SIZE = 50;
-export const MAX_PAGE_SIZE = 100;
 
 export interface UpdateReactionInput {
   object: string;

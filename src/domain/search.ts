@@ -15,10 +15,8 @@ import { cursorSecret, openKeyCursor, sealKeyCursor } from './cursors.js';
 import { readBeyond } from './paging.js';
 import { BadRequest } from './errors.js';
 import { now, type Group, type Principal, type RevOrg, type TimelineEntry, type User } from '../model/index.js';
+import { DEFAULT_SEARCH_PAGE_SIZE, MAX_QUERY_LENGTH } from '../schema/limits.js';
 
-export const MAX_QUERY_LENGTH = 1000;
-export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 100;
 /** Words past these are dropped: every one must match, and more never narrows usefully. */
 const MAX_TERMS = 16;
 const MAX_TERM_LENGTH = 64;
@@ -66,7 +64,7 @@ export async function searchTimelineEntries(store: Store, principal: Principal, 
   const secret = await cursorSecret(store);
   const offset = input.cursor === undefined ? 0 : openKeyCursor(secret, input.cursor, list).id;
   if (offset > MAX_OFFSET) throw BadRequest.invalidField('cursor', 'not a cursor issued for this list');
-  const limit = input.limit ?? DEFAULT_PAGE_SIZE;
+  const limit = input.limit ?? DEFAULT_SEARCH_PAGE_SIZE;
   const { rows: entries, more } = await readBeyond(limit, (size) => store.timelineEntries.search({ ...view, orgId: principal.org.id }, terms, offset, size));
   const page: SearchPage = { hits: entries.map((entry) => ({ entry, snippet: markTerms(entry.body ?? '', terms) })) };
   if (more && offset + limit <= MAX_OFFSET) page.nextCursor = sealKeyCursor(secret, { list, key: '', id: offset + limit, mode: 'after' });
@@ -186,7 +184,7 @@ export async function searchCore(store: Store, principal: Principal, input: Sear
   const list = `search.core:${principal.user.id}:${scope}`;
   const secret = await cursorSecret(store);
   const offset = input.cursor === undefined ? 0 : openKeyCursor(secret, input.cursor, list).id;
-  const limit = input.limit ?? DEFAULT_PAGE_SIZE;
+  const limit = input.limit ?? DEFAULT_SEARCH_PAGE_SIZE;
   const hits = scored.slice(offset, offset + limit).map((item) => item.hit);
   const page: CorePage = { hits, contacts };
   if (offset + limit < scored.length) page.nextCursor = sealKeyCursor(secret, { list, key: '', id: offset + limit, mode: 'after' });

@@ -10,9 +10,8 @@ import { cursorSecret, openCursor, sealCursor, type ListMode } from './cursors.j
 import { now, type Principal, type TimelineEntry, type TimelineVisibility } from '../model/index.js';
 import { findTimeline } from './timeline-entries.js';
 import { pageBothWays } from './paging.js';
+import { DEFAULT_PAGE_SIZE } from '../schema/limits.js';
 
-export const DEFAULT_PAGE_SIZE = 50;
-export const MAX_PAGE_SIZE = 100;
 
 export interface ListTimelineEntriesInput {
   object: string;

@@ -11,7 +11,8 @@ import { Snapshots } from './snapshots.js';
 import { Tenants } from './tenants.js';
 
 export { EmulatorAdmins } from './admins.js';
-export { FixtureError, parseFixtures, readFixtures, type Fixtures } from './fixtures.js';
+export { FixtureError, parseFixtures, readFixtures } from './fixtures.js';
+export type { Fixtures } from '../schema/fixtures.js';
 export { loadFixtures, type LoadedOrg, type Progress } from './load.js';
 export { Snapshots, SNAPSHOT_NAME, type SnapshotInfo } from './snapshots.js';
 export { Tenants, type Tenant } from './tenants.js';

@@ -10,7 +10,8 @@ import { formatDisplayId, formatDon } from '../domain/ids.js';
 import { hashToken } from '../domain/tokens.js';
 import { now, type Chat, type Group, type Org, type TimelineEntry, type User } from '../model/index.js';
 import { UniqueViolation, type Store } from '../store/index.js';
-import { FixtureError, type FixtureOrg, type Fixtures } from './fixtures.js';
+import type { FixtureOrg, Fixtures } from '../schema/fixtures.js';
+import { FixtureError } from './fixtures.js';
 
 export interface LoadedOrg {
   org: Org;

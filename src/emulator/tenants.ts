@@ -14,7 +14,7 @@ import { hashToken, issueToken } from '../domain/tokens.js';
 import type { Org, User } from '../model/index.js';
 import type { RootStore, Store } from '../store/index.js';
 import { openSqlite } from '../store/sqlite.js';
-import type { TenantFixtures } from './fixtures.js';
+import type { TenantFixtures } from '../schema/fixtures.js';
 import { loadFixtures } from './load.js';
 
 export interface Tenant {

@@ -3,6 +3,10 @@
 export const USER_TYPES = ['dev_user', 'rev_user', 'service_account', 'sys_user'] as const;
 export type UserType = (typeof USER_TYPES)[number];
 
+/** What presence reports of a person. */
+export const PRESENCE_STATES = ['online', 'offline'] as const;
+export type PresenceState = (typeof PRESENCE_STATES)[number];
+
 export const USER_STATES = ['active', 'deactivated', 'deleted', 'locked', 'shadow', 'unassigned'] as const;
 export type UserState = (typeof USER_STATES)[number];
 

@@ -1,7 +1,6 @@
 /** chats.list and read state: Confab additions, documented as such in /openapi.json. */
 import { Type, type Static } from '@sinclair/typebox';
-import { MAX_CURSOR_LENGTH } from '../domain/cursors.js';
-import { MAX_PAGE_SIZE } from '../domain/chat-list.js';
+import { MAX_CURSOR_LENGTH, MAX_PAGE_SIZE } from './limits.js';
 import { Chat, MAX_CHAT_USERS } from './chats.js';
 import { Id, StringEnum } from './common.js';
 import { TimelineEntry } from './timeline-entries.js';

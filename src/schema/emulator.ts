@@ -1,6 +1,6 @@
 /** The emulator's own operations (`/confab.*`, emulator mode only): snapshots, tenants and imports. */
 import { Type, type Static } from '@sinclair/typebox';
-import { TenantFixtures } from '../emulator/fixtures.js';
+import { TenantFixtures } from './fixtures.js';
 import { UserSummary } from './common.js';
 
 const SnapshotName = Type.String({ pattern: '^[a-z0-9_-]{1,64}$' });

@@ -3,7 +3,8 @@
  * presence), documented as such in /openapi.json.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { MAX_PRESENCE_USERS, PRESENCE_STATES } from '../domain/presence.js';
+import { PRESENCE_STATES } from '../model/index.js';
+import { MAX_PRESENCE_USERS } from './limits.js';
 import { Id, StringEnum, Timestamp, UserSummary } from './common.js';
 
 export const PresenceListRequest = Type.Object({

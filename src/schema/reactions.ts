@@ -1,7 +1,6 @@
 /** DevRev's reactions.update and reactions.list, exactly as its OpenAPI document has them. */
 import { Type, type Static } from '@sinclair/typebox';
-import { MAX_CURSOR_LENGTH } from '../domain/cursors.js';
-import { MAX_PAGE_SIZE } from '../domain/reactions.js';
+import { MAX_CURSOR_LENGTH, MAX_PAGE_SIZE } from './limits.js';
 import { Id, StringEnum, UserSummary } from './common.js';
 
 /** A short name or a code point sequence; the longest in the data is far shorter. */

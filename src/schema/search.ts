@@ -1,7 +1,6 @@
 /** search.core in DevRev's shapes, and timeline-entries.search, a Confab addition (search.core has no namespace for messages). */
 import { Type, type Static } from '@sinclair/typebox';
-import { MAX_CURSOR_LENGTH } from '../domain/cursors.js';
-import { MAX_PAGE_SIZE, MAX_QUERY_LENGTH } from '../domain/search.js';
+import { MAX_CURSOR_LENGTH, MAX_PAGE_SIZE, MAX_QUERY_LENGTH } from './limits.js';
 import { GroupSummary, Id, OrgSummary, StringEnum, Timestamp, UserSummary } from './common.js';
 import { TimelineEntry } from './timeline-entries.js';
 

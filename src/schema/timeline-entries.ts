@@ -1,6 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { MAX_CURSOR_LENGTH } from '../domain/cursors.js';
-import { MAX_PAGE_SIZE } from '../domain/timeline-pages.js';
+import { MAX_CURSOR_LENGTH, MAX_PAGE_SIZE } from './limits.js';
 import { TIMELINE_BODY_TYPES, TIMELINE_VISIBILITIES, type TimelineVisibility } from '../model/index.js';
 import { ArtifactSummary, Id, StringEnum, Timestamp, UserSummary } from './common.js';
 

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { CREATABLE_STATES } from '../domain/dev-users.js';
+import { CREATABLE_STATES } from './limits.js';
 import { ArtifactSummary, Id, StringEnum, Timestamp, UserState, UserSummary } from './common.js';
 
 /** DevRev's `dev-user`, with the fields Confab keeps. */

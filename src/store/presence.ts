@@ -5,9 +5,8 @@
  * makes each announcement.
  */
 import { sql, type Kysely } from 'kysely';
+import type { PresenceState } from '../model/index.js';
 import type { Database } from './schema.js';
-
-export type PresenceState = 'online' | 'offline';
 
 export interface PresenceSubject {
   userId: number;

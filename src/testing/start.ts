@@ -14,8 +14,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ConfabClient } from '../client/index.js';
 import { RequestJournal } from '../client/requests.js';
-import type { Fixtures } from '../emulator/fixtures.js';
-import type { TenantFixtures } from '../emulator/fixtures.js';
+import type { Fixtures, TenantFixtures } from '../schema/fixtures.js';
 
 export interface StartConfabOptions {
   /** A fixtures file's path, or its contents (README "Developer tools" → "Emulator mode"). */
