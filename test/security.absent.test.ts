@@ -93,6 +93,11 @@ describe('a customer cannot tell hidden from absent', () => {
     await expectAlike(alice, '/timeline-entries.get', (id) => ({ id, external_ref: 'r' }), ids);
   });
 
+  it('in timeline-entries.search with chat: a chat they are not in is 404 like one never made', async () => {
+    const { alice, staffOnly } = await setting();
+    await expectAlike(alice, '/timeline-entries.search', (chat) => ({ query: 'hello', chat }), [staffOnly.display_id, neverMade(staffOnly.display_id)]);
+  });
+
   it('in chats.mark-read and mark-unread: a chat they are not in, or an entry they may not read, is 404 like one never made', async () => {
     const { agent, alice, theirs, staffOnly } = await setting();
     const elsewhere = await t.given.message(agent, staffOnly, 'staff talk');

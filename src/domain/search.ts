@@ -8,8 +8,8 @@
 import { createHash } from 'node:crypto';
 import type { Store } from '../store/index.js';
 import type { TimelineView } from '../store/timeline-entries.js';
-import { findChat } from './chats.js';
-import { assertMember, readerOf } from './visibility.js';
+import { findMemberChat } from './chats.js';
+import { readerOf } from './visibility.js';
 import { contactsOf, isCustomer, mayAddGroup, mayChatWith, mayViewEmail, searchableEmails } from './customers.js';
 import { cursorSecret, openKeyCursor, sealKeyCursor } from './cursors.js';
 import { readBeyond } from './paging.js';
@@ -54,9 +54,7 @@ export async function searchTimelineEntries(store: Store, principal: Principal, 
   const terms = queryTerms('query', input.query);
   const view: TimelineView = { reader: readerOf(principal.user), now: now() };
   if (input.chat !== undefined) {
-    const chat = await findChat(store, principal, 'chat', input.chat);
-    await assertMember(store, chat, principal.user);
-    view.chatId = chat.id;
+    view.chatId = (await findMemberChat(store, principal, 'chat', input.chat)).id;
   }
   // A cursor is an offset into one caller's results for one query.
   const scope = createHash('sha256').update(JSON.stringify([terms, view.chatId ?? null])).digest('base64url').slice(0, 16);
