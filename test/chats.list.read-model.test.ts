@@ -6,7 +6,7 @@
  * replies, deleted) and read markers, for staff and a customer alike.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readerOf } from '../src/domain/visibility.js';
+import { readerOf } from '../src/domain/policy/visibility.js';
 import { now } from '../src/model/index.js';
 import { useServer, type Person } from './helpers/server.js';
 

@@ -1,5 +1,5 @@
 /**
- * Who may read a timeline entry is one rule (src/domain/visibility.ts `mayReadEntry`),
+ * Who may read a timeline entry is one rule (src/domain/policy/visibility.ts `mayReadEntry`),
  * which lists apply in SQL (src/store/timeline-entries.ts `readableBy`). On a real
  * database, for random entries and replies and every kind of reader, the two must agree
  * exactly. Replies are stored with any audience here, wider than their comment's too (as
@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mayReadEntry, readerOf } from '../src/domain/visibility.js';
+import { mayReadEntry, readerOf } from '../src/domain/policy/visibility.js';
 import { createUser, initOrg } from '../src/domain/orgs.js';
 import { now, TIMELINE_VISIBILITIES, type EntryReader, type Org, type User } from '../src/model/index.js';
 import type { RootStore } from '../src/store/index.js';

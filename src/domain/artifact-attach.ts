@@ -3,7 +3,7 @@
  * checks every kind of parent shares, and the conditional UPDATE that lets one parent win.
  */
 import type { Store } from '../store/index.js';
-import { requireAdmin } from './access.js';
+import { requireAdmin } from './policy/access.js';
 import { BadRequest, NotFound } from './errors.js';
 import { formatDon, parseRefOf, refBelongsTo, type ObjectKind } from './ids.js';
 import { now, type Artifact, type Principal } from '../model/index.js';

@@ -6,7 +6,7 @@
  */
 import type { Store } from '../store/index.js';
 import type { TokenRecord } from '../store/tokens.js';
-import { findUserOf, requireAdmin, requireSelfOrAdmin } from './access.js';
+import { findUserOf, requireAdmin, requireSelfOrAdmin } from './policy/access.js';
 import { BadRequest, NotFound } from './errors.js';
 import { parseRefOf, refBelongsTo } from './ids.js';
 import { now, type Principal, type User } from '../model/index.js';

@@ -5,11 +5,11 @@
 import type { Store } from '../store/index.js';
 import { UniqueViolation } from '../store/index.js';
 import type { ChatPatch } from '../store/chats.js';
-import { absent, mayAddGroup, mayChatWith, vouchesForStaff } from './customers.js';
+import { absent, mayAddGroup, mayChatWith, vouchesForStaff } from './policy/customers.js';
 import { BadRequest, Conflict } from './errors.js';
 import { recordChatEvent } from './events.js';
 import { formatDisplayId, parseRefOf, refBelongsTo } from './ids.js';
-import { assertMember, isMember } from './visibility.js';
+import { assertMember, isMember } from './policy/visibility.js';
 import { memberKey, requireGroups, requireUsers, resolveUsers, Unresolved } from './members.js';
 import { now, type Chat, type Group, type Principal, type User } from '../model/index.js';
 

@@ -2,7 +2,7 @@
 import type { Store } from '../store/index.js';
 import { UniqueViolation } from '../store/index.js';
 import { attachDisplayPicture } from './artifacts.js';
-import { findUserOf, requireAdmin, requireNotCustomer, requireSelfOrAdmin } from './access.js';
+import { findUserOf, requireAdmin, requireNotCustomer, requireSelfOrAdmin } from './policy/access.js';
 import { readPage, type Page } from './list-cursors.js';
 import { BadRequest, Conflict } from './errors.js';
 import { now, type Principal, type User, type UserState } from '../model/index.js';

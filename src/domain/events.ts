@@ -5,7 +5,7 @@
  */
 import type { Store } from '../store/index.js';
 import type { Chat, EventPayload, EventType, StoredEvent, TimelineEntry, User } from '../model/index.js';
-import type { EntryAudience } from './visibility.js';
+import type { EntryAudience } from './policy/visibility.js';
 
 /** Event types a webhook may name in `event_types`: DevRev's, as its contract lists them. */
 export const DEVREV_EVENT_TYPES = new Set<string>([
@@ -49,7 +49,7 @@ export function recordChatEvent(tx: Store, type: 'chat_created' | 'chat_updated'
 
 /**
  * A timeline entry's event. It carries what the visibility rule needs to decide who may
- * hear it (domain/visibility.ts `mayReadEvent`): the entry, a private one's readers, and a
+ * hear it (domain/policy/visibility.ts `mayReadEvent`): the entry, a private one's readers, and a
  * reply's comment's audience.
  */
 export function recordEntryEvent(

@@ -5,7 +5,7 @@
  */
 import type { Store } from '../store/index.js';
 import { UniqueViolation } from '../store/index.js';
-import { findUserOf, requireAdmin, requireNotCustomer } from './access.js';
+import { findUserOf, requireAdmin, requireNotCustomer } from './policy/access.js';
 import { readPage, type Page } from './list-cursors.js';
 import { BadRequest, Conflict, NotFound } from './errors.js';
 import { recordGroupMemberEvent } from './events.js';

@@ -1,6 +1,6 @@
 /** Resolving the people and groups a request names, with DevRev's errors for each failure. */
 import type { Store } from '../store/index.js';
-import { hiddenFrom } from './customers.js';
+import { hiddenFrom } from './policy/customers.js';
 import { BadRequest } from './errors.js';
 import { parseRefOf, refBelongsTo, type ObjectRef } from './ids.js';
 import { USER_TYPES, type Group, type Org, type User, type UserType } from '../model/index.js';

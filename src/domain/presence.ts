@@ -4,13 +4,13 @@
  * them for PRESENCE_OFFLINE_AFTER_MS (30 s): a reconnect within that does not flap, and the
  * users of a process that died go offline when its vouching stops. The bookkeeping is
  * realtime/presence.ts; this is what a caller may ask of it, and who may ask
- * (domain/visibility.ts `presenceVisibleTo`).
+ * (domain/policy/visibility.ts `presenceVisibleTo`).
  */
 import type { Store } from '../store/index.js';
 import { NotFound } from './errors.js';
 import { parseRef } from './ids.js';
 import { resolveUsers, Unresolved } from './members.js';
-import { presenceVisibleTo } from './visibility.js';
+import { presenceVisibleTo } from './policy/visibility.js';
 import type { PresenceState, Principal, User } from '../model/index.js';
 
 

@@ -1,7 +1,7 @@
 /** rev-orgs.*: the customer organizations an org's rev users belong to. */
 import type { Store } from '../store/index.js';
 import { UniqueViolation } from '../store/index.js';
-import { requireAdmin, requireNotCustomer } from './access.js';
+import { requireAdmin, requireNotCustomer } from './policy/access.js';
 import { readPage, type Page } from './list-cursors.js';
 import { BadRequest, Conflict, NotFound } from './errors.js';
 import { parseRefOf, refBelongsTo } from './ids.js';

@@ -1,9 +1,9 @@
 /** rev-users.*: customers, who can be in DMs with an org's dev users. */
 import type { Store } from '../store/index.js';
 import { UniqueViolation } from '../store/index.js';
-import { findUserOf, requireAdmin, requireNotCustomer } from './access.js';
+import { findUserOf, requireAdmin, requireNotCustomer } from './policy/access.js';
 import { attachDisplayPicture } from './artifacts.js';
-import { absent, hiddenFrom } from './customers.js';
+import { absent, hiddenFrom } from './policy/customers.js';
 import { readPage, type Page } from './list-cursors.js';
 import { Conflict, NotFound } from './errors.js';
 import { now, type Principal, type User } from '../model/index.js';

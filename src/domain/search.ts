@@ -9,8 +9,8 @@ import { createHash } from 'node:crypto';
 import type { Store } from '../store/index.js';
 import type { TimelineView } from '../store/timeline-entries.js';
 import { findMemberChat } from './chats.js';
-import { readerOf } from './visibility.js';
-import { contactsOf, isCustomer, mayAddGroup, mayChatWith, mayViewEmail, searchableEmails } from './customers.js';
+import { readerOf } from './policy/visibility.js';
+import { contactsOf, isCustomer, mayAddGroup, mayChatWith, mayViewEmail, searchableEmails } from './policy/customers.js';
 import { cursorSecret, openKeyCursor, sealKeyCursor } from './cursors.js';
 import { readBeyond } from './paging.js';
 import { BadRequest } from './errors.js';
@@ -123,7 +123,7 @@ export type CoreHit =
 export interface CorePage {
   hits: CoreHit[];
   nextCursor?: string;
-  /** The caller's contacts (domain/customers.ts): what a customer sees of those found. */
+  /** The caller's contacts (domain/policy/customers.ts): what a customer sees of those found. */
   contacts: ReadonlySet<number>;
 }
 
@@ -131,7 +131,7 @@ export interface CorePage {
  * DevRev's search.core over people, groups and customers: the query as one phrase, found
  * anywhere in a name (or a user's email), an exact name first, then a name that starts
  * with it, then a word that does, then the rest; or by date when `sort_by` says so. A
- * customer finds only whom they may reach (domain/customers.ts): staff, bots, staff
+ * customer finds only whom they may reach (domain/policy/customers.ts): staff, bots, staff
  * groups, and their own rev org and its people; never another customer; and never by an
  * email they may not see, which neither matches nor ranks.
  */

@@ -1,6 +1,6 @@
 /** service-accounts.*: bots and integrations, made and named by admins, with tokens of their own. */
 import type { Store } from '../store/index.js';
-import { findUserOf, requireAdmin } from './access.js';
+import { findUserOf, requireAdmin } from './policy/access.js';
 import { BadRequest } from './errors.js';
 import { now, type Principal, type User } from '../model/index.js';
 import { requireText } from './orgs.js';

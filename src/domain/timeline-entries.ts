@@ -7,8 +7,8 @@ import type { Store } from '../store/index.js';
 import { UniqueViolation } from '../store/index.js';
 import type { TimelineEntryPatch } from '../store/timeline-entries.js';
 import { findMemberChat } from './chats.js';
-import { absent, maySetEntryExternalRef, postingVouches } from './customers.js';
-import { assertMember, isMember, mayReadEntry, readerOf, replyAudience, type EntryAudience } from './visibility.js';
+import { absent, maySetEntryExternalRef, postingVouches } from './policy/customers.js';
+import { assertMember, isMember, mayReadEntry, readerOf, replyAudience, type EntryAudience } from './policy/visibility.js';
 import { BadRequest, Conflict, Forbidden, NotFound } from './errors.js';
 import { attachEntryFiles, changeEntryFiles, resolveEntryFiles, type ArtifactsChange } from './entry-files.js';
 import { recordEntryEvent } from './events.js';
@@ -99,7 +99,7 @@ export async function createTimelineEntry(
       });
       await attachEntryFiles(tx, principal, number, files);
       await tx.chats.touch(chat.id, postedAt);
-      // Staff writing where customers read have joined the chat (domain/customers.ts); a
+      // Staff writing where customers read have joined the chat (domain/policy/customers.ts); a
       // member through a group only has no row of their own to mark.
       if (postingVouches(caller, visibility) && !chat.vouchedUserIds.includes(caller.id)) await tx.chats.vouch(chat.id, caller.id);
       // Read as of `at`, which expires_at was checked against: the answer is the entry just made.
@@ -218,7 +218,7 @@ export async function findTimeline(store: Store, principal: Principal, object: s
   return { chat: (await store.chats.findById(parent.chatId))!, parent };
 }
 
-/** Who may read an entry (domain/visibility.ts): its own audience and, for a reply, its comment's. */
+/** Who may read an entry (domain/policy/visibility.ts): its own audience and, for a reply, its comment's. */
 export async function audienceOf(store: Store, entry: TimelineEntry): Promise<EntryAudience> {
   const privateTo = entry.visibility === 'private' ? await store.timelineEntries.privateReaders(entry.id) : [];
   const own = { visibility: entry.visibility, authorId: entry.createdBy.id, privateTo };

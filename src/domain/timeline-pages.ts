@@ -5,7 +5,7 @@
  */
 import type { Store } from '../store/index.js';
 import type { TimelinePosition, TimelineView } from '../store/timeline-entries.js';
-import { readerOf } from './visibility.js';
+import { readerOf } from './policy/visibility.js';
 import { cursorSecret, openCursor, sealCursor, type ListMode } from './cursors.js';
 import { now, type Principal, type TimelineEntry, type TimelineVisibility } from '../model/index.js';
 import { findTimeline } from './timeline-entries.js';

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Store } from '../store/index.js';
 import type { WebhookPatch } from '../store/webhooks.js';
-import { requireAdmin } from './access.js';
+import { requireAdmin } from './policy/access.js';
 import { cursorSecret, openPosition, sealPosition } from './cursors.js';
 import { readBeyond } from './paging.js';
 import { BadRequest, NotFound } from './errors.js';

@@ -24,7 +24,7 @@ import {
   TooManyRequests,
 } from '../domain/errors.js';
 import { now, type Principal } from '../model/index.js';
-import { requireAdmin } from '../domain/access.js';
+import { requireAdmin } from '../domain/policy/access.js';
 import { authenticate } from '../domain/tokens.js';
 import { FAULT_STATUSES, MAX_FAULT_DELAY_MS, MAX_RETRY_AFTER_SECONDS, type FaultRule } from '../schema/faults.js';
 import type { Store } from '../store/index.js';

@@ -7,7 +7,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { openPosition, cursorSecret, sealPosition } from '../domain/cursors.js';
 import { readBeyond } from '../domain/paging.js';
-import { requireAdmin } from '../domain/access.js';
+import { requireAdmin } from '../domain/policy/access.js';
 import { BadRequest } from '../domain/errors.js';
 import { formatDisplayId, formatDon, parseRef } from '../domain/ids.js';
 import { capBody, type CappedBody, type Journal, type JournalEntry, type JournalFilter, type NewJournalEntry } from '../emulator/journal.js';

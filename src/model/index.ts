@@ -89,7 +89,7 @@ export interface Chat {
   records: string[];
   syncMetadata: SyncMetadata | null;
   users: User[];
-  /** Of `users`, those there by staff's doing (domain/customers.ts `vouchesForStaff`). */
+  /** Of `users`, those there by staff's doing (domain/policy/customers.ts `vouchesForStaff`). */
   vouchedUserIds: number[];
   groups: Group[];
   createdBy: User;
@@ -139,7 +139,7 @@ export const TIMELINE_BODY_TYPES = ['data', 'snap_kit', 'snap_widget', 'text'] a
 export type TimelineBodyType = (typeof TIMELINE_BODY_TYPES)[number];
 
 /**
- * Who reads a chat's timeline, as the visibility rule needs them (domain/visibility.ts):
+ * Who reads a chat's timeline, as the visibility rule needs them (domain/policy/visibility.ts):
  * their id, and whether they belong to the dev organization, which alone sees `internal`.
  */
 export interface EntryReader {
@@ -214,7 +214,7 @@ export interface EventPayload {
   read?: { entryNumber?: number; unreadCount: number };
 }
 
-/** Who an entry is for (domain/visibility.ts `EntryAudience`, without a parent of its own). */
+/** Who an entry is for (domain/policy/visibility.ts `EntryAudience`, without a parent of its own). */
 export interface EntryAudienceOf {
   visibility: TimelineVisibility;
   authorId: number;

@@ -5,7 +5,7 @@ import type { NewTimelineEntry } from '../store/timeline-entries.js';
 import { ImportConflict, ImportError } from './errors.js';
 import type { RecordOf } from './format.js';
 import { numberOf, userKeyOf } from './records.js';
-import { postingVouches } from '../domain/customers.js';
+import { postingVouches } from '../domain/policy/customers.js';
 import { advance, chatLookup, userLookup, type Item, type Target } from './resolve.js';
 
 /**
@@ -88,7 +88,7 @@ export async function insertEntries(target: Target, items: Item<RecordOf<'timeli
     pendingParents.set(parentId, [...(pendingParents.get(parentId) ?? []), ids.get(input.number)!]);
   }
   await tx.timelineEntries.setParents(pendingParents);
-  // Staff who wrote where customers read joined those chats (domain/customers.ts).
+  // Staff who wrote where customers read joined those chats (domain/policy/customers.ts).
   const posters = new Map<string, NewTimelineEntry>();
   for (const [index, input] of inputs.entries()) {
     if (postingVouches(userKeyOf(items[index]!.record.created_by), input.visibility)) posters.set(`${input.chatId} ${input.createdBy}`, input);

@@ -5,7 +5,7 @@
  * the import with the line and the key, and the rest are written — with the references
  * they make (users, chats, a reply's parent, …) resolved to this database's row ids.
  */
-import { vouchesForStaff } from '../domain/customers.js';
+import { vouchesForStaff } from '../domain/policy/customers.js';
 import { memberKeyOfIds } from '../domain/members.js';
 import { newWebhookSecret } from '../domain/webhooks.js';
 import { Verbatim, type Store } from '../store/index.js';

@@ -1,5 +1,5 @@
 /** Chats → DevRev wire objects. Optional fields without a value are omitted. */
-import { vouchedMembers } from '../domain/customers.js';
+import { vouchedMembers } from '../domain/policy/customers.js';
 import { formatDisplayId, formatDon } from '../domain/ids.js';
 import type { Chat } from '../model/index.js';
 import type { Chat as ChatWire } from '../schema/chats.js';

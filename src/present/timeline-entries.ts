@@ -1,5 +1,5 @@
 /** Messages (DevRev timeline comments) → wire objects. */
-import { postingVouches } from '../domain/customers.js';
+import { postingVouches } from '../domain/policy/customers.js';
 import { formatDisplayId, formatDon } from '../domain/ids.js';
 import { presentArtifactSummary } from './artifacts.js';
 import type { TimelineEntry } from '../model/index.js';
@@ -10,7 +10,7 @@ import { withContacts, type Viewpoint } from './viewpoint.js';
 /** A message on the wire: a deleted one keeps its place and loses `body` and `body_type`. */
 export function presentTimelineEntry(entry: TimelineEntry, outside: Viewpoint): TimelineEntryWire {
   // Whoever reads a message is in its chat; its author joined that chat by writing where
-  // customers read (domain/customers.ts). Only the author may change an entry.
+  // customers read (domain/policy/customers.ts). Only the author may change an entry.
   const view = withContacts(outside, postingVouches(entry.createdBy, entry.visibility) ? [entry.createdBy] : []);
   const { org } = view;
   const wire: TimelineEntryWire = {

@@ -1,6 +1,6 @@
 /** People (dev users, rev users, service accounts) → DevRev wire objects. */
 import type { Static } from '@sinclair/typebox';
-import { mayViewEmail, mayViewExternalRef } from '../domain/customers.js';
+import { mayViewEmail, mayViewExternalRef } from '../domain/policy/customers.js';
 import { formatDisplayId, formatDon } from '../domain/ids.js';
 import type { User } from '../model/index.js';
 import type { UserSummary } from '../schema/common.js';

@@ -3,7 +3,7 @@
  * or no one in particular for a webhook, which goes to the organization as a whole.
  * Fields that depend on the reader (DevRev's `reacted` on reactions) are decided here.
  */
-import { contactsOf } from '../domain/customers.js';
+import { contactsOf } from '../domain/policy/customers.js';
 import type { Org, Principal, User } from '../model/index.js';
 import type { Store } from '../store/index.js';
 
@@ -11,7 +11,7 @@ export interface Viewpoint {
   org: Org;
   /** Absent when no one user is looking (a webhook delivery). */
   user?: User;
-  /** Ids of staff whom staff brought into a chat with the viewer, where that decides what they see (domain/customers.ts). */
+  /** Ids of staff whom staff brought into a chat with the viewer, where that decides what they see (domain/policy/customers.ts). */
   contacts?: ReadonlySet<number>;
 }
 

@@ -7,7 +7,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { RealtimeConfig } from '../config.js';
 import { settleAttempt } from '../domain/webhook-deliveries.js';
-import { mayReadEvent } from '../domain/visibility.js';
+import { mayReadEvent } from '../domain/policy/visibility.js';
 import type { Org, StoredEvent, Webhook, WebhookDelivery } from '../model/index.js';
 import { touches, type Store } from '../store/index.js';
 import { formatDon } from '../domain/ids.js';

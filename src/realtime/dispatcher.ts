@@ -5,7 +5,7 @@
  * fallback for a notification lost on the way.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import { mayReadEvent, readerOf } from '../domain/visibility.js';
+import { mayReadEvent, readerOf } from '../domain/policy/visibility.js';
 import type { StoredEvent, User } from '../model/index.js';
 import { touches, type Store } from '../store/index.js';
 import { SerialDrain } from './drain.js';

@@ -6,13 +6,13 @@
  * whom no process has vouched for within the delay is flipped offline. Whichever process
  * flips a user (online at a first stream anywhere, offline in a sweep) announces it once on
  * the ephemeral bus; every process then tells those of its own streams whose user shares a
- * chat with that user (domain/visibility.ts `presenceAudience`), presented for each reader.
+ * chat with that user (domain/policy/visibility.ts `presenceAudience`), presented for each reader.
  *
  * A reconnect to any process within the delay keeps the user online, unannounced. A
  * process that dies stops vouching, so its users go offline one delay (and a sweep) later.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import { presenceAudience } from '../domain/visibility.js';
+import { presenceAudience } from '../domain/policy/visibility.js';
 import { now, type Principal } from '../model/index.js';
 import { presentPresenceChanged } from '../present/presence.js';
 import { viewOf } from '../present/viewpoint.js';

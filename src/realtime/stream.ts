@@ -4,7 +4,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import { asReplayed } from '../domain/events.js';
-import { mayReadEvent, readerOf } from '../domain/visibility.js';
+import { mayReadEvent, readerOf } from '../domain/policy/visibility.js';
 import type { Principal, StoredEvent } from '../model/index.js';
 import type { Store } from '../store/index.js';
 import type { GrantEnd } from '../domain/tokens.js';

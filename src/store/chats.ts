@@ -19,7 +19,7 @@ export interface NewChat {
   userIds: number[];
   groupIds: number[];
   createdBy: number;
-  /** Whether its creator's putting them there vouches for its staff (domain/customers.ts `vouchesForStaff`). */
+  /** Whether its creator's putting them there vouches for its staff (domain/policy/customers.ts `vouchesForStaff`). */
   vouched: boolean;
   at: string;
   // An import's: the chat as it was where it was exported from. A new chat has no sync
@@ -221,7 +221,7 @@ export class ChatStore {
   /**
    * Those in a chat with `viewerId` (directly or through a group) whose membership there is
    * vouched for, of `userIds` or of everyone (themselves excluded): whom a customer knows by
-   * email (domain/customers.ts).
+   * email (domain/policy/customers.ts).
    */
   vouchedContacts(viewerId: number, userIds?: readonly number[]): Promise<number[]> {
     return vouchedContactsOf(this.db, viewerId, userIds);

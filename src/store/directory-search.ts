@@ -6,7 +6,7 @@ import { toGroup } from './rows.js';
 import { UserStore } from './users.js';
 
 /**
- * Whose emails a search may match on, when not everyone's (domain/customers.ts
+ * Whose emails a search may match on, when not everyone's (domain/policy/customers.ts
  * `searchableEmails`): the searcher's own, their rev org's customers', and these staff's.
  */
 export interface EmailScope {

@@ -2,7 +2,7 @@
  * Who is in which chat, read from the `chat_members` view (migration 0007): a chat's users
  * and the members of its groups. Set-based questions — a chat's audience, the chats of a
  * user — ask these, so the rule is written once in SQL; the domain's `isMember`
- * (domain/visibility.ts) is the same rule for one chat already in hand.
+ * (domain/policy/visibility.ts) is the same rule for one chat already in hand.
  */
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';

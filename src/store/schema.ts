@@ -93,7 +93,7 @@ export interface ChatUsersTable {
   activity_at: Generated<string>;
   /** When the user became a member (migration 0019). */
   joined_at: string;
-  /** 1 when the user is in the chat by staff's doing (migration 0023, domain/customers.ts `vouchesForStaff`). */
+  /** 1 when the user is in the chat by staff's doing (migration 0023, domain/policy/customers.ts `vouchesForStaff`). */
   vouched: number;
 }
 

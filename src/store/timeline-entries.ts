@@ -517,7 +517,7 @@ export class TimelineEntryStore {
 }
 
 /**
- * The SQL form of domain/visibility.ts `mayReadEntry`: private entries for their author
+ * The SQL form of domain/policy/visibility.ts `mayReadEntry`: private entries for their author
  * and `private_to`, internal ones for the dev organization, and a reply only for those who
  * may also read its comment. test/visibility.test.ts checks that the two agree on every
  * combination.

@@ -5,7 +5,7 @@
  * a tenant's admin may import into their own organization only.
  */
 import type { FastifyInstance } from 'fastify';
-import { requireAdmin } from '../../domain/access.js';
+import { requireAdmin } from '../../domain/policy/access.js';
 import { BadRequest } from '../../domain/errors.js';
 import { formatOrgDon } from '../../domain/ids.js';
 import { importData, requireOrganization } from '../../portability/import.js';

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { TimelineVisibility } from '../../model/index.js';
 import { parsePayload, serializePayload } from '../event-payloads.js';
 
-/** How many may read an entry of each visibility, as domain/visibility.ts orders them. */
+/** How many may read an entry of each visibility, as domain/policy/visibility.ts orders them. */
 const WIDTH: Record<string, number> = { private: 0, internal: 1, external: 2, public: 3 };
 
 interface ReplyRow {

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 
 /**
- * Whether a member is in a chat by staff's doing (domain/customers.ts `vouchesForStaff`):
+ * Whether a member is in a chat by staff's doing (domain/policy/customers.ts `vouchesForStaff`):
  * put there by a dev user or service account — themselves included, by making the chat or
  * adding themselves — or, for a user, having posted in it where customers read (`external`). Only such a membership shows a
  * staff member's email to the chat's customers; one a customer made vouches for nothing.

@@ -16,11 +16,11 @@
  *   about anyone in the organization, as they see everyone there, and a customer only about
  *   themselves and the people they share a chat with (`presenceVisibleTo`).
  */
-import type { Store } from '../store/index.js';
-import { now, type EntryReader, type Group, type StoredEvent, type TimelineVisibility, type User } from '../model/index.js';
+import type { Store } from '../../store/index.js';
+import { now, type EntryReader, type Group, type StoredEvent, type TimelineVisibility, type User } from '../../model/index.js';
 import { isCustomer, notAMember } from './customers.js';
-import { BadRequest, type NotFound } from './errors.js';
-import { formatDisplayId } from './ids.js';
+import { BadRequest, type NotFound } from '../errors.js';
+import { formatDisplayId } from '../ids.js';
 
 /** The people a chat is for: saved, or as an update would leave it. */
 export interface ChatMembership {

@@ -4,10 +4,10 @@
  * known to be in the caller's organization, so saying no reveals nothing.
  */
 import { absent } from './customers.js';
-import { Forbidden } from './errors.js';
-import { parseRefOf, refBelongsTo } from './ids.js';
-import type { Org, Principal, User, UserType } from '../model/index.js';
-import type { Store } from '../store/index.js';
+import { Forbidden } from '../errors.js';
+import { parseRefOf, refBelongsTo } from '../ids.js';
+import type { Org, Principal, User, UserType } from '../../model/index.js';
+import type { Store } from '../../store/index.js';
 
 export function requireAdmin(principal: Principal, action: string): void {
   if (!principal.user.isAdmin) throw new Forbidden(`only an organization's admins may ${action}`);

@@ -14,10 +14,10 @@
  * staff address by naming the person. The store keeps this per membership (`vouched`,
  * migration 0023); `contactsOf` asks it, and `mayViewEmail` decides for every presenter.
  */
-import type { Chat, Group, TimelineVisibility, User } from '../model/index.js';
-import type { EmailScope } from '../store/directory-search.js';
-import type { Store } from '../store/index.js';
-import { Forbidden, NotFound } from './errors.js';
+import type { Chat, Group, TimelineVisibility, User } from '../../model/index.js';
+import type { EmailScope } from '../../store/directory-search.js';
+import type { Store } from '../../store/index.js';
+import { Forbidden, NotFound } from '../errors.js';
 
 export function isCustomer(user: User | undefined): boolean {
   return user?.type === 'rev_user';
