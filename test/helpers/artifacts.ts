@@ -5,6 +5,27 @@ import type { Person, TestServer } from './server.js';
 
 /** A real PNG of `width`×1 grey pixels: signature, IHDR, IDAT, IEND with their CRCs. */
 export function png(width = 1): Buffer {
+  const scanline = Buffer.concat([Buffer.from([0]), Buffer.alloc(width, 0x80)]);
+  return encodePng(width, 1, 0, scanline);
+}
+
+/** A real `width`×`height` colour PNG (a diagonal gradient): something that looks like a picture in a screenshot. */
+export function gradientPng(width: number, height: number): Buffer {
+  const rows: Buffer[] = [];
+  for (let y = 0; y < height; y++) {
+    const row = Buffer.alloc(1 + width * 3);
+    for (let x = 0; x < width; x++) {
+      row[1 + x * 3] = Math.round(40 + (180 * x) / width);
+      row[2 + x * 3] = Math.round(110 + (100 * y) / height);
+      row[3 + x * 3] = 200;
+    }
+    rows.push(row);
+  }
+  return encodePng(width, height, 2, Buffer.concat(rows));
+}
+
+/** Signature, IHDR (8-bit, colour type 0 grey or 2 RGB), IDAT of the filtered scanlines, IEND, with their CRCs. */
+function encodePng(width: number, height: number, colourType: 0 | 2, scanlines: Buffer): Buffer {
   const chunk = (type: string, data: Buffer) => {
     const length = Buffer.alloc(4);
     length.writeUInt32BE(data.length);
@@ -15,13 +36,12 @@ export function png(width = 1): Buffer {
   };
   const header = Buffer.alloc(13);
   header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(1, 4);
-  header.set([8, 0, 0, 0, 0], 8); // 8-bit greyscale
-  const scanline = Buffer.concat([Buffer.from([0]), Buffer.alloc(width, 0x80)]);
+  header.writeUInt32BE(height, 4);
+  header.set([8, colourType, 0, 0, 0], 8);
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     chunk('IHDR', header),
-    chunk('IDAT', deflateSync(scanline)),
+    chunk('IDAT', deflateSync(scanlines)),
     chunk('IEND', Buffer.alloc(0)),
   ]);
 }

@@ -3,7 +3,7 @@ import { useConsole } from '../context.js';
 import type { ChatRow } from '../hooks/useChats.js';
 import type { PresenceMap } from '../hooks/usePresence.js';
 import { chatHref } from '../hooks/useRoute.js';
-import { chatName, userName } from './names.js';
+import { chatName, messagePreview, userName } from './names.js';
 import { PresenceDot } from './PresenceDot.js';
 import './ChatList.css';
 
@@ -26,9 +26,9 @@ export function ChatList({ rows, openChatId, loaded, presence }: Props) {
           const others = chat.users.filter((user) => user.id !== self.id);
           const partner = others.length === 1 ? others[0] : undefined;
           const preview = lastMessage
-            ? lastMessage.body === undefined
+            ? lastMessage.body === undefined && !lastMessage.artifacts?.length
               ? 'message deleted'
-              : `${lastMessage.created_by.id === self.id ? 'You' : userName(lastMessage.created_by)}: ${lastMessage.body}`
+              : `${lastMessage.created_by.id === self.id ? 'You' : userName(lastMessage.created_by)}: ${messagePreview(lastMessage)}`
             : '';
           return (
             <li key={chat.id}>

@@ -2,6 +2,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Chat } from '../../../src/client/index.js';
 import { useConsole } from '../context.js';
+import { useAttachments } from '../hooks/useAttachments.js';
+import { useFileDrop } from '../hooks/useFileDrop.js';
 import { useMessages } from '../hooks/useMessages.js';
 import type { PresenceMap } from '../hooks/usePresence.js';
 import type { Route } from '../hooks/useRoute.js';
@@ -28,6 +30,8 @@ export function ChatView({ chat, unreadAtOpen, onChanged, target, presence }: Pr
   const { client, self, report } = useConsole();
   const messages = useMessages(chat.id);
   const { typing, noteTyping } = useTyping(chat.id);
+  const attachments = useAttachments();
+  const drop = useFileDrop(attachments.add);
   const [renaming, setRenaming] = useState<string | undefined>();
   const [threadId, setThreadId] = useState<string | undefined>();
   useEffect(() => {
@@ -50,7 +54,12 @@ export function ChatView({ chat, unreadAtOpen, onChanged, target, presence }: Pr
 
   return (
     <div class={threadRoot ? 'chat-with-thread' : 'chat-alone'}>
-    <section class="chat-view" aria-label={`Chat: ${name}`}>
+    <section class={drop.dragging ? 'chat-view dragging' : 'chat-view'} aria-label={`Chat: ${name}`} {...drop.handlers}>
+      {drop.dragging && (
+        <div class="drop-hint" aria-hidden="true">
+          Drop files to attach them
+        </div>
+      )}
       <header class="chat-header">
         <a class="chat-back" href="#/chats">
           ← Chats
@@ -83,7 +92,7 @@ export function ChatView({ chat, unreadAtOpen, onChanged, target, presence }: Pr
         {typing.length === 1 && `${userName(typing[0]!)} is typing…`}
         {typing.length > 1 && `${typing.map(userName).join(', ')} are typing…`}
       </p>
-      <Composer onSend={messages.send} onTyping={noteTyping} />
+      <Composer onSend={messages.send} onTyping={noteTyping} attachments={attachments} />
     </section>
     {threadRoot && <ThreadPanel key={threadRoot.id} root={threadRoot} onReact={messages.react} onClose={() => setThreadId(undefined)} />}
     </div>

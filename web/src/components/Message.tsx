@@ -5,7 +5,9 @@
 import { useState } from 'preact/hooks';
 import type { TimelineEntry } from '../../../src/schema/timeline-entries.js';
 import { useConsole } from '../context.js';
+import { fileName } from '../files.js';
 import { Avatar } from './Avatar.js';
+import { MessageFiles } from './MessageFiles.js';
 import { Reactions } from './Reactions.js';
 import { userName } from './names.js';
 import './Message.css';
@@ -26,7 +28,12 @@ export function Message({ entry, onEdit, onDelete, onReact, onOpenThread, target
   const { self, report } = useConsole();
   const [draft, setDraft] = useState<string | undefined>();
   const mine = entry.created_by.id === self.id;
-  const deleted = entry.body === undefined;
+  const files = entry.artifacts ?? [];
+  // A message of files only may have no text; a deleted one has neither.
+  const deleted = entry.body === undefined && files.length === 0;
+  const text = entry.body ?? '';
+  /** What the Edit and Delete buttons name the message by. */
+  const summary = (text || files.map(fileName).join(', ')).slice(0, 40);
   const edited = !deleted && entry.modified_date !== entry.created_date;
   const time = new Date(entry.created_date).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 
@@ -65,8 +72,9 @@ export function Message({ entry, onEdit, onDelete, onReact, onOpenThread, target
         ) : deleted ? (
           <p class="message-body muted">message deleted</p>
         ) : (
-          <p class="message-body">{entry.body}</p>
+          text !== '' && <p class="message-body">{text}</p>
         )}
+        {!deleted && files.length > 0 && <MessageFiles artifacts={files} />}
         {!deleted && draft === undefined && <Reactions entry={entry} onReact={onReact} />}
         {onOpenThread && !deleted && draft === undefined && (
           <button type="button" class="thread-link" onClick={() => onOpenThread(entry)}>
@@ -77,14 +85,14 @@ export function Message({ entry, onEdit, onDelete, onReact, onOpenThread, target
         )}
         {mine && onEdit && onDelete && !deleted && draft === undefined && (
           <div class="message-actions">
-            <button type="button" onClick={() => setDraft(entry.body ?? '')} aria-label={`Edit message: ${entry.body!.slice(0, 40)}`}>
+            <button type="button" onClick={() => setDraft(text)} aria-label={`Edit message: ${summary}`}>
               Edit
             </button>
             <button
               type="button"
               class="danger"
               onClick={() => onDelete(entry).catch(report)}
-              aria-label={`Delete message: ${entry.body!.slice(0, 40)}`}
+              aria-label={`Delete message: ${summary}`}
             >
               Delete
             </button>

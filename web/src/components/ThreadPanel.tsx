@@ -1,5 +1,7 @@
 /** A message's thread, beside the chat: the message, its replies (live), and a reply box. */
 import type { TimelineEntry } from '../../../src/schema/timeline-entries.js';
+import { useAttachments } from '../hooks/useAttachments.js';
+import { useFileDrop } from '../hooks/useFileDrop.js';
 import { useMessages } from '../hooks/useMessages.js';
 import { Composer } from './Composer.js';
 import { Message } from './Message.js';
@@ -8,8 +10,10 @@ import './ThreadPanel.css';
 
 export function ThreadPanel({ root, onClose, onReact }: { root: TimelineEntry; onClose(): void; onReact(entry: TimelineEntry, emoji: string, action: 'add' | 'remove'): Promise<void> }) {
   const replies = useMessages(root.id);
+  const attachments = useAttachments();
+  const drop = useFileDrop(attachments.add);
   return (
-    <aside class="thread-panel" aria-label="Thread">
+    <aside class={drop.dragging ? 'thread-panel dragging' : 'thread-panel'} aria-label="Thread" {...drop.handlers}>
       <header class="thread-header">
         <h3>Thread</h3>
         <button type="button" onClick={onClose} aria-label="Close thread">
@@ -20,7 +24,7 @@ export function ThreadPanel({ root, onClose, onReact }: { root: TimelineEntry; o
         <Message entry={root} onReact={onReact} />
       </ol>
       <MessageList messages={replies} label="Replies" />
-      <Composer onSend={replies.send} label="Reply" id="composer-reply" />
+      <Composer onSend={replies.send} label="Reply" id="composer-reply" attachments={attachments} />
     </aside>
   );
 }

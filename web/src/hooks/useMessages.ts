@@ -87,11 +87,13 @@ export function useMessages(chatId: string) {
   );
 
   const send = useCallback(
-    async (body: string) => {
-      const { timeline_entry } = await client.call<{ timeline_entry: TimelineEntry }>('timeline-entries.create', {
+    async (body: string, artifacts: string[] = []) => {
+      // With files the text may be empty, and is then left out.
+      const { timeline_entry } = await client.call('timeline-entries.create', {
         type: 'timeline_comment',
         object: chatId,
-        body,
+        ...((body !== '' || artifacts.length === 0) && { body }),
+        ...(artifacts.length > 0 && { artifacts }),
       });
       setEntries((current) => merge(current, [timeline_entry]));
     },
@@ -127,8 +129,8 @@ export function useMessages(chatId: string) {
   return { entries, loading, hasOlder: olderCursor !== undefined, loadOlder, send, edit, remove, react };
 }
 
-/** A deleted message keeps its place, without its text (as the API answers it). */
+/** A deleted message keeps its place, without its text or files (as the API answers it). */
 function withoutBody(entry: TimelineEntry): TimelineEntry {
-  const { body: _body, body_type: _type, ...rest } = entry;
+  const { body: _body, body_type: _type, artifacts: _files, ...rest } = entry;
   return rest;
 }
