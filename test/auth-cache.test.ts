@@ -1,20 +1,25 @@
 /**
- * Token grants are cached in-process on SQLite (src/store/auth-cache.ts). A change made
- * by another process on the same database — the CLI, an operator's script — must take
- * effect on the very next request, as if there were no cache.
+ * Token grants are cached in-process (src/store/auth-cache.ts). On SQLite a change made by
+ * another process on the same file — the CLI, an operator's script — takes effect on the
+ * very next request, as if there were no cache (`data_version` moves). On PostgreSQL the
+ * other `confab serve` processes are heard through the change relay (proved in
+ * test/services/grant-cache.test.ts); a write that no relay carries, as here, is bounded
+ * by the cache's time to live.
  */
 import { describe, expect, it } from 'vitest';
+import { POSTGRES_GRANT_TTL_MS } from '../src/store/auth-cache.js';
 import { useServer } from './helpers/server.js';
 
 const api = useServer();
 
-/** A write through another connection to the server's database, as another process makes it. */
-function otherProcess(statement: string, params: unknown[]): Promise<unknown> {
-  return api.executeBehindItsBack(statement, params);
+/** A write through another connection to the server's database, as another process makes it; resolves when the server must see it. */
+async function otherProcess(statement: string, params: unknown[]): Promise<void> {
+  await api.executeBehindItsBack(statement, params);
+  if (api.server.store.dialect === 'postgres') await new Promise((resolve) => setTimeout(resolve, POSTGRES_GRANT_TTL_MS));
 }
 
 describe('cached authentication', () => {
-  it('refuses a token revoked by another process on the next request', async () => {
+  it('refuses a token revoked by another process on the next request (PostgreSQL: once the time to live is past)', async () => {
     const ada = await api.given.org();
     expect((await api.as(ada).get('/dev-users.self')).status).toBe(200);
     expect((await api.as(ada).get('/dev-users.self')).status).toBe(200);
@@ -24,7 +29,7 @@ describe('cached authentication', () => {
     expect(res.body.type).toBe('unauthenticated');
   });
 
-  it('refuses a user deactivated by another process on the next request', async () => {
+  it('refuses a user deactivated by another process on the next request (PostgreSQL: once the time to live is past)', async () => {
     const admin = await api.given.org();
     const bob = await api.given.user(admin);
     expect((await api.as(bob).get('/dev-users.self')).status).toBe(200);
@@ -34,7 +39,7 @@ describe('cached authentication', () => {
     expect(res.body.type).toBe('unauthenticated');
   });
 
-  it('shows a user renamed by another process on the next request', async () => {
+  it('shows a user renamed by another process on the next request (PostgreSQL: once the time to live is past)', async () => {
     const admin = await api.given.org();
     const bob = await api.given.user(admin);
     expect((await api.as(bob).get('/dev-users.self')).status).toBe(200);

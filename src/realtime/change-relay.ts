@@ -4,6 +4,9 @@
  * by the deployment's broadcast (PostgreSQL NOTIFY, or Redis). A message written through
  * one process then wakes every process's dispatcher and webhook worker at once, rather
  * than at their next poll, which stays only as the fallback for a lost notification.
+ *
+ * It also tells the change bus whether it hears the others now (`relayHearing`): the
+ * PostgreSQL grant cache (store/auth-cache.ts) is on only while it does.
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
@@ -45,8 +48,12 @@ export function relayChanges(changes: ChangeBus, broadcast: Broadcast, log: Fast
     if (message.from === self || !Array.isArray(message.tables)) return;
     changes.publish(message.tables.filter((table) => typeof table === 'string'), { remote: true });
   });
+  changes.relayHearing(broadcast.listening);
+  const stopStatus = broadcast.onListening((listening) => changes.relayHearing(listening));
   return () => {
     stopListening();
     stopHearing();
+    stopStatus();
+    changes.relayHearing(false);
   };
 }

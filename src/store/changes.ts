@@ -39,6 +39,30 @@ export type ChangeListener = (change: Change) => void;
 
 export class ChangeBus {
   private readonly listeners = new Set<ChangeListener>();
+  private readonly relayListeners = new Set<(heard: boolean) => void>();
+  private heard = false;
+
+  /**
+   * Whether other processes' commits reach this bus now: the change relay is connected and
+   * listening. A cache that other processes' writes can make stale is exact only while this
+   * holds; without a relay (one process, the CLI) it never does.
+   */
+  get hearsOtherProcesses(): boolean {
+    return this.heard;
+  }
+
+  /** Said by the change relay whenever it starts or stops hearing the others. */
+  relayHearing(heard: boolean): void {
+    if (heard === this.heard) return;
+    this.heard = heard;
+    for (const listener of this.relayListeners) listener(heard);
+  }
+
+  /** Told each time `hearsOtherProcesses` changes; returns the function that stops telling. */
+  onRelayHearing(listener: (heard: boolean) => void): () => void {
+    this.relayListeners.add(listener);
+    return () => this.relayListeners.delete(listener);
+  }
 
   /** Returns the function that stops listening. */
   on(listener: ChangeListener): () => void {

@@ -15,7 +15,7 @@ import { DatabaseTimeout, DatabaseUnavailable, isConnectionError, isStatementTim
 import { statementTimeoutSuspended } from './timeouts.js';
 import { ChangeBus } from './changes.js';
 import { RootStore } from './index.js';
-import { SharedParts, StandardParts } from './parts.js';
+import { GrantCache, grantCachingParts, POSTGRES_GRANT_TTL_MS, RelayedAuthClock } from './auth-cache.js';
 import type { Database } from './schema.js';
 
 export interface PostgresOptions {
@@ -78,9 +78,10 @@ export function openPostgres(url: string, options: PostgresOptions): RootStore {
   pool.on('error', onIdleError);
   pool.on('connect', (client) => client.on('error', onIdleError));
   const dialect = new UnavailableTranslatingDialect({ pool: new TimedPool(pool, timeoutMs) });
-  // The standard parts: no process-local caches, since other processes' writes are not heard here.
-  const shared = new SharedParts('postgres');
-  return new RootStore(new Kysely<Database>({ dialect }), 'postgres', new ChangeBus(), (db, scope) => new StandardParts(db, shared, scope));
+  // Grants cached only while the change relay hears the other processes (auth-cache.ts).
+  const changes = new ChangeBus();
+  const grants = new GrantCache(new RelayedAuthClock(changes), POSTGRES_GRANT_TTL_MS);
+  return new RootStore(new Kysely<Database>({ dialect }), 'postgres', changes, grantCachingParts('postgres', grants));
 }
 
 /** Hands Kysely connections that keep to the statement timeout (see TimedClient). */

@@ -2,12 +2,11 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, type SqliteDatabase, type SqliteStatement } from 'kysely';
-import { AuthClock, CachedTokenStore, GrantCache } from './auth-cache.js';
+import { AuthClock, GrantCache, grantCachingParts } from './auth-cache.js';
 import { ChangeBus } from './changes.js';
 import { readMemoryTemplate } from './memory-template.js';
 import { RootStore, type DatabaseImage } from './index.js';
 import { PatientSqliteDialect, SQLITE_BUSY_TIMEOUT_MS } from './sqlite-busy.js';
-import { SharedParts, StandardParts, type StoreParts, type StoreScope } from './parts.js';
 import type { Database } from './schema.js';
 
 /**
@@ -37,7 +36,7 @@ export function openSqlite(path: string, busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS
   const authClock = new AuthClock(() => handle.dataVersion(), changes);
   const dialect = new PatientSqliteDialect({ database: handle }, { timeoutMs: busyTimeoutMs, inTransaction: () => handle.inTransaction });
   const db = new Kysely<Database>({ dialect });
-  return new RootStore(db, 'sqlite', changes, sqliteParts(authClock), path === ':memory:' ? handle : undefined);
+  return new RootStore(db, 'sqlite', changes, grantCachingParts('sqlite', new GrantCache(authClock)), path === ':memory:' ? handle : undefined);
 }
 
 function configure(database: BetterSqlite3.Database, file: boolean, cacheKib: number): BetterSqlite3.Database {
@@ -51,30 +50,6 @@ function configure(database: BetterSqlite3.Database, file: boolean, cacheKib: nu
   database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   database.pragma(`cache_size = -${Math.trunc(cacheKib)}`);
   return database;
-}
-
-/** The standard parts, with token grants cached outside transactions (see auth-cache.ts). */
-function sqliteParts(authClock: AuthClock): StoreParts {
-  const shared = new SharedParts('sqlite');
-  // One cache for the root store and every request's view of it.
-  const grants = new GrantCache(authClock);
-  return (db, scope) => new SqliteParts(db, shared, scope, grants);
-}
-
-class SqliteParts extends StandardParts {
-  constructor(
-    db: Kysely<Database>,
-    shared: SharedParts,
-    scope: StoreScope,
-    private readonly grants: GrantCache,
-  ) {
-    super(db, shared, scope);
-  }
-
-  protected override tokenStore() {
-    const tokens = super.tokenStore();
-    return this.scope === 'root' ? new CachedTokenStore(tokens, this.grants) : tokens;
-  }
 }
 
 /** Far more distinct statements than the store has; bounds the cache all the same. */
