@@ -91,6 +91,8 @@ export async function startBroadcast(topic: string, options: BroadcastOptions, l
     // this process tells the others.
     const publisher = new pg.Pool({ connectionString: options.databaseUrl, max: 1, idleTimeoutMillis: 0 });
     publisher.on('error', (error) => log.warn({ err: error, topic }, 'postgres broadcast error'));
+    // A server may be closed twice (a shutdown, then a test's teardown); pg's pool ends once.
+    let closing: Promise<void> | undefined;
     return {
       shared: true,
       async publish(message) {
@@ -101,9 +103,9 @@ export async function startBroadcast(topic: string, options: BroadcastOptions, l
         return status.listening;
       },
       onListening: status.on,
-      async close() {
-        await listener.stop();
-        await publisher.end();
+      close() {
+        closing ??= listener.stop().then(() => publisher.end());
+        return closing;
       },
     };
   }
