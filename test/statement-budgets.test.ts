@@ -17,9 +17,16 @@ let chat: { id: string };
 let entry: { id: string };
 
 /** The statements of one more call of `operation`, after one call to warm it. */
+/**
+ * What `call` costs with warm caches. Twice, keeping the smaller: on PostgreSQL a cached
+ * grant lives a second and any write to tokens or users drops it, so a loaded machine may
+ * see one call pay for the lookup again. A statement the operation itself adds shows in
+ * both calls, and fails the budget all the same.
+ */
 async function warmCost(operation: string, call: () => Promise<Response>): Promise<number> {
   expect((await call()).status).toBe(200);
-  return statementsOfCall(test, operation, call);
+  const first = await statementsOfCall(test, operation, call);
+  return Math.min(first, await statementsOfCall(test, operation, call));
 }
 
 beforeAll(async () => {
