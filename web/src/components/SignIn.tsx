@@ -14,7 +14,7 @@ export function SignIn({ reason, onSignIn }: { reason?: string; onSignIn(token: 
         }}
       >
         <h1>Confab</h1>
-        <p class="muted">Sign in with an API token: the one printed at Confab's first start, or one from <code>confab tokens create</code>.</p>
+        <p class="muted">Sign in with an API token: the one Confab's first start printed on its terminal (or wrote to <code>.confab/admin-token</code>), or one from <code>confab tokens create</code>.</p>
         {reason && (
           <p class="sign-in-reason" role="alert">
             {reason}
