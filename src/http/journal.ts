@@ -15,7 +15,6 @@ import { redactSecrets, redactSecretsInJson } from '../emulator/redact.js';
 import { eventDon } from '../present/events.js';
 import { publicIds, type PublicIds } from '../domain/public-ids.js';
 import { DEFAULT_JOURNAL_PAGE, RequestsListRequest, type JournalEntry as WireEntry } from '../schema/journal.js';
-import { tapEvents } from '../store/event-tap.js';
 import type { Principal } from '../model/index.js';
 import type { Store } from '../store/index.js';
 import { operation } from './operation.js';
@@ -34,13 +33,11 @@ declare module 'fastify' {
 const UNRECORDED = /^\/(health|ready|metrics|openapi\.json|docs)(\/|$)|^\/confab\.requests\.|^\/confab\.reset$/;
 
 export function registerJournal(app: FastifyInstance, store: Store, journal: Journal): void {
-  // After the body is parsed and the caller known, so the handler (and every transaction
-  // it awaits) runs inside the tap: the events it appends are noted on this request.
+  // After the caller is known (authenticating made the request's store), before the
+  // handler: the events its statements append are noted on this request (statement-count.ts).
   app.addHook('preHandler', (request, _reply, done) => {
-    if (!recorded(request)) return done();
-    const ids: number[] = [];
-    request.journalEvents = ids;
-    tapEvents(ids, done);
+    if (recorded(request) && request.statements) request.journalEvents = request.statements.appendedEvents = [];
+    done();
   });
   app.addHook('onSend', async (request, reply, payload) => {
     if (typeof payload === 'string' && String(reply.getHeader('content-type') ?? '').includes('json')) {

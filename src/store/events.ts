@@ -1,7 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { EventPayload, EventType, StoredEvent } from '../model/index.js';
 import { parsePayload, serializePayload, withoutBodies } from './event-payloads.js';
-import { noteAppendedEvent } from './event-tap.js';
 import type { Database, EventsTable } from './schema.js';
 
 export interface NewEvent {
@@ -29,7 +28,6 @@ export class EventStore {
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    noteAppendedEvent(Number(id));
     return Number(id);
   }
 

@@ -6,7 +6,6 @@
 import { Kysely, Migrator, sql } from 'kysely';
 import { ChangeBus, ChangeRecorder, PendingChanges } from './changes.js';
 import { isRetryableTransactionError } from './errors.js';
-import { withoutStatementTimeout } from './timeouts.js';
 import type { DialectName } from './migrations/helpers.js';
 import { migrationProvider } from './migrations/index.js';
 import type { EntityStores, StoreParts, StoreScope } from './parts.js';
@@ -145,6 +144,13 @@ export class RootStore extends Store {
     changes: ChangeBus,
     parts: StoreParts,
     private readonly image?: DatabaseImage,
+    /**
+     * The same database for work no statement timeout may cut short: migrations (minutes,
+     * or waiting on another process's lock), startup locks, exports. Said by which
+     * connection the work runs on, never by an ambient context: AsyncLocalStorage would
+     * make every promise of every request pay for its hooks. SQLite has no timeout to lift.
+     */
+    private readonly unbounded: Kysely<Database> = db,
   ) {
     super(db, dialect, changes, parts);
   }
@@ -184,13 +190,13 @@ export class RootStore extends Store {
    * named explicitly because Kysely otherwise looks for them in every schema.
    */
   async migrate(onProgress?: (done: number, total: number) => void): Promise<string[]> {
-    const migrator = await this.migrator();
+    const migrator = await this.migrator(this.unbounded);
     const total = onProgress ? (await this.pendingMigrations()).length : 0;
     onProgress?.(0, total);
     // All of them under one lock (not one migrateUp at a time): with several processes
     // migrating at once, one applies everything and the others find nothing to do.
     // Unbounded: a migration may take minutes, and others starting now wait for its lock.
-    const { error, results } = await withoutStatementTimeout(() => migrator.migrateToLatest());
+    const { error, results } = await migrator.migrateToLatest();
     if (error) throw error;
     const applied = (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
     onProgress?.(applied.length, total);
@@ -199,14 +205,14 @@ export class RootStore extends Store {
 
   /** Names of migrations the code has that the database has not applied (readiness). */
   async pendingMigrations(): Promise<string[]> {
-    const migrator = await this.migrator();
+    const migrator = await this.migrator(this.base);
     return (await migrator.getMigrations()).filter((migration) => migration.executedAt === undefined).map((migration) => migration.name);
   }
 
-  private async migrator(): Promise<Migrator> {
+  private async migrator(db: Kysely<Database>): Promise<Migrator> {
     const migrationTableSchema = this.dialect === 'postgres' ? await this.currentSchema() : undefined;
     return new Migrator({
-      db: this.base,
+      db,
       provider: migrationProvider(this.dialect),
       migrationTableSchema,
       // Names are `0001_…`, so code-unit order is their order. Kysely's default compares
@@ -244,14 +250,12 @@ export class RootStore extends Store {
   async readConsistently<T>(work: (store: Store) => Promise<T>): Promise<T> {
     const postgres = this.dialect === 'postgres';
     // Read only on SQLite too: there it begins a deferred transaction, taking no write lock.
-    const readOnly = this.base.transaction().setAccessMode('read only');
+    const readOnly = this.unbounded.transaction().setAccessMode('read only');
     const transaction = postgres ? readOnly.setIsolationLevel('repeatable read') : readOnly;
-    return withoutStatementTimeout(() =>
-      transaction.execute(async (trx) => {
-        if (postgres) await sql`set local idle_in_transaction_session_timeout = 0`.execute(trx);
-        return work(new Store(trx, this.dialect, this.changes, this.parts, () => undefined, 'transaction'));
-      }),
-    );
+    return transaction.execute(async (trx) => {
+      if (postgres) await sql`set local idle_in_transaction_session_timeout = 0`.execute(trx);
+      return work(new Store(trx, this.dialect, this.changes, this.parts, () => undefined, 'transaction'));
+    });
   }
 
   /**
@@ -261,11 +265,11 @@ export class RootStore extends Store {
    */
   async exclusively<T>(name: string, work: (store: Store) => Promise<T>): Promise<T> {
     if (this.dialect !== 'postgres') return work(this);
-    return withoutStatementTimeout(() => this.lockedOnOneConnection(name, work));
+    return this.lockedOnOneConnection(name, work);
   }
 
   private lockedOnOneConnection<T>(name: string, work: (store: Store) => Promise<T>): Promise<T> {
-    return this.base.connection().execute(async (connection) => {
+    return this.unbounded.connection().execute(async (connection) => {
       const key = sql`hashtext(current_schema() || ':' || ${name})`;
       await sql`select pg_advisory_lock(${key})`.execute(connection);
       try {

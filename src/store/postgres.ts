@@ -12,7 +12,6 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import { DatabaseTimeout, DatabaseUnavailable, isConnectionError, isStatementTimeout } from './errors.js';
-import { statementTimeoutSuspended } from './timeouts.js';
 import { ChangeBus } from './changes.js';
 import { RootStore } from './index.js';
 import { GrantCache, grantCachingParts, POSTGRES_GRANT_TTL_MS, RelayedAuthClock } from './auth-cache.js';
@@ -77,47 +76,61 @@ export function openPostgres(url: string, options: PostgresOptions): RootStore {
   // would kill the process. The pool drops such a connection and opens a new one later.
   pool.on('error', onIdleError);
   pool.on('connect', (client) => client.on('error', onIdleError));
-  const dialect = new UnavailableTranslatingDialect({ pool: new TimedPool(pool, timeoutMs) });
+  const sessions = new WeakMap<pg.PoolClient, TimedClient>();
+  const dialect = new UnavailableTranslatingDialect({ pool: new TimedPool(pool, timeoutMs, sessions, false) });
+  // The same connections, for work exempt from the timeout (migrations, startup locks, exports).
+  const unbounded = new UnavailableTranslatingDialect({ pool: new TimedPool(pool, timeoutMs, sessions, true) });
   // Grants cached only while the change relay hears the other processes (auth-cache.ts).
   const changes = new ChangeBus();
   const grants = new GrantCache(new RelayedAuthClock(changes), POSTGRES_GRANT_TTL_MS);
-  return new RootStore(new Kysely<Database>({ dialect }), 'postgres', changes, grantCachingParts('postgres', grants));
+  const db = new Kysely<Database>({ dialect });
+  return new RootStore(db, 'postgres', changes, grantCachingParts('postgres', grants), undefined, new Kysely<Database>({ dialect: unbounded }));
 }
 
-/** Hands Kysely connections that keep to the statement timeout (see TimedClient). */
+/**
+ * Hands Kysely connections that keep to the statement timeout (see TimedClient), or, for
+ * the pool of exempt work, the same connections without it. Both pools share the pg pool
+ * and one TimedClient per connection, which knows what its session's timeout is now.
+ */
 class TimedPool implements PostgresPool {
-  private readonly clients = new WeakMap<pg.PoolClient, TimedClient>();
-
   constructor(
     private readonly pool: pg.Pool,
     private readonly timeoutMs: number,
+    private readonly sessions: WeakMap<pg.PoolClient, TimedClient>,
+    private readonly exempt: boolean,
   ) {}
 
   async connect(): Promise<PostgresPoolClient> {
     const client = await this.pool.connect();
-    let timed = this.clients.get(client);
+    let timed = this.sessions.get(client);
     if (!timed) {
       timed = new TimedClient(client, this.timeoutMs);
-      this.clients.set(client, timed);
+      this.sessions.set(client, timed);
     }
-    return timed;
+    return this.exempt ? timed.exempt : timed;
   }
 
+  /** The pg pool is the bounded pool's to end: Kysely's destroy() reaches it once. */
   end(): Promise<void> {
-    return this.pool.end();
+    return this.exempt ? Promise.resolve() : this.pool.end();
   }
 }
 
 /**
  * One pooled connection. Its statements run under the session's statement_timeout, unless
- * the work is exempt (`withoutStatementTimeout`: migrations, startup locks), which switches
- * the session's timeout off and back with a SET between statements, outside any transaction
- * the work opens. If no answer comes at all within the timeout and a margin, the
+ * they come through `exempt` (migrations, startup locks, exports: RootStore's unbounded
+ * database), which switches the session's timeout off and back with a SET between
+ * statements, outside any transaction the work opens. If no answer comes at all within the timeout and a margin, the
  * connection is destroyed and released as broken, so the pool opens a fresh one.
  */
 class TimedClient implements PostgresPoolClient {
   private unbounded = false;
   private broken = false;
+  /** This connection for work exempt from the timeout. */
+  readonly exempt: PostgresPoolClient = {
+    query: ((sql: string, parameters?: ReadonlyArray<unknown>) => this.timedQuery(sql, parameters ?? [], true)) as PostgresPoolClient['query'],
+    release: (destroy?: boolean) => this.release(destroy),
+  };
 
   constructor(
     private readonly client: pg.PoolClient,
@@ -127,15 +140,14 @@ class TimedClient implements PostgresPoolClient {
   query<R>(sql: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>>;
   query<R>(cursor: never): never;
   query<R>(sql: string, parameters?: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>> {
-    return this.timedQuery<R>(sql, parameters ?? []);
+    return this.timedQuery<R>(sql, parameters ?? [], false);
   }
 
   release(destroy?: boolean): void {
     this.client.release(destroy || this.broken ? true : undefined);
   }
 
-  private async timedQuery<R>(sql: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>> {
-    const suspended = statementTimeoutSuspended();
+  private async timedQuery<R>(sql: string, parameters: ReadonlyArray<unknown>, suspended: boolean): Promise<PostgresQueryResult<R>> {
     if (suspended !== this.unbounded) {
       await this.answered(`set statement_timeout = ${suspended ? 0 : this.timeoutMs}`, []);
       this.unbounded = suspended;

@@ -5,11 +5,17 @@
  * nothing is carried implicitly (no AsyncLocalStorage), so background work on the root
  * store is never counted against a request.
  */
-import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
+import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryId, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
 
 /** Statements sent on behalf of one request, so far. */
 export class StatementCounter {
   count = 0;
+  /**
+   * When a list is set here (the request journal does), the id of every outbox event the
+   * request appends is pushed onto it, in order: the journal links a request to the events
+   * it caused, and knows it from the request's own statements rather than an ambient context.
+   */
+  appendedEvents?: number[];
 }
 
 /**
@@ -19,14 +25,22 @@ export class StatementCounter {
  * neither are BEGIN and COMMIT, which Kysely sends around plugins.
  */
 export class CountingPlugin implements KyselyPlugin {
+  private readonly eventInserts = new WeakSet<QueryId>();
+
   constructor(private readonly counter: StatementCounter) {}
 
-  transformQuery({ node }: PluginTransformQueryArgs): RootOperationNode {
+  transformQuery({ node, queryId }: PluginTransformQueryArgs): RootOperationNode {
+    if (this.counter.appendedEvents && node.kind === 'InsertQueryNode' && node.into?.table.identifier.name === 'events') {
+      this.eventInserts.add(queryId);
+    }
     return node;
   }
 
-  async transformResult({ result }: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+  async transformResult({ result, queryId }: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
     this.counter.count++;
+    if (this.eventInserts.has(queryId)) {
+      for (const row of result.rows) this.counter.appendedEvents?.push(Number(row.id));
+    }
     return result;
   }
 }
