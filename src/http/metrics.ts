@@ -84,16 +84,30 @@ export function registerMetrics(app: FastifyInstance, { readiness, searchCandida
     return total;
   });
 
-  app.addHook('onRequest', async () => {
+  // One pair of label children per (operation, method, status), made on its first request:
+  // prom-client would otherwise hash the labels on every observation.
+  const series = new Map<string, { requests: ReturnType<typeof requests.labels>; latency: ReturnType<typeof latency.labels> }>();
+  const seriesOf = (operation: string, method: string, status: number) => {
+    const key = `${operation} ${method} ${status}`;
+    let found = series.get(key);
+    if (!found) {
+      const labels = { operation, method, status: String(status) };
+      series.set(key, (found = { requests: requests.labels(labels), latency: latency.labels(labels) }));
+    }
+    return found;
+  };
+  app.addHook('onRequest', (_request, _reply, done) => {
     inFlight.inc();
+    done();
   });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     inFlight.dec();
     // The route's pattern, never the raw URL: unknown paths must not make new series.
     const operation = request.routeOptions.url?.replace(/^\//, '') || 'unmatched';
-    const labels = { operation, method: request.method, status: String(reply.statusCode) };
-    requests.inc(labels);
-    latency.observe(labels, reply.elapsedTime / 1000);
+    const { requests: counted, latency: timed } = seriesOf(operation, request.method, reply.statusCode);
+    counted.inc();
+    timed.observe(reply.elapsedTime / 1000);
+    done();
   });
 
   app.get(
