@@ -77,9 +77,20 @@ class SwappableHandle implements SqliteDatabase, DatabaseImage {
     this.dataVersionStatement = current.prepare('PRAGMA data_version').pluck();
   }
 
-  /** SQLite's PRAGMA data_version: it moves when another connection commits. */
+  /** `data_version` as read in this turn of the event loop, if it was. */
+  private dataVersionThisTurn: number | undefined;
+
+  /**
+   * SQLite's PRAGMA data_version: it moves when another connection commits. Read at most
+   * once per turn of the event loop: every request asks (the grant cache's clock), and a
+   * commit elsewhere within the turn is indistinguishable from one just after it.
+   */
   dataVersion(): number {
-    return this.dataVersionStatement.get() as number;
+    if (this.dataVersionThisTurn === undefined) {
+      this.dataVersionThisTurn = this.dataVersionStatement.get() as number;
+      setImmediate(() => (this.dataVersionThisTurn = undefined));
+    }
+    return this.dataVersionThisTurn;
   }
 
   /** Whether a transaction is open on the current handle (a failed statement must not be retried then). */
@@ -117,6 +128,7 @@ class SwappableHandle implements SqliteDatabase, DatabaseImage {
     this.current = next;
     this.statements.clear();
     this.dataVersionStatement = next.prepare('PRAGMA data_version').pluck();
+    this.dataVersionThisTurn = undefined;
     previous.close();
   }
 }
