@@ -91,7 +91,7 @@ export async function getChat(store: Store, principal: Principal, input: GetChat
   if (input.users === undefined) throw BadRequest.missingField('id');
   if (input.type === undefined) throw BadRequest.missingField('type');
   const chat = await findDefaultDm(store, principal, input.users);
-  await assertMember(store, chat, principal.user, NO_DEFAULT_DM());
+  await assertMember(store, chat, principal.user, NO_DEFAULT_DM);
   return chat;
 }
 
@@ -162,7 +162,7 @@ export async function findChat(store: Store, principal: Principal, fieldName: st
  */
 export async function findMemberChat(store: Store, principal: Principal, fieldName: string, id: string): Promise<Chat> {
   const chat = await findChat(store, principal, fieldName, id);
-  await assertMember(store, chat, principal.user, absent('chat', id));
+  await assertMember(store, chat, principal.user, () => absent('chat', id));
   return chat;
 }
 

@@ -254,7 +254,7 @@ export async function readEntry(store: Store, principal: Principal, id: string, 
     : undefined;
   if (!entry) throw new NotFound('timeline entry', id);
   const chat = (await store.chats.findById(entry.chatId))!;
-  await assertMember(store, chat, principal.user, absent('timeline entry', id));
+  await assertMember(store, chat, principal.user, () => absent('timeline entry', id));
   // Unseen entries are absent rather than forbidden: a reader cannot learn they exist.
   if (!(await canSee(store, entry, principal.user))) throw new NotFound('timeline entry', id);
   return entry;

@@ -82,8 +82,8 @@ export function absent(resource: string, ref?: string): NotFound {
  * if the thing they asked for did not exist (`asked`, by default "chat not found"), so it
  * cannot learn who talks to whom; staff get 403 as before.
  */
-export function notAMember(viewer: User, asked: NotFound = absent('chat')): NotFound | Forbidden {
-  return isCustomer(viewer) ? asked : new Forbidden('only members of a chat may read or change it');
+export function notAMember(viewer: User, asked: () => NotFound = () => absent('chat')): NotFound | Forbidden {
+  return isCustomer(viewer) ? asked() : new Forbidden('only members of a chat may read or change it');
 }
 
 /**
