@@ -1,7 +1,8 @@
 /**
  * What the benchmark asks for: each case builds one request per call, picking a chat and
  * one of its members at random, so caches cannot serve a single hot key. The baseline
- * gets exactly the same requests.
+ * gets exactly the same requests, and answers each case with a body of the size Confab's
+ * answer to it has (run.js). `connections`, where given, overrides the run's setting.
  */
 import { formatDon } from '../dist/domain/ids.js';
 import { chatMembers, maxDefaultDms } from './seed.js';
@@ -58,6 +59,32 @@ export function chatCases(world) {
       request() {
         const { don, a } = someChat(world, world.chatCount);
         return { path: '/timeline-entries.create', ...json(bearer(a), { type: 'timeline_comment', object: don, body: 'hello from the bench' }) };
+      },
+    },
+    {
+      name: 'timeline-entries.create, 32 writers over 32 chats',
+      key: 'timeline_entries_create_32',
+      connections: 32,
+      request() {
+        // One writer per chat on average: what an org-wide lock serializes and a per-chat one need not.
+        const { don, a } = someChat(world, 32);
+        return { path: '/timeline-entries.create', ...json(bearer(a), { type: 'timeline_comment', object: don, body: 'hello from a writer' }) };
+      },
+    },
+    {
+      name: 'chats.list (50 chats)',
+      key: 'chats_list',
+      request() {
+        const user = world.listUsers[pick(world.listUsers.length)];
+        return { path: '/chats.list', ...json(bearer(user), { limit: 50 }) };
+      },
+    },
+    {
+      name: 'constant body, all hooks (/health)',
+      key: 'health',
+      request() {
+        // The floor: every hook and the serializer, no authentication and no database.
+        return { method: 'GET', path: '/health' };
       },
     },
     {

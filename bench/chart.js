@@ -74,7 +74,7 @@ export function drawChart(results, { width = 1000 } = {}) {
   const index = grids.length;
   grids.push({ left: 310, right: 230, top: targetsTop, height: targetsHeight });
   titles.push({
-    text: 'speed targets (issues 15, 16): measured ÷ target, log scale; bars grow from the bar (1): right = better, left = worse',
+    text: 'speed targets (issues 23, 24): measured ÷ target, log scale; bars grow from the bar (1): right = better, left = worse',
     left: 10,
     top: targetsTop - 26,
     textStyle: { fontSize: 12, fontWeight: 'normal' },

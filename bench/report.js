@@ -54,7 +54,7 @@ export function printTable(results) {
     }
   }
   out.push('');
-  out.push('== targets (issues 15 and 16) ==');
+  out.push('== targets (issues 23 and 24) ==');
   const rows = results.targets.map((t) => [
     t.met === null ? 'NOT RUN' : t.met ? 'PASS' : 'MISS',
     t.database,
@@ -70,12 +70,13 @@ export function printTable(results) {
 }
 
 function casesTable(results, section) {
-  const out = [`baseline: bare node:http answering a ${section.baselineBodyBytes}-byte chats.get body`];
-  const rows = [['case', 'baseline req/s', 'Confab req/s', 'ratio', 'p50 ms', 'p99 ms', 'non-2xx', 'CPU µs/req', 'CPU ratio', 'target']];
+  const out = ['baseline: bare node:http answering each case with a body of the size of Confab\'s answer to it (bytes)'];
+  const rows = [['case', 'bytes', 'baseline req/s', 'Confab req/s', 'ratio', 'p50 ms', 'p99 ms', 'non-2xx', 'CPU µs/req', 'CPU ratio', 'target']];
   for (const c of section.cases) {
     const verdicts = targetsOfCase(results.targets, section.database, c.key).filter((t) => t.met !== null);
     rows.push([
       c.name,
+      String(c.baselineBodyBytes),
       fixed(c.baseline.requestsPerSecond, 0),
       fixed(c.confab.requestsPerSecond, 0),
       `${fixed(c.ratio, 2)}×`,
@@ -87,7 +88,7 @@ function casesTable(results, section) {
       verdicts.map((t) => `${t.met ? 'PASS' : 'MISS'} ${t.comparison}${figure(t.target)}${t.unit === '×' ? '×' : t.unit}`).join(', '),
     ]);
   }
-  out.push(...align(rows, rows[0].map((_, column) => column > 0 && column < 9)));
+  out.push(...align(rows, rows[0].map((_, column) => column > 0 && column < 10)));
   out.push('ratio: Confab req/s ÷ baseline req/s. CPU µs/req: server CPU per request, baseline / Confab; CPU ratio:');
   out.push('baseline CPU ÷ Confab CPU per request, what the ratio tends to when the load generator is not the limit.');
   return out;

@@ -130,15 +130,17 @@ async function benchDatabase(spec) {
       if (cases.length > 0 || options.scale) {
         const confab = await startConfab(database.url, { nodeFlags });
         running.push(confab);
-        const sample = await sampleChat(confab, world);
-        const bodyFile = join(database.dir, 'chat.json');
-        writeFileSync(bodyFile, sample);
-        section.baselineBodyBytes = sample.length;
-        const baseline = await startBaseline(bodyFile);
-        running.push(baseline);
-        for (const testCase of chatCases(world).filter((c) => selected(c.key))) section.cases.push(await compare(testCase, baseline, confab));
+        for (const testCase of chatCases(world).filter((c) => selected(c.key))) {
+          const baseline = await sameSizeBaseline(confab, testCase, database.dir);
+          section.cases.push({ ...(await compare(testCase, baseline, confab)), baselineBodyBytes: baseline.bodyBytes });
+          await baseline.stop();
+        }
         section.confabMemory = memoryOf(confab.child);
-        if (options.scale && database.kind === 'sqlite') section.scale = await scale(section, world, baseline, confab, running, database.dir);
+        if (options.scale && database.kind === 'sqlite') {
+          const baseline = await sameSizeBaseline(confab, chatCases(world)[0], database.dir);
+          running.push(baseline);
+          section.scale = await scale(section, world, baseline, confab, running, database.dir);
+        }
       }
       for (const server of running.splice(0)) await server.stop();
     }
@@ -226,7 +228,7 @@ async function drive(server, testCase, seconds) {
   const cpuBefore = cpuSecondsOf(server.child);
   const result = await autocannon({
     url: server.url,
-    connections,
+    connections: testCase.connections ?? connections,
     duration: seconds,
     requests: [{ setupRequest: (request) => Object.assign(request, testCase.request()) }],
   });
@@ -246,12 +248,19 @@ async function measureStartup(start, times = 3) {
   return { samplesMs: samples, medianMs: sorted[Math.floor(sorted.length / 2)] };
 }
 
-/** A real chats.get response: the baseline answers with a body of exactly this size. */
-async function sampleChat(confab, world) {
-  const request = chatCases(world)[0].request();
-  const response = await fetch(confab.url + request.path, { headers: request.headers });
-  if (response.status !== 200) throw new Error(`chats.get answered ${response.status}: ${await response.text()}`);
-  return Buffer.from(await response.arrayBuffer());
+/**
+ * A bare node:http server answering every request with a real answer of Confab's to this
+ * case, so that each ratio compares the same bytes on the wire: a 50-entry page is not
+ * measured against a 1 KB chat. A write case's sample is one more write.
+ */
+async function sameSizeBaseline(confab, testCase, dir) {
+  const request = testCase.request();
+  const response = await fetch(confab.url + request.path, { method: request.method ?? 'GET', headers: request.headers, body: request.body });
+  const body = Buffer.from(await response.arrayBuffer());
+  if (!response.ok) throw new Error(`${testCase.name} answered ${response.status}: ${body}`);
+  const bodyFile = join(dir, `${testCase.key}.json`);
+  writeFileSync(bodyFile, body);
+  return { ...(await startBaseline(bodyFile)), bodyBytes: body.length };
 }
 
 /**

@@ -54,6 +54,7 @@ export async function seed(databaseUrl, { userCount, chatCount, messageCount }) 
     const world = { databaseUrl, org: { id: org.id, slug: org.slug }, users, chatCount: 0 };
     const chatIds = await addChats(store, world, chatCount);
     world.chatsWithMessages = await addMessages(store, world, chatIds, messageCount);
+    world.listUsers = await addListChats(store, world, messageCount);
     return world;
   } finally {
     await store.close();
@@ -146,6 +147,50 @@ async function addChats(store, world, total) {
     world.chatCount = end;
   }
   return firstIds;
+}
+
+/** Users whose chat list has more than a page of 50, each chat with a last message: the chats.list case. */
+export const LIST_USERS = 10;
+const LIST_CHATS_EACH = 60;
+
+/**
+ * `LIST_USERS` users (the first ones) each get `LIST_CHATS_EACH` more DMs, not default ones
+ * (they may already have a default DM with that user), numbered after the seeded chats
+ * and left out of `world.chatCount`, so that every other case still derives its chats'
+ * members by number. Each holds one message, numbered after the seeded ones. Returns the
+ * users, for the chats.list case.
+ */
+async function addListChats(store, world, messagesBefore) {
+  const { users } = world;
+  const at = new Date().toISOString();
+  const chats = [];
+  for (let i = 0; i < LIST_USERS; i++) {
+    for (let c = 0; c < LIST_CHATS_EACH; c++) chats.push(dmRow(world.org.id, world.chatCount + chats.length + 1, users[i], users[(i + 100 + c) % users.length], false, at));
+  }
+  const lastChat = world.chatCount + chats.length;
+  await store.transaction(async (tx) => {
+    const ids = await tx.chats.insertMany(chats);
+    await tx.orgs.advanceNumberPast(world.org.id, 'chat', lastChat);
+    const start = Date.now() - chats.length * 1000;
+    await tx.timelineEntries.insertMany(
+      chats.map((chat, n) => ({
+        orgId: world.org.id,
+        chatId: ids.get(chat.number),
+        number: messagesBefore + n + 1,
+        body: `the last word in chat ${chat.number}`,
+        bodyType: 'text',
+        externalRef: null,
+        visibility: 'external',
+        labels: [],
+        privateTo: [],
+        expiresAt: null,
+        createdBy: chat.userIds[n % 2],
+        at: new Date(start + n * 1000).toISOString(),
+      })),
+    );
+    await tx.orgs.advanceNumberPast(world.org.id, 'timeline_comment', messagesBefore + chats.length);
+  });
+  return users.slice(0, LIST_USERS);
 }
 
 const MESSAGES_PER_CHAT = 100;
