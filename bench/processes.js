@@ -60,10 +60,11 @@ export function fileLimits() {
   return { soft, hard };
 }
 
-export async function startBaseline(bodyFile) {
+/** `script`: bench/baseline.js (bare node:http) or bench/fastify-baseline.js (bare Fastify). */
+export async function startBaseline(bodyFile, script = 'bench/baseline.js') {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, ['bench/baseline.js', String(port), bodyFile], {
+  const child = spawn(process.execPath, [script, String(port), bodyFile], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'pipe'],
   });

@@ -38,6 +38,7 @@ export function printTable(results) {
     out.push('');
     out.push(`== ${section.database === 'sqlite' ? 'SQLite' : 'PostgreSQL'} ==`);
     if (section.cases.length > 0) out.push(...casesTable(results, section));
+    if (section.pipeline) out.push(...pipelineLines(section.pipeline));
     if (section.startup) out.push(`startup (serve on the seeded database → first 200 on /health): ${startupText(section.startup)}`);
     if (section.confabMemory) out.push(`Confab memory after the HTTP cases: RSS ${fixed(section.confabMemory.rssMb, 0)} MB, peak ${fixed(section.confabMemory.peakRssMb, 0)} MB`);
     if (section.snapshots) {
@@ -92,6 +93,17 @@ function casesTable(results, section) {
   out.push('ratio: Confab req/s ÷ baseline req/s. CPU µs/req: server CPU per request, baseline / Confab; CPU ratio:');
   out.push('baseline CPU ÷ Confab CPU per request, what the ratio tends to when the load generator is not the limit.');
   return out;
+}
+
+function pipelineLines({ rows, fastifyOverBare, healthAboveFastifyUs }) {
+  const table = [['pipeline (server CPU per request)', 'CPU µs/req', 'req/s', 'saved µs']];
+  for (const row of rows) {
+    table.push([row.server, fixed(row.cpuUsPerRequest, 0), fixed(row.requestsPerSecond, 0), row.savedUs === undefined ? '' : fixed(row.savedUs, 0)]);
+  }
+  return [
+    ...align(table, [false, true, true, true]),
+    `bare Fastify ÷ bare node:http CPU: ${fixed(fastifyOverBare, 2)}×; Confab's constant-body route is ${fixed(healthAboveFastifyUs, 0)} µs above a bare Fastify route`,
+  ];
 }
 
 function deliveryLines(label, d, where) {

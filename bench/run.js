@@ -14,7 +14,7 @@
  *   --streams <n>         event streams on process B in the two-process case (default 100)
  *   --stream-rate <n>     messages a second posted in the stream cases (default 20)
  *   --stream-seconds <s>  how long they are posted (default 10)
- *   --only <key,...>      run only these: HTTP case keys (as in the JSON), `startup`, `start_confab`,
+ *   --only <key,...>      run only these: HTTP case keys (as in the JSON), `pipeline` (SQLite), `startup`, `start_confab`,
  *                         `snapshots`, `two_process`, `fanout`
  *   --cpu-prof            write a CPU profile of the Confab process to bench/profiles/
  */
@@ -28,6 +28,7 @@ import pg from 'pg';
 import { chatCases } from './cases.js';
 import { drawChart } from './chart.js';
 import { cpuSecondsOf, memoryOf, startBaseline, startConfab, startEmulator } from './processes.js';
+import { pipelineBreakdown } from './pipeline.js';
 import { fanOutCase, twoProcessCase } from './realtime.js';
 import { printTable, summarize } from './report.js';
 import { seed, seedDmPairs } from './seed.js';
@@ -68,7 +69,7 @@ const EMULATOR_FIXTURES = 'examples/emulator/fixtures.json';
 const nodeFlags = options['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', 'bench/profiles'] : [];
 const only = options.only?.split(',');
 const selected = (key) => !only || only.includes(key);
-const KEYS = [...chatCases({ users: [] }).map((c) => c.key), 'startup', 'start_confab', 'snapshots', 'two_process', 'fanout'];
+const KEYS = [...chatCases({ users: [] }).map((c) => c.key), 'pipeline', 'startup', 'start_confab', 'snapshots', 'two_process', 'fanout'];
 const chartFile = options.out.replace(/\.json$/, '') + '.svg';
 
 for (const key of only ?? []) if (!KEYS.includes(key)) throw new Error(`--only ${key}: use any of ${KEYS.join(', ')}`);
@@ -111,7 +112,7 @@ async function benchDatabase(spec) {
   log(`— ${database.kind} —`);
   try {
     const cases = chatCases({ users: [] }).filter((c) => selected(c.key));
-    const needsSeed = cases.length > 0 || selected('startup') || (selected('snapshots') && database.kind === 'sqlite') || options.scale;
+    const needsSeed = cases.length > 0 || selected('pipeline') || selected('startup') || (selected('snapshots') && database.kind === 'sqlite') || options.scale;
     if (needsSeed) {
       const at = performance.now();
       const world = await seed(database.url, { userCount: USERS, chatCount: CHATS, messageCount: MESSAGES });
@@ -143,6 +144,14 @@ async function benchDatabase(spec) {
         }
       }
       for (const server of running.splice(0)) await server.stop();
+      if (selected('pipeline') && database.kind === 'sqlite') {
+        const chatsGet = chatCases(world)[0];
+        const sample = await startConfab(database.url);
+        const { bodyFile, stop } = await sameSizeBaseline(sample, chatsGet, database.dir);
+        await stop();
+        await sample.stop();
+        section.pipeline = await pipelineBreakdown({ databaseUrl: database.url, chatsGet, bodyFile, drive, seconds: duration, log });
+      }
     }
 
     if (selected('two_process') || selected('fanout')) {
@@ -260,7 +269,7 @@ async function sameSizeBaseline(confab, testCase, dir) {
   if (!response.ok) throw new Error(`${testCase.name} answered ${response.status}: ${body}`);
   const bodyFile = join(dir, `${testCase.key}.json`);
   writeFileSync(bodyFile, body);
-  return { ...(await startBaseline(bodyFile)), bodyBytes: body.length };
+  return { ...(await startBaseline(bodyFile)), bodyBytes: body.length, bodyFile };
 }
 
 /**

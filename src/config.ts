@@ -14,6 +14,11 @@ export interface Config {
   /** Shared counters and fan-out across processes; none means in-process only. */
   redisUrl?: string;
   logLevel: string;
+  /**
+   * For measuring only (`npm run bench`'s pipeline breakdown): request hooks left out, so
+   * that each one's cost shows as the difference (PROFILE_WITHOUT=metrics,request-log,…).
+   */
+  profileWithout?: ReadonlySet<PipelineHook>;
   /** Requests a minute per token (or IP) for reads and writes; 0 = off. Unset = off (tests). */
   rateLimitRead?: number;
   rateLimitWrite?: number;
@@ -154,6 +159,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     databaseStatementTimeoutMs: positiveMilliseconds('DATABASE_STATEMENT_TIMEOUT_MS', env.DATABASE_STATEMENT_TIMEOUT_MS, DEFAULT_STATEMENT_TIMEOUT_MS),
     ...(env.REDIS_URL && { redisUrl: env.REDIS_URL }),
     logLevel: env.LOG_LEVEL ?? 'info',
+    ...(env.PROFILE_WITHOUT && { profileWithout: parsePipelineHooks(env.PROFILE_WITHOUT) }),
     rateLimitRead: nonNegativeInteger('RATE_LIMIT_READ', env.RATE_LIMIT_READ, DEFAULT_RATE_LIMIT_READ),
     rateLimitWrite: nonNegativeInteger('RATE_LIMIT_WRITE', env.RATE_LIMIT_WRITE, DEFAULT_RATE_LIMIT_WRITE),
     rateLimitSearch: nonNegativeInteger('RATE_LIMIT_SEARCH', env.RATE_LIMIT_SEARCH, DEFAULT_RATE_LIMIT_SEARCH),
@@ -301,4 +307,15 @@ function loadArtifactConfig(env: NodeJS.ProcessEnv): Partial<ArtifactConfig> {
       ),
     }),
   };
+}
+
+/** The request hooks `PROFILE_WITHOUT` may leave out. */
+export const PIPELINE_HOOKS = ['metrics', 'request-log', 'request-id', 'rate-limit', 'overload'] as const;
+export type PipelineHook = (typeof PIPELINE_HOOKS)[number];
+
+function parsePipelineHooks(value: string): ReadonlySet<PipelineHook> {
+  const hooks = value.split(',').map((hook) => hook.trim());
+  const unknown = hooks.filter((hook) => !(PIPELINE_HOOKS as readonly string[]).includes(hook));
+  if (unknown.length > 0) throw new ConfigError(`invalid PROFILE_WITHOUT '${value}': name hooks among ${PIPELINE_HOOKS.join(', ')}, separated by commas`);
+  return new Set(hooks as PipelineHook[]);
 }

@@ -105,6 +105,7 @@ export async function startServer(
       realtime,
       readiness: () => store.pendingMigrations(),
       overload: tuning.overload,
+      profileWithout: config.profileWithout,
       faults: config.faults,
       artifactQuotaBytesPerUser: artifacts.quotaBytesPerUser,
       artifactMaxBytes: artifacts.maxBytes,

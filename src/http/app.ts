@@ -8,6 +8,7 @@ import {
   DEFAULT_MAX_CONNECTIONS,
   DEFAULT_REQUEST_TIMEOUT_MS,
   defaultMaxConnectionsPerIp,
+  type PipelineHook,
   type TrustProxy,
 } from '../config.js';
 import { BadRequest, NotFound } from '../domain/errors.js';
@@ -73,6 +74,8 @@ export interface AppOptions {
   artifactQuotaBytesPerUser?: number;
   /** The largest file one upload may carry. Defaults to ARTIFACT_DEFAULTS'. */
   artifactMaxBytes?: number;
+  /** Request hooks left out, for measuring what each costs (config.ts `profileWithout`). */
+  profileWithout?: ReadonlySet<PipelineHook>;
   /** Timeouts and the connection caps; unset ones take their defaults. */
   connections?: { requestTimeoutMs?: number; headersTimeoutMs?: number; maxConnections?: number; maxConnectionsPerIp?: number };
 }
@@ -92,7 +95,9 @@ export async function buildApp({
   artifactMaxBytes = ARTIFACT_DEFAULTS.maxBytes,
   trustProxy = false,
   connections = {},
+  profileWithout = new Set(),
 }: AppOptions): Promise<FastifyInstance> {
+  const hooked = (hook: PipelineHook) => !profileWithout.has(hook);
   const requestTimeoutMs = connections.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const app = Fastify({
     // A request must arrive whole within the timeout (a body trickled in a byte at a time
@@ -155,26 +160,30 @@ export async function buildApp({
 
   // Synchronous hooks with a callback: an async one costs every request a promise and a
   // microtask turn (issue 23's profile: the hook runner, not any one hook, was the cost).
-  app.addHook('onRequest', (request, reply, done) => {
-    reply.header('x-request-id', request.id);
-    done();
-  });
+  if (hooked('request-id')) {
+    app.addHook('onRequest', (request, reply, done) => {
+      reply.header('x-request-id', request.id);
+      done();
+    });
+  }
   // Logging was ~10% of chats.get's CPU with a line for the request and one for the
   // response; the response's line carries everything the request's did.
-  app.addHook('onResponse', (request, reply, done) => {
-    request.log.info(
-      { req: { method: request.method, url: loggableUrl(request.url) }, res: { statusCode: reply.statusCode }, responseTime: reply.elapsedTime },
-      'request completed',
-    );
-    done();
-  });
+  if (hooked('request-log')) {
+    app.addHook('onResponse', (request, reply, done) => {
+      request.log.info(
+        { req: { method: request.method, url: loggableUrl(request.url) }, res: { statusCode: reply.statusCode }, responseTime: reply.elapsedTime },
+        'request completed',
+      );
+      done();
+    });
+  }
 
   // Before any route, so that the document and the metrics see every one.
   await registerOpenApi(app, CONFAB_VERSION);
-  registerMetrics(app, { readiness, searchCandidates: () => store.timelineEntries.searchStats.candidatesExamined });
-  await registerOverload(app, overload ?? DEFAULT_OVERLOAD);
+  registerMetrics(app, { readiness, searchCandidates: () => store.timelineEntries.searchStats.candidatesExamined }, hooked('metrics'));
+  if (hooked('overload')) await registerOverload(app, overload ?? DEFAULT_OVERLOAD);
   registerDraining(app);
-  if (rateLimit) await registerRateLimit(app, store, rateLimit);
+  if (rateLimit && hooked('rate-limit')) await registerRateLimit(app, store, rateLimit);
   if (faults) registerFaults(app, store);
   if (journal) registerJournal(app, store, journal);
   app.get('/health', async () => ({ status: 'ok' }));

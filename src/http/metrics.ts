@@ -28,7 +28,8 @@ export interface MetricsOptions {
 /** Sub-millisecond buckets: most operations are one or two indexed queries. */
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
-export function registerMetrics(app: FastifyInstance, { readiness, searchCandidates }: MetricsOptions): void {
+/** `hooked` false leaves the per-request series out (for measuring their cost); /metrics still answers. */
+export function registerMetrics(app: FastifyInstance, { readiness, searchCandidates }: MetricsOptions, hooked = true): void {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 10 });
   const labelNames = ['operation', 'method', 'status'] as const;
@@ -96,19 +97,21 @@ export function registerMetrics(app: FastifyInstance, { readiness, searchCandida
     }
     return found;
   };
-  app.addHook('onRequest', (_request, _reply, done) => {
-    inFlight.inc();
-    done();
-  });
-  app.addHook('onResponse', (request, reply, done) => {
-    inFlight.dec();
-    // The route's pattern, never the raw URL: unknown paths must not make new series.
-    const operation = request.routeOptions.url?.replace(/^\//, '') || 'unmatched';
-    const { requests: counted, latency: timed } = seriesOf(operation, request.method, reply.statusCode);
-    counted.inc();
-    timed.observe(reply.elapsedTime / 1000);
-    done();
-  });
+  if (hooked) {
+    app.addHook('onRequest', (_request, _reply, done) => {
+      inFlight.inc();
+      done();
+    });
+    app.addHook('onResponse', (request, reply, done) => {
+      inFlight.dec();
+      // The route's pattern, never the raw URL: unknown paths must not make new series.
+      const operation = request.routeOptions.url?.replace(/^\//, '') || 'unmatched';
+      const { requests: counted, latency: timed } = seriesOf(operation, request.method, reply.statusCode);
+      counted.inc();
+      timed.observe(reply.elapsedTime / 1000);
+      done();
+    });
+  }
 
   app.get(
     '/metrics',
