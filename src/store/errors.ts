@@ -98,5 +98,15 @@ export function isDatabaseBusy(error: unknown): boolean {
  */
 export function isRetryableTransactionError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  return code === '40001' || code === '40P01';
+  return code === '40001' || code === '40P01' || isStalePreparedStatement(error);
+}
+
+/**
+ * PostgreSQL refuses to run a prepared statement again once a table under it changed its
+ * columns (another process migrated). The statement is sent unnamed from then on
+ * (store/postgres.ts), so running the work again succeeds.
+ */
+export function isStalePreparedStatement(error: unknown): boolean {
+  const { code, message } = (error as { code?: unknown; message?: unknown } | null) ?? {};
+  return code === '0A000' && typeof message === 'string' && message.includes('cached plan must not change result type');
 }

@@ -11,7 +11,7 @@ import {
   type TransactionSettings,
 } from 'kysely';
 import pg from 'pg';
-import { DatabaseTimeout, DatabaseUnavailable, isConnectionError, isStatementTimeout } from './errors.js';
+import { DatabaseTimeout, DatabaseUnavailable, isConnectionError, isStalePreparedStatement, isStatementTimeout } from './errors.js';
 import { ChangeBus } from './changes.js';
 import { RootStore } from './index.js';
 import { GrantCache, grantCachingParts, POSTGRES_GRANT_TTL_MS, RelayedAuthClock } from './auth-cache.js';
@@ -126,6 +126,8 @@ class TimedPool implements PostgresPool {
 class TimedClient implements PostgresPoolClient {
   private unbounded = false;
   private broken = false;
+  /** Between the BEGIN and the COMMIT or ROLLBACK Kysely sends. */
+  private inTransaction = false;
   /** This connection for work exempt from the timeout. */
   readonly exempt: PostgresPoolClient = {
     query: ((sql: string, parameters?: ReadonlyArray<unknown>) => this.timedQuery(sql, parameters ?? [], true)) as PostgresPoolClient['query'],
@@ -148,6 +150,8 @@ class TimedClient implements PostgresPoolClient {
   }
 
   private async timedQuery<R>(sql: string, parameters: ReadonlyArray<unknown>, suspended: boolean): Promise<PostgresQueryResult<R>> {
+    if (TRANSACTION_STARTS.test(sql)) this.inTransaction = true;
+    else if (TRANSACTION_ENDS.test(sql)) this.inTransaction = false;
     if (suspended !== this.unbounded) {
       await this.answered(`set statement_timeout = ${suspended ? 0 : this.timeoutMs}`, []);
       this.unbounded = suspended;
@@ -167,12 +171,58 @@ class TimedClient implements PostgresPoolClient {
       }, this.timeoutMs + NO_ANSWER_MARGIN_MS);
     });
     try {
-      return (await Promise.race([this.client.query(sql, [...parameters]), silence])) as unknown as PostgresQueryResult<R>;
+      return (await Promise.race([this.sent(sql, parameters), silence])) as unknown as PostgresQueryResult<R>;
     } finally {
       clearTimeout(timer);
     }
   }
+
+  /** As a named statement where it may be one (preparedNames), so the server parses and plans it once per connection. */
+  private async sent(sql: string, parameters: ReadonlyArray<unknown>): Promise<pg.QueryResult> {
+    const name = preparedNames.nameOf(sql);
+    if (name === undefined) return this.client.query(sql, [...parameters]);
+    try {
+      return await this.client.query({ name, text: sql, values: [...parameters] });
+    } catch (error) {
+      // A table changed under a prepared statement (another process migrated): the server
+      // refuses to run it again, so this text goes unnamed from now on. Sent again here,
+      // unless a transaction is open, which the refusal aborted: Store.transaction runs it again.
+      if (!isStalePreparedStatement(error)) throw error;
+      preparedNames.forget(sql);
+      if (this.inTransaction) throw error;
+      return this.client.query(sql, [...parameters]);
+    }
+  }
 }
+
+/**
+ * Which statements are sent as named prepared statements, and their names: the same text
+ * gets the same name on every connection. Kysely sends the same text for the same query
+ * shape, so the hot queries are a few dozen texts; the cap bounds what each connection and
+ * the server keep for texts that vary (lists of different lengths), and past it the rest
+ * go unnamed. Only plain DML: BEGIN, SET and DDL gain nothing from it.
+ */
+class PreparedNames {
+  private readonly names = new Map<string, string | undefined>();
+
+  constructor(private readonly cap: number) {}
+
+  nameOf(sql: string): string | undefined {
+    const known = this.names.get(sql);
+    if (known !== undefined || this.names.has(sql)) return known;
+    const name = this.names.size < this.cap && /^\s*(select|insert|update|delete|with)\b/i.test(sql) ? `confab_${this.names.size + 1}` : undefined;
+    this.names.set(sql, name);
+    return name;
+  }
+
+  forget(sql: string): void {
+    this.names.set(sql, undefined);
+  }
+}
+
+const preparedNames = new PreparedNames(500);
+const TRANSACTION_STARTS = /^\s*(begin|start transaction)\b/i;
+const TRANSACTION_ENDS = /^\s*(commit|rollback)\s*$/i;
 
 /**
  * The stock dialect, except that losing the database (refused, reset, shut down, timed
