@@ -150,8 +150,9 @@ describe('the console', { timeout: 90_000 }, () => {
     await messageShown(b.page, 'typo here');
     await b.page.getByText('(edited)').waitFor();
 
-    await adasRow.hover();
-    await adasRow.getByRole('button', { name: 'Delete', exact: true }).click();
+    const editedRow = a.page.getByRole('log', { name: 'Messages' }).getByRole('listitem').filter({ hasText: 'typo here' });
+    await editedRow.hover();
+    await editedRow.getByRole('button', { name: 'Delete', exact: true }).click();
     await a.page.getByRole('dialog', { name: 'Delete message' }).getByRole('button', { name: 'Delete' }).click();
     await messageShown(b.page, 'message deleted');
     expect(await shownMessages(b.page)).toEqual(['message deleted']);

@@ -87,9 +87,9 @@ export function Message({ entry, continued, onEdit, onDelete, onReact, onOpenThr
         ) : deleted ? (
           <p class="message-body muted">message deleted</p>
         ) : (
-          text !== '' && <MessageText text={text} />
+          text !== '' && <MessageText text={text} after={edited && <span class="message-edited muted"> (edited)</span>} />
         )}
-        {edited && !editing && <span class="message-edited muted">(edited)</span>}
+        {edited && !editing && text === '' && <span class="message-edited muted">(edited)</span>}
         {!deleted && files.length > 0 && <MessageFiles artifacts={files} />}
         {!deleted && <Reactions entry={entry} onReact={onReact} />}
         {onOpenThread && !deleted && entry.thread && entry.thread.total_replies > 0 && (

@@ -16,9 +16,24 @@ const LINK_PROTOCOLS = new Set(['http:', 'https:', 'mailto:']);
 /** Deeper than this (quotes in quotes in lists…) is shown as written: no page-breaking recursion. */
 const MAX_DEPTH = 6;
 
-export function MessageText({ text }: { text: string }) {
-  const children = useMemo(() => blocks(new Lexer(OPTIONS).lex(text), 0), [text]);
-  return <div class="message-body">{children}</div>;
+/** `after` (the "(edited)" note) ends the last paragraph, as a chat client shows it, or follows the last block. */
+export function MessageText({ text, after }: { text: string; after?: ComponentChildren }) {
+  const tokens = useMemo(() => new Lexer(OPTIONS).lex(text).filter((token) => token.type !== 'space'), [text]);
+  const last = tokens[tokens.length - 1];
+  const children = useMemo(() => blocks(last?.type === 'paragraph' ? tokens.slice(0, -1) : tokens, 0), [tokens]);
+  return (
+    <div class="message-body">
+      {children}
+      {last?.type === 'paragraph' ? (
+        <p>
+          {inlines((last as Tokens.Paragraph).tokens, 0)}
+          {after}
+        </p>
+      ) : (
+        after
+      )}
+    </div>
+  );
 }
 
 /** The href as a link may carry it, or undefined for `javascript:`, `data:`, relative paths and the like. */
