@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfabClient } from '../../src/client/index.js';
 import { launchBrowser, offLoopback, type TestBrowser } from '../helpers/browser.js';
 import { startConfab, type ConfabProcess } from '../helpers/confab-process.js';
-import { messageShown, openChat, screenshot, send, seriousViolations, shownMessages, signIn } from '../helpers/console-pages.js';
+import { messageShown, openChat, screenshot, send, seriousViolations, shownMessages, signIn, until } from '../helpers/console-pages.js';
 
 let confab: ConfabProcess;
 let browser: TestBrowser;
@@ -32,14 +32,6 @@ afterAll(async () => {
   await browser?.close();
   await confab?.dispose();
 });
-
-async function until(check: () => Promise<boolean>, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('the console', { timeout: 90_000 }, () => {
   it('is served at / with a CSP that allows only its own scripts and origin', async () => {

@@ -12,7 +12,7 @@ import { hashToken } from '../../src/domain/tokens.js';
 import { serializeHeader, serializeRecord, type ExportRecord } from '../../src/portability/format.js';
 import { launchBrowser, offLoopback, type TestBrowser } from '../helpers/browser.js';
 import { startConfab, type ConfabProcess } from '../helpers/confab-process.js';
-import { messageShown, screenshot, send, seriousViolations, shownMessages, signIn } from '../helpers/console-pages.js';
+import { messageShown, screenshot, send, seriousViolations, shownMessages, signIn, until } from '../helpers/console-pages.js';
 
 let confab: ConfabProcess;
 let browser: TestBrowser;
@@ -68,14 +68,6 @@ async function inView(page: Page, element: Locator): Promise<{ fromBottom: numbe
   const frame = (await log(page).boundingBox())!;
   const fromBottom = await log(page).evaluate((list) => list.scrollHeight - list.scrollTop - list.clientHeight);
   return { fromBottom, visible: box.y >= frame.y - 1 && box.y + box.height <= frame.y + frame.height + 1 };
-}
-
-async function until(check: () => Promise<boolean>, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 describe('the message view', { timeout: 120_000 }, () => {
@@ -198,7 +190,7 @@ describe('the message view', { timeout: 120_000 }, () => {
   it('renders a safe markdown subset from tokens, and hostile input stays text', async () => {
     const chat = await chatWithBob('Markdown');
     const longLine = `const answer = ${'"forty-two" + '.repeat(40)}"!";`;
-    await post(bob, chat, '**bold**, _italic_ and `inline code`');
+    await post(bob, chat, '**bold**, _italic_, ~~struck~~ and `inline code`');
     await post(bob, chat, `Here:\n\n\`\`\`\n${longLine}\nreturn answer;\n\`\`\``);
     await post(bob, chat, '> quoted words\n\n- one\n- two\n\n1. first\n2. second');
     const hostile = [
@@ -221,6 +213,7 @@ describe('the message view', { timeout: 120_000 }, () => {
     expect(await first.locator('.message-body strong').innerText()).toBe('bold');
     expect(await first.locator('.message-body em').innerText()).toBe('italic');
     expect(await first.locator('.message-body code').innerText()).toBe('inline code');
+    expect(await first.locator('.message-body del').innerText()).toBe('struck');
     const quoted = row(page, 'quoted words');
     expect(await quoted.locator('blockquote').innerText()).toBe('quoted words');
     expect(await quoted.locator('ul > li').allInnerTexts()).toEqual(['one', 'two']);

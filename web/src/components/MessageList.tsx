@@ -124,6 +124,9 @@ export function MessageList({ messages, unreadAtOpen = 0, onOpenThread, onMarkUn
     } else if (messages.hasOlder && target.current.pages < MAX_TARGET_PAGES) {
       target.current.pages++;
       void messages.loadOlder();
+    } else {
+      // Not there (deleted, or a bad link): the list is the person's to scroll.
+      landed.current = true;
     }
   }, [targetId, messages.loading, messages.entries, messages.hasOlder]);
 
