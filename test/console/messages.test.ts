@@ -266,20 +266,27 @@ describe('the message view', { timeout: 120_000 }, () => {
     expect(await opacity('from Ada')).toBe('0');
     await screenshot(page, 'messages-toolbar');
 
-    // By keyboard: one Tab stop per toolbar, arrows along it.
+    // By keyboard: the list's toolbars are one Tab stop (the newest message's), arrows move along and between them.
+    const focused = () => page.evaluate(() => `${document.activeElement?.closest('li.message')?.querySelector('.message-body')?.textContent}: ${document.activeElement?.getAttribute('aria-label')}`);
     await page.mouse.move(0, 0);
     await log(page).focus();
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Add reaction');
-    expect(await opacity('from Bob')).toBe('1');
-    await page.keyboard.press('ArrowRight');
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Reply in thread');
-    await page.keyboard.press('Tab');
-    // The next Tab leaves Bob's toolbar for Ada's message's.
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Add reaction');
+    expect(await focused()).toBe('from Ada: Add reaction');
     expect(await opacity('from Ada')).toBe('1');
+    await page.keyboard.press('ArrowRight');
+    expect(await focused()).toBe('from Ada: Reply in thread');
+    await page.keyboard.press('ArrowUp');
+    expect(await focused()).toBe('from Bob: Add reaction');
+    expect(await opacity('from Bob')).toBe('1');
+    expect(await opacity('from Ada')).toBe('0');
+    // Tab leaves the list; Shift+Tab comes back to where it was.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.closest('[role=log]') === null)).toBe(true);
+    await page.keyboard.press('Shift+Tab');
+    expect(await focused()).toBe('from Bob: Add reaction');
+    await page.keyboard.press('ArrowDown');
     await page.keyboard.press('End');
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Delete');
+    expect(await focused()).toBe('from Ada: Delete');
     await page.keyboard.press('Home');
     await page.keyboard.press('Enter');
     await page.getByRole('button', { name: 'React with heart' }).press('Enter');

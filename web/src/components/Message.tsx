@@ -37,9 +37,11 @@ interface Props {
   onEditing?(editing: boolean): void;
   /** The message a search result led to: highlighted, and focusable so that focus can land on it. */
   targeted?: boolean;
+  /** Its toolbar is the list's one Tab stop. */
+  tabbable?: boolean;
 }
 
-export function Message({ entry, continued, onEdit, onDelete, onReact, onOpenThread, onMarkUnread, editing, onEditing, targeted }: Props) {
+export function Message({ entry, continued, onEdit, onDelete, onReact, onOpenThread, onMarkUnread, editing, onEditing, targeted, tabbable = true }: Props) {
   const { self, report } = useConsole();
   const [picking, setPicking] = useState(false);
   const [confirming, setConfirming] = useState(false);
@@ -100,6 +102,7 @@ export function Message({ entry, continued, onEdit, onDelete, onReact, onOpenThr
       </div>
       {!deleted && !editing && (
         <MessageToolbar
+          tabbable={tabbable}
           reacting={picking}
           actions={{
             onReact: () => setPicking(!picking),

@@ -15,7 +15,7 @@ import { useConsole } from '../context.js';
 import { useFirstUnread } from '../hooks/useFirstUnread.js';
 import type { useMessages } from '../hooks/useMessages.js';
 import { Message } from './Message.js';
-import { messageRows } from './messageRows.js';
+import { isDeleted, messageRows } from './messageRows.js';
 import './MessageList.css';
 
 interface Props {
@@ -47,6 +47,8 @@ export function MessageList({ messages, unreadAtOpen = 0, onOpenThread, onMarkUn
   const heightBefore = useRef<number | undefined>();
   const [markerOffScreen, setMarkerOffScreen] = useState(false);
   const [newBelow, setNewBelow] = useState(false);
+  // The message whose toolbar is the list's Tab stop: the one last focused, else the newest.
+  const [activeId, setActiveId] = useState<string | undefined>();
   const firstId = messages.entries[0]?.id;
   const last = messages.entries[messages.entries.length - 1];
 
@@ -149,9 +151,22 @@ export function MessageList({ messages, unreadAtOpen = 0, onOpenThread, onMarkUn
     });
 
   const rows = messageRows(messages.entries, unread.firstUnreadId);
+  const withToolbar = messages.entries.filter((entry) => !isDeleted(entry));
+  const tabStop = withToolbar.some((entry) => entry.id === activeId) ? activeId : withToolbar[withToolbar.length - 1]?.id;
   return (
     <div class="message-list-frame">
-      <div class="message-list" ref={list} onScroll={onScroll} role="log" aria-label={label} tabIndex={0}>
+      <div
+        class="message-list"
+        ref={list}
+        onScroll={onScroll}
+        role="log"
+        aria-label={label}
+        tabIndex={0}
+        onFocusIn={(event) => {
+          const id = (event.target as Element).closest<HTMLElement>('li.message')?.dataset.entryId;
+          if (id) setActiveId(id);
+        }}
+      >
         <ol>
           {messages.hasOlder && (
             <li class="message-list-older">
@@ -188,6 +203,7 @@ export function MessageList({ messages, unreadAtOpen = 0, onOpenThread, onMarkUn
                 editing={entry.id === editingId}
                 onEditing={(editing) => onEditing?.(editing ? entry.id : undefined)}
                 targeted={entry.id === targetId}
+                tabbable={entry.id === tabStop}
               />
             </Fragment>
           ))}

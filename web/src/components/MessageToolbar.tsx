@@ -1,10 +1,12 @@
 /**
  * A message's actions, shown over its top right corner while it is hovered or holds focus
  * (as Slack and Mattermost do), instead of rows of buttons under every message. It is one
- * ARIA toolbar: a single Tab stop per message, ← and → move between its buttons, and each
- * button is named for screen readers by the words of its tooltip.
+ * ARIA toolbar whose buttons are named for screen readers by the words of their tooltips.
+ * The whole list is one Tab stop (`tabbable` marks the message that holds it): ← and →
+ * move along a toolbar, ↑ and ↓ to the message before or after, Home and End to the ends.
  */
 import type { JSX } from 'preact';
+import { useState } from 'preact/hooks';
 import './MessageToolbar.css';
 
 export interface MessageActions {
@@ -15,7 +17,8 @@ export interface MessageActions {
   onMarkUnread?(): void;
 }
 
-export function MessageToolbar({ actions, reacting }: { actions: MessageActions; reacting: boolean }) {
+export function MessageToolbar({ actions, reacting, tabbable }: { actions: MessageActions; reacting: boolean; tabbable: boolean }) {
+  const [current, setCurrent] = useState(0);
   const buttons: { name: string; run?: () => void; icon: JSX.Element; pressed?: boolean }[] = [
     { name: 'Add reaction', run: actions.onReact, icon: <SmileIcon />, pressed: reacting },
     { name: 'Reply in thread', run: actions.onReply, icon: <ThreadIcon /> },
@@ -26,15 +29,19 @@ export function MessageToolbar({ actions, reacting }: { actions: MessageActions;
   const shown = buttons.filter((button) => button.run);
 
   const move = (event: KeyboardEvent) => {
-    const keys: Record<string, number> = { ArrowRight: 1, ArrowLeft: -1 };
-    const step = keys[event.key];
-    if (step === undefined && event.key !== 'Home' && event.key !== 'End') return;
-    event.preventDefault();
-    const all = [...(event.currentTarget as HTMLElement).querySelectorAll<HTMLButtonElement>('button')];
+    const toolbar = event.currentTarget as HTMLElement;
+    const all = [...toolbar.querySelectorAll<HTMLButtonElement>('button')];
     const at = all.indexOf(document.activeElement as HTMLButtonElement);
-    const next = event.key === 'Home' ? 0 : event.key === 'End' ? all.length - 1 : (at + step! + all.length) % all.length;
-    for (const [index, button] of all.entries()) button.tabIndex = index === next ? 0 : -1;
-    all[next]!.focus();
+    if (at < 0) return;
+    let next: HTMLElement | undefined;
+    if (event.key === 'ArrowRight') next = all[(at + 1) % all.length];
+    else if (event.key === 'ArrowLeft') next = all[(at - 1 + all.length) % all.length];
+    else if (event.key === 'Home') next = all[0];
+    else if (event.key === 'End') next = all[all.length - 1];
+    else if (event.key === 'ArrowUp' || event.key === 'ArrowDown') next = neighbourToolbar(toolbar, event.key === 'ArrowUp' ? -1 : 1);
+    else return;
+    event.preventDefault();
+    next?.focus();
   };
 
   return (
@@ -46,7 +53,8 @@ export function MessageToolbar({ actions, reacting }: { actions: MessageActions;
           class={button.name === 'Delete' ? 'danger' : undefined}
           aria-label={button.name}
           title={button.name}
-          tabIndex={index === 0 ? 0 : -1}
+          tabIndex={tabbable && index === Math.min(current, shown.length - 1) ? 0 : -1}
+          onFocus={() => setCurrent(index)}
           {...(button.pressed !== undefined && { 'aria-expanded': button.pressed })}
           onClick={button.run}
         >
@@ -55,6 +63,17 @@ export function MessageToolbar({ actions, reacting }: { actions: MessageActions;
       ))}
     </div>
   );
+}
+
+/** The first button of the toolbar of the message `step` rows away, if there is one. */
+function neighbourToolbar(toolbar: HTMLElement, step: -1 | 1): HTMLElement | undefined {
+  const rows = [...(toolbar.closest('ol')?.querySelectorAll<HTMLElement>(':scope > li.message') ?? [])];
+  const at = rows.indexOf(toolbar.closest('li.message')!);
+  for (let index = at + step; index >= 0 && index < rows.length; index += step) {
+    const button = rows[index]!.querySelector<HTMLElement>(':scope > [role=toolbar] button');
+    if (button) return button;
+  }
+  return undefined;
 }
 
 function Icon({ children }: { children: JSX.Element | JSX.Element[] }) {
