@@ -111,10 +111,15 @@ describe('the message view', { timeout: 120_000 }, () => {
   });
 
   it('divides days: a date, "Yesterday", "Today"', async () => {
-    // An organization of its own, imported with messages three days, one day and no time ago.
-    const day = 86_400_000;
-    const at = (ago: number) => new Date(Date.now() - ago).toISOString();
-    const stamp = at(4 * day);
+    // An organization of its own, imported with messages three days ago, yesterday and now:
+    // past ones at local noon, so that no run near midnight moves them to another day.
+    const noon = (daysAgo: number, minutes = 0) => {
+      const date = new Date();
+      date.setDate(date.getDate() - daysAgo);
+      date.setHours(12, minutes, 0, 0);
+      return date.toISOString();
+    };
+    const stamp = noon(4);
     const records: ExportRecord[] = [
       { type: 'org', slug: 'days', name: 'Days', created_at: stamp, sequences: { chat: 1, dev_user: 2, timeline_comment: 4, token: 1 } },
       { type: 'user', org: 'days', id: 'DEVU-1', email: 'dee@days.test', display_name: 'Dee', state: 'active', is_admin: true, created_at: stamp, modified_at: stamp },
@@ -122,14 +127,14 @@ describe('the message view', { timeout: 120_000 }, () => {
       { type: 'token', org: 'days', id: 'TKN-1', user: 'DEVU-1', hash: hashToken('cfb_days_dee_token'), created_at: stamp },
       {
         type: 'chat', org: 'days', id: 'CHAN-1', title: 'Days', is_default: false, users: ['DEVU-1', 'DEVU-2'],
-        created_by: 'DEVU-1', modified_by: 'DEVU-1', created_at: stamp, modified_at: stamp, activity_at: at(0),
+        created_by: 'DEVU-1', modified_by: 'DEVU-1', created_at: stamp, modified_at: stamp, activity_at: new Date().toISOString(),
       },
     ];
-    const bodies: [string, number][] = [['three days ago', 3 * day], ['yesterday, early', day + 60_000], ['yesterday, later', day], ['just now', 0]];
-    bodies.forEach(([body, ago], index) =>
+    const bodies: [string, string][] = [['three days ago', noon(3)], ['yesterday, early', noon(1)], ['yesterday, later', noon(1, 1)], ['just now', new Date().toISOString()]];
+    bodies.forEach(([body, at], index) =>
       records.push({
         type: 'timeline_entry', org: 'days', id: `COMMENT-${index + 1}`, chat: 'CHAN-1', body, body_type: 'text', visibility: 'external',
-        created_by: 'DEVU-2', modified_by: 'DEVU-2', created_at: at(ago), modified_at: at(ago),
+        created_by: 'DEVU-2', modified_by: 'DEVU-2', created_at: at, modified_at: at,
       }),
     );
     const imported = await fetch(`${confab.url}/confab.import`, {
@@ -146,7 +151,9 @@ describe('the message view', { timeout: 120_000 }, () => {
     await page.getByRole('navigation', { name: 'Chats' }).getByRole('link', { name: /Days/ }).click();
     await messageShown(page, 'just now');
     const dividers = await log(page).locator('.day-divider [role=separator]').evaluateAll((items) => items.map((item) => item.getAttribute('aria-label')));
-    const threeDaysAgo = new Date(Date.now() - 3 * day).toLocaleDateString('en-US', { weekday: 'long', day: 'numeric', month: 'long' });
+    const then = new Date(noon(3));
+    const otherYear = then.getFullYear() !== new Date().getFullYear();
+    const threeDaysAgo = then.toLocaleDateString('en-US', { weekday: 'long', day: 'numeric', month: 'long', ...(otherYear && { year: 'numeric' }) });
     expect(dividers).toEqual([threeDaysAgo, 'Yesterday', 'Today']);
     // The divider sits right above its day's first message, and a new day starts a new run.
     expect(await log(page).locator('.day-divider + li.message .message-body').allInnerTexts()).toEqual(['three days ago', 'yesterday, early', 'just now']);
@@ -352,6 +359,25 @@ describe('the message view', { timeout: 120_000 }, () => {
     await confirm.getByRole('button', { name: 'Delete' }).click();
     await messageShown(page, 'message deleted');
     expect((await ada.call<{ timeline_entries: { body?: string }[] }>('timeline-entries.list', { object: chat })).timeline_entries[0]!.body).toBeUndefined();
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('edits one\'s last reply with ↑ in the thread\'s empty Reply box', async () => {
+    const chat = await chatWithBob('Thread edits');
+    const root = await post(bob, chat, 'plan for friday?');
+    await post(ada, root, 'lunch at noen');
+    const { page, context, errors } = await openAsAda(chat);
+    await row(page, 'plan for friday?').getByRole('button', { name: '1 reply' }).click();
+    const thread = page.getByRole('complementary', { name: 'Thread' });
+    await thread.getByRole('log', { name: 'Replies' }).getByText('lunch at noen').waitFor();
+    await thread.getByLabel('Reply', { exact: true }).press('ArrowUp');
+    const editBox = thread.getByRole('textbox', { name: 'Edit message' });
+    await expect(editBox.inputValue()).resolves.toBe('lunch at noen');
+    await editBox.fill('lunch at noon');
+    await editBox.press('Enter');
+    await thread.getByRole('log', { name: 'Replies' }).getByText('lunch at noon').waitFor();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('composer-reply');
     expect(errors).toEqual([]);
     await context.close();
   });
