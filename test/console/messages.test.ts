@@ -296,7 +296,15 @@ describe('the message view', { timeout: 120_000 }, () => {
     expect(await focused()).toBe('from Ada: Delete');
     await page.keyboard.press('Home');
     await page.keyboard.press('Enter');
-    await page.getByRole('button', { name: 'React with heart' }).press('Enter');
+    // The picker takes the keyboard; Escape hands it back to the toolbar.
+    await until(async () => (await focused()) === 'from Ada: React with thumbs up');
+    await page.keyboard.press('Escape');
+    expect(await focused()).toBe('from Ada: Add reaction');
+    await page.keyboard.press('Enter');
+    await until(async () => (await focused()) === 'from Ada: React with thumbs up');
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('from Ada: React with heart');
+    await page.keyboard.press('Enter');
     await row(page, 'from Ada').getByRole('button', { name: /^❤️ 1/, pressed: true }).waitFor();
     expect(await seriousViolations(page)).toEqual([]);
     expect(errors).toEqual([]);

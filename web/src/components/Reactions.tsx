@@ -3,7 +3,7 @@
  * own) and who reacted on hover or focus (reactions.list); the picker that adds one opens
  * from the message's toolbar.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { UserSummary } from '../../../src/client/index.js';
 import type { TimelineEntry } from '../../../src/schema/timeline-entries.js';
 import { useConsole } from '../context.js';
@@ -74,24 +74,32 @@ export function Reactions({ entry, onReact }: Props) {
 /** The emoji to react with; picking one of one's own takes it back. */
 export function ReactionPicker({ entry, onReact, onClose }: Props & { onClose(): void }) {
   const { report } = useConsole();
+  const picker = useRef<HTMLDivElement>(null);
+  // Opened from the toolbar: the keyboard goes to the first emoji, and back to the toolbar on Escape.
+  useEffect(() => picker.current?.querySelector('button')?.focus(), []);
   return (
     <div
+      ref={picker}
       class="reaction-picker"
       role="group"
       aria-label="Pick a reaction"
-      onKeyDown={(event) => event.key === 'Escape' && onClose()}
+      onKeyDown={(event) => {
+        if (event.key !== 'Escape') return;
+        event.stopPropagation();
+        event.currentTarget.closest('.message')?.querySelector<HTMLElement>('[aria-label="Add reaction"]')?.focus();
+        onClose();
+      }}
       // Focus gone elsewhere closes it; to the message's own toolbar, the toolbar decides.
       onFocusOut={(event) => {
         const to = event.relatedTarget as Element | null;
         if (!to || to.closest('.message') !== event.currentTarget.closest('.message')) onClose();
       }}
     >
-      {PICKER.map(({ emoji, name }, index) => (
+      {PICKER.map(({ emoji, name }) => (
         <button
           type="button"
           key={emoji}
           aria-label={`React with ${name}`}
-          autoFocus={index === 0}
           onClick={() => {
             onClose();
             const mine = (entry.reactions ?? []).find((reaction) => reaction.emoji === emoji)?.reacted === true;
