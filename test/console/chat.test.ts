@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfabClient } from '../../src/client/index.js';
 import { launchBrowser, offLoopback, type TestBrowser } from '../helpers/browser.js';
 import { startConfab, type ConfabProcess } from '../helpers/confab-process.js';
-import { messageShown, openChat, screenshot, send, seriousViolations, shownMessages, signIn } from '../helpers/console-pages.js';
+import { messageShown, openChat, screenshot, send, seriousViolations, shownMessages, signIn, until } from '../helpers/console-pages.js';
 
 let confab: ConfabProcess;
 let browser: TestBrowser;
@@ -32,14 +32,6 @@ afterAll(async () => {
   await browser?.close();
   await confab?.dispose();
 });
-
-async function until(check: () => Promise<boolean>, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('the console', { timeout: 90_000 }, () => {
   it('is served at / with a CSP that allows only its own scripts and origin', async () => {
@@ -133,16 +125,27 @@ describe('the console', { timeout: 90_000 }, () => {
     await b.page.getByLabel('Message', { exact: true }).waitFor();
     await send(a.page, 'tpyo here');
     await messageShown(b.page, 'tpyo here');
-    // Only one's own messages have the buttons.
-    expect(await b.page.getByRole('button', { name: /^Edit message/ }).count()).toBe(0);
+    // Only one's own messages can be edited or deleted.
+    const bobsRow = b.page.getByRole('log', { name: 'Messages' }).getByRole('listitem').filter({ hasText: 'tpyo here' });
+    await bobsRow.hover();
+    expect(await bobsRow.getByRole('toolbar', { name: 'Message actions' }).getByRole('button').evaluateAll((buttons) => buttons.map((b) => b.getAttribute('aria-label')))).toEqual([
+      'Add reaction',
+      'Reply in thread',
+      'Mark unread',
+    ]);
 
-    await a.page.getByRole('button', { name: 'Edit message: tpyo here' }).click();
+    const adasRow = a.page.getByRole('log', { name: 'Messages' }).getByRole('listitem').filter({ hasText: 'tpyo here' });
+    await adasRow.hover();
+    await adasRow.getByRole('button', { name: 'Edit', exact: true }).click();
     await a.page.getByLabel('Edit message').fill('typo here');
     await a.page.getByRole('button', { name: 'Save' }).click();
     await messageShown(b.page, 'typo here');
     await b.page.getByText('(edited)').waitFor();
 
-    await a.page.getByRole('button', { name: 'Delete message: typo here' }).click();
+    const editedRow = a.page.getByRole('log', { name: 'Messages' }).getByRole('listitem').filter({ hasText: 'typo here' });
+    await editedRow.hover();
+    await editedRow.getByRole('button', { name: 'Delete', exact: true }).click();
+    await a.page.getByRole('dialog', { name: 'Delete message' }).getByRole('button', { name: 'Delete' }).click();
     await messageShown(b.page, 'message deleted');
     expect(await shownMessages(b.page)).toEqual(['message deleted']);
     await a.context.close();
@@ -322,6 +325,8 @@ describe('the console', { timeout: 90_000 }, () => {
       posted.push(`message ${i}`);
       await bob.call('timeline-entries.create', { type: 'timeline_comment', object: chat.id, body: `message ${i}` });
     }
+    // Read already: the chat opens at the newest page (with unread, it would page back to the first of them).
+    await ada.call('chats.mark-read', { id: chat.id });
     const a = await browser.newPage();
     await signIn(a.page, confab.url, confab.adminToken);
     await a.page.goto(`${confab.url}/#/chats/${encodeURIComponent(chat.id)}`);

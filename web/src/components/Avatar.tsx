@@ -1,10 +1,20 @@
-/** A user's display picture (located through artifacts.locate), or their initials. */
+/** A user's display picture (located through artifacts.locate), or their initials on their own colour. */
 import { useEffect, useState } from 'preact/hooks';
 import type { UserSummary } from '../../../src/client/index.js';
 import { useConsole } from '../context.js';
 import './Avatar.css';
 
 const located = new Map<string, Promise<string>>();
+
+/** As many as Avatar.css has `.avatar-colour-N` backgrounds. */
+const COLOURS = 8;
+
+/** The same user has the same colour everywhere and for everyone: it is derived from their id. */
+function colourOf(userId: string): number {
+  let hash = 0;
+  for (let index = 0; index < userId.length; index++) hash = (hash * 31 + userId.charCodeAt(index)) >>> 0;
+  return hash % COLOURS;
+}
 
 export function Avatar({ user }: { user: UserSummary }) {
   const { client } = useConsole();
@@ -31,7 +41,7 @@ export function Avatar({ user }: { user: UserSummary }) {
     .map((part) => part[0]!.toUpperCase())
     .join('');
   return (
-    <span class="avatar" aria-hidden="true">
+    <span class={`avatar avatar-colour-${colourOf(user.id)}`} aria-hidden="true">
       {url ? <img src={url} alt="" /> : initials}
     </span>
   );

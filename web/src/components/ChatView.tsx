@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Chat } from '../../../src/client/index.js';
 import { useConsole } from '../context.js';
 import { useAttachments } from '../hooks/useAttachments.js';
+import { useEditing } from '../hooks/useEditing.js';
 import { useFileDrop } from '../hooks/useFileDrop.js';
 import { useMessages } from '../hooks/useMessages.js';
 import type { PresenceMap } from '../hooks/usePresence.js';
@@ -32,6 +33,7 @@ export function ChatView({ chat, unreadAtOpen, onChanged, target, presence }: Pr
   const { typing, noteTyping } = useTyping(chat.id);
   const attachments = useAttachments();
   const drop = useFileDrop(attachments.add);
+  const editing = useEditing(messages.entries, 'composer-message');
   const [renaming, setRenaming] = useState<string | undefined>();
   const [threadId, setThreadId] = useState<string | undefined>();
   useEffect(() => {
@@ -87,12 +89,20 @@ export function ChatView({ chat, unreadAtOpen, onChanged, target, presence }: Pr
         )}
         <MemberList users={chat.users} presence={presence} />
       </header>
-      <MessageList messages={messages} unreadAtOpen={unreadAtOpen} targetId={target?.entryId} onOpenThread={(entry) => setThreadId(entry.id)} />
+      <MessageList
+        messages={messages}
+        unreadAtOpen={unreadAtOpen}
+        targetId={target?.entryId}
+        onOpenThread={(entry) => setThreadId(entry.id)}
+        onMarkUnread={messages.markUnread}
+        editingId={editing.editingId}
+        onEditing={editing.setEditing}
+      />
       <p class="typing-indicator" aria-live="polite">
         {typing.length === 1 && `${userName(typing[0]!)} is typing…`}
         {typing.length > 1 && `${typing.map(userName).join(', ')} are typing…`}
       </p>
-      <Composer onSend={messages.send} onTyping={noteTyping} attachments={attachments} />
+      <Composer onSend={messages.send} onTyping={noteTyping} attachments={attachments} onEditLast={editing.editLast} />
     </section>
     {threadRoot && <ThreadPanel key={threadRoot.id} root={threadRoot} onReact={messages.react} onClose={() => setThreadId(undefined)} />}
     </div>

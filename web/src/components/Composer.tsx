@@ -1,5 +1,6 @@
 /**
- * Writes a message: Enter sends, Shift+Enter starts a new line. Where `attachments` is
+ * Writes a message: Enter sends, Shift+Enter starts a new line, ↑ in the empty box edits
+ * one's last message. Where `attachments` is
  * given, files come with it (the Attach file button, a paste, or a drop on the chat):
  * they upload at once, wait as chips, and go with the next Send.
  */
@@ -16,9 +17,11 @@ interface Props {
   label?: string;
   id?: string;
   attachments?: Attachments;
+  /** ↑ in the empty box: edit one's last message (true when there was one to edit). */
+  onEditLast?(): boolean;
 }
 
-export function Composer({ onSend, onTyping, label = 'Message', id = 'composer-message', attachments }: Props) {
+export function Composer({ onSend, onTyping, label = 'Message', id = 'composer-message', attachments, onEditLast }: Props) {
   const { report } = useConsole();
   const [body, setBody] = useState('');
   const [sending, setSending] = useState(false);
@@ -102,6 +105,8 @@ export function Composer({ onSend, onTyping, label = 'Message', id = 'composer-m
             if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
               event.preventDefault();
               void send();
+            } else if (event.key === 'ArrowUp' && body === '' && !event.shiftKey && onEditLast?.()) {
+              event.preventDefault();
             }
           }}
           onPaste={(event) => {

@@ -1,8 +1,9 @@
 /**
  * A message's reactions: one button per emoji with its count (pressed when it is one's
- * own), who reacted on hover or focus (reactions.list), and a picker to add one.
+ * own) and who reacted on hover or focus (reactions.list); the picker that adds one opens
+ * from the message's toolbar.
  */
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { UserSummary } from '../../../src/client/index.js';
 import type { TimelineEntry } from '../../../src/schema/timeline-entries.js';
 import { useConsole } from '../context.js';
@@ -34,7 +35,6 @@ interface Props {
 
 export function Reactions({ entry, onReact }: Props) {
   const { client, report } = useConsole();
-  const [picking, setPicking] = useState(false);
   const [who, setWho] = useState<Record<string, string>>({});
   const reactions = entry.reactions ?? [];
 
@@ -45,19 +45,14 @@ export function Reactions({ entry, onReact }: Props) {
       .then(({ reactors }) => setWho((current) => ({ ...current, [emoji]: reactors.map((user) => userName(user)).join(', ') })), report);
   };
 
-  const toggle = (emoji: string, reacted: boolean) => {
-    setWho((current) => {
-      const { [emoji]: _dropped, ...rest } = current;
-      return rest;
-    });
-    onReact(entry, emoji, reacted ? 'remove' : 'add').catch(report);
-  };
+  // Who reacted is asked again once the counts change (here, by the picker or live).
+  useEffect(() => setWho({}), [entry.reactions]);
 
+  const shown = reactions.filter((reaction) => reaction.total_users > 0);
+  if (shown.length === 0) return null;
   return (
     <div class="reactions">
-      {reactions
-        .filter((reaction) => reaction.total_users > 0)
-        .map((reaction) => (
+      {shown.map((reaction) => (
           <button
             type="button"
             key={reaction.emoji}
@@ -67,32 +62,53 @@ export function Reactions({ entry, onReact }: Props) {
             title={who[reaction.emoji]}
             onMouseEnter={() => loadWho(reaction.emoji)}
             onFocus={() => loadWho(reaction.emoji)}
-            onClick={() => toggle(reaction.emoji, reaction.reacted === true)}
+            onClick={() => onReact(entry, reaction.emoji, reaction.reacted === true ? 'remove' : 'add').catch(report)}
           >
             {glyph(reaction.emoji)} {reaction.total_users}
           </button>
         ))}
-      <button type="button" class="reaction-add" aria-expanded={picking} onClick={() => setPicking(!picking)} aria-label="Add reaction">
-        +☺
-      </button>
-      {picking && (
-        <div class="reaction-picker" role="group" aria-label="Pick a reaction">
-          {PICKER.map(({ emoji, name }) => (
-            <button
-              type="button"
-              key={emoji}
-              aria-label={`React with ${name}`}
-              onClick={() => {
-                setPicking(false);
-                const mine = reactions.find((reaction) => reaction.emoji === emoji)?.reacted === true;
-                toggle(emoji, mine);
-              }}
-            >
-              {glyph(emoji)}
-            </button>
-          ))}
-        </div>
-      )}
+    </div>
+  );
+}
+
+/** The emoji to react with; picking one of one's own takes it back. */
+export function ReactionPicker({ entry, onReact, onClose }: Props & { onClose(): void }) {
+  const { report } = useConsole();
+  const picker = useRef<HTMLDivElement>(null);
+  // Opened from the toolbar: the keyboard goes to the first emoji, and back to the toolbar on Escape.
+  useEffect(() => picker.current?.querySelector('button')?.focus(), []);
+  return (
+    <div
+      ref={picker}
+      class="reaction-picker"
+      role="group"
+      aria-label="Pick a reaction"
+      onKeyDown={(event) => {
+        if (event.key !== 'Escape') return;
+        event.stopPropagation();
+        event.currentTarget.closest('.message')?.querySelector<HTMLElement>('[aria-label="Add reaction"]')?.focus();
+        onClose();
+      }}
+      // Focus gone elsewhere closes it; to the message's own toolbar, the toolbar decides.
+      onFocusOut={(event) => {
+        const to = event.relatedTarget as Element | null;
+        if (!to || to.closest('.message') !== event.currentTarget.closest('.message')) onClose();
+      }}
+    >
+      {PICKER.map(({ emoji, name }) => (
+        <button
+          type="button"
+          key={emoji}
+          aria-label={`React with ${name}`}
+          onClick={() => {
+            onClose();
+            const mine = (entry.reactions ?? []).find((reaction) => reaction.emoji === emoji)?.reacted === true;
+            onReact(entry, emoji, mine ? 'remove' : 'add').catch(report);
+          }}
+        >
+          {glyph(emoji)}
+        </button>
+      ))}
     </div>
   );
 }

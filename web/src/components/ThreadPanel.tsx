@@ -1,6 +1,7 @@
 /** A message's thread, beside the chat: the message, its replies (live), and a reply box. */
 import type { TimelineEntry } from '../../../src/schema/timeline-entries.js';
 import { useAttachments } from '../hooks/useAttachments.js';
+import { useEditing } from '../hooks/useEditing.js';
 import { useFileDrop } from '../hooks/useFileDrop.js';
 import { useMessages } from '../hooks/useMessages.js';
 import { Composer } from './Composer.js';
@@ -12,6 +13,7 @@ export function ThreadPanel({ root, onClose, onReact }: { root: TimelineEntry; o
   const replies = useMessages(root.id);
   const attachments = useAttachments();
   const drop = useFileDrop(attachments.add);
+  const editing = useEditing(replies.entries, 'composer-reply');
   return (
     <aside class={drop.dragging ? 'thread-panel dragging' : 'thread-panel'} aria-label="Thread" {...drop.handlers}>
       <header class="thread-header">
@@ -23,8 +25,8 @@ export function ThreadPanel({ root, onClose, onReact }: { root: TimelineEntry; o
       <ol class="thread-root">
         <Message entry={root} onReact={onReact} />
       </ol>
-      <MessageList messages={replies} label="Replies" />
-      <Composer onSend={replies.send} label="Reply" id="composer-reply" attachments={attachments} />
+      <MessageList messages={replies} label="Replies" editingId={editing.editingId} onEditing={editing.setEditing} />
+      <Composer onSend={replies.send} label="Reply" id="composer-reply" attachments={attachments} onEditLast={editing.editLast} />
     </aside>
   );
 }

@@ -126,7 +126,15 @@ export function useMessages(chatId: string) {
     [client],
   );
 
-  return { entries, loading, hasOlder: olderCursor !== undefined, loadOlder, send, edit, remove, react };
+  /** The chat is unread again from `entry` on (chats.mark-unread): its badge comes back in the chat list. */
+  const markUnread = useCallback(
+    async (entry: TimelineEntry) => {
+      await client.call('chats.mark-unread', { id: chatId, entry: entry.id });
+    },
+    [chatId, client],
+  );
+
+  return { entries, loading, hasOlder: olderCursor !== undefined, loadOlder, send, edit, remove, react, markUnread };
 }
 
 /** A deleted message keeps its place, without its text or files (as the API answers it). */
