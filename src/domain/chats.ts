@@ -5,6 +5,7 @@
 import type { Store } from '../store/index.js';
 import { UniqueViolation } from '../store/index.js';
 import type { ChatPatch } from '../store/chats.js';
+import { MIN_USERS_TO_LEAVE } from '../schema/limits.js';
 import { absent, mayAddGroup, mayChatWith, vouchesForStaff } from './policy/customers.js';
 import { BadRequest, Conflict } from './errors.js';
 import { recordChatEvent } from './events.js';
@@ -147,9 +148,6 @@ export async function updateChat(store: Store, principal: Principal, input: Upda
     throw error;
   }
 }
-
-/** Fewer would leave a DM of one: people who want out of a chat of two close it instead. */
-export const MIN_USERS_TO_LEAVE = 3;
 
 /**
  * The caller leaves (a Confab addition): not a default DM, whose members are what it is,

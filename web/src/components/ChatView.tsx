@@ -10,6 +10,7 @@ import type { Route } from '../hooks/useRoute.js';
 import { useTyping } from '../hooks/useTyping.js';
 import { Composer } from './Composer.js';
 import { MemberList } from './MemberList.js';
+import { MembersPanel } from './MembersPanel.js';
 import { MessageList } from './MessageList.js';
 import { ThreadPanel } from './ThreadPanel.js';
 import { chatName, userName } from './names.js';
@@ -20,13 +21,17 @@ interface Props {
   /** Unread messages when the chat was opened: the "new" marker goes above them. */
   unreadAtOpen: number;
   onChanged(chat: Chat): void;
+  /** A chat made from this one (people added to a DM of two): open it. */
+  onCreated(chat: Chat): void;
+  /** The person left this chat. */
+  onLeft(chat: Chat): void;
   /** A message to show (a search hit's), and whether to open its thread. */
   target?: Route['target'];
   /** Who of the members is online (the dots beside them). */
   presence: PresenceMap;
 }
 
-export function ChatView({ chat, unreadAtOpen, onChanged, target, presence }: Props) {
+export function ChatView({ chat, unreadAtOpen, onChanged, onCreated, onLeft, target, presence }: Props) {
   const { client, self, report } = useConsole();
   const messages = useMessages(chat.id);
   const { typing, noteTyping } = useTyping(chat.id);
@@ -34,9 +39,21 @@ export function ChatView({ chat, unreadAtOpen, onChanged, target, presence }: Pr
   const drop = useFileDrop(attachments.add);
   const [renaming, setRenaming] = useState<string | undefined>();
   const [threadId, setThreadId] = useState<string | undefined>();
+  const [members, setMembers] = useState(false);
   useEffect(() => {
     if (target?.thread) setThreadId(target.entryId);
   }, [target?.entryId, target?.thread]);
+  // Escape closes the panel beside the chat (what a dialog or an edit box took is theirs).
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape' || event.defaultPrevented || document.querySelector('dialog[open]')) return;
+      if ((event.target as HTMLElement | null)?.closest?.('.message, .account')) return;
+      if (members) setMembers(false);
+      else if (threadId) setThreadId(undefined);
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [members, threadId]);
   // Read from the list each time, so that its reply count and reactions stay live.
   const threadRoot = messages.entries.find((entry) => entry.id === threadId);
   const name = chatName(chat, self.id);
@@ -53,7 +70,7 @@ export function ChatView({ chat, unreadAtOpen, onChanged, target, presence }: Pr
   };
 
   return (
-    <div class={threadRoot ? 'chat-with-thread' : 'chat-alone'}>
+    <div class={threadRoot || members ? 'chat-with-thread' : 'chat-alone'}>
     <section class={drop.dragging ? 'chat-view dragging' : 'chat-view'} aria-label={`Chat: ${name}`} {...drop.handlers}>
       {drop.dragging && (
         <div class="drop-hint" aria-hidden="true">
@@ -86,15 +103,29 @@ export function ChatView({ chat, unreadAtOpen, onChanged, target, presence }: Pr
           </form>
         )}
         <MemberList users={chat.users} presence={presence} />
+        <button type="button" aria-expanded={members} aria-controls="members-panel" onClick={() => setMembers(!members)}>
+          Members · {chat.users.length}
+        </button>
       </header>
-      <MessageList messages={messages} unreadAtOpen={unreadAtOpen} targetId={target?.entryId} onOpenThread={(entry) => setThreadId(entry.id)} />
+      <MessageList
+        messages={messages}
+        unreadAtOpen={unreadAtOpen}
+        targetId={target?.entryId}
+        onOpenThread={(entry) => {
+          setMembers(false);
+          setThreadId(entry.id);
+        }}
+      />
       <p class="typing-indicator" aria-live="polite">
         {typing.length === 1 && `${userName(typing[0]!)} is typing…`}
         {typing.length > 1 && `${typing.map(userName).join(', ')} are typing…`}
       </p>
       <Composer onSend={messages.send} onTyping={noteTyping} attachments={attachments} />
     </section>
-    {threadRoot && <ThreadPanel key={threadRoot.id} root={threadRoot} onReact={messages.react} onClose={() => setThreadId(undefined)} />}
+    {members && (
+      <MembersPanel chat={chat} presence={presence} onChanged={onChanged} onCreated={onCreated} onLeft={onLeft} onClose={() => setMembers(false)} />
+    )}
+    {!members && threadRoot && <ThreadPanel key={threadRoot.id} root={threadRoot} onReact={messages.react} onClose={() => setThreadId(undefined)} />}
     </div>
   );
 }

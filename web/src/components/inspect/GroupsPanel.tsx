@@ -15,7 +15,7 @@ export function GroupsPanel() {
   const { value } = useLoad(() => client.call<{ groups: Group[] }>('groups.list', { limit: 100 }));
   if (value && value.groups.length === 0) return <p class="muted">No groups yet.</p>;
   return (
-    <div class="table-wrap">
+    <div class="table-wrap" tabIndex={0}>
       <table>
         <caption class="visually-hidden">Groups</caption>
         <thead>
@@ -31,7 +31,7 @@ export function GroupsPanel() {
             <tr key={group.id}>
               <td>{group.name}</td>
               <td>
-                <code>{group.display_id}</code>
+                <code class="id">{group.display_id}</code>
               </td>
               <td>{group.member_type}</td>
               <td>{group.description}</td>

@@ -23,7 +23,7 @@ export function UsersPanel() {
   };
 
   return (
-    <div class="table-wrap">
+    <div class="table-wrap" tabIndex={0}>
       {features.emulator && <p class="muted">Emulator mode: act as any user with one click (an admin token makes a token for them).</p>}
       <table>
         <caption class="visually-hidden">Dev users</caption>
@@ -42,7 +42,7 @@ export function UsersPanel() {
               <td>{userName(user)}</td>
               <td>{user.email}</td>
               <td>
-                <code>{user.display_id}</code>
+                <code class="id">{user.display_id}</code>
               </td>
               <td>{user.state}</td>
               {features.emulator && (
