@@ -257,8 +257,11 @@ describe('the console shell', { timeout: 90_000 }, () => {
     await until(async () => (await list.getByLabel(/\d+ unread/).count()) === 0);
     expect(await a.page.getByRole('button', { name: 'Mark all read' }).isDisabled()).toBe(true);
     expect(await a.page.title()).toBe('Confab');
-    const listed = await ada.call<{ chats: { unread_count: number }[] }>('chats.list', {});
-    expect(listed.chats.every((item) => item.unread_count === 0)).toBe(true);
+    // Marked on the server, not just on screen: a reload shows none either.
+    await until(async () => (await ada.call<{ chats: { unread_count: number }[] }>('chats.list', {})).chats.every((item) => item.unread_count === 0));
+    await a.page.reload();
+    await list.getByRole('link', { name: /Design/ }).waitFor();
+    expect(await list.getByLabel(/\d+ unread/).count()).toBe(0);
     await a.context.close();
   });
 

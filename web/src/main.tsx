@@ -1,7 +1,7 @@
 import { render } from 'preact';
 import { App } from './App.js';
-import { applyStoredTheme } from './theme.js';
+import { applyTheme } from './theme.js';
 import './base.css';
 
-applyStoredTheme();
+applyTheme();
 render(<App />, document.getElementById('app')!);

@@ -1,7 +1,7 @@
 /**
  * Light or dark: the system's (`prefers-color-scheme`) until the person picks one with the
- * top bar's toggle; the pick is kept in localStorage (it is no secret) and set as
- * `data-theme` on <html>, which base.css reads.
+ * menu's toggle; the pick is kept in localStorage (it is no secret). Either way the theme
+ * is set as `data-theme` on <html>, which base.css reads.
  */
 import { useEffect, useState } from 'preact/hooks';
 
@@ -15,29 +15,27 @@ function picked(): Theme | undefined {
 
 const systemDark = () => window.matchMedia('(prefers-color-scheme: dark)');
 
-/** Before the first render, so that a dark page never flashes light. */
-export function applyStoredTheme(): void {
-  const theme = picked();
-  if (theme) document.documentElement.dataset.theme = theme;
+/** The theme in force, set on <html>: before the first render too, so a dark page never flashes light. */
+export function applyTheme(): Theme {
+  const theme = picked() ?? (systemDark().matches ? 'dark' : 'light');
+  document.documentElement.dataset.theme = theme;
+  return theme;
 }
 
 export function useTheme(): { dark: boolean; toggle(): void } {
-  const [theme, setTheme] = useState<Theme | undefined>(picked);
-  const [system, setSystem] = useState(() => systemDark().matches);
+  const [theme, setTheme] = useState<Theme>(applyTheme);
+  // The system changing its mind counts until the person has picked.
   useEffect(() => {
     const query = systemDark();
-    const follow = () => setSystem(query.matches);
+    const follow = () => setTheme(applyTheme());
     query.addEventListener('change', follow);
     return () => query.removeEventListener('change', follow);
   }, []);
-  const dark = theme ? theme === 'dark' : system;
   return {
-    dark,
+    dark: theme === 'dark',
     toggle() {
-      const next: Theme = dark ? 'light' : 'dark';
-      localStorage.setItem(THEME_KEY, next);
-      document.documentElement.dataset.theme = next;
-      setTheme(next);
+      localStorage.setItem(THEME_KEY, theme === 'dark' ? 'light' : 'dark');
+      setTheme(applyTheme());
     },
   };
 }
