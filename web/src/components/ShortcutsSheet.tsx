@@ -17,9 +17,14 @@ export function ShortcutsSheet({ onClose }: { onClose(): void }) {
           </thead>
           <tbody>
             {SHORTCUTS.map((shortcut) => (
-              <tr key={shortcut.keys}>
+              <tr key={shortcut.does}>
                 <td>
-                  <kbd>{shortcut.keys}</kbd>
+                  {shortcut.keys.map((keys, index) => (
+                    <>
+                      {index > 0 && ' '}
+                      <kbd key={keys}>{keys}</kbd>
+                    </>
+                  ))}
                 </td>
                 <td>{shortcut.does}</td>
               </tr>

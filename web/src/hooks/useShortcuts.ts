@@ -7,12 +7,13 @@ import { useEffect, useRef } from 'preact/hooks';
 import type { ChatRow } from './useChats.js';
 import { chatHref } from './useRoute.js';
 
-export const SHORTCUTS: readonly { keys: string; does: string }[] = [
-  { keys: 'Ctrl+K / ⌘+K', does: 'Jump to a chat by name' },
-  { keys: 'Alt+↑ / Alt+↓', does: 'Previous / next chat in the list' },
-  { keys: 'Enter', does: 'Send the message (Shift+Enter: a new line)' },
-  { keys: 'Escape', does: 'Close the open dialog, menu or panel' },
-  { keys: '?', does: 'Show these shortcuts' },
+/** Each row: the keys (any one of them does it) and what it does. */
+export const SHORTCUTS: readonly { keys: readonly string[]; does: string }[] = [
+  { keys: ['Ctrl+K', '⌘+K'], does: 'Jump to a chat by name' },
+  { keys: ['Alt+↑', 'Alt+↓'], does: 'Previous / next chat in the list' },
+  { keys: ['Enter'], does: 'Send the message (Shift+Enter: a new line)' },
+  { keys: ['Escape'], does: 'Close the open dialog, menu or panel' },
+  { keys: ['?'], does: 'Show these shortcuts' },
 ];
 
 /** Opens a chat and puts the cursor in its message box, as soon as the box is there. */
