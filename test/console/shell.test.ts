@@ -237,7 +237,7 @@ describe('the console shell', { timeout: 90_000 }, () => {
     expect(shown!.title).toBe('Bob in Lunch plans');
     expect(shown!.body.startsWith('Are we still on for lunch')).toBe(true);
     expect(shown!.body.length).toBeLessThan(long.length);
-    expect(await a.page.title()).toBe('(1) Confab');
+    await until(async () => (await a.page.title()) === '(1) Confab');
     expect(a.errors).toEqual([]);
     await a.context.close();
   });
@@ -293,6 +293,7 @@ describe('the console shell', { timeout: 90_000 }, () => {
     await panel.getByRole('checkbox', { name: /Dee/ }).check();
     await panel.getByRole('button', { name: 'Add', exact: true }).click();
     await a.page.getByRole('button', { name: 'Members · 4' }).waitFor();
+    await panel.locator('li', { hasText: 'Dee' }).locator('.member-presence').waitFor();
     await screenshot(a.page, 'shell-members');
     expect(await seriousViolations(a.page)).toEqual([]);
 
@@ -389,6 +390,24 @@ describe('the console shell', { timeout: 90_000 }, () => {
       expect(await backgroundLuminance(a.page, '.shell')).toBeLessThan(0.05);
       expect(await seriousViolations(a.page)).toEqual([]);
       await screenshot(a.page, `shell-dark${wide}`);
+      if (wide !== '') {
+        // A phone: the chat, then its members, full screen, in the dark.
+        await openChat(a.page, 'Lunch plans');
+        await messageShown(a.page, 'by keyboard alone');
+        // The chat's header is one row too.
+        const header = await a.page.locator('.chat-header').boundingBox();
+        expect(header!.height).toBeLessThan(60);
+        expect(header!.width).toBeLessThanOrEqual(375);
+        expect(await a.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+        await screenshot(a.page, 'shell-chat-dark-375');
+        await a.page.getByRole('button', { name: /^Members/ }).click();
+        await a.page.getByRole('complementary', { name: 'Chat members' }).waitFor();
+        expect(await seriousViolations(a.page)).toEqual([]);
+        await screenshot(a.page, 'shell-members-dark-375');
+        await a.page.getByRole('button', { name: 'Close members' }).click();
+        await a.page.getByRole('link', { name: '← Chats' }).click();
+        await a.page.locator('.chat-row-name').first().waitFor();
+      }
 
       await openMenu(a.page);
       const toggle = a.page.getByRole('button', { name: 'Dark mode' });
