@@ -375,6 +375,12 @@ describe('the console shell', { timeout: 90_000 }, () => {
     await panel.waitFor();
     await a.page.keyboard.press('Escape');
     await panel.waitFor({ state: 'detached' });
+    // And the thread beside the chat.
+    await a.page.getByRole('log', { name: 'Messages' }).getByRole('button', { name: 'Reply in thread' }).first().click();
+    const thread = a.page.getByRole('complementary', { name: 'Thread' });
+    await thread.waitFor();
+    await a.page.keyboard.press('Escape');
+    await thread.waitFor({ state: 'detached' });
     expect(a.errors).toEqual([]);
     await a.context.close();
   });

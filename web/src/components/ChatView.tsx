@@ -1,5 +1,5 @@
 /** One open chat: its name (renamable), members, messages and the composer. */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Chat } from '../../../src/client/index.js';
 import { useConsole } from '../context.js';
 import { useAttachments } from '../hooks/useAttachments.js';
@@ -44,16 +44,22 @@ export function ChatView({ chat, unreadAtOpen, onChanged, onCreated, onLeft, tar
     if (target?.thread) setThreadId(target.entryId);
   }, [target?.entryId, target?.thread]);
   // Escape closes the panel beside the chat (what a dialog or an edit box took is theirs).
+  // Registered once, reading the panels' state as it is now: a key pressed right after a
+  // panel opens must find it open.
+  const panels = useRef({ members, threadId });
+  panels.current = { members, threadId };
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.key !== 'Escape' || event.defaultPrevented || document.querySelector('dialog[open]')) return;
-      if ((event.target as HTMLElement | null)?.closest?.('.message, .account')) return;
-      if (members) setMembers(false);
-      else if (threadId) setThreadId(undefined);
+      const target = event.target as HTMLElement | null;
+      // An edit box in a message cancels its edit with Escape; the menu closes itself.
+      if (target?.closest?.('.account') || (target?.closest?.('.message') && ['INPUT', 'TEXTAREA'].includes(target.tagName))) return;
+      if (panels.current.members) setMembers(false);
+      else if (panels.current.threadId) setThreadId(undefined);
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
-  }, [members, threadId]);
+  }, []);
   // Read from the list each time, so that its reply count and reactions stay live.
   const threadRoot = messages.entries.find((entry) => entry.id === threadId);
   const name = chatName(chat, self.id);
