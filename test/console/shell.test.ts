@@ -198,6 +198,7 @@ describe('the console shell', { timeout: 90_000 }, () => {
         onclick: (() => void) | null = null;
         constructor(title: string, options?: NotificationOptions) {
           record.shown.push({ title, body: options?.body });
+          (record as unknown as { last: RecordedNotification }).last = this;
         }
         close() {}
       }
@@ -238,6 +239,10 @@ describe('the console shell', { timeout: 90_000 }, () => {
     expect(shown!.body.startsWith('Are we still on for lunch')).toBe(true);
     expect(shown!.body.length).toBeLessThan(long.length);
     await until(async () => (await a.page.title()) === '(1) Confab');
+    // Clicking it opens that chat.
+    await a.page.evaluate(() => (window as unknown as { last: { onclick(): void } }).last.onclick());
+    await a.page.getByRole('heading', { name: 'Lunch plans' }).waitFor();
+    expect(decodeURIComponent(a.page.url())).toContain(other.id);
     expect(a.errors).toEqual([]);
     await a.context.close();
   });
