@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { assertMatchesSchema } from './helpers/contract.js';
 import { useServer, type Person } from './helpers/server.js';
 
 const t = useServer();
@@ -212,5 +213,33 @@ describe('auth-tokens.self.delete', () => {
     expect(response.status).toBe(400);
     expect(response.body).toMatchObject({ type: 'value_not_permitted', field_name: 'requested_token_type' });
     expect((await t.as(admin).get('/dev-users.self')).status).toBe(200);
+  });
+});
+
+describe('auth-tokens.current (Confab addition)', () => {
+  it('answers the token the request carries, as auth-tokens.get does, by GET and POST', async () => {
+    const admin = await t.given.org();
+    const created = await createToken(admin, { token_hint: 'this window' });
+    const client = t.client(`Bearer ${created.access_token}`);
+    for (const response of [await client.get('/auth-tokens.current'), await client.post('/auth-tokens.current', {})]) {
+      expect(response.status).toBe(200);
+      assertMatchesSchema('auth-tokens-get-response', response.body);
+      expect(response.body.token).toMatchObject({ token_hint: 'this window', status: 'active', subject: admin.id });
+      expect(JSON.stringify(response.body)).not.toContain(created.access_token);
+    }
+    // The same token as the list shows, and another token of the same person is another answer.
+    const current = (await client.get('/auth-tokens.current')).body.token;
+    expect(await tokenIds(admin)).toContain(current.id);
+    expect((await t.as(admin).get('/auth-tokens.current')).body.token.id).not.toBe(current.id);
+  });
+
+  it('is 401 once the token is revoked', async () => {
+    const admin = await t.given.org();
+    const created = await createToken(admin);
+    const client = t.client(`Bearer ${created.access_token}`);
+    expect((await client.post('/auth-tokens.delete', {})).status).toBe(200);
+    const after = await client.get('/auth-tokens.current');
+    expect(after.status).toBe(401);
+    expect(after.body.type).toBe('unauthenticated');
   });
 });

@@ -56,6 +56,8 @@ const ADDITIONS: Record<string, string[]> = {
   '/timeline-entries.search': ['query', 'chat', 'cursor', 'limit'],
   '/chats.typing': ['id'],
   '/presence.list': ['users'],
+  '/chats.leave': ['id'],
+  '/auth-tokens.current': [],
 };
 
 /** The request fields the contract names for an operation (following allOf). */
@@ -159,6 +161,7 @@ function validRequest(path: string): Record<string, unknown> {
     case '/chats.mark-read':
     case '/chats.mark-unread':
     case '/chats.typing':
+    case '/chats.leave':
       return { id: chatIds[0] };
     case '/reactions.update':
       return { object: entryIds[0], emoji: 'joy', action: 'add' };

@@ -85,6 +85,13 @@ export async function getAuthToken(store: Store, principal: Principal, tokenId: 
   return withUsers!;
 }
 
+/** The token the request carries (a Confab addition): how a console knows which token is its own. */
+export async function getCurrentAuthToken(store: Store, principal: Principal): Promise<AuthToken> {
+  const token = principal.tokenNumber === undefined ? undefined : await store.tokens.findByNumber(principal.org.id, principal.tokenNumber);
+  if (!token) throw new NotFound('token', 'current');
+  return (await attachUsers(store, [token]))[0]!;
+}
+
 export async function listAuthTokens(
   store: Store,
   principal: Principal,

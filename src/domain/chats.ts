@@ -5,6 +5,7 @@
 import type { Store } from '../store/index.js';
 import { UniqueViolation } from '../store/index.js';
 import type { ChatPatch } from '../store/chats.js';
+import { MIN_USERS_TO_LEAVE } from '../schema/limits.js';
 import { absent, mayAddGroup, mayChatWith, vouchesForStaff } from './policy/customers.js';
 import { BadRequest, Conflict } from './errors.js';
 import { recordChatEvent } from './events.js';
@@ -146,6 +147,35 @@ export async function updateChat(store: Store, principal: Principal, input: Upda
     }
     throw error;
   }
+}
+
+/**
+ * The caller leaves (a Confab addition): not a default DM, whose members are what it is,
+ * and only a chat of three or more named users, of whom the caller is one. Those who stay
+ * hear of it as a `chat_updated`.
+ */
+export async function leaveChat(store: Store, principal: Principal, id: string): Promise<void> {
+  const caller = principal.user;
+  const chat = await findMemberChat(store, principal, 'id', id);
+  if (chat.isDefault) throw BadRequest.notPermitted('id', 'a default DM cannot be left: its members are what it is');
+  if (!chat.users.some((user) => user.id === caller.id)) {
+    throw BadRequest.notPermitted('id', 'the caller is a member through a group: leave the group instead');
+  }
+  if (chat.users.length < MIN_USERS_TO_LEAVE) {
+    throw BadRequest.notPermitted('id', `only a chat of ${MIN_USERS_TO_LEAVE} or more users can be left`);
+  }
+  const users = chat.users.filter((user) => user.id !== caller.id);
+  await store.transaction(async (tx) => {
+    await tx.chats.update(chat.id, {
+      modifiedBy: caller.id,
+      vouched: vouchesForStaff(caller),
+      at: now(),
+      userIds: users.map((user) => user.id),
+      memberKey: memberKey(users),
+      isDefault: false,
+    });
+    await recordChatEvent(tx, 'chat_updated', (await tx.chats.findById(chat.id))!);
+  });
 }
 
 /** By id in either form; a chat of another organization is as absent as one never made. */

@@ -54,6 +54,9 @@ export type ChatsGetRequest = Static<typeof ChatsGetRequest>;
 
 export const ChatsGetQuery = Type.Object({ id: Type.Optional(Id) });
 
+/** chats.leave (Confab addition): the caller leaves a chat of three or more that is not a default DM. */
+export const ChatsLeaveRequest = Type.Object({ id: Id });
+
 export const ChatsUpdateRequest = Type.Object({
   id: Id,
   type: Type.Optional(ChatType),

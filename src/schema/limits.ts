@@ -21,3 +21,6 @@ export const MAX_PRESENCE_USERS = 100;
 
 /** DevRev creates users in `shadow` (invited, not yet signed in); Confab also allows `active`. */
 export const CREATABLE_STATES = ['shadow', 'active'] as const;
+
+/** chats.leave: a chat of fewer users cannot be left (it would leave one person alone). */
+export const MIN_USERS_TO_LEAVE = 3;

@@ -6,7 +6,7 @@
 import type { Static, TObject, TSchema } from '@sinclair/typebox';
 import { ArtifactsGetRequest, ArtifactsGetResponse, ArtifactsListRequest, ArtifactsListResponse, ArtifactsLocateResponse, ArtifactsPrepareRequest, ArtifactsPrepareResponse } from './artifacts.js';
 import { AuthTokensCreateRequest, AuthTokensCreateResponse, AuthTokensDeleteRequest, AuthTokensGetRequest, AuthTokensGetResponse, AuthTokensListRequest, AuthTokensListResponse, AuthTokensSelfDeleteRequest } from './auth-tokens.js';
-import { ChatResponse, ChatsCreateRequest, ChatsGetRequest, ChatsUpdateRequest } from './chats.js';
+import { ChatResponse, ChatsCreateRequest, ChatsGetRequest, ChatsLeaveRequest, ChatsUpdateRequest } from './chats.js';
 import { FaultsEmpty, FaultsResponse, FaultsSetRequest } from './faults.js';
 import { GroupMembersChangeRequest, GroupMembersListRequest, GroupMembersListResponse, GroupResponse, GroupsCreateRequest, GroupsListRequest, GroupsListResponse, GroupsUpdateRequest } from './groups.js';
 import { RevOrgResponse, RevOrgsCreateRequest, RevOrgsListRequest, RevOrgsListResponse, RevOrgsUpdateRequest, RevUserResponse, RevUsersCreateRequest, RevUsersListRequest, RevUsersListResponse, RevUsersUpdateRequest } from './rev.js';
@@ -36,9 +36,11 @@ export const OPERATIONS = {
   'auth-tokens.list': { request: AuthTokensListRequest, response: AuthTokensListResponse },
   'auth-tokens.delete': { request: AuthTokensDeleteRequest, response: Empty },
   'auth-tokens.self.delete': { request: AuthTokensSelfDeleteRequest, response: Empty },
+  'auth-tokens.current': { request: Empty, response: AuthTokensGetResponse },
   'chats.create': { request: ChatsCreateRequest, response: ChatResponse },
   'chats.get': { request: ChatsGetRequest, response: ChatResponse },
   'chats.update': { request: ChatsUpdateRequest, response: ChatResponse },
+  'chats.leave': { request: ChatsLeaveRequest, response: EmptyResponse },
   'dev-users.self': { request: Empty, response: DevUsersSelfResponse },
   'dev-users.create': { request: DevUsersCreateRequest, response: DevUserResponse },
   'dev-users.get': { request: IdRequest, response: DevUserResponse },

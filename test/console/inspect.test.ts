@@ -53,6 +53,7 @@ describe('Inspect', { timeout: 90_000 }, () => {
     await signIn(other.page, confab.url, secret);
     const row = owner.page.getByRole('row', { name: /second window/ });
     await row.getByRole('button', { name: /^Revoke/ }).click();
+    await owner.page.getByRole('dialog').getByRole('button', { name: 'Revoke token' }).click();
     await row.getByText('revoked').waitFor();
 
     // The next thing the other window does gets a 401: back to sign-in, saying why.

@@ -20,16 +20,19 @@ export const BASE_URL = window.location.origin;
 
 /**
  * A client whose every answer passes a watch for 401: the console does not retry 429s
- * itself (it shows the countdown instead), and a rejected token ends the session.
+ * itself (it shows the countdown instead), and a rejected token ends the session. A call
+ * that succeeds is told to `onAnswered` (its operation), so an error shown for an earlier
+ * try of it can go.
  */
-export function createClient(token: string, onUnauthenticated: (reason: string) => void): ConfabClient {
-  return new ConfabClient({ baseUrl: BASE_URL, token, fetch: watchingFetchFor(onUnauthenticated), retry: { maxRetries: 0 } });
+export function createClient(token: string, onUnauthenticated: (reason: string) => void, onAnswered?: (operation: string) => void): ConfabClient {
+  return new ConfabClient({ baseUrl: BASE_URL, token, fetch: watchingFetchFor(onUnauthenticated, onAnswered), retry: { maxRetries: 0 } });
 }
 
 /** The watching fetch, for the event stream (same 401 rule). */
-export function watchingFetchFor(onUnauthenticated: (reason: string) => void): typeof fetch {
+export function watchingFetchFor(onUnauthenticated: (reason: string) => void, onAnswered?: (operation: string) => void): typeof fetch {
   return async (input, init) => {
     const response = await window.fetch(input, init);
+    if (response.ok && onAnswered) onAnswered(new URL(response.url || String(input), BASE_URL).pathname.slice(1));
     if (response.status === 401) {
       const body = (await response.clone().json().catch(() => ({}))) as { message?: string };
       onUnauthenticated(body.message ?? 'the server no longer accepts this token');
@@ -57,6 +60,11 @@ export function describeError(error: unknown): ShownError {
       ...(retryAfter !== undefined && { retryAt: Date.now() + retryAfter * 1000 }),
     };
   }
-  if (error instanceof ConfabTransportError) return { type: 'unreachable', message: error.message, operation: error.operation };
+  if (error instanceof ConfabTransportError) {
+    // Its message starts with the operation, which the banner shows already.
+    const prefix = `${error.operation}: `;
+    const message = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+    return { type: 'unreachable', message, operation: error.operation };
+  }
   return { type: 'error', message: error instanceof Error ? error.message : String(error) };
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { createAuthToken, deleteAuthToken, deleteOwnTokens, getAuthToken, listAuthTokens } from '../../domain/auth-tokens.js';
+import { createAuthToken, deleteAuthToken, deleteOwnTokens, getAuthToken, getCurrentAuthToken, listAuthTokens } from '../../domain/auth-tokens.js';
 import type { Store } from '../../store/index.js';
 import { operation } from '../operation.js';
 import { presentAuthToken } from '../../present/auth-tokens.js';
@@ -51,6 +51,16 @@ export function authTokenRoutes(app: FastifyInstance, store: Store): void {
     async handle({ store, principal }, body) {
       await deleteOwnTokens(store, principal, body.requested_token_type);
       return {};
+    },
+  });
+
+  operation(app, store, {
+    name: 'auth-tokens.current',
+    addition: true,
+    get: true,
+    description: 'The token this request carries, as auth-tokens.get answers it. A Confab addition: a console marks its own token with it.',
+    async handle({ store, principal }) {
+      return { token: presentAuthToken(await getCurrentAuthToken(store, principal), principal) };
     },
   });
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { createChat, getChat, updateChat } from '../../domain/chats.js';
+import { createChat, getChat, leaveChat, updateChat } from '../../domain/chats.js';
 import { ChatsGetQuery } from '../../schema/chats.js';
 import type { Store } from '../../store/index.js';
 import { operation } from '../operation.js';
@@ -45,6 +45,16 @@ export function chatRoutes(app: FastifyInstance, store: Store): void {
         customFields: body.custom_fields,
       });
       return { chat: presentChat(chat, principal) };
+    },
+  });
+
+  operation(app, store, {
+    name: 'chats.leave',
+    addition: true,
+    description: 'The caller leaves a chat of three or more users that is not a default DM. A Confab addition: DevRev has no way to leave a chat.',
+    async handle({ store, principal }, body) {
+      await leaveChat(store, principal, body.id);
+      return {};
     },
   });
 }

@@ -18,7 +18,7 @@ export function ChatList({ rows, openChatId, loaded, presence }: Props) {
   const { self } = useConsole();
   return (
     <nav class="chat-list" aria-label="Chats">
-      {loaded && rows.length === 0 && <p class="muted chat-list-empty">No chats yet.</p>}
+      {loaded && rows.length === 0 && <p class="muted chat-list-empty">No chats yet: press New chat to start one.</p>}
       <ul>
         {rows.map(({ chat, lastMessage, unread }) => {
           const name = chatName(chat, self.id);

@@ -1,5 +1,5 @@
 /** One open chat: its name (renamable), members, messages and the composer. */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Chat } from '../../../src/client/index.js';
 import { useConsole } from '../context.js';
 import { useAttachments } from '../hooks/useAttachments.js';
@@ -11,6 +11,7 @@ import type { Route } from '../hooks/useRoute.js';
 import { useTyping } from '../hooks/useTyping.js';
 import { Composer } from './Composer.js';
 import { MemberList } from './MemberList.js';
+import { MembersPanel } from './MembersPanel.js';
 import { MessageList } from './MessageList.js';
 import { ThreadPanel } from './ThreadPanel.js';
 import { chatName, userName } from './names.js';
@@ -21,13 +22,17 @@ interface Props {
   /** Unread messages when the chat was opened: the "new" marker goes above them. */
   unreadAtOpen: number;
   onChanged(chat: Chat): void;
+  /** A chat made from this one (people added to a DM of two): open it. */
+  onCreated(chat: Chat): void;
+  /** The person left this chat. */
+  onLeft(chat: Chat): void;
   /** A message to show (a search hit's), and whether to open its thread. */
   target?: Route['target'];
   /** Who of the members is online (the dots beside them). */
   presence: PresenceMap;
 }
 
-export function ChatView({ chat, unreadAtOpen, onChanged, target, presence }: Props) {
+export function ChatView({ chat, unreadAtOpen, onChanged, onCreated, onLeft, target, presence }: Props) {
   const { client, self, report } = useConsole();
   const messages = useMessages(chat.id);
   const { typing, noteTyping } = useTyping(chat.id);
@@ -36,9 +41,27 @@ export function ChatView({ chat, unreadAtOpen, onChanged, target, presence }: Pr
   const editing = useEditing(messages.entries, 'composer-message');
   const [renaming, setRenaming] = useState<string | undefined>();
   const [threadId, setThreadId] = useState<string | undefined>();
+  const [members, setMembers] = useState(false);
   useEffect(() => {
     if (target?.thread) setThreadId(target.entryId);
   }, [target?.entryId, target?.thread]);
+  // Escape closes the panel beside the chat (what a dialog or an edit box took is theirs).
+  // Registered once, reading the panels' state as it is now: a key pressed right after a
+  // panel opens must find it open.
+  const panels = useRef({ members, threadId });
+  panels.current = { members, threadId };
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape' || event.defaultPrevented || document.querySelector('dialog[open]')) return;
+      const target = event.target as HTMLElement | null;
+      // An edit box in a message cancels its edit with Escape; the menu closes itself.
+      if (target?.closest?.('.account') || (target?.closest?.('.message') && ['INPUT', 'TEXTAREA'].includes(target.tagName))) return;
+      if (panels.current.members) setMembers(false);
+      else if (panels.current.threadId) setThreadId(undefined);
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
   // Read from the list each time, so that its reply count and reactions stay live.
   const threadRoot = messages.entries.find((entry) => entry.id === threadId);
   const name = chatName(chat, self.id);
@@ -55,7 +78,7 @@ export function ChatView({ chat, unreadAtOpen, onChanged, target, presence }: Pr
   };
 
   return (
-    <div class={threadRoot ? 'chat-with-thread' : 'chat-alone'}>
+    <div class={threadRoot || members ? 'chat-with-thread' : 'chat-alone'}>
     <section class={drop.dragging ? 'chat-view dragging' : 'chat-view'} aria-label={`Chat: ${name}`} {...drop.handlers}>
       {drop.dragging && (
         <div class="drop-hint" aria-hidden="true">
@@ -88,12 +111,18 @@ export function ChatView({ chat, unreadAtOpen, onChanged, target, presence }: Pr
           </form>
         )}
         <MemberList users={chat.users} presence={presence} />
+        <button type="button" aria-expanded={members} aria-controls="members-panel" onClick={() => setMembers(!members)}>
+          Members · {chat.users.length}
+        </button>
       </header>
       <MessageList
         messages={messages}
         unreadAtOpen={unreadAtOpen}
         targetId={target?.entryId}
-        onOpenThread={(entry) => setThreadId(entry.id)}
+        onOpenThread={(entry) => {
+          setMembers(false);
+          setThreadId(entry.id);
+        }}
         onMarkUnread={messages.markUnread}
         editingId={editing.editingId}
         onEditing={editing.setEditing}
@@ -104,7 +133,10 @@ export function ChatView({ chat, unreadAtOpen, onChanged, target, presence }: Pr
       </p>
       <Composer onSend={messages.send} onTyping={noteTyping} attachments={attachments} onEditLast={editing.editLast} />
     </section>
-    {threadRoot && <ThreadPanel key={threadRoot.id} root={threadRoot} onReact={messages.react} onClose={() => setThreadId(undefined)} />}
+    {members && (
+      <MembersPanel chat={chat} presence={presence} onChanged={onChanged} onCreated={onCreated} onLeft={onLeft} onClose={() => setMembers(false)} />
+    )}
+    {!members && threadRoot && <ThreadPanel key={threadRoot.id} root={threadRoot} onReact={messages.react} onClose={() => setThreadId(undefined)} />}
     </div>
   );
 }

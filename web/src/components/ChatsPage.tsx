@@ -1,7 +1,8 @@
 /** The chat list beside the open chat (one at a time on a narrow screen). */
 import { useEffect, useState } from 'preact/hooks';
+import type { Chat } from '../../../src/client/index.js';
 import { useConsole } from '../context.js';
-import { useChats } from '../hooks/useChats.js';
+import type { useChats } from '../hooks/useChats.js';
 import { usePresence } from '../hooks/usePresence.js';
 import { chatHref, type Route } from '../hooks/useRoute.js';
 import { ChatList } from './ChatList.js';
@@ -10,9 +11,15 @@ import { MessageSearch } from './MessageSearch.js';
 import { NewChatDialog } from './NewChatDialog.js';
 import './ChatsPage.css';
 
-export function ChatsPage({ openChatId, target }: { openChatId?: string; target?: Route['target'] }) {
+interface Props {
+  /** The chat list, kept by the shell (its unread count is the tab's title too). */
+  chats: ReturnType<typeof useChats>;
+  openChatId?: string;
+  target?: Route['target'];
+}
+
+export function ChatsPage({ chats, openChatId, target }: Props) {
   const { client, report, self } = useConsole();
-  const chats = useChats(openChatId);
   const [picking, setPicking] = useState(false);
   const open = chats.rows.find((row) => row.chat.id === openChatId || row.chat.display_id === openChatId);
   // Everyone on screen but oneself: the people of the listed chats (the open one is among them).
@@ -33,12 +40,21 @@ export function ChatsPage({ openChatId, target }: { openChatId?: string; target?
     if (open.unread > 0 || lastSeenEntry) chats.markSeen(open.chat.id);
   }, [open?.chat.id, lastSeenEntry]);
 
+  /** A chat made here (New chat, people added to a DM): into the list, and open. */
+  const opened = (chat: Chat) => {
+    chats.upsert(chat);
+    window.location.hash = chatHref(chat.id);
+  };
+
   return (
     <div class={`chats-page ${openChatId ? 'has-open-chat' : ''}`}>
       <div class="chats-side">
         <div class="chats-side-actions">
           <button type="button" class="primary" onClick={() => setPicking(true)}>
             New chat
+          </button>
+          <button type="button" onClick={chats.markAllSeen} disabled={!chats.rows.some((row) => row.unread > 0)}>
+            Mark all read
           </button>
         </div>
         <MessageSearch chats={chats.rows.map((row) => row.chat)} openChat={open?.chat} />
@@ -53,9 +69,36 @@ export function ChatsPage({ openChatId, target }: { openChatId?: string; target?
             target={target}
             presence={presence}
             onChanged={(chat) => chats.upsert(chat)}
+            onCreated={opened}
+            onLeft={(chat) => {
+              chats.remove(chat.id);
+              window.location.hash = '#/chats';
+            }}
           />
         ) : (
-          <p class="chats-empty muted">{openChatId ? 'Opening the chat…' : 'Pick a chat, or start one with New chat.'}</p>
+          <div class="chats-empty">
+            {openChatId ? (
+              <p class="muted" role="status">
+                Opening the chat…
+              </p>
+            ) : chats.loaded && chats.rows.length === 0 ? (
+              <>
+                <h2>No chats yet</h2>
+                <p>
+                  Press <strong>New chat</strong> and pick the people to talk to. Nobody to pick? An admin adds people with{' '}
+                  <code>confab users create</code> and gives them a token with <code>confab tokens create</code>.
+                </p>
+              </>
+            ) : (
+              <>
+                <h2>Pick a chat</h2>
+                <p class="muted">
+                  Choose one from the list, start one with <strong>New chat</strong>, or press <kbd>Ctrl</kbd>+<kbd>K</kbd> to jump to a chat
+                  by name (<kbd>?</kbd> lists every shortcut).
+                </p>
+              </>
+            )}
+          </div>
         )}
       </div>
       {picking && (
@@ -63,8 +106,7 @@ export function ChatsPage({ openChatId, target }: { openChatId?: string; target?
           onClose={() => setPicking(false)}
           onCreated={(chat) => {
             setPicking(false);
-            chats.upsert(chat);
-            window.location.hash = chatHref(chat.id);
+            opened(chat);
           }}
         />
       )}

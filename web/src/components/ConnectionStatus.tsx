@@ -13,7 +13,7 @@ export function ConnectionStatus({ status }: { status: StreamStatus }) {
   return (
     <span class={`connection connection-${status}`} role="status" aria-live="polite">
       <span class="connection-dot" aria-hidden="true" />
-      {LABELS[status]}
+      <span class="connection-label">{LABELS[status]}</span>
     </span>
   );
 }

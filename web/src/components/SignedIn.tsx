@@ -1,15 +1,13 @@
 /** The console for one token: who it is, the live stream, errors, and the two sections. */
-import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { DevUser } from '../../../src/client/index.js';
 import { ConsoleContext, type Console, type Features } from '../context.js';
 import { readFeatures } from '../features.js';
 import { useEventStream } from '../hooks/useEventStream.js';
 import { useRoute } from '../hooks/useRoute.js';
 import { createClient, describeError, watchingFetchFor, type ShownError } from '../session.js';
-import { ChatsPage } from './ChatsPage.js';
-import { ConnectionStatus } from './ConnectionStatus.js';
 import { ErrorBanner } from './ErrorBanner.js';
-import { InspectPage } from './inspect/InspectPage.js';
+import { Shell } from './Shell.js';
 import './SignedIn.css';
 
 interface Props {
@@ -19,12 +17,22 @@ interface Props {
 }
 
 export function SignedIn({ token, onSwitch, onSignOut }: Props) {
-  const unauthenticated = useCallback((reason: string) => onSignOut(`Signed out: ${reason}`), [onSignOut]);
+  // A token refused before it ever worked was never signed in: that is not "Signed out".
+  const signedIn = useRef(false);
+  const unauthenticated = useCallback(
+    (reason: string) => onSignOut(signedIn.current ? `Signed out: ${reason}` : `That token was not accepted: ${reason}. Check that you pasted all of it.`),
+    [onSignOut],
+  );
+  const [errors, setErrors] = useState<ShownError[]>([]);
+  // A call that succeeds takes away the errors of its earlier tries.
+  const answered = useCallback(
+    (operation: string) => setErrors((current) => (current.some((error) => error.operation === operation) ? current.filter((error) => error.operation !== operation) : current)),
+    [],
+  );
   const fetch = useMemo(() => watchingFetchFor(unauthenticated), [token]);
-  const client = useMemo(() => createClient(token, unauthenticated), [token]);
+  const client = useMemo(() => createClient(token, unauthenticated, answered), [token]);
   const [self, setSelf] = useState<DevUser | undefined>();
   const [features, setFeatures] = useState<Features | undefined>();
-  const [errors, setErrors] = useState<ShownError[]>([]);
   const route = useRoute();
 
   const report = useCallback((error: unknown) => {
@@ -36,9 +44,15 @@ export function SignedIn({ token, onSwitch, onSignOut }: Props) {
   const events = useEventStream(token, fetch, report);
 
   useEffect(() => {
-    client.devUsers.self().then(({ dev_user }) => setSelf(dev_user), report);
+    client.devUsers.self().then(({ dev_user }) => {
+      signedIn.current = true;
+      setSelf(dev_user);
+    }, report);
     void readFeatures().then(setFeatures);
   }, [client]);
+
+  // Errors belong to where they happened: going elsewhere clears them.
+  useEffect(() => setErrors([]), [route.section, route.tab, route.chatId]);
 
   const value: Console | undefined = useMemo(
     () =>
@@ -59,29 +73,7 @@ export function SignedIn({ token, onSwitch, onSignOut }: Props) {
 
   return (
     <ConsoleContext.Provider value={value}>
-      <div class="shell">
-        <header class="topbar">
-          <span class="brand">Confab</span>
-          <nav aria-label="Sections" class="sections">
-            <a href="#/chats" aria-current={route.section === 'chats' ? 'page' : undefined}>
-              Chats
-            </a>
-            <a href="#/inspect" aria-current={route.section === 'inspect' ? 'page' : undefined}>
-              Inspect
-            </a>
-          </nav>
-          <ConnectionStatus status={events.status} />
-          <span class="who" title={self!.email}>
-            {self!.display_name ?? self!.email}
-            {features!.emulator && <span class="badge">emulator</span>}
-          </span>
-          <button type="button" onClick={() => onSignOut('You signed out.')}>
-            Sign out
-          </button>
-        </header>
-        <ErrorBanner errors={errors} onDismiss={() => setErrors([])} />
-        {route.section === 'inspect' ? <InspectPage tab={route.tab} /> : <ChatsPage openChatId={route.chatId} target={route.target} />}
-      </div>
+      <Shell route={route} errors={errors} onDismiss={() => setErrors([])} />
     </ConsoleContext.Provider>
   );
 }

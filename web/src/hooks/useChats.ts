@@ -96,5 +96,14 @@ export function useChats(openChatId: string | undefined) {
     [client],
   );
 
-  return { rows, loaded, reload: load, upsert, markSeen };
+  /** Every chat with unread messages is marked read ("Mark all read"). */
+  const markAllSeen = useCallback(() => {
+    for (const row of rows) if (row.unread > 0) client.call('chats.mark-read', { id: row.chat.id }).catch(report);
+    setRows((current) => current.map((row) => (row.unread > 0 ? { ...row, unread: 0 } : row)));
+  }, [client, rows]);
+
+  /** The caller left a chat: it goes from the list at once. */
+  const remove = useCallback((chatId: string) => setRows((current) => current.filter((row) => row.chat.id !== chatId)), []);
+
+  return { rows, loaded, reload: load, upsert, markSeen, markAllSeen, remove };
 }

@@ -1,6 +1,7 @@
 /** Emulator mode: reset to the fixtures; with faults on, rules that fail calls on purpose. */
 import { useState } from 'preact/hooks';
 import { useConsole } from '../../context.js';
+import { Refused } from './Refused.js';
 import { useLoad } from './useLoad.js';
 
 interface FaultRule {
@@ -48,7 +49,7 @@ function Reset() {
 
 function Faults() {
   const { client, report } = useConsole();
-  const { value, reload } = useLoad(() => client.call<{ rules: FaultRule[] }>('confab.faults.list', {}));
+  const { value, reload, refused } = useLoad(() => client.call<{ rules: FaultRule[] }>('confab.faults.list', {}));
   const [operation, setOperation] = useState('timeline-entries.create');
   const [status, setStatus] = useState('429');
   const [count, setCount] = useState('1');
@@ -62,6 +63,7 @@ function Faults() {
     }
   };
 
+  if (refused) return <Refused what="Faults are switched by the organization's admins." reason={refused} />;
   return (
     <section aria-labelledby="faults-heading">
       <h3 id="faults-heading">Faults</h3>
@@ -121,7 +123,7 @@ interface Snapshot {
 
 function Snapshots() {
   const { client, report } = useConsole();
-  const { value, reload } = useLoad(() => client.call<{ snapshots: Snapshot[] }>('confab.snapshots.list', {}));
+  const { value, reload, refused } = useLoad(() => client.call<{ snapshots: Snapshot[] }>('confab.snapshots.list', {}));
   const [name, setName] = useState('');
   const [done, setDone] = useState<string | undefined>();
   const act = async (operation: string, snapshot: string, said: string) => {
@@ -133,6 +135,7 @@ function Snapshots() {
       report(error);
     }
   };
+  if (refused) return <Refused what="Snapshots are the organization's admins' to save and restore." reason={refused} />;
   return (
     <section aria-labelledby="snapshots-heading">
       <h3 id="snapshots-heading">Snapshots</h3>

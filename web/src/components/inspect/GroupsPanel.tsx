@@ -1,5 +1,6 @@
 /** The organization's groups. */
 import { useConsole } from '../../context.js';
+import { Refused } from './Refused.js';
 import { useLoad } from './useLoad.js';
 
 interface Group {
@@ -12,10 +13,11 @@ interface Group {
 
 export function GroupsPanel() {
   const { client } = useConsole();
-  const { value } = useLoad(() => client.call<{ groups: Group[] }>('groups.list', { limit: 100 }));
-  if (value && value.groups.length === 0) return <p class="muted">No groups yet.</p>;
+  const { value, refused } = useLoad(() => client.call<{ groups: Group[] }>('groups.list', { limit: 100 }));
+  if (refused) return <Refused what="The organization's groups are listed for its staff." reason={refused} />;
+  if (value && value.groups.length === 0) return <p class="muted">No groups yet. An admin makes one with <code>groups.create</code> and adds people with <code>groups.members.add</code> (see the README).</p>;
   return (
-    <div class="table-wrap">
+    <div class="table-wrap" tabIndex={0}>
       <table>
         <caption class="visually-hidden">Groups</caption>
         <thead>
@@ -31,7 +33,7 @@ export function GroupsPanel() {
             <tr key={group.id}>
               <td>{group.name}</td>
               <td>
-                <code>{group.display_id}</code>
+                <code class="id">{group.display_id}</code>
               </td>
               <td>{group.member_type}</td>
               <td>{group.description}</td>

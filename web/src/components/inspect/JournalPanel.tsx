@@ -2,16 +2,18 @@
 import { useState } from 'preact/hooks';
 import type { JournalEntry } from '../../../../src/client/index.js';
 import { useConsole } from '../../context.js';
+import { Refused } from './Refused.js';
 import { useLoad } from './useLoad.js';
 
 export function JournalPanel() {
   const { client, report } = useConsole();
   const [operation, setOperation] = useState('');
   const [applied, setApplied] = useState('');
-  const { value, reload } = useLoad(
+  const { value, reload, refused } = useLoad(
     () => client.call<{ requests: JournalEntry[] }>('confab.requests.list', { limit: 100, ...(applied && { operation: applied }) }),
     [applied],
   );
+  if (refused) return <Refused what="The request journal is the organization's admins' to read." reason={refused} />;
 
   return (
     <div>

@@ -1,6 +1,10 @@
-/** The caller's API tokens: create one (its secret is shown once, here), revoke one. */
+/**
+ * The caller's API tokens: create one (its secret is shown once, here), revoke one — after
+ * saying what that does, the more plainly for the token this window is signed in with.
+ */
 import { useState } from 'preact/hooks';
 import { useConsole } from '../../context.js';
+import { ConfirmDialog } from '../Modal.js';
 import { useLoad } from './useLoad.js';
 
 interface Token {
@@ -9,14 +13,17 @@ interface Token {
   status: string;
   token_hint?: string;
   issued_at: string;
+  created_date: string;
   expires_at?: string;
 }
 
 export function TokensPanel() {
   const { client, report } = useConsole();
   const { value, reload } = useLoad(() => client.call<{ tokens: Token[] }>('auth-tokens.list', {}));
+  const current = useLoad(() => client.call<{ token: Token }>('auth-tokens.current', {})).value?.token;
   const [hint, setHint] = useState('');
   const [created, setCreated] = useState<string | undefined>();
+  const [confirming, setConfirming] = useState<Token | undefined>();
 
   const create = async (event: Event) => {
     event.preventDefault();
@@ -34,6 +41,7 @@ export function TokensPanel() {
   };
 
   const revoke = async (token: Token) => {
+    setConfirming(undefined);
     try {
       await client.call('auth-tokens.delete', { token_id: token.id });
       await reload();
@@ -66,13 +74,14 @@ export function TokensPanel() {
           </p>
         </div>
       )}
-      <div class="table-wrap">
+      <div class="table-wrap" tabIndex={0}>
         <table>
           <caption class="visually-hidden">Tokens</caption>
           <thead>
             <tr>
               <th scope="col">Name</th>
               <th scope="col">Id</th>
+              <th scope="col">Created</th>
               <th scope="col">Status</th>
               <th scope="col">Expires</th>
               <th scope="col">Revoke</th>
@@ -80,16 +89,22 @@ export function TokensPanel() {
           </thead>
           <tbody>
             {(value?.tokens ?? []).map((token) => (
-              <tr key={token.id}>
-                <td>{token.token_hint ?? <span class="muted">unnamed</span>}</td>
+              <tr key={token.id} class={token.id === current?.id ? 'this-session' : undefined}>
                 <td>
-                  <code>{token.display_id}</code>
+                  {token.token_hint ?? <span class="muted">no name</span>}
+                  {token.id === current?.id && <span class="badge session-badge">this session</span>}
+                </td>
+                <td>
+                  <code class="id">{token.display_id}</code>
+                </td>
+                <td>
+                  <time dateTime={token.created_date}>{new Date(token.created_date).toLocaleString()}</time>
                 </td>
                 <td>{token.status}</td>
                 <td>{token.expires_at ? new Date(token.expires_at).toLocaleString() : 'never'}</td>
                 <td>
                   {token.status === 'active' && (
-                    <button type="button" class="danger" onClick={() => void revoke(token)} aria-label={`Revoke ${token.display_id}`}>
+                    <button type="button" class="danger" onClick={() => setConfirming(token)} aria-label={`Revoke ${token.display_id}`}>
                       Revoke
                     </button>
                   )}
@@ -99,6 +114,23 @@ export function TokensPanel() {
           </tbody>
         </table>
       </div>
+      {confirming && (
+        <ConfirmDialog
+          title={`Revoke ${confirming.token_hint ? `“${confirming.token_hint}”` : confirming.display_id}?`}
+          confirm={confirming.id === current?.id ? 'Revoke and sign out' : 'Revoke token'}
+          onConfirm={() => void revoke(confirming)}
+          onClose={() => setConfirming(undefined)}
+        >
+          {confirming.id === current?.id ? (
+            <p>
+              <strong>This is the token this window is signed in with.</strong> Revoking it signs you out here at once, and you
+              will need another token to sign in again.
+            </p>
+          ) : (
+            <p>Whatever uses it — a script, another window — gets 401 from its next request. This cannot be undone.</p>
+          )}
+        </ConfirmDialog>
+      )}
     </div>
   );
 }

@@ -2,11 +2,12 @@
 import type { DevUser } from '../../../../src/client/index.js';
 import { useConsole } from '../../context.js';
 import { userName } from '../names.js';
+import { Refused } from './Refused.js';
 import { useLoad } from './useLoad.js';
 
 export function UsersPanel() {
   const { client, self, features, report, switchToken } = useConsole();
-  const { value } = useLoad(() => client.call<{ dev_users: DevUser[] }>('dev-users.list', { limit: 100 }));
+  const { value, refused } = useLoad(() => client.call<{ dev_users: DevUser[] }>('dev-users.list', { limit: 100 }));
 
   const actAs = async (user: DevUser) => {
     try {
@@ -22,8 +23,9 @@ export function UsersPanel() {
     }
   };
 
+  if (refused) return <Refused what="The organization's people are listed for its staff." reason={refused} />;
   return (
-    <div class="table-wrap">
+    <div class="table-wrap" tabIndex={0}>
       {features.emulator && <p class="muted">Emulator mode: act as any user with one click (an admin token makes a token for them).</p>}
       <table>
         <caption class="visually-hidden">Dev users</caption>
@@ -42,7 +44,7 @@ export function UsersPanel() {
               <td>{userName(user)}</td>
               <td>{user.email}</td>
               <td>
-                <code>{user.display_id}</code>
+                <code class="id">{user.display_id}</code>
               </td>
               <td>{user.state}</td>
               {features.emulator && (

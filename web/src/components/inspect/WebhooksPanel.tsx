@@ -1,6 +1,7 @@
 /** Webhooks, and each one's deliveries: state, attempts, the last error. */
 import { useState } from 'preact/hooks';
 import { useConsole } from '../../context.js';
+import { Refused } from './Refused.js';
 import { useLoad } from './useLoad.js';
 
 interface Webhook {
@@ -22,7 +23,7 @@ interface Delivery {
 
 export function WebhooksPanel() {
   const { client, report } = useConsole();
-  const { value, reload } = useLoad(() => client.call<{ webhooks: Webhook[] }>('webhooks.list', {}));
+  const { value, reload, refused } = useLoad(() => client.call<{ webhooks: Webhook[] }>('webhooks.list', {}));
   const [url, setUrl] = useState('');
   const [selected, setSelected] = useState<string | undefined>();
 
@@ -38,6 +39,9 @@ export function WebhooksPanel() {
     }
   };
 
+  // Webhooks are the admins' (webhooks.list says so with a 403): no form that would only fail.
+  if (refused) return <Refused what="Webhooks are managed by the organization's admins." reason={refused} />;
+
   return (
     <div>
       <form class="inline" onSubmit={create}>
@@ -52,7 +56,10 @@ export function WebhooksPanel() {
           Refresh
         </button>
       </form>
-      <div class="table-wrap">
+      {value && value.webhooks.length === 0 && (
+        <p class="muted">No webhooks yet. Add a URL above: Confab sends it a verify challenge, then every event as it happens.</p>
+      )}
+      <div class="table-wrap" tabIndex={0}>
         <table>
           <caption class="visually-hidden">Webhooks</caption>
           <thead>
@@ -71,7 +78,7 @@ export function WebhooksPanel() {
                   <code>{webhook.url}</code>
                 </td>
                 <td>
-                  <code>{webhook.display_id}</code>
+                  <code class="id">{webhook.display_id}</code>
                 </td>
                 <td>{webhook.status}</td>
                 <td>{webhook.event_types?.join(', ') ?? 'all'}</td>
@@ -102,7 +109,7 @@ function Deliveries({ webhookId }: { webhookId: string }) {
         </button>
       </h3>
       {value && value.deliveries.length === 0 && <p class="muted">No deliveries yet.</p>}
-      <div class="table-wrap">
+      <div class="table-wrap" tabIndex={0}>
         <table>
           <caption class="visually-hidden">Deliveries</caption>
           <thead>
