@@ -7,6 +7,7 @@ import { absent, hiddenFrom } from './policy/customers.js';
 import { readPage, type Page } from './list-cursors.js';
 import { Conflict, NotFound } from './errors.js';
 import { now, type Principal, type User } from '../model/index.js';
+import { recordUserEvent } from './events.js';
 import { requireEmail, requireText } from './orgs.js';
 import { getRevOrg } from './rev-orgs.js';
 
@@ -24,8 +25,8 @@ export async function createRevUser(store: Store, principal: Principal, input: R
   const org = principal.org;
   const email = input.email?.trim().toLowerCase() ?? null;
   return unique(() =>
-    store.transaction(async (tx) =>
-      tx.users.insert({
+    store.transaction(async (tx) => {
+      const user = await tx.users.insert({
         orgId: org.id,
         number: await tx.orgs.nextNumber(org.id, 'rev_user'),
         type: 'rev_user',
@@ -37,8 +38,10 @@ export async function createRevUser(store: Store, principal: Principal, input: R
         externalRef: input.externalRef?.trim() ?? null,
         revOrgId: revOrg?.id ?? null,
         at: now(),
-      }),
-    ),
+      });
+      await recordUserEvent(tx, 'rev_user_created', user);
+      return user;
+    }),
   );
 }
 
@@ -92,16 +95,18 @@ export async function updateRevUser(
   requireAdmin(principal, 'change rev users');
   validate(changes);
   return unique(() =>
-    store.transaction(async (tx) =>
-      tx.users.update(user.id, {
+    store.transaction(async (tx) => {
+      const updated = await tx.users.update(user.id, {
         displayName: changes.displayName?.trim(),
         email: changes.email?.trim().toLowerCase(),
         externalRef: changes.externalRef?.trim(),
         displayPictureId:
           changes.displayPicture === undefined ? undefined : await attachDisplayPicture(tx, principal, user, changes.displayPicture),
         at: now(),
-      }),
-    ),
+      });
+      await recordUserEvent(tx, 'rev_user_updated', updated, user);
+      return updated;
+    }),
   );
 }
 
@@ -111,7 +116,7 @@ export async function deleteRevUser(store: Store, principal: Principal, id: stri
   requireAdmin(principal, 'delete rev users');
   const at = now();
   await store.transaction(async (tx) => {
-    await tx.users.update(user.id, { state: 'deleted', email: null, externalRef: null, at });
+    await recordUserEvent(tx, 'rev_user_deleted', await tx.users.update(user.id, { state: 'deleted', email: null, externalRef: null, at }), user);
     await tx.tokens.revokeAllOfUser(user.id, at);
   });
 }
