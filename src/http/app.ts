@@ -7,6 +7,7 @@ import {
   DEFAULT_HEADERS_TIMEOUT_MS,
   DEFAULT_MAX_CONNECTIONS,
   DEFAULT_REQUEST_TIMEOUT_MS,
+  DEFAULT_SESSION_LIFETIME_SECONDS,
   defaultMaxConnectionsPerIp,
   type TrustProxy,
 } from '../config.js';
@@ -73,6 +74,8 @@ export interface AppOptions {
   artifactQuotaBytesPerUser?: number;
   /** The largest file one upload may carry. Defaults to ARTIFACT_DEFAULTS'. */
   artifactMaxBytes?: number;
+  /** How long a customer's session token lives (Plug's sign-in). Defaults to an hour. */
+  sessionTokenLifetimeSeconds?: number;
   /** Timeouts and the connection caps; unset ones take their defaults. */
   connections?: { requestTimeoutMs?: number; headersTimeoutMs?: number; maxConnections?: number; maxConnectionsPerIp?: number };
 }
@@ -90,6 +93,7 @@ export async function buildApp({
   bodyDiscardLimitBytes = DEFAULT_BODY_DISCARD_LIMIT_BYTES,
   artifactQuotaBytesPerUser = ARTIFACT_DEFAULTS.quotaBytesPerUser,
   artifactMaxBytes = ARTIFACT_DEFAULTS.maxBytes,
+  sessionTokenLifetimeSeconds = DEFAULT_SESSION_LIFETIME_SECONDS,
   trustProxy = false,
   connections = {},
 }: AppOptions): Promise<FastifyInstance> {
@@ -186,7 +190,7 @@ export async function buildApp({
   searchRoutes(app, store);
   devUserRoutes(app, store);
   timelineEntryRoutes(app, store);
-  authTokenRoutes(app, store);
+  authTokenRoutes(app, store, { sessionLifetimeSeconds: sessionTokenLifetimeSeconds });
   groupRoutes(app, store);
   serviceAccountRoutes(app, store);
   revRoutes(app, store);

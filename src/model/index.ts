@@ -26,6 +26,7 @@ export interface RevOrg {
   number: number;
   displayName: string;
   externalRef: string | null;
+  customFields: Record<string, unknown> | null;
   createdAt: string;
   modifiedAt: string;
 }
@@ -56,6 +57,9 @@ export interface User {
   externalRef: string | null;
   revOrg: RevOrgSummary | null;
   displayPicture: ArtifactSummary | null;
+  /** A customer's, as Plug's sign-in sets them (DevRev's user traits); empty and null for others. */
+  phoneNumbers: string[];
+  customFields: Record<string, unknown> | null;
   createdAt: string;
   modifiedAt: string;
 }

@@ -36,6 +36,9 @@ interface StoredUser {
   externalRef: string | null;
   revOrg: { number: number; displayName: string } | null;
   displayPicture: { number: number; fileName: string; fileType: string | null; size: number | null } | null;
+  /** v6 and later. */
+  phoneNumbers?: string[];
+  customFields?: Record<string, unknown> | null;
   createdAt: string;
   modifiedAt: string;
 }
@@ -257,6 +260,8 @@ function storedUser(user: User): StoredUser {
       fileType: user.displayPicture.fileType,
       size: user.displayPicture.size,
     },
+    phoneNumbers: [...user.phoneNumbers],
+    customFields: user.customFields,
     createdAt: user.createdAt,
     modifiedAt: user.modifiedAt,
   };
@@ -344,7 +349,8 @@ function storedEntry(entry: TimelineEntry): StoredEntry {
 // Stored → domain. A field the domain gains later gets its value for old events here.
 
 function userOf(user: StoredUser): User {
-  return { ...user };
+  // Before v6 events kept no phone numbers or custom fields.
+  return { ...user, phoneNumbers: user.phoneNumbers ?? [], customFields: user.customFields ?? null };
 }
 
 function webhookOf(webhook: StoredWebhook): Webhook {
