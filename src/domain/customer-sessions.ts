@@ -18,6 +18,7 @@ import { checkCustomFields, mergeCustomFields } from './custom-fields.js';
 import { BadRequest, Conflict } from './errors.js';
 import { recordUserEvent } from './events.js';
 import { requireEmail, requireText } from './orgs.js';
+import { insertRevUser } from './rev-users.js';
 import { issueToken } from './tokens.js';
 import { now, type Org, type Principal, type RevOrg, type User } from '../model/index.js';
 import type { UserChanges } from '../store/users.js';
@@ -148,27 +149,17 @@ async function applyOrgTraits(store: Store, revOrg: RevOrg, traits: OrgTraits): 
 async function provisionCustomer(store: Store, org: Org, externalRef: string, traits: UserTraits, revOrg: RevOrg | undefined): Promise<User> {
   const existing = await findCustomer(store, org, externalRef);
   if (existing) return applyUserTraits(store, existing, traits, revOrg);
-  const email = traits.email?.trim().toLowerCase() ?? null;
   try {
-    return await store.transaction(async (tx) => {
-      const user = await tx.users.insert({
-        orgId: org.id,
-        number: await tx.orgs.nextNumber(org.id, 'rev_user'),
-        type: 'rev_user',
-        email,
-        displayName: traits.displayName?.trim() ?? email?.split('@')[0] ?? externalRef,
-        fullName: null,
-        state: 'active',
-        isAdmin: false,
+    return await store.transaction((tx) =>
+      insertRevUser(tx, org.id, {
+        displayName: traits.displayName,
+        email: traits.email,
         externalRef,
         revOrgId: revOrg?.id ?? null,
-        phoneNumbers: traits.phoneNumbers ?? [],
-        customFields: traits.customFields === undefined ? null : mergeCustomFields(null, traits.customFields),
-        at: now(),
-      });
-      await recordUserEvent(tx, 'rev_user_created', user);
-      return user;
-    });
+        phoneNumbers: traits.phoneNumbers,
+        customFields: traits.customFields && mergeCustomFields(null, traits.customFields),
+      }),
+    );
   } catch (error) {
     if (!(error instanceof UniqueViolation)) throw error;
     // Another sign-in with the same reference made the customer first; otherwise the email is someone else's.

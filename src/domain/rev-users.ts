@@ -23,26 +23,41 @@ export async function createRevUser(store: Store, principal: Principal, input: R
   validate(input);
   const revOrg = input.revOrg === undefined ? undefined : await getRevOrg(store, principal, input.revOrg, 'rev_org');
   const org = principal.org;
-  const email = input.email?.trim().toLowerCase() ?? null;
   return unique(() =>
-    store.transaction(async (tx) => {
-      const user = await tx.users.insert({
-        orgId: org.id,
-        number: await tx.orgs.nextNumber(org.id, 'rev_user'),
-        type: 'rev_user',
-        email,
-        displayName: input.displayName?.trim() ?? email?.split('@')[0] ?? input.externalRef?.trim() ?? 'customer',
-        fullName: null,
-        state: 'active',
-        isAdmin: false,
-        externalRef: input.externalRef?.trim() ?? null,
-        revOrgId: revOrg?.id ?? null,
-        at: now(),
-      });
-      await recordUserEvent(tx, 'rev_user_created', user);
-      return user;
-    }),
+    store.transaction((tx) =>
+      insertRevUser(tx, org.id, { ...input, externalRef: input.externalRef?.trim(), revOrgId: revOrg?.id ?? null }),
+    ),
   );
+}
+
+/**
+ * A new customer, and its `rev_user_created` event, in the caller's transaction. Without a
+ * display name one is made from the email or the external_ref. Throws `UniqueViolation`
+ * when the email or external_ref is taken.
+ */
+export async function insertRevUser(
+  tx: Store,
+  orgId: number,
+  input: Omit<RevUserInput, 'revOrg'> & { revOrgId: number | null; phoneNumbers?: string[]; customFields?: Record<string, unknown> | null },
+): Promise<User> {
+  const email = input.email?.trim().toLowerCase() ?? null;
+  const user = await tx.users.insert({
+    orgId,
+    number: await tx.orgs.nextNumber(orgId, 'rev_user'),
+    type: 'rev_user',
+    email,
+    displayName: input.displayName?.trim() ?? email?.split('@')[0] ?? input.externalRef ?? 'customer',
+    fullName: null,
+    state: 'active',
+    isAdmin: false,
+    externalRef: input.externalRef ?? null,
+    revOrgId: input.revOrgId,
+    phoneNumbers: input.phoneNumbers,
+    customFields: input.customFields,
+    at: now(),
+  });
+  await recordUserEvent(tx, 'rev_user_created', user);
+  return user;
 }
 
 /**

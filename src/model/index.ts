@@ -280,7 +280,7 @@ export interface Webhook {
   number: number;
   url: string;
   secret: string;
-  /** null: every event type, Confab's additions included. */
+  /** null: DevRev's default set, none of Confab's additions (domain/events.ts `wants`). */
   eventTypes: string[] | null;
   headers: WebhookHeader[];
   status: WebhookStatus;
