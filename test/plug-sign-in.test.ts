@@ -92,16 +92,19 @@ describe('auth-tokens.create with rev_info (Plug sign-in)', () => {
     expect((await t.as(admin).get('/rev-orgs.list', { external_ref: ['race.example'] })).body.rev_orgs).toHaveLength(1);
   });
 
-  it('puts the customer in the workspace’s rev org when one is named, and refuses to move them to another', async () => {
+  it('puts the customer in the workspace’s rev org when one is named, and refuses to move them to another, making nothing', async () => {
     const { admin, app } = await application();
     const info = await whoIs(
       await sessionOf(app, { user_ref: 'w', account_ref: 'acct', workspace_ref: 'ws-1', workspace_traits: { display_name: 'Workspace One' } }),
     );
     const customer = await t.as(admin).get('/rev-users.get', { id: info.user.id });
     expect(customer.body.rev_user.rev_org.display_name).toBe('Workspace One');
-    const moved = await signIn(app, { user_ref: 'w', account_ref: 'another-account' });
+    const before = await t.snapshot();
+    const moved = await signIn(app, { user_ref: 'w', account_ref: 'another-account', account_traits: { display_name: 'Another' } });
     expect(moved.status).toBe(400);
     expect(moved.body.type).toBe('value_not_permitted');
+    // Refused whole: the rev org it named was not made either.
+    expect(await t.snapshot()).toBe(before);
   });
 
   it('lets admins mint session tokens, and refuses members and customers with 403', async () => {
@@ -194,12 +197,14 @@ describe('auth-tokens.create with rev_info (Plug sign-in)', () => {
     expect(await t.snapshot()).toBe(before);
   });
 
-  it('answers 409 conflict when the traits’ email is another customer’s', async () => {
+  it('answers 409 conflict when the traits’ email is another customer’s, making nothing', async () => {
     const { app } = await application();
     await sessionOf(app, { user_ref: 'owner', user_traits: { email: 'taken@example.com' } });
-    const clash = await signIn(app, { user_ref: 'newcomer', user_traits: { email: 'taken@example.com' } });
+    const before = await t.snapshot();
+    const clash = await signIn(app, { user_ref: 'newcomer', account_ref: 'newcomer-org', user_traits: { email: 'taken@example.com' } });
     expect(clash.status).toBe(409);
     expect(clash.body.type).toBe('conflict');
+    expect(await t.snapshot()).toBe(before);
   });
 });
 

@@ -68,9 +68,7 @@ export async function createSessionToken(
   if (expiresIn < 1 || expiresIn > lifetimeSeconds) {
     throw BadRequest.notPermitted('expires_in', `a session token lives from 1 to ${lifetimeSeconds} seconds`);
   }
-  const info = checkRevInfo(request.revInfo);
-  const revOrg = info.orgRef === undefined ? undefined : await provisionRevOrg(store, principal.org, info.orgRef, info.orgTraits);
-  const customer = await provisionCustomer(store, principal.org, info.userRef, info.userTraits, revOrg);
+  const customer = await provisionCustomer(store, principal.org, checkRevInfo(request.revInfo));
   const expiresAt = new Date(Date.now() + expiresIn * 1000).toISOString();
   const { secret } = await issueToken(store, customer, expiresAt, { requestedTokenType: SESSION, createdBy: principal.user.id });
   return { accessToken: secret, expiresIn };
@@ -81,6 +79,8 @@ interface CheckedRevInfo {
   userTraits: UserTraits;
   orgRef?: string;
   orgTraits: OrgTraits;
+  /** Where the rev org's traits came from, for errors: `rev_info.workspace_traits` or `rev_info.account_traits`. */
+  orgTraitsField: string;
 }
 
 /**
@@ -106,70 +106,76 @@ function checkRevInfo(info: RevInfo): CheckedRevInfo {
     });
     if (traits?.customFields !== undefined) checkCustomFields(traits.customFields, `rev_info.${name}.custom_fields`);
   }
-  const [orgRefField, orgRef, orgTraits] =
-    info.workspaceRef !== undefined
-      ? (['rev_info.workspace_ref', info.workspaceRef, info.workspaceTraits] as const)
-      : (['rev_info.account_ref', info.accountRef, info.accountTraits] as const);
-  if (orgRef !== undefined) requireText(orgRefField, orgRef);
-  return { userRef: info.userRef.trim(), userTraits, orgTraits: orgTraits ?? {}, ...(orgRef !== undefined && { orgRef: orgRef.trim() }) };
+  const [kind, orgRef, orgTraits] =
+    info.workspaceRef !== undefined ? (['workspace', info.workspaceRef, info.workspaceTraits] as const) : (['account', info.accountRef, info.accountTraits] as const);
+  if (orgRef !== undefined) requireText(`rev_info.${kind}_ref`, orgRef);
+  return {
+    userRef: info.userRef.trim(),
+    userTraits,
+    orgTraits: orgTraits ?? {},
+    orgTraitsField: `rev_info.${kind}_traits`,
+    ...(orgRef !== undefined && { orgRef: orgRef.trim() }),
+  };
 }
 
-async function provisionRevOrg(store: Store, org: Org, externalRef: string, traits: OrgTraits): Promise<RevOrg> {
-  const existing = await findRevOrg(store, org, externalRef);
-  if (existing) return applyOrgTraits(store, existing, traits);
-  try {
-    return await store.transaction(async (tx) =>
-      tx.revOrgs.insert({
-        orgId: org.id,
-        number: await tx.orgs.nextNumber(org.id, 'rev_org'),
-        displayName: traits.displayName?.trim() ?? externalRef,
-        externalRef,
-        customFields: traits.customFields === undefined ? null : mergeCustomFields(null, traits.customFields),
-        at: now(),
-      }),
-    );
-  } catch (error) {
-    // Another sign-in made it first: that one is the rev org.
-    if (!(error instanceof UniqueViolation)) throw error;
-    const made = await findRevOrg(store, org, externalRef);
-    if (!made) throw error;
-    return applyOrgTraits(store, made, traits);
-  }
-}
-
-async function applyOrgTraits(store: Store, revOrg: RevOrg, traits: OrgTraits): Promise<RevOrg> {
-  const displayName = traits.displayName?.trim();
-  const customFields = traits.customFields && mergeCustomFields(revOrg.customFields, traits.customFields);
-  const renamed = displayName !== undefined && displayName !== revOrg.displayName;
-  const refielded = customFields !== undefined && JSON.stringify(customFields) !== JSON.stringify(revOrg.customFields);
-  if (!renamed && !refielded) return revOrg;
-  return store.revOrgs.update(revOrg.id, { ...(renamed && { displayName }), ...(refielded && { customFields }), at: now() });
-}
-
-async function provisionCustomer(store: Store, org: Org, externalRef: string, traits: UserTraits, revOrg: RevOrg | undefined): Promise<User> {
-  const existing = await findCustomer(store, org, externalRef);
-  if (existing) return applyUserTraits(store, existing, traits, revOrg);
-  try {
-    return await store.transaction((tx) =>
-      insertRevUser(tx, org.id, {
+/**
+ * The customer, and their rev org, found or made in one transaction: a sign-in refused
+ * half-way (a customer of another rev org, a taken email) leaves nothing behind. When a
+ * concurrent first sign-in of the same references wins the insert, this one runs again and
+ * finds what it made; a unique violation then is another customer's email.
+ */
+async function provisionCustomer(store: Store, org: Org, info: CheckedRevInfo): Promise<User> {
+  const provision = () =>
+    store.transaction(async (tx) => {
+      const revOrg = info.orgRef === undefined ? undefined : await provisionRevOrg(tx, org, info.orgRef, info);
+      const existing = await findCustomer(tx, org, info.userRef);
+      if (existing) return applyUserTraits(tx, existing, info.userTraits, revOrg);
+      const traits = info.userTraits;
+      return insertRevUser(tx, org.id, {
         displayName: traits.displayName,
         email: traits.email,
-        externalRef,
+        externalRef: info.userRef,
         revOrgId: revOrg?.id ?? null,
         phoneNumbers: traits.phoneNumbers,
-        customFields: traits.customFields && mergeCustomFields(null, traits.customFields),
-      }),
-    );
+        customFields: traits.customFields && mergeCustomFields(null, traits.customFields, 'rev_info.user_traits.custom_fields'),
+      });
+    });
+  try {
+    return await provision();
   } catch (error) {
     if (!(error instanceof UniqueViolation)) throw error;
-    // Another sign-in with the same reference made the customer first; otherwise the email is someone else's.
-    const made = await findCustomer(store, org, externalRef);
-    if (!made) throw new Conflict('another rev user already has this email');
-    return applyUserTraits(store, made, traits, revOrg);
+  }
+  try {
+    return await provision();
+  } catch (error) {
+    if (error instanceof UniqueViolation) throw new Conflict('another rev user already has this email');
+    throw error;
   }
 }
 
-async function applyUserTraits(store: Store, customer: User, traits: UserTraits, revOrg: RevOrg | undefined): Promise<User> {
+async function provisionRevOrg(tx: Store, org: Org, externalRef: string, info: CheckedRevInfo): Promise<RevOrg> {
+  const traits = info.orgTraits;
+  const fieldName = `${info.orgTraitsField}.custom_fields`;
+  const existing = await findRevOrg(tx, org, externalRef);
+  if (!existing) {
+    return tx.revOrgs.insert({
+      orgId: org.id,
+      number: await tx.orgs.nextNumber(org.id, 'rev_org'),
+      displayName: traits.displayName?.trim() ?? externalRef,
+      externalRef,
+      customFields: traits.customFields && mergeCustomFields(null, traits.customFields, fieldName),
+      at: now(),
+    });
+  }
+  const displayName = traits.displayName?.trim();
+  const customFields = traits.customFields && mergeCustomFields(existing.customFields, traits.customFields, fieldName);
+  const renamed = displayName !== undefined && displayName !== existing.displayName;
+  const refielded = customFields !== undefined && JSON.stringify(customFields) !== JSON.stringify(existing.customFields);
+  if (!renamed && !refielded) return existing;
+  return tx.revOrgs.update(existing.id, { ...(renamed && { displayName }), ...(refielded && { customFields }), at: now() });
+}
+
+async function applyUserTraits(tx: Store, customer: User, traits: UserTraits, revOrg: RevOrg | undefined): Promise<User> {
   if (customer.state !== 'active') throw BadRequest.notPermitted('rev_info.user_ref', `the customer is ${customer.state}`);
   if (revOrg && customer.revOrg !== null && customer.revOrg.number !== revOrg.number) {
     throw BadRequest.notPermitted('rev_info', 'the customer belongs to another rev org');
@@ -184,16 +190,9 @@ async function applyUserTraits(store: Store, customer: User, traits: UserTraits,
   if (customFields !== undefined && JSON.stringify(customFields) !== JSON.stringify(customer.customFields)) changes.customFields = customFields;
   if (revOrg && customer.revOrg === null) changes.revOrgId = revOrg.id;
   if (Object.keys(changes).length === 0) return customer;
-  try {
-    return await store.transaction(async (tx) => {
-      const updated = await tx.users.update(customer.id, { ...changes, at: now() });
-      await recordUserEvent(tx, 'rev_user_updated', updated, customer);
-      return updated;
-    });
-  } catch (error) {
-    if (error instanceof UniqueViolation) throw new Conflict('another rev user already has this email');
-    throw error;
-  }
+  const updated = await tx.users.update(customer.id, { ...changes, at: now() });
+  await recordUserEvent(tx, 'rev_user_updated', updated, customer);
+  return updated;
 }
 
 async function findCustomer(store: Store, org: Org, externalRef: string): Promise<User | undefined> {
