@@ -36,7 +36,7 @@ interface StoredUser {
   externalRef: string | null;
   revOrg: { number: number; displayName: string } | null;
   displayPicture: { number: number; fileName: string; fileType: string | null; size: number | null } | null;
-  /** v6 and later. */
+  /** v6 and later, when set. */
   phoneNumbers?: string[];
   customFields?: Record<string, unknown> | null;
   createdAt: string;
@@ -260,8 +260,9 @@ function storedUser(user: User): StoredUser {
       fileType: user.displayPicture.fileType,
       size: user.displayPicture.size,
     },
-    phoneNumbers: [...user.phoneNumbers],
-    customFields: user.customFields,
+    // Only customers have these, and few of them: other users' events stay as small as before.
+    ...(user.phoneNumbers.length > 0 && { phoneNumbers: [...user.phoneNumbers] }),
+    ...(user.customFields !== null && { customFields: user.customFields }),
     createdAt: user.createdAt,
     modifiedAt: user.modifiedAt,
   };
@@ -349,7 +350,7 @@ function storedEntry(entry: TimelineEntry): StoredEntry {
 // Stored → domain. A field the domain gains later gets its value for old events here.
 
 function userOf(user: StoredUser): User {
-  // Before v6 events kept no phone numbers or custom fields.
+  // Before v6 events kept no phone numbers or custom fields; since, only set ones.
   return { ...user, phoneNumbers: user.phoneNumbers ?? [], customFields: user.customFields ?? null };
 }
 
