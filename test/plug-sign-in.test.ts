@@ -134,6 +134,18 @@ describe('auth-tokens.create with rev_info (Plug sign-in)', () => {
     expect(after.body.type).toBe('unauthenticated');
   });
 
+  it('refuses to sign in a customer who is no longer active', async () => {
+    const { admin, app } = await application();
+    const info = await whoIs(await sessionOf(app, { user_ref: 'locked-out' }));
+    // DevRev has no rev-users.deactivate; a state set elsewhere (an import, the database) counts the same.
+    await t.executeBehindItsBack("UPDATE users SET state = 'deactivated' WHERE org_id = ? AND type = 'rev_user' AND external_ref = ?", [admin.org.id, 'locked-out']);
+    const refused = await signIn(app, { user_ref: 'locked-out' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.type).toBe('value_not_permitted');
+    expect(refused.body.field_name).toBe('rev_info.user_ref');
+    expect(info.user.type).toBe('rev_user');
+  });
+
   it('keeps each organization’s customers apart: the same user_ref elsewhere is someone else', async () => {
     const one = await application();
     const two = await application();
