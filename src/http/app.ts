@@ -4,10 +4,10 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import secureJson from 'secure-json-parse';
 import {
   ARTIFACT_DEFAULTS,
+  DEFAULT_SESSION_LIFETIME_SECONDS,
   DEFAULT_HEADERS_TIMEOUT_MS,
   DEFAULT_MAX_CONNECTIONS,
   DEFAULT_REQUEST_TIMEOUT_MS,
-  DEFAULT_SESSION_LIFETIME_SECONDS,
   defaultMaxConnectionsPerIp,
   type TrustProxy,
 } from '../config.js';
@@ -68,14 +68,14 @@ export interface AppOptions {
   realtime?: Realtime;
   /** Whose X-Forwarded-For gives the client's address (request.ip, per-IP limits); off by default. */
   trustProxy?: TrustProxy;
+  /** How long a customer's session token lives (Plug's sign-in). Defaults to an hour. */
+  sessionTokenLifetimeSeconds?: number;
   /** How much of an oversized body is read and discarded so the client can read the 400. */
   bodyDiscardLimitBytes?: number;
   /** Bytes of uploads one user may hold; 0 = no quota. Defaults to ARTIFACT_DEFAULTS'. */
   artifactQuotaBytesPerUser?: number;
   /** The largest file one upload may carry. Defaults to ARTIFACT_DEFAULTS'. */
   artifactMaxBytes?: number;
-  /** How long a customer's session token lives (Plug's sign-in). Defaults to an hour. */
-  sessionTokenLifetimeSeconds?: number;
   /** Timeouts and the connection caps; unset ones take their defaults. */
   connections?: { requestTimeoutMs?: number; headersTimeoutMs?: number; maxConnections?: number; maxConnectionsPerIp?: number };
 }
@@ -91,9 +91,9 @@ export async function buildApp({
   journal,
   realtime,
   bodyDiscardLimitBytes = DEFAULT_BODY_DISCARD_LIMIT_BYTES,
+  sessionTokenLifetimeSeconds = DEFAULT_SESSION_LIFETIME_SECONDS,
   artifactQuotaBytesPerUser = ARTIFACT_DEFAULTS.quotaBytesPerUser,
   artifactMaxBytes = ARTIFACT_DEFAULTS.maxBytes,
-  sessionTokenLifetimeSeconds = DEFAULT_SESSION_LIFETIME_SECONDS,
   trustProxy = false,
   connections = {},
 }: AppOptions): Promise<FastifyInstance> {
