@@ -175,7 +175,7 @@ describe('auth-tokens.create with rev_info (Plug sign-in)', () => {
     const { app } = await application();
     const revInfo = { user_ref: 'regular', account_ref: 'regulars', user_traits: { display_name: 'Reg' } };
     await sessionOf(app, revInfo);
-    // Measured 5 on SQLite and on PostgreSQL (2026-12-04); a read per row would grow with the traits.
+    // Measured 5 on SQLite and on PostgreSQL.
     expect(await statementsOfCall(t, 'auth-tokens.create', () => signIn(app, revInfo), 201)).toBeLessThanOrEqual(6);
   });
 
