@@ -64,6 +64,11 @@ export interface Config {
    * (ADMIN_TOKEN_FILE): a log would keep it for whoever reads logs. `confab serve` only.
    */
   adminTokenFile?: string;
+  /**
+   * How long a customer's session token (Plug's sign-in, `auth-tokens.create` with
+   * `rev_info`) lives, and the longest one may ask for (SESSION_TOKEN_LIFETIME_SECONDS).
+   */
+  sessionTokenLifetimeSeconds?: number;
 }
 
 /** As Fastify's `trustProxy` takes it: all peers, a number of hops, or the proxies' addresses. */
@@ -127,6 +132,9 @@ export const DEFAULT_JOURNAL_MAX_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 5_000;
 
+/** DevRev's session tokens live minutes; an hour here (domain/customer-sessions.ts). */
+export const DEFAULT_SESSION_LIFETIME_SECONDS = 3600;
+
 export const DEFAULT_DATABASE_URL = 'sqlite:./.confab/confab.db';
 export const DEFAULT_ADMIN_TOKEN_FILE = './.confab/admin-token';
 
@@ -179,6 +187,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
       bodyDiscardLimitBytes: nonNegativeInteger('BODY_DISCARD_LIMIT_BYTES', env.BODY_DISCARD_LIMIT_BYTES, 0),
     }),
     adminTokenFile: env.ADMIN_TOKEN_FILE || DEFAULT_ADMIN_TOKEN_FILE,
+    sessionTokenLifetimeSeconds: positiveInteger('SESSION_TOKEN_LIFETIME_SECONDS', env.SESSION_TOKEN_LIFETIME_SECONDS, DEFAULT_SESSION_LIFETIME_SECONDS),
   };
 }
 

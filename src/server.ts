@@ -109,6 +109,7 @@ export async function startServer(
       faults: config.faults,
       artifactQuotaBytesPerUser: artifacts.quotaBytesPerUser,
       artifactMaxBytes: artifacts.maxBytes,
+      sessionTokenLifetimeSeconds: config.sessionTokenLifetimeSeconds,
       bodyDiscardLimitBytes: config.bodyDiscardLimitBytes,
       trustProxy: config.trustProxy,
       connections: {

@@ -78,4 +78,12 @@ describe('configuration of connection and stream caps', () => {
   it.each(['MAX_CONNECTIONS_PER_IP', 'HEADERS_TIMEOUT_MS', 'MAX_STREAMS_PER_USER'])('refuses %s that is not a whole number, naming it', (name) => {
     for (const value of ['-1', '1.5', 'many']) expect(() => loadConfig({}, { [name]: value })).toThrow(new RegExp(`invalid ${name} '${value}'`));
   });
+
+  it('gives session tokens an hour unless SESSION_TOKEN_LIFETIME_SECONDS says otherwise, and refuses a bad value', () => {
+    expect(loadConfig({}, {}).sessionTokenLifetimeSeconds).toBe(3600);
+    expect(loadConfig({}, { SESSION_TOKEN_LIFETIME_SECONDS: '600' }).sessionTokenLifetimeSeconds).toBe(600);
+    for (const value of ['0', '-5', 'an hour', '1.5']) {
+      expect(() => loadConfig({}, { SESSION_TOKEN_LIFETIME_SECONDS: value })).toThrow(ConfigError);
+    }
+  });
 });

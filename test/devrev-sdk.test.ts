@@ -100,4 +100,21 @@ describe("DevRev's TypeScript SDK against Confab", () => {
     expect(response?.status).toBe(404);
     expect(response?.data).toMatchObject({ type: 'not_found', message: expect.any(String) });
   });
+
+  it('signs a customer in as Plug backends do: authTokensCreate with rev_info, then authTokensInfo with the session', async () => {
+    const admin = await t.given.org();
+    const app = sdkFor(await t.given.user(admin, 'service_account'));
+    const created = await app.authTokensCreate({
+      rev_info: { user_ref: 'sdk-customer', account_ref: 'sdk.example', user_traits: { display_name: 'Sam', email: 'sam@sdk.example' } },
+    });
+    expect(created.status).toBe(201);
+    expect(created.data).toMatchObject({ expires_in: 3600, token_type: 'bearer' });
+
+    const session = client.setup({ endpoint: t.url, token: created.data.access_token });
+    const info = await session.authTokensInfo();
+    expect(info.status).toBe(200);
+    expect(info.data.user).toMatchObject({ type: 'rev_user', display_name: 'Sam', email: 'sam@sdk.example' });
+    const posted = await session.authTokensInfoPost({});
+    expect(posted.data).toEqual(info.data);
+  });
 });

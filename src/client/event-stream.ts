@@ -25,7 +25,12 @@ export interface EventPayloads {
   chat_created: { chat: Chat };
   chat_updated: { chat: Chat };
   timeline_entry_created: { entry: TimelineEntry };
-  timeline_entry_updated: { entry: TimelineEntry; old_entry?: TimelineEntry };
+  /** `reactions`: DevRev's change, when a reaction made the update. */
+  timeline_entry_updated: {
+    entry: TimelineEntry;
+    old_entry?: TimelineEntry;
+    reactions?: { action: 'added' | 'removed'; emoji: string; reactor: UserSummary }[];
+  };
   timeline_entry_deleted: { id: string; old_entry: TimelineEntry };
   group_member_added: { group: Record<string, unknown>; member: UserSummary };
   group_member_removed: { group: Record<string, unknown>; member: UserSummary };

@@ -11,6 +11,7 @@ import { BadRequest, NotFound } from './errors.js';
 import { parseRefOf, refBelongsTo } from './ids.js';
 import { now, type Principal, type User } from '../model/index.js';
 import { DEFAULT_TOKEN_LIFETIME_SECONDS, issueToken } from './tokens.js';
+import { createSessionToken, SESSION, type RevInfo } from './customer-sessions.js';
 
 export const PAT = 'urn:devrev:params:oauth:token-type:pat';
 const PAT_ACT_AS = 'urn:devrev:params:oauth:token-type:pat:act-as';
@@ -29,6 +30,13 @@ export interface TokenRequest {
   actAs?: string;
   expiresIn?: number;
   tokenHint?: string;
+  /** Plug's sign-in: a session token for the customer this describes (domain/customer-sessions.ts). */
+  revInfo?: RevInfo;
+}
+
+export interface TokenRules {
+  /** The longest a customer's session token lives, and how long one lives unless asked for less. */
+  sessionLifetimeSeconds: number;
 }
 
 export interface CreatedToken {
@@ -36,12 +44,18 @@ export interface CreatedToken {
   expiresIn: number;
 }
 
-export async function createAuthToken(store: Store, principal: Principal, request: TokenRequest): Promise<CreatedToken> {
+export async function createAuthToken(store: Store, principal: Principal, request: TokenRequest, rules: TokenRules): Promise<CreatedToken> {
+  // DevRev's Plug backends send rev_info alone; the session type is implied.
+  if (request.revInfo !== undefined && (request.requestedTokenType === undefined || request.requestedTokenType === SESSION)) {
+    return createSessionToken(store, principal, { revInfo: request.revInfo, expiresIn: request.expiresIn }, rules.sessionLifetimeSeconds);
+  }
+  if (request.requestedTokenType === SESSION) throw BadRequest.missingField('rev_info');
+  if (request.revInfo !== undefined) throw BadRequest.notPermitted('rev_info', `rev_info makes a ${SESSION} token`);
   if (request.requestedTokenType === undefined) throw BadRequest.missingField('requested_token_type');
   // Confab issues personal access tokens only; DevRev's other token types need an
   // identity provider or an app platform that a self-hosted chat server does not have.
   if (request.requestedTokenType !== PAT && request.requestedTokenType !== PAT_ACT_AS) {
-    throw BadRequest.notPermitted('requested_token_type', `only ${PAT} is supported`);
+    throw BadRequest.notPermitted('requested_token_type', `only ${PAT}, and ${SESSION} with rev_info, are supported`);
   }
   if (request.requestedTokenType === PAT_ACT_AS && request.actAs === undefined) throw BadRequest.missingField('act_as');
   const expiresIn = request.expiresIn ?? DEFAULT_EXPIRES_IN_SECONDS;
@@ -146,4 +160,17 @@ export function tokenStatus(token: TokenRecord, at = now()): 'active' | 'expired
   if (token.revokedAt !== null) return 'revoked';
   if (token.expiresAt !== null && token.expiresAt <= at) return 'expired';
   return 'active';
+}
+
+export interface TokenInfo {
+  user: User;
+  token: TokenRecord;
+}
+
+/** DevRev's `auth-tokens.info`: who the calling token is, and its claims. */
+export async function getTokenInfo(store: Store, principal: Principal): Promise<TokenInfo> {
+  const token = principal.tokenNumber === undefined ? undefined : await store.tokens.findByNumber(principal.org.id, principal.tokenNumber);
+  // The token authenticated this very request; only a revoke racing it can have removed it.
+  if (!token) throw new NotFound('token', String(principal.tokenNumber));
+  return { user: principal.user, token };
 }

@@ -8,14 +8,12 @@ import type { ChatPatch } from '../store/chats.js';
 import { MIN_USERS_TO_LEAVE } from '../schema/limits.js';
 import { absent, mayAddGroup, mayChatWith, vouchesForStaff } from './policy/customers.js';
 import { BadRequest, Conflict } from './errors.js';
+import { checkCustomFields, mergeCustomFields } from './custom-fields.js';
 import { recordChatEvent } from './events.js';
 import { formatDisplayId, parseRefOf, refBelongsTo } from './ids.js';
 import { assertMember, isMember } from './policy/visibility.js';
 import { memberKey, requireGroups, requireUsers, resolveUsers, Unresolved } from './members.js';
 import { now, type Chat, type Group, type Principal, type User } from '../model/index.js';
-
-/** Serialized custom fields beyond this are refused: they are stored and returned whole. */
-export const MAX_CUSTOM_FIELDS_BYTES = 16 * 1024;
 
 export interface CreateChatInput {
   users: string[];
@@ -249,24 +247,4 @@ function normalizeTitle(title: string | undefined): string | undefined {
   if (title === undefined) return undefined;
   const trimmed = title.trim();
   return trimmed.length === 0 ? undefined : trimmed;
-}
-
-function checkCustomFields(fields: Record<string, unknown>): Record<string, unknown> {
-  if (JSON.stringify(fields).length > MAX_CUSTOM_FIELDS_BYTES) {
-    throw BadRequest.invalidField('custom_fields', `at most ${MAX_CUSTOM_FIELDS_BYTES} bytes of custom fields`);
-  }
-  return fields;
-}
-
-/** DevRev updates custom fields key by key; a null value removes the key. */
-function mergeCustomFields(
-  current: Record<string, unknown> | null,
-  changes: Record<string, unknown>,
-): Record<string, unknown> | null {
-  const merged: Record<string, unknown> = { ...(current ?? {}) };
-  for (const [key, value] of Object.entries(changes)) {
-    if (value === null) delete merged[key];
-    else merged[key] = value;
-  }
-  return Object.keys(merged).length === 0 ? null : checkCustomFields(merged);
 }

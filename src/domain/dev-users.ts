@@ -6,6 +6,7 @@ import { findUserOf, requireAdmin, requireNotCustomer, requireSelfOrAdmin } from
 import { readPage, type Page } from './list-cursors.js';
 import { BadRequest, Conflict } from './errors.js';
 import { now, type Principal, type User, type UserState } from '../model/index.js';
+import { recordUserEvent } from './events.js';
 import { displayNameOf, requireEmail, requireText } from './orgs.js';
 import type { CREATABLE_STATES } from '../schema/limits.js';
 
@@ -25,8 +26,8 @@ export async function createDevUser(store: Store, principal: Principal, input: D
   const email = input.email.trim().toLowerCase();
   const org = principal.org;
   try {
-    return await store.transaction(async (tx) =>
-      tx.users.insert({
+    return await store.transaction(async (tx) => {
+      const user = await tx.users.insert({
         orgId: org.id,
         number: await tx.orgs.nextNumber(org.id, 'dev_user'),
         type: 'dev_user',
@@ -36,8 +37,10 @@ export async function createDevUser(store: Store, principal: Principal, input: D
         state: input.state,
         isAdmin: false,
         at: now(),
-      }),
-    );
+      });
+      await recordUserEvent(tx, 'dev_user_created', user);
+      return user;
+    });
   } catch (error) {
     if (error instanceof UniqueViolation) throw new Conflict(`a dev user with email ${email} already exists`);
     throw error;
@@ -105,7 +108,7 @@ export async function deactivateDevUser(store: Store, principal: Principal, id: 
   if (user.id === principal.user.id) throw BadRequest.notPermitted('id', 'you cannot deactivate yourself');
   const at = now();
   await store.transaction(async (tx) => {
-    if (user.state !== 'deactivated') await tx.users.update(user.id, { state: 'deactivated', at });
+    if (user.state !== 'deactivated') await recordUserEvent(tx, 'dev_user_updated', await tx.users.update(user.id, { state: 'deactivated', at }), user);
     await tx.tokens.revokeAllOfUser(user.id, at);
   });
 }
@@ -113,7 +116,8 @@ export async function deactivateDevUser(store: Store, principal: Principal, id: 
 export async function activateDevUser(store: Store, principal: Principal, id: string): Promise<void> {
   const user = await findUserOf(store, principal.org, 'id', id, ['dev_user']);
   requireAdmin(principal, 'activate dev users');
-  if (user.state !== 'active') await store.users.update(user.id, { state: 'active', at: now() });
+  if (user.state === 'active') return;
+  await store.transaction(async (tx) => recordUserEvent(tx, 'dev_user_updated', await tx.users.update(user.id, { state: 'active', at: now() }), user));
 }
 
 async function applyChanges(store: Store, principal: Principal, user: User, changes: DevUserChanges): Promise<User> {
@@ -121,13 +125,16 @@ async function applyChanges(store: Store, principal: Principal, user: User, chan
   if (changes.fullName !== undefined) requireText('full_name', changes.fullName);
   if (changes.displayName === undefined && changes.fullName === undefined && changes.displayPicture === undefined) return user;
   // Attaching the picture and pointing the user at it commit together or not at all.
-  return store.transaction(async (tx) =>
-    tx.users.update(user.id, {
+  return store.transaction(async (tx) => {
+    const updated = await tx.users.update(user.id, {
       displayName: changes.displayName?.trim(),
       fullName: changes.fullName?.trim(),
       displayPictureId:
         changes.displayPicture === undefined ? undefined : await attachDisplayPicture(tx, principal, user, changes.displayPicture),
       at: now(),
-    }),
-  );
+    });
+    // Service accounts update their profile here too; DevRev has no event for them.
+    if (updated.type === 'dev_user' || updated.type === 'rev_user') await recordUserEvent(tx, `${updated.type}_updated`, updated, user);
+    return updated;
+  });
 }

@@ -4,17 +4,12 @@
  * active webhook that wants it, commit with the write or not at all.
  */
 import type { Store } from '../store/index.js';
-import type { Chat, EventPayload, EventType, StoredEvent, TimelineEntry, User } from '../model/index.js';
+import type { Chat, EventPayload, EventType, Group, ReactionChange, StoredEvent, TimelineEntry, User, Webhook } from '../model/index.js';
+import { DEVREV_WEBHOOK_EVENT_TYPES } from '../schema/webhooks.js';
 import type { EntryAudience } from './policy/visibility.js';
 
-/** Event types a webhook may name in `event_types`: DevRev's, as its contract lists them. */
-export const DEVREV_EVENT_TYPES = new Set<string>([
-  'timeline_entry_created',
-  'timeline_entry_updated',
-  'timeline_entry_deleted',
-  'group_member_added',
-  'group_member_removed',
-]);
+/** What a webhook with no `event_types` receives: DevRev's events, none of Confab's additions. */
+const DEFAULT_EVENT_TYPES = new Set<string>(DEVREV_WEBHOOK_EVENT_TYPES);
 
 export interface RecordedEvent {
   orgId: number;
@@ -38,9 +33,9 @@ export async function recordEvent(tx: Store, { toWebhooks = true, ...event }: Re
   return eventId;
 }
 
-/** No event_types means every event, Confab's own (chat_created, chat_updated) included. */
+/** No event_types means DevRev's default set; Confab's own (chat_created, chat_updated) go only to those who name them. */
 export function wants(eventTypes: readonly string[] | null, type: string): boolean {
-  return eventTypes === null || eventTypes.length === 0 || eventTypes.includes(type);
+  return eventTypes === null || eventTypes.length === 0 ? DEFAULT_EVENT_TYPES.has(type) : eventTypes.includes(type);
 }
 
 export function recordChatEvent(tx: Store, type: 'chat_created' | 'chat_updated', chat: Chat): Promise<number> {
@@ -59,9 +54,11 @@ export function recordEntryEvent(
   audience: EntryAudience,
   at: string,
   oldEntry?: TimelineEntry,
+  reaction?: ReactionChange,
 ): Promise<number> {
   const payload: EventPayload = { entry };
   if (oldEntry) payload.oldEntry = oldEntry;
+  if (reaction) payload.reaction = reaction;
   if (entry.visibility === 'private') payload.privateTo = [...audience.privateTo];
   if (audience.parent) payload.parent = { visibility: audience.parent.visibility, authorId: audience.parent.authorId, privateTo: [...audience.parent.privateTo] };
   return recordEvent(tx, { orgId: entry.orgId, chatId: entry.chatId, type, payload, at });
@@ -89,9 +86,9 @@ export function recordChatReadEvent(
 }
 
 /**
- * Group membership changes, for the identity work to call from its groups.members.add
- * and .remove transactions: they go to webhooks (DevRev's group_member_added/removed),
- * not to chat streams, since they belong to no one chat.
+ * Directory and integration events (DevRev's dev_user_*, rev_user_*, group_*, webhook_*):
+ * they go to webhooks, not to chat streams, since they belong to no one chat. Each is
+ * recorded in the transaction of the write it reports.
  */
 export function recordGroupMemberEvent(
   tx: Store,
@@ -100,6 +97,23 @@ export function recordGroupMemberEvent(
   at: string,
 ): Promise<number> {
   return recordEvent(tx, { orgId: payload.group.orgId, chatId: null, type, payload, at });
+}
+
+export function recordUserEvent(
+  tx: Store,
+  type: 'dev_user_created' | 'dev_user_updated' | 'rev_user_created' | 'rev_user_updated' | 'rev_user_deleted',
+  user: User,
+  oldUser?: User,
+): Promise<number> {
+  return recordEvent(tx, { orgId: user.orgId, chatId: null, type, payload: { user, ...(oldUser && { oldUser }) }, at: user.modifiedAt });
+}
+
+export function recordGroupEvent(tx: Store, type: 'group_created' | 'group_updated', group: Group, oldGroup?: Group): Promise<number> {
+  return recordEvent(tx, { orgId: group.orgId, chatId: null, type, payload: { group, ...(oldGroup && { oldGroup }) }, at: group.modifiedAt });
+}
+
+export function recordWebhookEvent(tx: Store, type: 'webhook_created' | 'webhook_updated' | 'webhook_deleted', webhook: Webhook, at: string): Promise<number> {
+  return recordEvent(tx, { orgId: webhook.orgId, chatId: null, type, payload: { webhook }, at });
 }
 
 /**

@@ -8,7 +8,7 @@ import { UniqueViolation } from '../store/index.js';
 import { findUserOf, requireAdmin, requireNotCustomer } from './policy/access.js';
 import { readPage, type Page } from './list-cursors.js';
 import { BadRequest, Conflict, NotFound } from './errors.js';
-import { recordGroupMemberEvent } from './events.js';
+import { recordGroupEvent, recordGroupMemberEvent } from './events.js';
 import { formatDisplayId, parseRefOf, refBelongsTo } from './ids.js';
 import { now, type Group, type GroupMemberType, type Principal, type User } from '../model/index.js';
 import { requireText } from './orgs.js';
@@ -26,16 +26,18 @@ export async function createGroup(store: Store, principal: Principal, input: New
   if (input.type === 'dynamic') throw BadRequest.notPermitted('type', 'only static groups are supported');
   const org = principal.org;
   return renameGuard(input.name, () =>
-    store.transaction(async (tx) =>
-      tx.groups.insert({
+    store.transaction(async (tx) => {
+      const group = await tx.groups.insert({
         orgId: org.id,
         number: await tx.orgs.nextNumber(org.id, 'group'),
         name: input.name.trim(),
         description: input.description.trim() || null,
         memberType: input.memberType ?? 'dev_user',
         at: now(),
-      }),
-    ),
+      });
+      await recordGroupEvent(tx, 'group_created', group);
+      return group;
+    }),
   );
 }
 
@@ -79,7 +81,11 @@ export async function updateGroup(
   if (changes.name !== undefined) requireText('name', changes.name);
   if (changes.name === undefined && changes.description === undefined) return group;
   return renameGuard(changes.name ?? group.name, () =>
-    store.groups.update(group.id, { name: changes.name?.trim(), description: changes.description?.trim(), at: now() }),
+    store.transaction(async (tx) => {
+      const updated = await tx.groups.update(group.id, { name: changes.name?.trim(), description: changes.description?.trim(), at: now() });
+      await recordGroupEvent(tx, 'group_updated', updated, group);
+      return updated;
+    }),
   );
 }
 

@@ -101,8 +101,8 @@ export function requireText(fieldName: string, value: string): void {
   if (value.length > 256) throw BadRequest.invalidField(fieldName, 'at most 256 characters');
 }
 
-export function requireEmail(email: string): void {
+export function requireEmail(email: string, fieldName = 'email'): void {
   if (!/^[^\s@]+@[^\s@]+$/.test(email.trim()) || email.length > 256) {
-    throw BadRequest.invalidField('email', `'${email}' is not an email address`);
+    throw BadRequest.invalidField(fieldName, `'${email}' is not an email address`);
   }
 }

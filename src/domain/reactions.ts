@@ -35,7 +35,8 @@ export async function updateReaction(store: Store, principal: Principal, input: 
         : await tx.reactions.remove(entry.id, emoji, principal.user.id);
     if (!changed) return;
     const updated = (await tx.timelineEntries.findByNumber(entry.orgId, entry.number, at)) ?? entry;
-    await recordEntryEvent(tx, 'timeline_entry_updated', updated, await audienceOf(tx, updated), at, entry);
+    const reaction = { action: input.action === 'add' ? ('added' as const) : ('removed' as const), emoji, reactor: principal.user };
+    await recordEntryEvent(tx, 'timeline_entry_updated', updated, await audienceOf(tx, updated), at, entry, reaction);
   });
 }
 

@@ -7,6 +7,7 @@ import { absent, hiddenFrom } from './policy/customers.js';
 import { readPage, type Page } from './list-cursors.js';
 import { Conflict, NotFound } from './errors.js';
 import { now, type Principal, type User } from '../model/index.js';
+import { recordUserEvent } from './events.js';
 import { requireEmail, requireText } from './orgs.js';
 import { getRevOrg } from './rev-orgs.js';
 
@@ -22,24 +23,41 @@ export async function createRevUser(store: Store, principal: Principal, input: R
   validate(input);
   const revOrg = input.revOrg === undefined ? undefined : await getRevOrg(store, principal, input.revOrg, 'rev_org');
   const org = principal.org;
-  const email = input.email?.trim().toLowerCase() ?? null;
   return unique(() =>
-    store.transaction(async (tx) =>
-      tx.users.insert({
-        orgId: org.id,
-        number: await tx.orgs.nextNumber(org.id, 'rev_user'),
-        type: 'rev_user',
-        email,
-        displayName: input.displayName?.trim() ?? email?.split('@')[0] ?? input.externalRef?.trim() ?? 'customer',
-        fullName: null,
-        state: 'active',
-        isAdmin: false,
-        externalRef: input.externalRef?.trim() ?? null,
-        revOrgId: revOrg?.id ?? null,
-        at: now(),
-      }),
+    store.transaction((tx) =>
+      insertRevUser(tx, org.id, { ...input, externalRef: input.externalRef?.trim(), revOrgId: revOrg?.id ?? null }),
     ),
   );
+}
+
+/**
+ * A new customer, and its `rev_user_created` event, in the caller's transaction. Without a
+ * display name one is made from the email or the external_ref. Throws `UniqueViolation`
+ * when the email or external_ref is taken.
+ */
+export async function insertRevUser(
+  tx: Store,
+  orgId: number,
+  input: Omit<RevUserInput, 'revOrg'> & { revOrgId: number | null; phoneNumbers?: string[]; customFields?: Record<string, unknown> | null },
+): Promise<User> {
+  const email = input.email?.trim().toLowerCase() ?? null;
+  const user = await tx.users.insert({
+    orgId,
+    number: await tx.orgs.nextNumber(orgId, 'rev_user'),
+    type: 'rev_user',
+    email,
+    displayName: input.displayName?.trim() ?? email?.split('@')[0] ?? input.externalRef ?? 'customer',
+    fullName: null,
+    state: 'active',
+    isAdmin: false,
+    externalRef: input.externalRef ?? null,
+    revOrgId: input.revOrgId,
+    phoneNumbers: input.phoneNumbers,
+    customFields: input.customFields,
+    at: now(),
+  });
+  await recordUserEvent(tx, 'rev_user_created', user);
+  return user;
 }
 
 /**
@@ -92,16 +110,18 @@ export async function updateRevUser(
   requireAdmin(principal, 'change rev users');
   validate(changes);
   return unique(() =>
-    store.transaction(async (tx) =>
-      tx.users.update(user.id, {
+    store.transaction(async (tx) => {
+      const updated = await tx.users.update(user.id, {
         displayName: changes.displayName?.trim(),
         email: changes.email?.trim().toLowerCase(),
         externalRef: changes.externalRef?.trim(),
         displayPictureId:
           changes.displayPicture === undefined ? undefined : await attachDisplayPicture(tx, principal, user, changes.displayPicture),
         at: now(),
-      }),
-    ),
+      });
+      await recordUserEvent(tx, 'rev_user_updated', updated, user);
+      return updated;
+    }),
   );
 }
 
@@ -111,7 +131,7 @@ export async function deleteRevUser(store: Store, principal: Principal, id: stri
   requireAdmin(principal, 'delete rev users');
   const at = now();
   await store.transaction(async (tx) => {
-    await tx.users.update(user.id, { state: 'deleted', email: null, externalRef: null, at });
+    await recordUserEvent(tx, 'rev_user_deleted', await tx.users.update(user.id, { state: 'deleted', email: null, externalRef: null, at }), user);
     await tx.tokens.revokeAllOfUser(user.id, at);
   });
 }

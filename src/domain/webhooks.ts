@@ -12,6 +12,7 @@ import { BadRequest, NotFound } from './errors.js';
 import { parseRefOf, refBelongsTo } from './ids.js';
 import { now, type Principal, type Webhook, type WebhookDelivery, type WebhookHeader } from '../model/index.js';
 import { checkWebhookUrl } from './webhook-urls.js';
+import { recordWebhookEvent } from './events.js';
 
 export interface WebhookRules {
   allowPrivate: boolean;
@@ -53,7 +54,9 @@ export async function createWebhook(store: Store, principal: Principal, input: C
       at,
     });
     await queueVerify(tx, webhookId, at);
-    return (await tx.webhooks.findById(webhookId))!;
+    const webhook = (await tx.webhooks.findById(webhookId))!;
+    await recordWebhookEvent(tx, 'webhook_created', webhook, at);
+    return webhook;
   });
 }
 
@@ -116,14 +119,19 @@ export async function updateWebhook(store: Store, principal: Principal, input: U
   return store.transaction(async (tx) => {
     await tx.webhooks.update(webhook.id, patch);
     if (patch.status === 'unverified' && !(await tx.webhooks.hasPendingVerify(webhook.id))) await queueVerify(tx, webhook.id, at);
-    return (await tx.webhooks.findById(webhook.id))!;
+    const updated = (await tx.webhooks.findById(webhook.id))!;
+    await recordWebhookEvent(tx, 'webhook_updated', updated, at);
+    return updated;
   });
 }
 
 export async function deleteWebhook(store: Store, principal: Principal, id: string): Promise<void> {
   requireAdmin(principal, 'manage webhooks');
   const webhook = await findWebhook(store, principal, id);
-  await store.transaction((tx) => tx.webhooks.markDeleted(webhook.id));
+  await store.transaction(async (tx) => {
+    await tx.webhooks.markDeleted(webhook.id);
+    await recordWebhookEvent(tx, 'webhook_deleted', webhook, now());
+  });
 }
 
 export const MAX_DELIVERY_PAGE = 100;

@@ -4,6 +4,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import secureJson from 'secure-json-parse';
 import {
   ARTIFACT_DEFAULTS,
+  DEFAULT_SESSION_LIFETIME_SECONDS,
   DEFAULT_HEADERS_TIMEOUT_MS,
   DEFAULT_MAX_CONNECTIONS,
   DEFAULT_REQUEST_TIMEOUT_MS,
@@ -68,6 +69,8 @@ export interface AppOptions {
   realtime?: Realtime;
   /** Whose X-Forwarded-For gives the client's address (request.ip, per-IP limits); off by default. */
   trustProxy?: TrustProxy;
+  /** How long a customer's session token lives (Plug's sign-in). Defaults to an hour. */
+  sessionTokenLifetimeSeconds?: number;
   /** How much of an oversized body is read and discarded so the client can read the 400. */
   bodyDiscardLimitBytes?: number;
   /** Bytes of uploads one user may hold; 0 = no quota. Defaults to ARTIFACT_DEFAULTS'. */
@@ -91,6 +94,7 @@ export async function buildApp({
   journal,
   realtime,
   bodyDiscardLimitBytes = DEFAULT_BODY_DISCARD_LIMIT_BYTES,
+  sessionTokenLifetimeSeconds = DEFAULT_SESSION_LIFETIME_SECONDS,
   artifactQuotaBytesPerUser = ARTIFACT_DEFAULTS.quotaBytesPerUser,
   artifactMaxBytes = ARTIFACT_DEFAULTS.maxBytes,
   trustProxy = false,
@@ -198,7 +202,7 @@ export async function buildApp({
   searchRoutes(app, store);
   devUserRoutes(app, store);
   timelineEntryRoutes(app, store);
-  authTokenRoutes(app, store);
+  authTokenRoutes(app, store, { sessionLifetimeSeconds: sessionTokenLifetimeSeconds });
   groupRoutes(app, store);
   serviceAccountRoutes(app, store);
   revRoutes(app, store);

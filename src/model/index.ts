@@ -26,6 +26,7 @@ export interface RevOrg {
   number: number;
   displayName: string;
   externalRef: string | null;
+  customFields: Record<string, unknown> | null;
   createdAt: string;
   modifiedAt: string;
 }
@@ -56,6 +57,9 @@ export interface User {
   externalRef: string | null;
   revOrg: RevOrgSummary | null;
   displayPicture: ArtifactSummary | null;
+  /** A customer's, as Plug's sign-in sets them (DevRev's user traits); empty and null for others. */
+  phoneNumbers: string[];
+  customFields: Record<string, unknown> | null;
   createdAt: string;
   modifiedAt: string;
 }
@@ -194,8 +198,34 @@ export const CHAT_EVENT_TYPES = [
   'timeline_entry_deleted',
 ] as const;
 export type ChatEventType = (typeof CHAT_EVENT_TYPES)[number];
+/**
+ * Events about the organization's directory and integrations: they belong to no chat, so
+ * they go to webhooks only, never to a chat member's stream.
+ */
+export const ORG_EVENT_TYPES = [
+  'dev_user_created',
+  'dev_user_updated',
+  'rev_user_created',
+  'rev_user_updated',
+  'rev_user_deleted',
+  'group_created',
+  'group_updated',
+  'group_member_added',
+  'group_member_removed',
+  'webhook_created',
+  'webhook_updated',
+  'webhook_deleted',
+] as const;
+export type OrgEventType = (typeof ORG_EVENT_TYPES)[number];
 /** `chat_read` goes to the reader's own streams only (their other devices), never to webhooks. */
-export type EventType = ChatEventType | 'group_member_added' | 'group_member_removed' | 'chat_read';
+export type EventType = ChatEventType | OrgEventType | 'chat_read';
+
+/** DevRev's `reactions` change on a `timeline_entry_updated` that a reaction made. */
+export interface ReactionChange {
+  action: 'added' | 'removed';
+  emoji: string;
+  reactor: User;
+}
 
 /** The domain objects an event carries; they are presented to the wire when read. */
 export interface EventPayload {
@@ -203,7 +233,13 @@ export interface EventPayload {
   entry?: TimelineEntry;
   oldEntry?: TimelineEntry;
   group?: Group;
+  oldGroup?: Group;
   member?: User;
+  /** The dev or rev user a directory event is about, and what it was before an update or delete. */
+  user?: User;
+  oldUser?: User;
+  webhook?: Webhook;
+  reaction?: ReactionChange;
   /** A private entry's readers besides its author: who else of the chat may see the event. */
   privateTo?: number[];
   /** A reply's comment, as the visibility rule needs it: the reply is for those who may read both. */
@@ -244,7 +280,7 @@ export interface Webhook {
   number: number;
   url: string;
   secret: string;
-  /** null: every event type, Confab's additions included. */
+  /** null: DevRev's default set, none of Confab's additions (domain/events.ts `wants`). */
   eventTypes: string[] | null;
   headers: WebhookHeader[];
   status: WebhookStatus;

@@ -84,6 +84,7 @@ export const RevOrgRecord = record('rev_org', {
   id: Ref('rev-org-ref'),
   display_name: Name,
   external_ref: Type.Optional(Name),
+  custom_fields: Type.Optional(JsonObject),
   created_at: Timestamp,
   modified_at: Timestamp,
 });
@@ -97,6 +98,8 @@ export const UserRecord = record('user', {
   is_admin: Type.Boolean(),
   external_ref: Type.Optional(Name),
   rev_org: Type.Optional(Ref('rev-org-ref')),
+  phone_numbers: Type.Optional(Type.Array(Type.String({ maxLength: 32 }), { maxItems: 16 })),
+  custom_fields: Type.Optional(JsonObject),
   created_at: Timestamp,
   modified_at: Timestamp,
 });

@@ -62,6 +62,7 @@ export function revOrgRecord(org: string, row: PortableRevOrg): RevOrgRecord {
     id: ref('rev_org', row.number),
     display_name: row.displayName,
     external_ref: optional(row.externalRef),
+    custom_fields: optional(row.customFields),
     created_at: row.createdAt,
     modified_at: row.modifiedAt,
   };
@@ -79,6 +80,8 @@ export function userRecord(org: string, row: PortableUser): UserRecord {
     is_admin: row.isAdmin,
     external_ref: optional(row.externalRef),
     rev_org: row.revOrgNumber === null ? undefined : ref('rev_org', row.revOrgNumber),
+    phone_numbers: row.phoneNumbers.length === 0 ? undefined : row.phoneNumbers,
+    custom_fields: optional(row.customFields),
     created_at: row.createdAt,
     modified_at: row.modifiedAt,
   };

@@ -6,9 +6,10 @@
 import { formatDon, PARTITION } from '../domain/ids.js';
 import type { Org, StoredEvent } from '../model/index.js';
 import { presentChat } from './chats.js';
-import { presentGroupSummary } from './groups.js';
+import { presentGroup, presentGroupSummary } from './groups.js';
 import { presentTimelineEntry } from './timeline-entries.js';
-import { presentUserSummary } from './users.js';
+import { presentDevUser, presentRevUser, presentUserSummary } from './users.js';
+import { presentWebhook } from './webhooks.js';
 import type { Viewpoint } from './viewpoint.js';
 
 export type Envelope = Record<string, unknown> & { id: string; timestamp: string; type: string };
@@ -30,6 +31,11 @@ export function presentEventData(event: StoredEvent, view: Viewpoint): Record<st
       return {
         entry: presentTimelineEntry(payload.entry!, view),
         ...(payload.oldEntry && { old_entry: presentTimelineEntry(payload.oldEntry, view) }),
+        ...(payload.reaction && {
+          reactions: [
+            { action: payload.reaction.action, emoji: payload.reaction.emoji, reactor: presentUserSummary(payload.reaction.reactor, view) },
+          ],
+        }),
       };
     case 'timeline_entry_deleted':
       return {
@@ -47,6 +53,25 @@ export function presentEventData(event: StoredEvent, view: Viewpoint): Record<st
     case 'group_member_added':
     case 'group_member_removed':
       return { group: presentGroupSummary(payload.group!, view), member: presentUserSummary(payload.member!, view) };
+    case 'group_created':
+      return { group: presentGroup(payload.group!, view) };
+    case 'group_updated':
+      return { group: presentGroup(payload.group!, view), old_group: presentGroup(payload.oldGroup!, view) };
+    case 'dev_user_created':
+      return { dev_user: presentDevUser(payload.user!, view) };
+    case 'dev_user_updated':
+      return { dev_user: presentDevUser(payload.user!, view), old_dev_user: presentDevUser(payload.oldUser!, view) };
+    case 'rev_user_created':
+      return { rev_user: presentRevUser(payload.user!, view) };
+    case 'rev_user_updated':
+      return { rev_user: presentRevUser(payload.user!, view), old_rev_user: presentRevUser(payload.oldUser!, view) };
+    case 'rev_user_deleted':
+      return { id: formatDon('rev_user', view.org.slug, payload.user!.number), old_rev_user: presentRevUser(payload.oldUser!, view) };
+    case 'webhook_created':
+    case 'webhook_updated':
+      return { webhook: presentWebhook(payload.webhook!, view) };
+    case 'webhook_deleted':
+      return { id: formatDon('webhook', view.org.slug, payload.webhook!.number) };
   }
 }
 

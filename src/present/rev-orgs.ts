@@ -14,5 +14,6 @@ export function presentRevOrg(revOrg: RevOrg, view: Viewpoint): Static<typeof Re
     modified_date: revOrg.modifiedAt,
   };
   if (revOrg.externalRef !== null) wire.external_ref = revOrg.externalRef;
+  if (revOrg.customFields !== null) wire.custom_fields = revOrg.customFields;
   return wire;
 }

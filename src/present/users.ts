@@ -68,6 +68,8 @@ export function presentRevUser(user: User, view: Viewpoint): Static<typeof RevUs
   if (summary.external_ref !== undefined) wire.external_ref = summary.external_ref;
   if (summary.rev_org !== undefined) wire.rev_org = summary.rev_org;
   if (summary.display_picture !== undefined) wire.display_picture = summary.display_picture;
+  if (user.phoneNumbers.length > 0) wire.phone_numbers = user.phoneNumbers;
+  if (user.customFields !== null) wire.custom_fields = user.customFields;
   return wire;
 }
 

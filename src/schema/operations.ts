@@ -5,7 +5,7 @@
  */
 import type { Static, TObject, TSchema } from '@sinclair/typebox';
 import { ArtifactsGetRequest, ArtifactsGetResponse, ArtifactsListRequest, ArtifactsListResponse, ArtifactsLocateResponse, ArtifactsPrepareRequest, ArtifactsPrepareResponse } from './artifacts.js';
-import { AuthTokensCreateRequest, AuthTokensCreateResponse, AuthTokensDeleteRequest, AuthTokensGetRequest, AuthTokensGetResponse, AuthTokensListRequest, AuthTokensListResponse, AuthTokensSelfDeleteRequest } from './auth-tokens.js';
+import { AuthTokensCreateRequest, AuthTokensCreateResponse, AuthTokensDeleteRequest, AuthTokensGetRequest, AuthTokensGetResponse, AuthTokensInfoRequest, AuthTokensInfoResponse, AuthTokensListRequest, AuthTokensListResponse, AuthTokensSelfDeleteRequest } from './auth-tokens.js';
 import { ChatResponse, ChatsCreateRequest, ChatsGetRequest, ChatsLeaveRequest, ChatsUpdateRequest } from './chats.js';
 import { FaultsEmpty, FaultsResponse, FaultsSetRequest } from './faults.js';
 import { GroupMembersChangeRequest, GroupMembersListRequest, GroupMembersListResponse, GroupResponse, GroupsCreateRequest, GroupsListRequest, GroupsListResponse, GroupsUpdateRequest } from './groups.js';
@@ -33,6 +33,7 @@ export const OPERATIONS = {
   'artifacts.list': { request: ArtifactsListRequest, response: ArtifactsListResponse },
   'auth-tokens.create': { request: AuthTokensCreateRequest, response: AuthTokensCreateResponse },
   'auth-tokens.get': { request: AuthTokensGetRequest, response: AuthTokensGetResponse },
+  'auth-tokens.info': { request: AuthTokensInfoRequest, response: AuthTokensInfoResponse },
   'auth-tokens.list': { request: AuthTokensListRequest, response: AuthTokensListResponse },
   'auth-tokens.delete': { request: AuthTokensDeleteRequest, response: Empty },
   'auth-tokens.self.delete': { request: AuthTokensSelfDeleteRequest, response: Empty },

@@ -12,6 +12,7 @@ export const RevOrg = Type.Object({
   display_id: Type.String(),
   display_name: Type.String(),
   external_ref: Type.Optional(Type.String()),
+  custom_fields: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
   created_date: Timestamp,
   modified_date: Timestamp,
 });
@@ -46,6 +47,8 @@ export const RevUser = Type.Object({
   external_ref: Type.Optional(Type.String()),
   rev_org: Type.Optional(OrgSummary),
   display_picture: Type.Optional(ArtifactSummary),
+  phone_numbers: Type.Optional(Type.Array(Type.String())),
+  custom_fields: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
   created_date: Timestamp,
   modified_date: Timestamp,
 });

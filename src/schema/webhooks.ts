@@ -3,13 +3,16 @@ import { Id, StringEnum, Timestamp, UserSummary } from './common.js';
 
 export const MAX_WEBHOOK_HEADERS = 8;
 
-/** DevRev's webhook-event-type: what `event_types` may name. */
-export const WEBHOOK_EVENT_TYPES = [
+/**
+ * DevRev's webhook-event-type values Confab sends, each when it happens (README "Webhooks").
+ * A webhook with no `event_types` gets these. DevRev's `dev_user_deleted` and
+ * `group_deleted` are not here: neither DevRev's API nor Confab deletes dev users or groups,
+ * so a subscription to them would wait for nothing; it is refused (400 invalid_enum_value).
+ */
+export const DEVREV_WEBHOOK_EVENT_TYPES = [
   'dev_user_created',
-  'dev_user_deleted',
   'dev_user_updated',
   'group_created',
-  'group_deleted',
   'group_member_added',
   'group_member_removed',
   'group_updated',
@@ -24,6 +27,13 @@ export const WEBHOOK_EVENT_TYPES = [
   'webhook_deleted',
   'webhook_updated',
 ] as const;
+
+/** Confab's own events (DevRev has no chat events): sent only to webhooks that name them. */
+export const CONFAB_WEBHOOK_EVENT_TYPES = ['chat_created', 'chat_updated'] as const;
+
+/** What `event_types` may name. */
+export const WEBHOOK_EVENT_TYPES = [...DEVREV_WEBHOOK_EVENT_TYPES, ...CONFAB_WEBHOOK_EVENT_TYPES] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 const EventType = StringEnum(WEBHOOK_EVENT_TYPES);
 const EventTypes = Type.Array(EventType, { maxItems: WEBHOOK_EVENT_TYPES.length });
 

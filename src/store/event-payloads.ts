@@ -15,10 +15,13 @@
  *   brought in (`vouchedUserIds`), which decides whose email their customers see.
  * - v5: entries also carry their files (`artifacts`: number, name, type, size); scrubbing
  *   an entry (an edit, a delete) removes them with its words.
+ * - v6: directory and integration events: the user (`user`, `oldUser`), group (`oldGroup`)
+ *   or webhook (`webhook`, with its secret, which DevRev's event shape carries) they are
+ *   about; a reaction's `timeline_entry_updated` carries the change (`reaction`).
  */
-import type { Chat, EntryAudienceOf, EventPayload, Group, TimelineEntry, User } from '../model/index.js';
+import type { Chat, EntryAudienceOf, EventPayload, Group, TimelineEntry, User, Webhook } from '../model/index.js';
 
-export const EVENT_PAYLOAD_VERSION = 5;
+export const EVENT_PAYLOAD_VERSION = 6;
 
 interface StoredUser {
   id: number;
@@ -33,6 +36,9 @@ interface StoredUser {
   externalRef: string | null;
   revOrg: { number: number; displayName: string } | null;
   displayPicture: { number: number; fileName: string; fileType: string | null; size: number | null } | null;
+  /** v6 and later, when set. */
+  phoneNumbers?: string[];
+  customFields?: Record<string, unknown> | null;
   createdAt: string;
   modifiedAt: string;
 }
@@ -102,6 +108,31 @@ interface StoredArtifactSummary {
   size: number | null;
 }
 
+interface StoredWebhook {
+  id: number;
+  orgId: number;
+  number: number;
+  url: string;
+  secret: string;
+  eventTypes: string[] | null;
+  headers: { name: string; value: string }[];
+  status: Webhook['status'];
+  verified: boolean;
+  createdBy: StoredUser;
+  modifiedBy: StoredUser;
+  createdAt: string;
+  modifiedAt: string;
+}
+
+export interface StoredPayloadV6 extends Omit<StoredPayloadV5, 'v'> {
+  v: 6;
+  user?: StoredUser;
+  oldUser?: StoredUser;
+  oldGroup?: StoredGroup;
+  webhook?: StoredWebhook;
+  reaction?: { action: 'added' | 'removed'; emoji: string; reactor: StoredUser };
+}
+
 export interface StoredPayloadV5 extends Omit<StoredPayloadV4, 'v'> {
   v: 5;
 }
@@ -145,11 +176,11 @@ interface StoredPayloadV1 {
   internalOnly?: boolean;
 }
 
-type StoredPayload = StoredPayloadV1 | StoredPayloadV2 | StoredPayloadV3 | StoredPayloadV4 | StoredPayloadV5;
+type StoredPayload = StoredPayloadV1 | StoredPayloadV2 | StoredPayloadV3 | StoredPayloadV4 | StoredPayloadV5 | StoredPayloadV6;
 
 /** The text an event row stores for `payload`, in the current version. */
 export function serializePayload(payload: EventPayload): string {
-  const stored: StoredPayloadV5 = { v: 5 };
+  const stored: StoredPayloadV6 = { v: 6 };
   if (payload.chat) stored.chat = storedChat(payload.chat);
   if (payload.entry) stored.entry = storedEntry(payload.entry);
   if (payload.oldEntry) stored.oldEntry = storedEntry(payload.oldEntry);
@@ -159,6 +190,11 @@ export function serializePayload(payload: EventPayload): string {
   if (payload.read) stored.read = { ...payload.read };
   if (payload.forUser !== undefined) stored.forUser = payload.forUser;
   if (payload.parent) stored.parent = { ...payload.parent, privateTo: [...payload.parent.privateTo] };
+  if (payload.user) stored.user = storedUser(payload.user);
+  if (payload.oldUser) stored.oldUser = storedUser(payload.oldUser);
+  if (payload.oldGroup) stored.oldGroup = storedGroup(payload.oldGroup);
+  if (payload.webhook) stored.webhook = storedWebhook(payload.webhook);
+  if (payload.reaction) stored.reaction = { ...payload.reaction, reactor: storedUser(payload.reaction.reactor) };
   return JSON.stringify(stored);
 }
 
@@ -171,12 +207,19 @@ export function parsePayload(text: string): EventPayload {
   if (stored.oldEntry) payload.oldEntry = entryOf(stored.oldEntry);
   if (stored.group) payload.group = { ...stored.group };
   if (stored.member) payload.member = userOf(stored.member);
-  if (stored.v === 3 || stored.v === 4 || stored.v === 5) {
+  if (stored.v === 6) {
+    if (stored.user) payload.user = userOf(stored.user);
+    if (stored.oldUser) payload.oldUser = userOf(stored.oldUser);
+    if (stored.oldGroup) payload.oldGroup = { ...stored.oldGroup };
+    if (stored.webhook) payload.webhook = webhookOf(stored.webhook);
+    if (stored.reaction) payload.reaction = { ...stored.reaction, reactor: userOf(stored.reaction.reactor) };
+  }
+  if (stored.v === 3 || stored.v === 4 || stored.v === 5 || stored.v === 6) {
     if (stored.read) payload.read = stored.read;
     if (stored.forUser !== undefined) payload.forUser = stored.forUser;
   }
-  if ((stored.v === 4 || stored.v === 5) && stored.parent) payload.parent = stored.parent;
-  if (stored.v === 2 || stored.v === 3 || stored.v === 4 || stored.v === 5) {
+  if ((stored.v === 4 || stored.v === 5 || stored.v === 6) && stored.parent) payload.parent = stored.parent;
+  if (stored.v !== undefined) {
     if (stored.privateTo) payload.privateTo = stored.privateTo;
   } else if (stored.audience) {
     // v1 named the author among the audience; v2 keeps only the others.
@@ -217,6 +260,9 @@ function storedUser(user: User): StoredUser {
       fileType: user.displayPicture.fileType,
       size: user.displayPicture.size,
     },
+    // Only customers have these, and few of them: other users' events stay as small as before.
+    ...(user.phoneNumbers.length > 0 && { phoneNumbers: [...user.phoneNumbers] }),
+    ...(user.customFields !== null && { customFields: user.customFields }),
     createdAt: user.createdAt,
     modifiedAt: user.modifiedAt,
   };
@@ -232,6 +278,24 @@ function storedGroup(group: Group): StoredGroup {
     description: group.description,
     createdAt: group.createdAt,
     modifiedAt: group.modifiedAt,
+  };
+}
+
+function storedWebhook(webhook: Webhook): StoredWebhook {
+  return {
+    id: webhook.id,
+    orgId: webhook.orgId,
+    number: webhook.number,
+    url: webhook.url,
+    secret: webhook.secret,
+    eventTypes: webhook.eventTypes && [...webhook.eventTypes],
+    headers: webhook.headers.map((header) => ({ name: header.name, value: header.value })),
+    status: webhook.status,
+    verified: webhook.verified,
+    createdBy: storedUser(webhook.createdBy),
+    modifiedBy: storedUser(webhook.modifiedBy),
+    createdAt: webhook.createdAt,
+    modifiedAt: webhook.modifiedAt,
   };
 }
 
@@ -286,7 +350,12 @@ function storedEntry(entry: TimelineEntry): StoredEntry {
 // Stored → domain. A field the domain gains later gets its value for old events here.
 
 function userOf(user: StoredUser): User {
-  return { ...user };
+  // Before v6 events kept no phone numbers or custom fields; since, only set ones.
+  return { ...user, phoneNumbers: user.phoneNumbers ?? [], customFields: user.customFields ?? null };
+}
+
+function webhookOf(webhook: StoredWebhook): Webhook {
+  return { ...webhook, createdBy: userOf(webhook.createdBy), modifiedBy: userOf(webhook.modifiedBy) };
 }
 
 function chatOf(chat: StoredChat): Chat {

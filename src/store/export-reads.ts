@@ -92,6 +92,7 @@ export class ExportReadStore {
       number: row.number,
       displayName: row.display_name,
       externalRef: row.external_ref,
+      customFields: row.custom_fields === null ? null : (JSON.parse(row.custom_fields) as Record<string, unknown>),
       createdAt: row.created_at,
       modifiedAt: row.modified_at,
     }));
@@ -111,6 +112,8 @@ export class ExportReadStore {
       isAdmin: row.is_admin === 1,
       externalRef: row.external_ref,
       revOrgNumber: row.rev_org_id === null ? null : revOrgs.get(row.rev_org_id)!,
+      phoneNumbers: row.phone_numbers === null ? [] : (JSON.parse(row.phone_numbers) as string[]),
+      customFields: row.custom_fields === null ? null : (JSON.parse(row.custom_fields) as Record<string, unknown>),
       createdAt: row.created_at,
       modifiedAt: row.modified_at,
     }));

@@ -25,6 +25,7 @@ export interface PortableRevOrg {
   number: number;
   displayName: string;
   externalRef: string | null;
+  customFields: Record<string, unknown> | null;
   createdAt: string;
   modifiedAt: string;
 }
@@ -40,6 +41,8 @@ export interface PortableUser {
   isAdmin: boolean;
   externalRef: string | null;
   revOrgNumber: number | null;
+  phoneNumbers: string[];
+  customFields: Record<string, unknown> | null;
   createdAt: string;
   modifiedAt: string;
 }

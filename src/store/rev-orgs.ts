@@ -9,6 +9,7 @@ export interface NewRevOrg {
   number: number;
   displayName: string;
   externalRef: string | null;
+  customFields?: Record<string, unknown> | null;
   at: string;
   /** An import's: when it was last changed where it was exported from. A new one: `at`. */
   modifiedAt?: string;
@@ -53,13 +54,17 @@ export class RevOrgStore {
     return rows.map(toRevOrg);
   }
 
-  async update(id: number, changes: { displayName?: string; externalRef?: string; at: string }): Promise<RevOrg> {
+  async update(
+    id: number,
+    changes: { displayName?: string; externalRef?: string; customFields?: Record<string, unknown> | null; at: string },
+  ): Promise<RevOrg> {
     const row = await translateUnique(() =>
       this.db
         .updateTable('rev_orgs')
         .set({
           ...(changes.displayName !== undefined && { display_name: changes.displayName }),
           ...(changes.externalRef !== undefined && { external_ref: changes.externalRef }),
+          ...(changes.customFields !== undefined && { custom_fields: changes.customFields && JSON.stringify(changes.customFields) }),
           modified_at: changes.at,
         })
         .where('id', '=', id)
@@ -85,6 +90,7 @@ function revOrgRow(input: NewRevOrg): Insertable<RevOrgsTable> {
     number: input.number,
     display_name: input.displayName,
     external_ref: input.externalRef,
+    custom_fields: input.customFields ? JSON.stringify(input.customFields) : null,
     created_at: input.at,
     modified_at: input.modifiedAt ?? input.at,
   };
@@ -97,6 +103,7 @@ export function toRevOrg(row: Selectable<RevOrgsTable>): RevOrg {
     number: row.number,
     displayName: row.display_name,
     externalRef: row.external_ref,
+    customFields: row.custom_fields === null ? null : (JSON.parse(row.custom_fields) as Record<string, unknown>),
     createdAt: row.created_at,
     modifiedAt: row.modified_at,
   };

@@ -54,6 +54,8 @@ export function toUser(row: UserRow): User {
             fileType: row.display_picture_type,
             size: row.display_picture_size,
           },
+    phoneNumbers: row.phone_numbers === null ? [] : (JSON.parse(row.phone_numbers) as string[]),
+    customFields: row.custom_fields === null ? null : (JSON.parse(row.custom_fields) as Record<string, unknown>),
     createdAt: row.created_at,
     modifiedAt: row.modified_at,
   };

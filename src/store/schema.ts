@@ -34,6 +34,9 @@ export interface UsersTable {
   display_picture_id: number | null;
   created_at: string;
   modified_at: string;
+  /** JSON arrays and objects (migration 0030): a customer's phone numbers and custom fields. */
+  phone_numbers: string | null;
+  custom_fields: string | null;
 }
 
 export interface RevOrgsTable {
@@ -44,6 +47,8 @@ export interface RevOrgsTable {
   external_ref: string | null;
   created_at: string;
   modified_at: string;
+  /** JSON object (migration 0030). */
+  custom_fields: string | null;
 }
 
 export interface GroupsTable {

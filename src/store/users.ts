@@ -17,6 +17,8 @@ export interface NewUser {
   isAdmin: boolean;
   externalRef?: string | null;
   revOrgId?: number | null;
+  phoneNumbers?: string[];
+  customFields?: Record<string, unknown> | null;
   at: string;
   /** An import's: when it was last changed where it was exported from. A new one: `at`. */
   modifiedAt?: string;
@@ -43,6 +45,11 @@ export interface UserChanges {
   externalRef?: string | null;
   /** An artifact's row id; null clears it. */
   displayPictureId?: number | null;
+  /** null clears it. */
+  revOrgId?: number | null;
+  phoneNumbers?: string[];
+  /** null clears them. */
+  customFields?: Record<string, unknown> | null;
   at: string;
 }
 
@@ -151,6 +158,9 @@ export class UserStore {
           ...(changes.email !== undefined && { email: changes.email }),
           ...(changes.externalRef !== undefined && { external_ref: changes.externalRef }),
           ...(changes.displayPictureId !== undefined && { display_picture_id: changes.displayPictureId }),
+          ...(changes.revOrgId !== undefined && { rev_org_id: changes.revOrgId }),
+          ...(changes.phoneNumbers !== undefined && { phone_numbers: changes.phoneNumbers.length === 0 ? null : JSON.stringify(changes.phoneNumbers) }),
+          ...(changes.customFields !== undefined && { custom_fields: changes.customFields && JSON.stringify(changes.customFields) }),
           modified_at: changes.at,
         })
         .where('id', '=', id)
@@ -172,6 +182,8 @@ function userRow(input: NewUser): Insertable<UsersTable> {
     is_admin: input.isAdmin ? 1 : 0,
     external_ref: input.externalRef ?? null,
     rev_org_id: input.revOrgId ?? null,
+    phone_numbers: input.phoneNumbers?.length ? JSON.stringify(input.phoneNumbers) : null,
+    custom_fields: input.customFields ? JSON.stringify(input.customFields) : null,
     created_at: input.at,
     modified_at: input.modifiedAt ?? input.at,
   };

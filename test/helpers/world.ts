@@ -3,7 +3,8 @@
  * make it: people of every type, a rev org, a group, chats, messages with labels, an
  * external_ref, a private one, an edited and a deleted one, a thread, reactions, read
  * markers (one moved back by mark-unread), a webhook, a display picture and a message with
- * files (one of them taken off again, so attached to nothing).
+ * files (one of them taken off again, so attached to nothing), and a customer signed in
+ * through Plug with phone numbers and custom fields.
  */
 import { expect } from 'vitest';
 import { picture, uploadRaw } from './artifacts.js';
@@ -57,6 +58,10 @@ export async function buildWorld(t: TestServer): Promise<World> {
   await ok(t.as(grace).post('/chats.mark-unread', { id: chat.id, entry: second.id }));
 
   await ok(t.as(ada).post('/webhooks.create', { url: 'http://127.0.0.1:9/hook', event_types: ['timeline_entry_created'] }), 201);
+  // A customer signed in through Plug, with the traits only that sign-in sets.
+  const traits = { display_name: 'Pat', phone_numbers: ['+14155550100'], custom_fields: { tnt__tier: 'gold' } };
+  const revInfo = { user_ref: 'plug-1', account_ref: 'plug-org', user_traits: traits, account_traits: { custom_fields: { tnt__plan: 'pro' } } };
+  await ok(t.as(ada).post('/auth-tokens.create', { rev_info: revInfo }), 201);
   const pictureId = await picture(t, grace);
   await ok(t.as(grace).post('/dev-users.self.update', { display_picture: pictureId }));
 

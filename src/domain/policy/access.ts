@@ -13,6 +13,16 @@ export function requireAdmin(principal: Principal, action: string): void {
   if (!principal.user.isAdmin) throw new Forbidden(`only an organization's admins may ${action}`);
 }
 
+/**
+ * An application acting for the organization's customers (Plug's backend minting their
+ * session tokens): a service account, or an admin. A member acting for themselves may not.
+ */
+export function requireApplication(principal: Principal, action: string): void {
+  if (principal.user.type !== 'service_account' && !principal.user.isAdmin) {
+    throw new Forbidden(`only service accounts and admins may ${action}`);
+  }
+}
+
 export function requireSelfOrAdmin(principal: Principal, user: User, action: string): void {
   if (principal.user.id !== user.id) requireAdmin(principal, `${action} of someone else`);
 }

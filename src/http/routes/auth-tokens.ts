@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { createAuthToken, deleteAuthToken, deleteOwnTokens, getAuthToken, getCurrentAuthToken, listAuthTokens } from '../../domain/auth-tokens.js';
+import { createAuthToken, deleteAuthToken, deleteOwnTokens, getAuthToken, getCurrentAuthToken, getTokenInfo, listAuthTokens, type TokenRules } from '../../domain/auth-tokens.js';
 import type { Store } from '../../store/index.js';
 import { operation } from '../operation.js';
-import { presentAuthToken } from '../../present/auth-tokens.js';
+import { presentAuthToken, presentTokenInfo } from '../../present/auth-tokens.js';
 
-export function authTokenRoutes(app: FastifyInstance, store: Store): void {
+export function authTokenRoutes(app: FastifyInstance, store: Store, rules: TokenRules): void {
   operation(app, store, {
     name: 'auth-tokens.create',
     status: 201,
@@ -14,7 +14,20 @@ export function authTokenRoutes(app: FastifyInstance, store: Store): void {
         actAs: body.act_as,
         expiresIn: body.expires_in,
         tokenHint: body.token_hint,
-      });
+        revInfo: body.rev_info && {
+          userRef: body.rev_info.user_ref,
+          accountRef: body.rev_info.account_ref,
+          workspaceRef: body.rev_info.workspace_ref,
+          userTraits: body.rev_info.user_traits && {
+            displayName: body.rev_info.user_traits.display_name,
+            email: body.rev_info.user_traits.email,
+            phoneNumbers: body.rev_info.user_traits.phone_numbers,
+            customFields: body.rev_info.user_traits.custom_fields,
+          },
+          accountTraits: orgTraits(body.rev_info.account_traits),
+          workspaceTraits: orgTraits(body.rev_info.workspace_traits),
+        },
+      }, rules);
       return { access_token: token.accessToken, expires_in: token.expiresIn, token_type: 'bearer' as const };
     },
   });
@@ -24,6 +37,14 @@ export function authTokenRoutes(app: FastifyInstance, store: Store): void {
     get: true,
     async handle({ store, principal }, body) {
       return { token: presentAuthToken(await getAuthToken(store, principal, body.token_id), principal) };
+    },
+  });
+
+  operation(app, store, {
+    name: 'auth-tokens.info',
+    get: true,
+    async handle({ store, principal }) {
+      return presentTokenInfo(await getTokenInfo(store, principal), principal);
     },
   });
 
@@ -63,4 +84,8 @@ export function authTokenRoutes(app: FastifyInstance, store: Store): void {
       return { token: presentAuthToken(await getCurrentAuthToken(store, principal), principal) };
     },
   });
+}
+
+function orgTraits(traits: { display_name?: string; domains?: string[]; custom_fields?: Record<string, unknown> } | undefined) {
+  return traits && { displayName: traits.display_name, domains: traits.domains, customFields: traits.custom_fields };
 }

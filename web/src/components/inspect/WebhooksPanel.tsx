@@ -81,7 +81,7 @@ export function WebhooksPanel() {
                   <code class="id">{webhook.display_id}</code>
                 </td>
                 <td>{webhook.status}</td>
-                <td>{webhook.event_types?.join(', ') ?? 'all'}</td>
+                <td>{webhook.event_types?.join(', ') ?? 'DevRev’s default set'}</td>
                 <td>
                   <button type="button" onClick={() => setSelected(webhook.id)} aria-label={`Deliveries of ${webhook.display_id}`}>
                     Deliveries
