@@ -168,7 +168,11 @@ export async function buildApp({
 
   // Before any route, so that the document and the metrics see every one.
   await registerOpenApi(app, CONFAB_VERSION);
-  registerMetrics(app, { readiness, searchCandidates: () => store.timelineEntries.searchStats.candidatesExamined });
+  registerMetrics(app, {
+    readiness,
+    searchCandidates: () => store.timelineEntries.searchStats.candidatesExamined,
+    commits: () => store.commitStats,
+  });
   await registerOverload(app, overload ?? DEFAULT_OVERLOAD);
   registerDraining(app);
   if (rateLimit) await registerRateLimit(app, store, rateLimit);

@@ -6,6 +6,7 @@
 import { Kysely, Migrator, sql } from 'kysely';
 import { ChangeBus, ChangeRecorder, PendingChanges } from './changes.js';
 import { isRetryableTransactionError } from './errors.js';
+import { OwnTransactions, PluggedTransactions, type CommitStats, type Transactions } from './group-commit.js';
 import { withoutStatementTimeout } from './timeouts.js';
 import type { DialectName } from './migrations/helpers.js';
 import { migrationProvider } from './migrations/index.js';
@@ -34,9 +35,16 @@ export class Store implements EntityStores {
     protected readonly parts: StoreParts,
     private readonly record: (tables: readonly string[]) => void = (tables) => changes.publish(tables),
     private readonly scope: StoreScope = 'root',
+    /** How units of work become transactions: SQLite commits them in groups (group-commit.ts). */
+    private readonly transactions: Transactions = new OwnTransactions(base),
   ) {
     this.db = base.withPlugin(new ChangeRecorder(record));
     this.entities = parts(this.db, scope);
+  }
+
+  /** Commits so far, and the units of work they carried (more than one each in a group). */
+  get commitStats(): CommitStats {
+    return this.transactions.stats;
   }
 
   get orgs() {
@@ -99,13 +107,18 @@ export class Store implements EntityStores {
    * statement it sends — its transactions' too — added to `counter` (statement-count.ts).
    */
   counting(counter: StatementCounter): Store {
-    return new Store(this.base.withPlugin(new CountingPlugin(counter)), this.dialect, this.changes, this.parts, this.record, this.scope);
+    const plugin = new CountingPlugin(counter);
+    const transactions = new PluggedTransactions(this.transactions, plugin);
+    return new Store(this.base.withPlugin(plugin), this.dialect, this.changes, this.parts, this.record, this.scope, transactions);
   }
 
   /**
    * Runs `work` in one transaction; everything it does through `tx` commits or none of it.
-   * When PostgreSQL aborts it for a serialization failure or a deadlock, `work` runs again
-   * from the start, a few times, so `work` must do nothing but go through `tx`. The change
+   * On SQLite that transaction may be shared with concurrent units of work, each in a
+   * savepoint of its own (group-commit.ts); either way this resolves only after the commit.
+   * When PostgreSQL aborts it for a serialization failure or a deadlock, or a batch-mate's
+   * failure takes an SQLite group down, `work` runs again from the start, so `work` must do
+   * nothing but go through `tx`. The change
    * bus hears of its writes only once they are committed. `tx` has no caches: what it
    * reads may yet be rolled back.
    */
@@ -114,9 +127,7 @@ export class Store implements EntityStores {
       // Fresh per attempt: an aborted attempt's writes were never committed.
       const pending = new PendingChanges();
       try {
-        const result = await this.base
-          .transaction()
-          .execute((trx) => work(new Store(trx, this.dialect, this.changes, this.parts, pending.add, 'transaction')));
+        const result = await this.transactions.run((trx) => work(new Store(trx, this.dialect, this.changes, this.parts, pending.add, 'transaction')));
         this.changes.publish(pending.tables);
         return result;
       } catch (error) {
@@ -137,16 +148,25 @@ export interface DatabaseImage {
   replace(image: Buffer): void;
 }
 
+/** What a dialect adds to its root store. */
+export interface RootStoreOptions {
+  /** Saving and restoring the whole database (in-memory SQLite). */
+  image?: DatabaseImage;
+  /** How units of work become transactions; by default one transaction each. */
+  transactions?: Transactions;
+  /** Stops the dialect's own background work before the connection closes. */
+  beforeClose?: () => Promise<void>;
+}
+
 /** A Store that owns its connection: it migrates and closes. */
 export class RootStore extends Store {
-  constructor(
-    db: Kysely<Database>,
-    dialect: DialectName,
-    changes: ChangeBus,
-    parts: StoreParts,
-    private readonly image?: DatabaseImage,
-  ) {
-    super(db, dialect, changes, parts);
+  private readonly image?: DatabaseImage;
+  private readonly beforeClose?: () => Promise<void>;
+
+  constructor(db: Kysely<Database>, dialect: DialectName, changes: ChangeBus, parts: StoreParts, options: RootStoreOptions = {}) {
+    super(db, dialect, changes, parts, undefined, undefined, options.transactions);
+    this.image = options.image;
+    this.beforeClose = options.beforeClose;
   }
 
   /** Whether this database can be saved and restored whole (an in-memory SQLite one can). */
@@ -284,6 +304,7 @@ export class RootStore extends Store {
   }
 
   async close(): Promise<void> {
+    await this.beforeClose?.();
     await this.base.destroy();
   }
 }
