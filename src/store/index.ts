@@ -3,7 +3,7 @@
  * one Kysely connection or transaction; each dialect decides how its parts are built.
  * Every committed write is told to the change bus (changes.ts).
  */
-import { Kysely, Migrator, sql } from 'kysely';
+import { DEFAULT_MIGRATION_TABLE, Kysely, Migrator, sql } from 'kysely';
 import { ChangeBus, ChangeRecorder, PendingChanges } from './changes.js';
 import { isRetryableTransactionError } from './errors.js';
 import { OwnTransactions, PluggedTransactions, type CommitStats, type Transactions } from './group-commit.js';
@@ -204,6 +204,12 @@ export class RootStore extends Store {
    * named explicitly because Kysely otherwise looks for them in every schema.
    */
   async migrate(onProgress?: (done: number, total: number) => void): Promise<string[]> {
+    if ((await this.recordedPending())?.length === 0) {
+      // Nothing to do: begun and done, as a run that applies some reports them.
+      onProgress?.(0, 0);
+      onProgress?.(0, 0);
+      return [];
+    }
     const migrator = await this.migrator();
     const total = onProgress ? (await this.pendingMigrations()).length : 0;
     onProgress?.(0, total);
@@ -217,10 +223,38 @@ export class RootStore extends Store {
     return applied;
   }
 
-  /** Names of migrations the code has that the database has not applied (readiness). */
+  /**
+   * Names of migrations the code has that the database has not applied (readiness, and
+   * every start). Read from the bookkeeping table in one statement: Kysely's migrator first
+   * reads the metadata of every table to find its own, ~10 ms of every start. Anything
+   * unusual — no table yet, a migration the code does not know — is left to the migrator.
+   */
   async pendingMigrations(): Promise<string[]> {
+    const recorded = await this.recordedPending();
+    if (recorded) return recorded;
     const migrator = await this.migrator();
     return (await migrator.getMigrations()).filter((migration) => migration.executedAt === undefined).map((migration) => migration.name);
+  }
+
+  /** Pending migrations by the migrator's record; undefined when there is none yet, or it names a migration the code lacks. */
+  private async recordedPending(): Promise<string[] | undefined> {
+    const known = Object.keys(await migrationProvider(this.dialect).getMigrations());
+    const applied = await this.appliedMigrations();
+    if (!applied?.every((name) => known.includes(name))) return undefined;
+    return known.filter((name) => !applied.includes(name));
+  }
+
+  /** What Kysely's migrator has recorded as applied, or undefined if it has recorded nothing yet. */
+  private async appliedMigrations(): Promise<string[] | undefined> {
+    // Named in the current schema, as the migrator does: another schema on the search_path
+    // may hold a table of the same name (test/helpers/postgres.ts makes a schema per file).
+    const table = this.dialect === 'postgres' ? `${await this.currentSchema()}.${DEFAULT_MIGRATION_TABLE}` : DEFAULT_MIGRATION_TABLE;
+    try {
+      const { rows } = await sql<{ name: string }>`select name from ${sql.table(table)}`.execute(this.base);
+      return rows.map((row) => row.name);
+    } catch {
+      return undefined;
+    }
   }
 
   private async migrator(): Promise<Migrator> {
