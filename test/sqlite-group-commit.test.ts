@@ -115,7 +115,7 @@ describe('group commit', () => {
 });
 
 describe('checkpoints', () => {
-  /** ~8 MB of log: twice what SQLite's own auto-checkpoint (1,000 pages) lets grow before a commit checkpoints. */
+  /** About `megabytes` of log: a 1,000-byte row per transaction, a thousand a megabyte. */
   async function writeMegabytes(on: RootStore, megabytes: number): Promise<void> {
     const name = 'x'.repeat(1_000);
     for (let batch = 0; batch < megabytes; batch++) {
@@ -128,14 +128,15 @@ describe('checkpoints', () => {
     const quiet = await openStore(`sqlite:${file}`, { sqliteCheckpointIntervalMs: 60_000 });
     try {
       await quiet.migrate();
-      await writeMegabytes(quiet, 8);
-      expect(statSync(`${file}-wal`).size).toBeGreaterThan(8_000_000);
+      // Past SQLite's own auto-checkpoint threshold (1,000 pages, ~4 MB), where a commit would checkpoint.
+      await writeMegabytes(quiet, 5);
+      expect(statSync(`${file}-wal`).size).toBeGreaterThan(5_000_000);
       expect(statSync(file).size).toBeLessThan(1_000_000);
     } finally {
       await quiet.close();
     }
     // The last connection to close folds the log back and removes it.
-    expect(statSync(file).size).toBeGreaterThan(8_000_000);
+    expect(statSync(file).size).toBeGreaterThan(5_000_000);
     expect(existsSync(`${file}-wal`)).toBe(false);
   });
 
@@ -145,10 +146,14 @@ describe('checkpoints', () => {
     try {
       await busy.migrate();
       await sleep(400); // the worker has started
-      await writeMegabytes(busy, 2);
+      // One commit of ~1 MB: below SQLite's own threshold, so no commit checkpoints it.
+      const name = 'x'.repeat(1_000);
+      await busy.transaction(async (tx) => {
+        for (let row = 0; row < 1_000; row++) await tx.orgs.insert(slug('one-commit'), name, now());
+      });
       const deadline = Date.now() + 5_000;
-      while (statSync(file).size < 2_000_000 && Date.now() < deadline) await sleep(50);
-      expect(statSync(file).size).toBeGreaterThan(2_000_000);
+      while (statSync(file).size < 1_000_000 && Date.now() < deadline) await sleep(50);
+      expect(statSync(file).size).toBeGreaterThan(1_000_000);
     } finally {
       await busy.close();
     }
