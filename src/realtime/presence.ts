@@ -143,9 +143,7 @@ export class PresenceHub {
 
   private async vouch(subjects: PresenceSubject[]): Promise<void> {
     const at = now();
-    // One transaction: on SQLite one commit (shared with concurrent writes) instead of two per batch.
-    const cameOnline = await this.store.transaction((tx) => tx.presence.vouch(subjects, at));
-    for (const subject of cameOnline) await this.announce({ ...subject, state: 'online', at });
+    for (const subject of await this.store.presence.vouch(subjects, at)) await this.announce({ ...subject, state: 'online', at });
   }
 
   private async sweep(): Promise<void> {
