@@ -38,7 +38,7 @@ export async function twoProcessCase(databaseUrl, dms, { streams, rate, seconds,
   }
 }
 
-export async function fanOutCase(databaseUrl, dms, { streams, rate, seconds, log }) {
+export async function fanOutCase(databaseUrl, dms, { streams, rate, seconds, log, nodeFlags }) {
   const { hard } = fileLimits();
   const wanted = 2 * Math.ceil(streams / 2);
   const possible = 2 * Math.floor((hard - SPARE_FILES) / 2);
@@ -47,7 +47,7 @@ export async function fanOutCase(databaseUrl, dms, { streams, rate, seconds, log
   const fileLimit = Math.min(hard, count + SPARE_FILES);
   // The default connection cap (MAX_CONNECTIONS 10,000) counts streams: lift it past them.
   // Every stream comes from loopback, so the per-address cap (a quarter of it) is off.
-  const server = await startConfab(databaseUrl, { fileLimit, env: { MAX_CONNECTIONS: String(count + SPARE_FILES), MAX_CONNECTIONS_PER_IP: '0' } });
+  const server = await startConfab(databaseUrl, { nodeFlags, fileLimit, env: { MAX_CONNECTIONS: String(count + SPARE_FILES), MAX_CONNECTIONS_PER_IP: '0' } });
   try {
     const measured = await measureDelivery({ post: server, listen: server, dms: dms.slice(0, count / 2), mode: 'http', rate, seconds, log, fileLimit });
     return {

@@ -165,7 +165,7 @@ async function benchDatabase(spec) {
       }
       if (selected('fanout')) {
         log(`fan-out: ${stream.fanout} streams on one process, ${stream.rate} messages/s for ${stream.seconds} s…`);
-        section.fanout = await failureAsResult(() => fanOutCase(database.url, dms, { ...stream, streams: stream.fanout, log }));
+        section.fanout = await failureAsResult(() => fanOutCase(database.url, dms, { ...stream, streams: stream.fanout, log, nodeFlags }));
       }
     }
     return section;

@@ -162,21 +162,22 @@ describe('confab import', { timeout: 60_000 }, () => {
   });
 
   it('finishes with exactly one copy of everything when an import killed half-way is run again', async () => {
-    const text = synthetic({ chats: 20, messages: 20_000 });
+    // Forty batches, as with 20,000 messages in batches of 500, at a tenth of the writing.
+    const text = synthetic({ chats: 20, messages: 2_000 });
     const lines = text.split('\n');
     const target = freshDatabase();
     // The first half goes in through stdin; once it is committed the process waits for
     // more, and is killed there.
-    const child = spawn(process.execPath, [CONFAB_BIN, 'import', '-', '--batch-size', '500'], {
+    const child = spawn(process.execPath, [CONFAB_BIN, 'import', '-', '--batch-size', '50'], {
       env: { ...process.env, DATABASE_URL: target, LOG_LEVEL: 'warn' },
       stdio: ['pipe', 'ignore', 'pipe'],
     });
     const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.stdin.write(`${lines.slice(0, 10_001).join('\n')}\n`);
+    child.stdin.write(`${lines.slice(0, 1_001).join('\n')}\n`);
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
       try {
-        if (count(target, 'timeline_entries') >= 9_500) break;
+        if (count(target, 'timeline_entries') >= 950) break;
       } catch {
         // The database is not there yet.
       }
@@ -185,13 +186,13 @@ describe('confab import', { timeout: 60_000 }, () => {
     child.kill('SIGKILL');
     await exited;
     const halfway = count(target, 'timeline_entries');
-    expect(halfway).toBeGreaterThanOrEqual(9_500);
-    expect(halfway).toBeLessThan(20_000);
+    expect(halfway).toBeGreaterThanOrEqual(950);
+    expect(halfway).toBeLessThan(2_000);
 
     const summary = await importInto(target, writeFile('bulk.jsonl', text));
     expect(summary.created + summary.unchanged).toBe(summary.records);
     expect(summary.unchanged).toBe(halfway + 1 + 2 + 20);
-    expect(count(target, 'timeline_entries')).toBe(20_000);
+    expect(count(target, 'timeline_entries')).toBe(2_000);
     expect(await exportOf(target)).toBe(text);
   }, 120_000);
 

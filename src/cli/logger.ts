@@ -2,8 +2,12 @@
  * `confab serve`'s logger: one readable line per event on a terminal, JSON lines anywhere
  * else (a file, a pipe, a log collector) or whenever LOG_FORMAT=json asks for them.
  */
+import { createRequire } from 'node:module';
 import { pino, type Logger } from 'pino';
-import pretty from 'pino-pretty';
+import type PinoPretty from 'pino-pretty';
+
+/** Loaded only for a terminal: ~10 ms of every start where the lines are JSON (a service, a pipe). */
+const loadPretty = () => createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty;
 
 export type LogFormat = 'pretty' | 'json';
 
@@ -18,7 +22,7 @@ export function createLogger(level: string, format: LogFormat = chooseLogFormat(
   // Synchronous and in-process: a worker-thread transport would outlive a crash's last lines.
   return pino(
     { level },
-    pretty({
+    loadPretty()({
       colorize: !!process.stdout.isTTY,
       translateTime: 'SYS:HH:MM:ss.l',
       ignore: 'pid,hostname,req,res,responseTime,reqId',

@@ -184,7 +184,11 @@ export async function buildApp({
 
   // Before any route, so that the document and the metrics see every one.
   await registerOpenApi(app, CONFAB_VERSION);
-  registerMetrics(app, { readiness, searchCandidates: () => store.timelineEntries.searchStats.candidatesExamined }, hooked('metrics'));
+  registerMetrics(
+    app,
+    { readiness, searchCandidates: () => store.timelineEntries.searchStats.candidatesExamined, commits: () => store.commitStats },
+    hooked('metrics'),
+  );
   if (hooked('overload')) await registerOverload(app, overload ?? DEFAULT_OVERLOAD);
   registerDraining(app);
   if (rateLimit && hooked('rate-limit')) await registerRateLimit(app, store, rateLimit);

@@ -23,13 +23,15 @@ export interface MetricsOptions {
   readiness(): Promise<string[]>;
   /** Messages all message searches have examined so far (store/message-search.ts). */
   searchCandidates(): number;
+  /** Transactions committed so far, and the units of work they carried (store/group-commit.ts). */
+  commits(): { commits: number; units: number };
 }
 
 /** Sub-millisecond buckets: most operations are one or two indexed queries. */
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
 /** `hooked` false leaves the per-request series out (for measuring their cost); /metrics still answers. */
-export function registerMetrics(app: FastifyInstance, { readiness, searchCandidates }: MetricsOptions, hooked = true): void {
+export function registerMetrics(app: FastifyInstance, { readiness, searchCandidates, commits }: MetricsOptions, hooked = true): void {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 10 });
   const labelNames = ['operation', 'method', 'status'] as const;
@@ -63,6 +65,26 @@ export function registerMetrics(app: FastifyInstance, { readiness, searchCandida
     collect() {
       this.reset();
       this.inc(searchCandidates());
+    },
+  });
+
+  // SQLite commits concurrent units of work in groups: units per commit is the group size.
+  new Counter({
+    name: 'confab_db_commits_total',
+    help: 'Transactions committed',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(commits().commits);
+    },
+  });
+  new Counter({
+    name: 'confab_db_committed_units_total',
+    help: 'Units of work committed (several share one commit on SQLite)',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(commits().units);
     },
   });
 

@@ -53,6 +53,9 @@ export class PresenceHub {
   private unsubscribe: () => void = () => {};
   private sweeping = false;
   private stopped = false;
+  /** First streams of users opened in this turn, and their one vouch (`vouchSoon`). */
+  private arrivals: PresenceSubject[] = [];
+  private arrivalsVouched: Promise<void> | undefined;
 
   constructor(
     private readonly store: Store,
@@ -82,7 +85,7 @@ export class PresenceHub {
     if (!resident) {
       resident = { orgId: org.id, visitors: new Set(), recorded: Promise.resolve() };
       this.residents.set(user.id, resident);
-      resident.recorded = this.track(this.vouch([{ userId: user.id, orgId: org.id }]));
+      resident.recorded = this.vouchSoon({ userId: user.id, orgId: org.id });
     }
     resident.visitors.add(visitor);
     let gone = false;
@@ -116,6 +119,23 @@ export class PresenceHub {
     void this.track(this.store.presence.left(userId, now()));
   }
 
+  /**
+   * Vouches for `subject` together with every other first stream opened in this turn of the
+   * event loop: one write for a reconnecting crowd instead of one each.
+   */
+  private vouchSoon(subject: PresenceSubject): Promise<void> {
+    this.arrivals.push(subject);
+    this.arrivalsVouched ??= this.track(
+      new Promise((resolve) => setImmediate(resolve)).then(() => {
+        const subjects = this.arrivals;
+        this.arrivals = [];
+        this.arrivalsVouched = undefined;
+        return this.vouch(subjects);
+      }),
+    );
+    return this.arrivalsVouched;
+  }
+
   private async renew(): Promise<void> {
     const subjects = [...this.residents].map(([userId, resident]) => ({ userId, orgId: resident.orgId }));
     if (subjects.length > 0) await this.vouch(subjects);
@@ -144,20 +164,18 @@ export class PresenceHub {
 
   /** Tells this process's streams of people who share a chat with the user. */
   private async deliver(change: PresenceChange): Promise<void> {
-    const candidates = [...this.residents].filter(([userId, resident]) => resident.orgId === change.orgId && userId !== change.userId);
-    if (candidates.length === 0) return;
-    const audience = await presenceAudience(
-      this.store,
-      change.userId,
-      candidates.map(([userId]) => userId),
-    );
-    if (audience.size === 0) return;
+    const listening = (userId: number) => this.residents.get(userId)?.orgId === change.orgId && userId !== change.userId;
+    if (this.residents.size === 0) return;
+    const audience = await presenceAudience(this.store, change.userId, listening);
+    if (audience.length === 0) return;
     const [user] = await this.store.users.findByIds([change.userId]);
     if (!user) return;
     const item = change.state === 'online' ? { user, state: change.state } : { user, state: change.state, lastSeen: change.at };
     const timestamp = now();
-    for (const [userId, resident] of candidates) {
-      if (!audience.has(userId)) continue;
+    for (const userId of audience) {
+      // Gone while the audience was read: nothing to tell.
+      const resident = this.residents.get(userId);
+      if (!resident) continue;
       for (const { principal, send } of resident.visitors) {
         send('presence_changed', presentPresenceChanged(item, await viewOf(this.store, principal, [user]), timestamp));
       }

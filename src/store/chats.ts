@@ -214,7 +214,7 @@ export class ChatStore {
   }
 
   /** Which of `userIds` are in at least one chat with `viewerId`, directly or through a chat's groups (themselves excluded). */
-  sharingAChat(viewerId: number, userIds: readonly number[]): Promise<number[]> {
+  sharingAChat(viewerId: number, userIds?: readonly number[]): Promise<number[]> {
     return sharingAChatWith(this.db, viewerId, userIds);
   }
 

@@ -18,18 +18,18 @@ export async function memberIdsOfChat(db: Kysely<Database>, chatId: number): Pro
   return rows.map((row) => row.user_id);
 }
 
-/** Of `candidateIds`, those who share at least one chat with `userId` (themselves excluded). */
-export async function sharingAChatWith(db: Kysely<Database>, userId: number, candidateIds: readonly number[]): Promise<number[]> {
-  const others = [...new Set(candidateIds)].filter((id) => id !== userId);
-  if (others.length === 0) return [];
+/** Of `candidateIds`, or of everyone, those who share at least one chat with `userId` (themselves excluded). */
+export async function sharingAChatWith(db: Kysely<Database>, userId: number, candidateIds?: readonly number[]): Promise<number[]> {
+  const others = candidateIds && [...new Set(candidateIds)].filter((id) => id !== userId);
+  if (others?.length === 0) return [];
   const rows = await db
     .selectFrom('chat_members')
     .select('user_id')
     .distinct()
     .where('chat_id', 'in', chatIdsOfUser(db, userId))
-    .where('user_id', 'in', others)
+    .$if(others !== undefined, (query) => query.where('user_id', 'in', others!))
     .execute();
-  return rows.map((row) => row.user_id);
+  return rows.map((row) => row.user_id).filter((id) => id !== userId);
 }
 
 /**

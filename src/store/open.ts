@@ -13,6 +13,8 @@ export interface OpenOptions {
   busyTimeoutMs?: number;
   /** SQLite: the page cache, in KiB (default 32 MB, for a server's random reads). */
   sqliteCacheKib?: number;
+  /** SQLite: how often a background worker checkpoints the WAL (sqlite-checkpoint.ts). */
+  sqliteCheckpointIntervalMs?: number;
   /** PostgreSQL: how long one statement may run, and a connection may take to open. */
   statementTimeoutMs?: number;
 }
@@ -23,7 +25,7 @@ export const DEFAULT_POOL_SIZE = 10;
 export async function openStore(url: string, options: OpenOptions = {}): Promise<RootStore> {
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length);
-    return openSqlite(path === ':memory:' ? path : resolve(path), options.busyTimeoutMs, options.sqliteCacheKib);
+    return openSqlite(path === ':memory:' ? path : resolve(path), options.busyTimeoutMs, options.sqliteCacheKib, options.sqliteCheckpointIntervalMs);
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     // Loaded only for PostgreSQL: an SQLite process never needs the driver.

@@ -84,7 +84,7 @@ export function openPostgres(url: string, options: PostgresOptions): RootStore {
   const changes = new ChangeBus();
   const grants = new GrantCache(new RelayedAuthClock(changes), POSTGRES_GRANT_TTL_MS);
   const db = new Kysely<Database>({ dialect });
-  return new RootStore(db, 'postgres', changes, grantCachingParts('postgres', grants), undefined, new Kysely<Database>({ dialect: unbounded }));
+  return new RootStore(db, 'postgres', changes, grantCachingParts('postgres', grants), { unbounded: new Kysely<Database>({ dialect: unbounded }) });
 }
 
 /**

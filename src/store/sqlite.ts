@@ -4,9 +4,11 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import { AuthClock, GrantCache, grantCachingParts } from './auth-cache.js';
 import { ChangeBus } from './changes.js';
+import { GroupCommit } from './group-commit.js';
 import { readMemoryTemplate } from './memory-template.js';
 import { RootStore, type DatabaseImage } from './index.js';
 import { PatientSqliteDialect, SQLITE_BUSY_TIMEOUT_MS } from './sqlite-busy.js';
+import { BackgroundCheckpointer, DEFAULT_CHECKPOINT_INTERVAL_MS, JOURNAL_SIZE_LIMIT_BYTES, type CheckpointTarget } from './sqlite-checkpoint.js';
 import type { Database } from './schema.js';
 
 /**
@@ -27,22 +29,34 @@ export const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
  */
 export const DEFAULT_CACHE_KIB = 32_000;
 
-export function openSqlite(path: string, busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS, cacheKib = DEFAULT_CACHE_KIB): RootStore {
+export function openSqlite(
+  path: string,
+  busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS,
+  cacheKib = DEFAULT_CACHE_KIB,
+  checkpointIntervalMs = DEFAULT_CHECKPOINT_INTERVAL_MS,
+): RootStore {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const template = path === ':memory:' ? readMemoryTemplate() : undefined;
   const database = new BetterSqlite3(template ?? path);
   const handle = new SwappableHandle(configure(database, path !== ':memory:', cacheKib), cacheKib);
   const changes = new ChangeBus();
   const authClock = new AuthClock(() => handle.dataVersion(), changes);
-  const dialect = new PatientSqliteDialect({ database: handle }, { timeoutMs: busyTimeoutMs, inTransaction: () => handle.inTransaction });
+  const inTransaction = () => handle.inTransaction;
+  const dialect = new PatientSqliteDialect({ database: handle }, { timeoutMs: busyTimeoutMs, inTransaction });
   const db = new Kysely<Database>({ dialect });
-  return new RootStore(db, 'sqlite', changes, grantCachingParts('sqlite', new GrantCache(authClock)), path === ':memory:' ? handle : undefined);
+  const checkpointer = path === ':memory:' ? undefined : new BackgroundCheckpointer(path, handle, checkpointIntervalMs);
+  return new RootStore(db, 'sqlite', changes, grantCachingParts('sqlite', new GrantCache(authClock)), {
+    image: path === ':memory:' ? handle : undefined,
+    transactions: new GroupCommit(db, inTransaction),
+    beforeClose: async () => checkpointer?.stop(),
+  });
 }
 
 function configure(database: BetterSqlite3.Database, file: boolean, cacheKib: number): BetterSqlite3.Database {
   if (file) {
     database.pragma('journal_mode = WAL');
     database.pragma('synchronous = NORMAL');
+    database.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT_BYTES}`);
   }
   database.pragma('foreign_keys = ON');
   // SQLite's wait for another connection's lock would block the event loop (better-sqlite3
@@ -66,7 +80,7 @@ const MAX_CACHED_SOURCE_LENGTH = 4096;
  * every query anew; the SQL text of a query is the same each time, so keeping prepared
  * statements by text skips SQLite's parser on the hot path.
  */
-class SwappableHandle implements SqliteDatabase, DatabaseImage {
+class SwappableHandle implements SqliteDatabase, DatabaseImage, CheckpointTarget {
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
   private dataVersionStatement: BetterSqlite3.Statement;
 
@@ -91,6 +105,10 @@ class SwappableHandle implements SqliteDatabase, DatabaseImage {
       setImmediate(() => (this.dataVersionThisTurn = undefined));
     }
     return this.dataVersionThisTurn;
+  }
+
+  autoCheckpoint(pages: number): void {
+    this.current.pragma(`wal_autocheckpoint = ${pages}`);
   }
 
   /** Whether a transaction is open on the current handle (a failed statement must not be retried then). */

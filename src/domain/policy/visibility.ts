@@ -122,9 +122,14 @@ export function mayReadEvent(event: StoredEvent, reader: EntryReader | undefined
   return mayReadEntry({ visibility: entry.visibility, authorId: entry.createdBy.id, privateTo, ...(parent && { parent }) }, reader);
 }
 
-/** Of `candidateIds` (users with a stream open), those who hear of `subjectId`'s presence: everyone who shares a chat with them. */
-export async function presenceAudience(store: Store, subjectId: number, candidateIds: readonly number[]): Promise<ReadonlySet<number>> {
-  return new Set(await store.chats.sharingAChat(subjectId, candidateIds));
+/**
+ * Of the users `isCandidate` accepts (those with a stream open), those who hear of
+ * `subjectId`'s presence: everyone who shares a chat with them. Asked from the subject's
+ * side: their contacts are a few, while a process may hold streams of 10,000 users, and
+ * asking with those as a list on each arrival made opening them quadratic.
+ */
+export async function presenceAudience(store: Store, subjectId: number, isCandidate: (userId: number) => boolean): Promise<number[]> {
+  return (await store.chats.sharingAChat(subjectId)).filter(isCandidate);
 }
 
 /** Of `subjects`, the ids of those whose presence `viewer` may ask for. */
