@@ -337,3 +337,32 @@ describe('conversations.export and conversations.delete', () => {
     expect((await t.as(agent).post('/conversations.delete', { id: conversation.id })).status).toBe(404);
   });
 });
+
+describe('the chat machinery on conversations', () => {
+  it('takes reactions, thread replies, read markers and search as a chat does, under the same visibility', async () => {
+    const { agent, alice, rival } = await setting();
+    const conversation = await start(alice, { messages: [{ body: 'printer on fire' }] });
+    const comment = (await t.as(agent).post('/timeline-entries.list', { object: conversation.id })).body.timeline_entries[0];
+
+    expect((await t.as(agent).post('/reactions.update', { object: comment.id, emoji: '1f44d', action: 'add' })).status).toBe(200);
+    const seen = await t.as(alice).post('/timeline-entries.get', { id: comment.id });
+    expect(seen.body.timeline_entry.reactions).toEqual([{ emoji: '1f44d', reacted: false, total_users: 1 }]);
+    expect((await t.as(rival).post('/reactions.update', { object: comment.id, emoji: '1f44d', action: 'add' })).status).toBe(404);
+
+    const reply = await t.as(agent).post('/timeline-entries.create', { type: 'timeline_comment', object: comment.id, body: 'extinguisher sent' });
+    expect(reply.status).toBe(201);
+    const thread = await t.as(alice).post('/timeline-entries.list', { object: comment.id });
+    expect(thread.body.timeline_entries.map((entry: { body: string }) => entry.body)).toEqual(['extinguisher sent']);
+
+    expect((await t.as(alice).post('/chats.mark-read', { id: conversation.id })).status).toBe(200);
+    expect((await t.as(rival).post('/chats.mark-read', { id: conversation.id })).status).toBe(404);
+
+    const note = { type: 'timeline_comment', object: conversation.id, body: 'printer is under warranty', visibility: 'internal' };
+    expect((await t.as(agent).post('/timeline-entries.create', note)).status).toBe(201);
+    const staffSearch = await t.as(agent).post('/timeline-entries.search', { query: 'printer', chat: conversation.id });
+    expect(staffSearch.body.results).toHaveLength(2);
+    const customerSearch = await t.as(alice).post('/timeline-entries.search', { query: 'printer' });
+    expect(customerSearch.body.results.map((result: { timeline_entry: { body: string } }) => result.timeline_entry.body)).toEqual(['printer on fire']);
+    expect((await t.as(rival).post('/timeline-entries.search', { query: 'printer' })).body.results).toEqual([]);
+  });
+});
