@@ -1,24 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { supportSetting } from './helpers/conversations.js';
 import { useServer, type Person } from './helpers/server.js';
 
 const t = useServer();
 
 const unique = () => Math.random().toString(36).slice(2, 8);
 
-/** Two organizations; in the first, staff and customers of two rev orgs. */
-async function setting() {
-  const admin = await t.given.org();
-  const agent = await t.given.user(admin, 'dev_user', `agent${unique()}`);
-  const other = await t.given.user(admin, 'dev_user', `other${unique()}`);
-  const bot = await t.given.user(admin, 'service_account', `bot${unique()}`);
-  const acme = (await t.as(admin).post('/rev-orgs.create', { display_name: `Acme ${unique()}` })).body.rev_org.id as string;
-  const globex = (await t.as(admin).post('/rev-orgs.create', { display_name: `Globex ${unique()}` })).body.rev_org.id as string;
-  const alice = await t.given.customer(admin, acme, `alice${unique()}`);
-  const colleague = await t.given.customer(admin, acme, `carl${unique()}`);
-  const rival = await t.given.customer(admin, globex, `gina${unique()}`);
-  const outsider = await t.given.org();
-  return { admin, agent, other, bot, acme, globex, alice, colleague, rival, outsider };
-}
+const setting = () => supportSetting(t);
 
 async function start(person: Person, body: Record<string, unknown> = {}) {
   const response = await t.as(person).post('/conversations.create', { type: 'support', title: 'Help', ...body });
