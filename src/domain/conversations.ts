@@ -99,6 +99,9 @@ export async function createConversation(store: Store, principal: Principal, inp
     return created;
   });
   if (messages.length === 0) return conversation;
+  // Each message goes through the one way a message is posted (its events, files, the
+  // reopening rule), after the conversation commits; what could refuse one (no text, a file
+  // the caller may not attach) was checked above, before anything was stored.
   const object = formatDon('conversation', org.slug, conversation.number);
   for (const message of messages) {
     await createTimelineEntry(store, principal, { object, ...(message.body !== undefined && { body: message.body }), ...(message.artifacts && { artifacts: message.artifacts }) });
