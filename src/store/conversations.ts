@@ -1,8 +1,8 @@
 /**
  * Support conversations: chat rows of type `conversation` (their members and timeline are the
  * chat's, store/chats.ts) and what only a conversation has (migration 0026). A page of
- * conversations.list is one statement for its ids and the few that assemble any number of
- * chats, plus two for their owners and the rest of their fields.
+ * conversations.list is one statement for its ids, the few that assemble any number of
+ * chats, and three more for all their own rows, owners and owners' user rows.
  */
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Chat, Conversation, ConversationStage, Group, RevOrgSummary, TagRef, User } from '../model/index.js';
