@@ -188,12 +188,12 @@ describe('conversations.update', () => {
   it("takes a tag by either id form, and refuses what is no tag id or another organization's tag", async () => {
     const { agent, alice, outsider } = await setting();
     const conversation = await start(alice);
-    const slug = conversation.id.split(':')[3].split('/')[1];
+    const slug = conversation.id.split(':')[3]!.split('/')[1];
     const own = await t.as(agent).post('/conversations.update', { id: conversation.id, tags: { set: [{ id: `don:core:dvrv-us-1:devo/${slug}:tag/9` }] } });
     expect(own.status).toBe(200);
     expect(own.body.conversation.tags[0].tag.display_id).toBe('TAG-9');
     const snapshot = await t.snapshot();
-    const foreignSlug = outsider.id.split(':')[3].split('/')[1];
+    const foreignSlug = outsider.id.split(':')[3]!.split('/')[1];
     const foreign = await t.as(agent).post('/conversations.update', { id: conversation.id, tags: { add: [{ id: `don:core:dvrv-us-1:devo/${foreignSlug}:tag/9` }] } });
     expect(foreign.status).toBe(400);
     expect(foreign.body.type).toBe('invalid_field');
@@ -284,6 +284,9 @@ describe('conversations.list filters', () => {
     expect(await list({ created_date: { after: second.created_date } })).toEqual([third.id]);
     expect(await list({ modified_date: { before: second.modified_date } })).toEqual([first.id]);
     expect(await list({ members: ['REVU-999999'] })).toEqual([]);
+    // Confab addition: the inbox's "unassigned".
+    expect(await list({ unassigned: true })).toEqual([first.id]);
+    expect(await list({ unassigned: false })).toEqual([third.id, second.id]);
     // The GET form, with DevRev's dotted query parameters.
     const viaGet = await t.as(agent).get('/conversations.list', { 'stage.name': 'hold,new', owned_by: [agent.id, other.id] });
     expect(ids(viaGet.body.conversations)).toEqual([third.id, second.id]);

@@ -183,6 +183,8 @@ export interface ListConversationsInput {
   isSpam?: boolean;
   isFrozen?: boolean;
   tags?: string[];
+  /** Only those with no owner (true), or only those with one (false). */
+  unassigned?: boolean;
   created?: { after?: string; before?: string };
   modified?: { after?: string; before?: string };
 }
@@ -215,6 +217,7 @@ export async function listConversations(store: Store, principal: Principal, inpu
     ...(input.stages && { stages: input.stages.map((name) => parseStage('stage.name', name)) }),
     ...(input.isSpam !== undefined && { isSpam: input.isSpam }),
     ...(input.isFrozen !== undefined && { isFrozen: input.isFrozen }),
+    ...(input.unassigned !== undefined && { unassigned: input.unassigned }),
     ...(input.tags && { tagIds: input.tags.map((id) => parseTagId('tags', id, org.slug)) }),
     ...(input.created && { created: checkRange('created_date', input.created) }),
     ...(input.modified && { modified: checkRange('modified_date', input.modified) }),

@@ -107,6 +107,8 @@ const ListFilters = {
   modified_date: Type.Optional(DateRange),
   /** Confab addition: DevRev filters conversations by modified_date only. */
   created_date: Type.Optional(DateRange),
+  /** Confab addition: only conversations with no owner (an inbox's "unassigned"); false, only those with one. */
+  unassigned: Type.Optional(Type.Boolean()),
   sort_by: Type.Optional(SortBy),
 };
 
@@ -146,6 +148,7 @@ const QueryFilters = {
   'modified_date.before': Type.Optional(Timestamp),
   'created_date.after': Type.Optional(Timestamp),
   'created_date.before': Type.Optional(Timestamp),
+  unassigned: ListFilters.unassigned,
   sort_by: ListFilters.sort_by,
 };
 

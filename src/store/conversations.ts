@@ -49,6 +49,8 @@ export interface ConversationsQuery {
   groupIds?: readonly number[];
   isSpam?: boolean;
   isFrozen?: boolean;
+  /** true: no owners; false: at least one. */
+  unassigned?: boolean;
   tagIds?: readonly string[];
   created?: { after?: string; before?: string };
   modified?: { after?: string; before?: string };
@@ -117,6 +119,13 @@ export class ConversationStore {
     if (query.groupIds) select = select.where('conversations.group_id', 'in', nonEmpty(query.groupIds));
     if (query.isSpam !== undefined) select = select.where('conversations.is_spam', '=', query.isSpam ? 1 : 0);
     if (query.isFrozen !== undefined) select = select.where('conversations.is_frozen', '=', query.isFrozen ? 1 : 0);
+    if (query.unassigned !== undefined) {
+      const unassigned = query.unassigned;
+      select = select.where((eb) => {
+        const owned = eb.exists(eb.selectFrom('conversation_owners').select('conversation_owners.chat_id').whereRef('conversation_owners.chat_id', '=', 'chats.id'));
+        return unassigned ? eb.not(owned) : owned;
+      });
+    }
     if (query.tagIds) {
       // Tags are a short JSON list per conversation: matched by each id's quoted spelling in it.
       const tagIds = query.tagIds;

@@ -115,6 +115,7 @@ interface FilterFields {
   stage?: { name?: string[] };
   modified_date?: Range;
   created_date?: Range;
+  unassigned?: boolean;
   sort_by?: string[];
   'stage.name'?: string[];
   'modified_date.after'?: string;
@@ -142,6 +143,7 @@ function listFilters(body: FilterFields): ListConversationsInput {
     ...(body.is_spam !== undefined && { isSpam: body.is_spam }),
     ...(body.is_frozen !== undefined && { isFrozen: body.is_frozen }),
     ...(body.tags && { tags: body.tags }),
+    ...(body.unassigned !== undefined && { unassigned: body.unassigned }),
     ...(created && { created }),
     ...(modified && { modified }),
     ...(sort && { sortBy: sort.split(':')[0] as ConversationSortKey }),
