@@ -82,6 +82,12 @@ describe('conversation events', () => {
     expect(JSON.stringify(aliceStream.events)).not.toContain('secret plan');
     const aliceEntry = aliceStream.events.find((event) => event.data.type === 'timeline_entry_created')!.data;
     expect(aliceEntry.timeline_entry_created.entry.body).toBe('on it');
+
+    // Deleted, it has no members left; those who could see it hear that it went.
+    expect((await t.as(agent).post('/conversations.delete', { id: conversation.id })).status).toBe(200);
+    await agentStream.until(() => types(agentStream).includes('conversation_deleted'));
+    await aliceStream.until(() => types(aliceStream).includes('conversation_deleted'));
+    expect(aliceStream.events.at(-1)!.data.conversation_deleted.id).toBe(conversation.id);
     // A beat for anything misdirected to arrive.
     await new Promise((resolve) => setTimeout(resolve, 300));
     for (const stream of others) expect(stream.events).toEqual([]);

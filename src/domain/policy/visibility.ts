@@ -126,6 +126,15 @@ export function mayReadEvent(event: StoredEvent, reader: EntryReader | undefined
   return mayReadEntry({ visibility: entry.visibility, authorId: entry.createdBy.id, privateTo, ...(parent && { parent }) }, reader);
 }
 
+/**
+ * A deleted conversation has no members left (store/chats.ts `markDeleted`), so its deletion
+ * is for those who could see it just before: the organization's staff and its members then.
+ */
+export function sawDeletedConversation(event: StoredEvent, user: User): boolean {
+  const gone = event.type === 'conversation_deleted' ? event.payload.oldConversation : undefined;
+  return gone !== undefined && gone.orgId === user.orgId && (!isCustomer(user) || gone.users.some((member) => member.id === user.id));
+}
+
 /** Of `candidateIds` (users with a stream open), those who hear of `subjectId`'s presence: everyone who shares a chat with them. */
 export async function presenceAudience(store: Store, subjectId: number, candidateIds: readonly number[]): Promise<ReadonlySet<number>> {
   return new Set(await store.chats.sharingAChat(subjectId, candidateIds));
