@@ -36,6 +36,22 @@ describe('statements per conversation operation, after one call to warm caches',
     expect(large).toBeLessThanOrEqual(9);
   });
 
+  it('timeline-entries.create on a conversation costs what a message in a DM does (one more at most); a customer\'s, which may reopen it, two more', async () => {
+    const { agent, alice } = people;
+    const chat = await t.given.chat(agent, [alice]);
+    const post = (person: SupportSetting['agent'], object: string) => () =>
+      t.as(person).post('/timeline-entries.create', { type: 'timeline_comment', object, body: 'hello' });
+    for (const object of [chat.id, first.id]) expect((await post(agent, object)()).status).toBe(201);
+    const inDm = await statementsOfCall(t, 'timeline-entries.create', post(agent, chat.id), 201);
+    const byStaff = await statementsOfCall(t, 'timeline-entries.create', post(agent, first.id), 201);
+    const byCustomer = await statementsOfCall(t, 'timeline-entries.create', post(alice, first.id), 201);
+    // One more at most: a conversation staff started has a creator who is not among its members, read apart.
+    expect(byStaff).toBeLessThanOrEqual(inDm + 1);
+    // And one to read its stage, which a customer's message on a resolved conversation changes,
+    // and one that answering any customer takes (whose email they may see: policy/customers.ts).
+    expect(byCustomer).toBeLessThanOrEqual(inDm + 3);
+  });
+
   it('conversations.get by a customer: at most 7 statements', async () => {
     const cost = await warmCost('conversations.get', () => t.as(people.alice).post('/conversations.get', { id: first.id }));
     expect(cost).toBeLessThanOrEqual(7);

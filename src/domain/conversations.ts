@@ -8,7 +8,7 @@
 import type { Store } from '../store/index.js';
 import type { ConversationFields, ConversationPatch, ConversationPosition, ConversationSortKey } from '../store/conversations.js';
 import { checkCustomFields, mergeCustomFields, normalizeTitle, requireActive, requireReachable } from './chats.js';
-import { closeDateAfter, INITIAL_STAGE, parseStage, requireMove } from './conversation-stages.js';
+import { closeDateAfter, INITIAL_STAGE, parseStage, REOPENED_STAGE, requireMove } from './conversation-stages.js';
 import { cursorSecret, openKeyCursor, sealKeyCursor, type ListMode } from './cursors.js';
 import { BadRequest, Forbidden } from './errors.js';
 import { recordEvent } from './events.js';
@@ -19,7 +19,7 @@ import { pageBothWays } from './paging.js';
 import { absent, isCustomer, vouchesForStaff } from './policy/customers.js';
 import { assertMember } from './policy/visibility.js';
 import { createTimelineEntry } from './timeline-entries.js';
-import { now, type Conversation, type ConversationEventType, type Principal, type TagRef, type User } from '../model/index.js';
+import { now, type Chat, type Conversation, type ConversationEventType, type Principal, type TagRef, type User } from '../model/index.js';
 import { DEFAULT_PAGE_SIZE } from '../schema/limits.js';
 
 export interface ConversationInput {
@@ -161,12 +161,14 @@ export async function deleteConversation(store: Store, principal: Principal, id:
 
 /**
  * A customer's new message on a resolved conversation reopens it, as DevRev does: called in
- * the message's transaction (domain/timeline-entries.ts), with the conversation as it was.
+ * the message's transaction (domain/timeline-entries.ts). Its stage is read first, alone: the
+ * whole conversation only when it is to change.
  */
-export async function reopenOnCustomerMessage(tx: Store, conversation: Conversation, author: User, at: string): Promise<void> {
-  if (!isCustomer(author) || conversation.stage !== 'resolved') return;
-  await tx.conversations.update(conversation.id, { modifiedBy: author.id, vouched: false, at, stage: 'needs_response', actualCloseDate: null });
-  const reopened = (await tx.conversations.findById(conversation.id))!;
+export async function reopenOnCustomerMessage(tx: Store, chatId: number, author: User, at: string): Promise<void> {
+  if (!isCustomer(author) || (await tx.conversations.stageOf(chatId)) !== 'resolved') return;
+  const conversation = (await tx.conversations.findById(chatId))!;
+  await tx.conversations.update(chatId, { modifiedBy: author.id, vouched: false, at, stage: REOPENED_STAGE, actualCloseDate: null });
+  const reopened = (await tx.conversations.findById(chatId))!;
   await recordConversationEvent(tx, 'conversation_updated', reopened, conversation);
 }
 
@@ -254,6 +256,18 @@ export async function findConversation(store: Store, principal: Principal, field
   if (!conversation) throw absent('conversation', id);
   await assertMember(store, conversation, principal.user, absent('conversation', id));
   return conversation;
+}
+
+/**
+ * The same, as a chat only (its members and timeline, not its support fields): what a
+ * message, a read marker or a search needs, in the statements a DM's lookup takes.
+ */
+export async function findConversationChat(store: Store, principal: Principal, fieldName: string, id: string): Promise<Chat> {
+  const ref = parseRefOf(fieldName, id, ['conversation'] as const);
+  const chat = refBelongsTo(ref, principal.org.slug) ? await store.chats.findByNumber(principal.org.id, ref.number, 'conversation') : undefined;
+  if (!chat) throw absent('conversation', id);
+  await assertMember(store, chat, principal.user, absent('conversation', id));
+  return chat;
 }
 
 function recordConversationEvent(tx: Store, type: ConversationEventType, conversation: Conversation, old?: Conversation): Promise<number> {

@@ -7,8 +7,8 @@ import type { Store } from '../store/index.js';
 import { UniqueViolation } from '../store/index.js';
 import type { TimelineEntryPatch } from '../store/timeline-entries.js';
 import { findMemberChat } from './chats.js';
-import { findConversation, reopenOnCustomerMessage } from './conversations.js';
-import { absent, maySetEntryExternalRef, postingVouches } from './policy/customers.js';
+import { findConversationChat, reopenOnCustomerMessage } from './conversations.js';
+import { absent, isCustomer, maySetEntryExternalRef, postingVouches } from './policy/customers.js';
 import { assertMember, isMember, mayReadEntry, readerOf, replyAudience, type EntryAudience } from './policy/visibility.js';
 import { BadRequest, Conflict, Forbidden, NotFound } from './errors.js';
 import { attachEntryFiles, changeEntryFiles, resolveEntryFiles, type ArtifactsChange } from './entry-files.js';
@@ -100,10 +100,13 @@ export async function createTimelineEntry(
       });
       await attachEntryFiles(tx, principal, number, files);
       await tx.chats.touch(chat.id, postedAt);
-      if (chat.type === 'conversation') await reopenOnCustomerMessage(tx, (await tx.conversations.findById(chat.id))!, caller, postedAt);
+      // Only a customer's message can reopen a conversation: staff's posts read nothing more.
+      if (chat.type === 'conversation' && isCustomer(caller)) await reopenOnCustomerMessage(tx, chat.id, caller, postedAt);
       // Staff writing where customers read have joined the chat (domain/policy/customers.ts); a
       // member through a group only has no row of their own to mark.
-      if (postingVouches(caller, visibility) && !chat.vouchedUserIds.includes(caller.id)) await tx.chats.vouch(chat.id, caller.id);
+      // (Staff answering a conversation they are no user of have none either.)
+      const ownRow = chat.users.some((user) => user.id === caller.id);
+      if (postingVouches(caller, visibility) && ownRow && !chat.vouchedUserIds.includes(caller.id)) await tx.chats.vouch(chat.id, caller.id);
       // Read as of `at`, which expires_at was checked against: the answer is the entry just made.
       const created = (await tx.timelineEntries.findByNumber(org.id, number, at))!;
       const audience = { visibility, authorId: caller.id, privateTo, ...(commentAudience && { parent: commentAudience }) };
@@ -224,7 +227,7 @@ export async function findTimeline(store: Store, principal: Principal, object: s
  */
 export async function findTimelineChat(store: Store, principal: Principal, fieldName: string, id: string): Promise<Chat> {
   const ref = parseRefOf(fieldName, id, ['chat', 'conversation'] as const);
-  return ref.kind === 'chat' ? findMemberChat(store, principal, fieldName, id) : findConversation(store, principal, fieldName, id);
+  return ref.kind === 'chat' ? findMemberChat(store, principal, fieldName, id) : findConversationChat(store, principal, fieldName, id);
 }
 
 /** Who may read an entry (domain/policy/visibility.ts): its own audience and, for a reply, its comment's. */

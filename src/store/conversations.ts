@@ -84,6 +84,12 @@ export class ConversationStore {
     if (patch.ownerIds) await this.replaceOwners(chatId, patch.ownerIds);
   }
 
+  /** Its stage alone: one indexed read, for the rule a new message may set off. */
+  async stageOf(chatId: number): Promise<ConversationStage | undefined> {
+    const row = await this.db.selectFrom('conversations').select('stage').where('chat_id', '=', chatId).executeTakeFirst();
+    return row?.stage as ConversationStage | undefined;
+  }
+
   async findByNumber(orgId: number, number: number): Promise<Conversation | undefined> {
     const chat = await this.chats.findByNumber(orgId, number, 'conversation');
     return chat && (await this.complete([chat]))[0];
