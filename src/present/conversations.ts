@@ -1,8 +1,8 @@
 /** Support conversations → DevRev wire objects. Optional fields without a value are omitted. */
 import { vouchedMembers } from '../domain/policy/customers.js';
-import { formatDisplayId, formatDon } from '../domain/ids.js';
 import type { Conversation, TagRef } from '../model/index.js';
 import type { Conversation as ConversationWire } from '../schema/conversations.js';
+import { presentChatBase } from './chats.js';
 import { presentGroupSummary } from './groups.js';
 import { presentUserSummary } from './users.js';
 import { withContacts, type Viewpoint } from './viewpoint.js';
@@ -10,12 +10,7 @@ import { withContacts, type Viewpoint } from './viewpoint.js';
 export function presentConversation(conversation: Conversation, outside: Viewpoint): ConversationWire {
   const view = withContacts(outside, vouchedMembers(conversation));
   const wire: ConversationWire = {
-    id: formatDon('conversation', view.org.slug, conversation.number),
-    display_id: formatDisplayId('conversation', conversation.number),
-    created_by: presentUserSummary(conversation.createdBy, view),
-    created_date: conversation.createdAt,
-    modified_by: presentUserSummary(conversation.modifiedBy, view),
-    modified_date: conversation.modifiedAt,
+    ...presentChatBase(conversation, view),
     members: conversation.users.map((user) => presentUserSummary(user, view)),
     owned_by: conversation.ownedBy.map((user) => presentUserSummary(user, view)),
     stage: { name: conversation.stage },
