@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { uploadFile } from './helpers/artifacts.js';
 import { supportSetting } from './helpers/conversations.js';
 import { useServer, type Person } from './helpers/server.js';
 
@@ -373,5 +374,17 @@ describe('the chat machinery on conversations', () => {
     const customerSearch = await t.as(alice).post('/timeline-entries.search', { query: 'printer' });
     expect(customerSearch.body.results.map((result: { timeline_entry: { body: string } }) => result.timeline_entry.body)).toEqual(['printer on fire']);
     expect((await t.as(rival).post('/timeline-entries.search', { query: 'printer' })).body.results).toEqual([]);
+  });
+
+  it("carries a customer's file in its first message to staff, and to no one else", async () => {
+    const { agent, alice, rival, outsider } = await setting();
+    const file = await uploadFile(t, alice, 'screenshot.txt', Buffer.from('the error dialog'), 'text/plain');
+    const conversation = await start(alice, { messages: [{ body: 'see attached', artifacts: [file] }] });
+    const entry = (await t.as(agent).post('/timeline-entries.list', { object: conversation.id })).body.timeline_entries[0];
+    expect(entry.artifacts.map((artifact: { id: string }) => artifact.id)).toEqual([file]);
+    const located = await t.as(agent).post('/artifacts.locate', { id: file });
+    expect(located.status).toBe(200);
+    expect(Buffer.from(await (await fetch(located.body.url)).arrayBuffer()).toString()).toBe('the error dialog');
+    for (const stranger of [rival, outsider]) expect((await t.as(stranger).post('/artifacts.locate', { id: file })).status).toBe(404);
   });
 });
