@@ -66,6 +66,7 @@ interface Scene {
   revUser?: string;
   devUser?: string;
   webhook?: string;
+  conversation?: string;
 }
 
 async function chatOf(scene: Scene): Promise<string> {
@@ -93,6 +94,13 @@ async function revUserOf(scene: Scene): Promise<string> {
 async function devUserOf(scene: Scene): Promise<string> {
   scene.devUser ??= (await ok(t.as(scene.admin).post('/dev-users.create', { email: 'dora@example.com', state: 'active' }), 201)).dev_user.id;
   return scene.devUser!;
+}
+
+async function conversationOf(scene: Scene): Promise<string> {
+  scene.conversation ??= (
+    await ok(t.as(scene.admin).post('/conversations.create', { type: 'support', title: 'Cannot log in', members: [await revUserOf(scene)] }), 201)
+  ).conversation.id;
+  return scene.conversation!;
 }
 
 async function otherWebhookOf(scene: Scene): Promise<string> {
@@ -131,6 +139,12 @@ const TRIGGERS: Record<WebhookEventType, (scene: Scene) => Promise<unknown>> = {
   rev_user_deleted: async (scene) => {
     const { rev_user } = await ok(t.as(scene.admin).post('/rev-users.create', { display_name: 'Eve' }), 201);
     return ok(t.as(scene.admin).post('/rev-users.delete', { id: rev_user.id }));
+  },
+  conversation_created: conversationOf,
+  conversation_updated: async (scene) => ok(t.as(scene.admin).post('/conversations.update', { id: await conversationOf(scene), title: 'Cannot sign in' })),
+  conversation_deleted: async (scene) => {
+    const { conversation } = await ok(t.as(scene.admin).post('/conversations.create', { type: 'support', title: 'Never mind' }), 201);
+    return ok(t.as(scene.admin).post('/conversations.delete', { id: conversation.id }));
   },
   webhook_created: otherWebhookOf,
   webhook_updated: async (scene) => ok(t.as(scene.admin).post('/webhooks.update', { id: await otherWebhookOf(scene), event_types: { add: ['group_updated'] } })),
@@ -171,6 +185,8 @@ describe('webhook event types', () => {
     expect(of('group_updated').group.description).toBe('first line');
     expect(of('group_updated').old_group.description).toBe('the support team');
     expect(of('webhook_created').webhook.id).toBe(scene.webhook);
+    expect(of('conversation_updated').conversation.title).toBe('Cannot sign in');
+    expect(of('conversation_updated').old_conversation.title).toBe('Cannot log in');
     expect(of('webhook_updated').webhook.event_types).toEqual(['group_created', 'group_updated']);
     expect(of('webhook_deleted').id).toMatch(/:webhook\/\d+$/);
   }, 20_000);

@@ -179,7 +179,7 @@ export async function leaveChat(store: Store, principal: Principal, id: string):
 /** By id in either form; a chat of another organization is as absent as one never made. */
 export async function findChat(store: Store, principal: Principal, fieldName: string, id: string): Promise<Chat> {
   const ref = parseRefOf(fieldName, id, ['chat'] as const);
-  const chat = refBelongsTo(ref, principal.org.slug) ? await store.chats.findByNumber(principal.org.id, ref.number) : undefined;
+  const chat = refBelongsTo(ref, principal.org.slug) ? await store.chats.findByNumber(principal.org.id, ref.number, 'dm') : undefined;
   if (!chat) throw absent('chat', id);
   return chat;
 }
@@ -213,7 +213,7 @@ async function findDefaultDm(store: Store, principal: Principal, values: string[
  * Someone the caller may not chat with (a customer naming another rev org's customer) is
  * refused as if they did not exist: the request learns nothing about them.
  */
-function requireReachable(caller: User, fieldName: string, users: readonly User[]): void {
+export function requireReachable(caller: User, fieldName: string, users: readonly User[]): void {
   const unreachable = users.find((user) => !mayChatWith(caller, user));
   if (unreachable) {
     throw BadRequest.invalidField(fieldName, new Unresolved(formatDisplayId(unreachable.type, unreachable.number)).message);
@@ -226,7 +226,7 @@ function requireGroupsAllowed(caller: User, fieldName: string, groups: readonly 
 }
 
 /** New members must be active; members who already were may stay whatever their state. */
-function requireActive(fieldName: string, users: readonly User[], existing: readonly User[]): void {
+export function requireActive(fieldName: string, users: readonly User[], existing: readonly User[]): void {
   const inactive = users.find((user) => user.state !== 'active' && !existing.some((member) => member.id === user.id));
   if (inactive) {
     throw BadRequest.notPermitted(fieldName, `${formatDisplayId(inactive.type, inactive.number)} is ${inactive.state}, not active`);
@@ -243,7 +243,7 @@ function parseRecords(values: readonly string[], fieldName = 'records'): string[
   return [...new Set(values)];
 }
 
-function normalizeTitle(title: string | undefined): string | undefined {
+export function normalizeTitle(title: string | undefined): string | undefined {
   if (title === undefined) return undefined;
   const trimmed = title.trim();
   return trimmed.length === 0 ? undefined : trimmed;

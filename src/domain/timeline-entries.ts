@@ -7,7 +7,8 @@ import type { Store } from '../store/index.js';
 import { UniqueViolation } from '../store/index.js';
 import type { TimelineEntryPatch } from '../store/timeline-entries.js';
 import { findMemberChat } from './chats.js';
-import { absent, maySetEntryExternalRef, postingVouches } from './policy/customers.js';
+import { findConversationChat, reopenOnCustomerMessage } from './conversations.js';
+import { absent, isCustomer, maySetEntryExternalRef, postingVouches } from './policy/customers.js';
 import { assertMember, isMember, mayReadEntry, readerOf, replyAudience, type EntryAudience } from './policy/visibility.js';
 import { BadRequest, Conflict, Forbidden, NotFound } from './errors.js';
 import { attachEntryFiles, changeEntryFiles, resolveEntryFiles, type ArtifactsChange } from './entry-files.js';
@@ -99,9 +100,13 @@ export async function createTimelineEntry(
       });
       await attachEntryFiles(tx, principal, number, files);
       await tx.chats.touch(chat.id, postedAt);
+      // Only a customer's message can reopen a conversation: staff's posts read nothing more.
+      if (chat.type === 'conversation' && isCustomer(caller)) await reopenOnCustomerMessage(tx, chat.id, caller, postedAt);
       // Staff writing where customers read have joined the chat (domain/policy/customers.ts); a
       // member through a group only has no row of their own to mark.
-      if (postingVouches(caller, visibility) && !chat.vouchedUserIds.includes(caller.id)) await tx.chats.vouch(chat.id, caller.id);
+      // (Staff answering a conversation they are no user of have none either.)
+      const ownRow = chat.users.some((user) => user.id === caller.id);
+      if (postingVouches(caller, visibility) && ownRow && !chat.vouchedUserIds.includes(caller.id)) await tx.chats.vouch(chat.id, caller.id);
       // Read as of `at`, which expires_at was checked against: the answer is the entry just made.
       const created = (await tx.timelineEntries.findByNumber(org.id, number, at))!;
       const audience = { visibility, authorId: caller.id, privateTo, ...(commentAudience && { parent: commentAudience }) };
@@ -126,10 +131,10 @@ export interface GetTimelineEntryInput {
 }
 
 export async function getTimelineEntry(store: Store, principal: Principal, input: GetTimelineEntryInput): Promise<TimelineEntry> {
-  const ref = parseRefOf('id', input.id, ['timeline_comment', 'chat'] as const);
-  if (ref.kind === 'chat') {
+  const ref = parseRefOf('id', input.id, ['timeline_comment', 'chat', 'conversation'] as const);
+  if (ref.kind !== 'timeline_comment') {
     if (input.externalRef === undefined) throw BadRequest.unexpectedIdType('id', input.id, 'timeline entry');
-    const chat = await findMemberChat(store, principal, 'id', input.id);
+    const chat = await findTimelineChat(store, principal, 'id', input.id);
     const entry = await store.timelineEntries.findByExternalRef(chat.id, input.externalRef, now());
     if (!entry || !(await canSee(store, entry, principal.user))) throw new NotFound('timeline entry', input.externalRef);
     return entry;
@@ -209,13 +214,20 @@ export async function deleteTimelineEntry(store: Store, principal: Principal, id
  * reply's thread is refused. Either way the caller must be a member who sees the comment.
  */
 export async function findTimeline(store: Store, principal: Principal, object: string): Promise<{ chat: Chat; parent?: TimelineEntry }> {
-  const ref = parseRefOf('object', object, ['chat', 'timeline_comment'] as const);
-  if (ref.kind === 'chat') {
-    return { chat: await findMemberChat(store, principal, 'object', object) };
-  }
+  const ref = parseRefOf('object', object, ['chat', 'conversation', 'timeline_comment'] as const);
+  if (ref.kind !== 'timeline_comment') return { chat: await findTimelineChat(store, principal, 'object', object) };
   const parent = await readEntry(store, principal, object, 'object');
   if (parent.parentId !== null) throw BadRequest.notPermitted('object', 'threads are one level deep: reply to the comment, not to a reply');
   return { chat: (await store.chats.findById(parent.chatId))!, parent };
+}
+
+/**
+ * A DM or a support conversation, by id in either form, for a caller who may read its
+ * timeline: what read state, typing and search take, as timeline entries do.
+ */
+export async function findTimelineChat(store: Store, principal: Principal, fieldName: string, id: string): Promise<Chat> {
+  const ref = parseRefOf(fieldName, id, ['chat', 'conversation'] as const);
+  return ref.kind === 'chat' ? findMemberChat(store, principal, fieldName, id) : findConversationChat(store, principal, fieldName, id);
 }
 
 /** Who may read an entry (domain/policy/visibility.ts): its own audience and, for a reply, its comment's. */
@@ -253,7 +265,9 @@ export async function readEntry(store: Store, principal: Principal, id: string, 
     ? await store.timelineEntries.findByNumber(principal.org.id, ref.number, now())
     : undefined;
   if (!entry) throw new NotFound('timeline entry', id);
-  const chat = (await store.chats.findById(entry.chatId))!;
+  // A deleted conversation's entries went with it.
+  const chat = await store.chats.findById(entry.chatId);
+  if (!chat) throw absent('timeline entry', id);
   await assertMember(store, chat, principal.user, () => absent('timeline entry', id));
   // Unseen entries are absent rather than forbidden: a reader cannot learn they exist.
   if (!(await canSee(store, entry, principal.user))) throw new NotFound('timeline entry', id);

@@ -7,16 +7,26 @@ import { presentGroupSummary } from './groups.js';
 import { presentUserSummary } from './users.js';
 import { withContacts, type Viewpoint } from './viewpoint.js';
 
-export function presentChat(chat: Chat, outside: Viewpoint): ChatWire {
-  const view = withContacts(outside, vouchedMembers(chat));
-  const wire: ChatWire = {
-    type: chat.type,
-    id: formatDon('chat', view.org.slug, chat.number),
-    display_id: formatDisplayId('chat', chat.number),
+/** What a DM and a conversation show alike (DevRev's `atom-base`): ids, creator, modifier and times. */
+export function presentChatBase(chat: Chat, view: Viewpoint) {
+  const kind = chat.type === 'conversation' ? 'conversation' : 'chat';
+  return {
+    id: formatDon(kind, view.org.slug, chat.number),
+    display_id: formatDisplayId(kind, chat.number),
     created_by: presentUserSummary(chat.createdBy, view),
     created_date: chat.createdAt,
     modified_by: presentUserSummary(chat.modifiedBy, view),
     modified_date: chat.modifiedAt,
+  };
+}
+
+export function presentChat(chat: Chat, outside: Viewpoint): ChatWire {
+  const view = withContacts(outside, vouchedMembers(chat));
+  const wire: ChatWire = {
+    // Conversations are presented as conversations (present/conversations.ts); a chat is a DM,
+    // and a conversation's read marker (chat_read) names the conversation by its id.
+    type: 'dm',
+    ...presentChatBase(chat, view),
     users: chat.users.map((user) => presentUserSummary(user, view)),
     groups: chat.groups.map((group) => presentGroupSummary(group, view)),
   };

@@ -5,7 +5,7 @@
  * fallback for a notification lost on the way.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import { mayReadEvent, readerOf } from '../domain/policy/visibility.js';
+import { mayReadEvent, readerOf, sawDeletedConversation } from '../domain/policy/visibility.js';
 import type { StoredEvent, User } from '../model/index.js';
 import { touches, type Store } from '../store/index.js';
 import { SerialDrain } from './drain.js';
@@ -119,7 +119,8 @@ export class Dispatcher {
     if (listening.length === 0) return;
     const members = new Set(await this.store.chats.memberIds(event.chatId));
     for (const subscriber of listening) {
-      if (members.has(subscriber.user.id) && mayReadEvent(event, readerOf(subscriber.user))) subscriber.deliver(event);
+      const member = members.has(subscriber.user.id) || sawDeletedConversation(event, subscriber.user);
+      if (member && mayReadEvent(event, readerOf(subscriber.user))) subscriber.deliver(event);
     }
   }
 }

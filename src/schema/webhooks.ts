@@ -10,6 +10,9 @@ export const MAX_WEBHOOK_HEADERS = 8;
  * so a subscription to them would wait for nothing; it is refused (400 invalid_enum_value).
  */
 export const DEVREV_WEBHOOK_EVENT_TYPES = [
+  'conversation_created',
+  'conversation_deleted',
+  'conversation_updated',
   'dev_user_created',
   'dev_user_updated',
   'group_created',

@@ -17,9 +17,11 @@
  *   an entry (an edit, a delete) removes them with its words.
  * - v6: directory and integration events: the user (`user`, `oldUser`), group (`oldGroup`)
  *   or webhook (`webhook`, with its secret, which DevRev's event shape carries) they are
- *   about; a reaction's `timeline_entry_updated` carries the change (`reaction`).
+ *   about; a reaction's `timeline_entry_updated` carries the change (`reaction`). Entries
+ *   carry their chat's type (`chatType`: a DM or a conversation); support conversation
+ *   events carry the conversation (`conversation`, `oldConversation`).
  */
-import type { Chat, EntryAudienceOf, EventPayload, Group, TimelineEntry, User, Webhook } from '../model/index.js';
+import type { Chat, ChatType, Conversation, EntryAudienceOf, EventPayload, Group, TagRef, TimelineEntry, User, Webhook } from '../model/index.js';
 
 export const EVENT_PAYLOAD_VERSION = 6;
 
@@ -58,7 +60,8 @@ interface StoredChat {
   id: number;
   orgId: number;
   number: number;
-  type: 'dm';
+  /** Always `dm` before v6. */
+  type: ChatType;
   title: string | null;
   isDefault: boolean;
   memberKey: string;
@@ -80,6 +83,8 @@ interface StoredEntry {
   orgId: number;
   chatId: number;
   chatNumber: number;
+  /** v6 and later; before, every entry was on a DM. */
+  chatType?: ChatType;
   number: number;
   body: string | null;
   bodyType: TimelineEntry['bodyType'];
@@ -124,6 +129,20 @@ interface StoredWebhook {
   modifiedAt: string;
 }
 
+interface StoredConversation extends StoredChat {
+  type: 'conversation';
+  description: string | null;
+  stage: Conversation['stage'];
+  isSpam: boolean;
+  isFrozen: boolean;
+  ownedBy: StoredUser[];
+  group: StoredGroup | null;
+  revOrg: { number: number; displayName: string } | null;
+  sourceChannel: string | null;
+  tags: TagRef[];
+  actualCloseDate: string | null;
+}
+
 export interface StoredPayloadV6 extends Omit<StoredPayloadV5, 'v'> {
   v: 6;
   user?: StoredUser;
@@ -131,6 +150,8 @@ export interface StoredPayloadV6 extends Omit<StoredPayloadV5, 'v'> {
   oldGroup?: StoredGroup;
   webhook?: StoredWebhook;
   reaction?: { action: 'added' | 'removed'; emoji: string; reactor: StoredUser };
+  conversation?: StoredConversation;
+  oldConversation?: StoredConversation;
 }
 
 export interface StoredPayloadV5 extends Omit<StoredPayloadV4, 'v'> {
@@ -182,6 +203,8 @@ type StoredPayload = StoredPayloadV1 | StoredPayloadV2 | StoredPayloadV3 | Store
 export function serializePayload(payload: EventPayload): string {
   const stored: StoredPayloadV6 = { v: 6 };
   if (payload.chat) stored.chat = storedChat(payload.chat);
+  if (payload.conversation) stored.conversation = storedConversation(payload.conversation);
+  if (payload.oldConversation) stored.oldConversation = storedConversation(payload.oldConversation);
   if (payload.entry) stored.entry = storedEntry(payload.entry);
   if (payload.oldEntry) stored.oldEntry = storedEntry(payload.oldEntry);
   if (payload.group) stored.group = storedGroup(payload.group);
@@ -203,6 +226,8 @@ export function parsePayload(text: string): EventPayload {
   const stored = JSON.parse(text) as StoredPayload;
   const payload: EventPayload = {};
   if (stored.chat) payload.chat = chatOf(stored.chat);
+  if (stored.v === 6 && stored.conversation) payload.conversation = conversationOf(stored.conversation);
+  if (stored.v === 6 && stored.oldConversation) payload.oldConversation = conversationOf(stored.oldConversation);
   if (stored.entry) payload.entry = entryOf(stored.entry);
   if (stored.oldEntry) payload.oldEntry = entryOf(stored.oldEntry);
   if (stored.group) payload.group = { ...stored.group };
@@ -321,12 +346,30 @@ function storedChat(chat: Chat): StoredChat {
   };
 }
 
+function storedConversation(conversation: Conversation): StoredConversation {
+  return {
+    ...storedChat(conversation),
+    type: 'conversation',
+    description: conversation.description,
+    stage: conversation.stage,
+    isSpam: conversation.isSpam,
+    isFrozen: conversation.isFrozen,
+    ownedBy: conversation.ownedBy.map(storedUser),
+    group: conversation.group && storedGroup(conversation.group),
+    revOrg: conversation.revOrg && { number: conversation.revOrg.number, displayName: conversation.revOrg.displayName },
+    sourceChannel: conversation.sourceChannel,
+    tags: conversation.tags.map((tag) => ({ ...tag })),
+    actualCloseDate: conversation.actualCloseDate,
+  };
+}
+
 function storedEntry(entry: TimelineEntry): StoredEntry {
   return {
     id: entry.id,
     orgId: entry.orgId,
     chatId: entry.chatId,
     chatNumber: entry.chatNumber,
+    chatType: entry.chatType,
     number: entry.number,
     body: entry.body,
     bodyType: entry.bodyType,
@@ -369,9 +412,20 @@ function chatOf(chat: StoredChat): Chat {
   };
 }
 
+function conversationOf(conversation: StoredConversation): Conversation {
+  return {
+    ...conversation,
+    ...chatOf(conversation),
+    type: 'conversation',
+    ownedBy: conversation.ownedBy.map(userOf),
+    group: conversation.group && { ...conversation.group },
+  };
+}
+
 function entryOf(entry: StoredEntry): TimelineEntry {
   return {
     ...entry,
+    chatType: entry.chatType ?? 'dm',
     createdBy: userOf(entry.createdBy),
     modifiedBy: userOf(entry.modifiedBy),
     // Before v3 events kept no reactions and no threads.

@@ -61,6 +61,9 @@ export class Store implements EntityStores {
   get chats() {
     return this.entities.chats;
   }
+  get conversations() {
+    return this.entities.conversations;
+  }
   get timelineEntries() {
     return this.entities.timelineEntries;
   }

@@ -18,6 +18,7 @@ import { artifactUploadLimits } from './0022_artifact_upload_limits.js';
 import { staffVouched } from './0023_staff_vouched.js';
 import { searchScope } from './0024_search_scope.js';
 import { entryArtifacts } from './0025_entry_artifacts.js';
+import { conversations } from './0026_conversations.js';
 import { customerTraits } from './0030_customer_traits.js';
 import type { DialectName } from './helpers.js';
 
@@ -45,6 +46,7 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
         '0023_staff_vouched': staffVouched(),
         '0024_search_scope': searchScope(dialect),
         '0025_entry_artifacts': entryArtifacts(),
+        '0026_conversations': conversations(),
         '0030_customer_traits': customerTraits(),
       };
     },
