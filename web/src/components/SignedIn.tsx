@@ -1,16 +1,27 @@
-/** The console for one token: who it is, the live stream, errors, and the two sections. */
+/**
+ * The console for one token: who it is, the live stream, errors, and the sections — Chats,
+ * Support and Inspect for staff; Support alone for a customer.
+ */
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
-import type { DevUser } from '../../../src/client/index.js';
 import { ConsoleContext, type Console, type Features } from '../context.js';
 import { readFeatures } from '../features.js';
 import { useEventStream } from '../hooks/useEventStream.js';
 import { useRoute } from '../hooks/useRoute.js';
+import { isCustomer, whoAmI, type Self } from '../identity.js';
 import { createClient, describeError, watchingFetchFor, type ShownError } from '../session.js';
 import { ChatsPage } from './ChatsPage.js';
 import { ConnectionStatus } from './ConnectionStatus.js';
 import { ErrorBanner } from './ErrorBanner.js';
 import { InspectPage } from './inspect/InspectPage.js';
+import { SupportPage } from './support/SupportPage.js';
 import './SignedIn.css';
+
+const STAFF_SECTIONS = [
+  ['chats', 'Chats'],
+  ['support', 'Support'],
+  ['inspect', 'Inspect'],
+] as const;
+const CUSTOMER_SECTIONS = [['support', 'Support']] as const;
 
 interface Props {
   token: string;
@@ -22,7 +33,7 @@ export function SignedIn({ token, onSwitch, onSignOut }: Props) {
   const unauthenticated = useCallback((reason: string) => onSignOut(`Signed out: ${reason}`), [onSignOut]);
   const fetch = useMemo(() => watchingFetchFor(unauthenticated), [token]);
   const client = useMemo(() => createClient(token, unauthenticated), [token]);
-  const [self, setSelf] = useState<DevUser | undefined>();
+  const [self, setSelf] = useState<Self | undefined>();
   const [features, setFeatures] = useState<Features | undefined>();
   const [errors, setErrors] = useState<ShownError[]>([]);
   const route = useRoute();
@@ -36,8 +47,10 @@ export function SignedIn({ token, onSwitch, onSignOut }: Props) {
   const events = useEventStream(token, fetch, report);
 
   useEffect(() => {
-    client.devUsers.self().then(({ dev_user }) => setSelf(dev_user), report);
-    void readFeatures().then(setFeatures);
+    void readFeatures().then((read) => {
+      setFeatures(read);
+      return whoAmI(client, read).then(setSelf, report);
+    });
   }, [client]);
 
   const value: Console | undefined = useMemo(
@@ -57,18 +70,18 @@ export function SignedIn({ token, onSwitch, onSignOut }: Props) {
     );
   }
 
+  const customer = isCustomer(value.self);
   return (
     <ConsoleContext.Provider value={value}>
       <div class="shell">
         <header class="topbar">
           <span class="brand">Confab</span>
           <nav aria-label="Sections" class="sections">
-            <a href="#/chats" aria-current={route.section === 'chats' ? 'page' : undefined}>
-              Chats
-            </a>
-            <a href="#/inspect" aria-current={route.section === 'inspect' ? 'page' : undefined}>
-              Inspect
-            </a>
+            {(customer ? CUSTOMER_SECTIONS : STAFF_SECTIONS).map(([section, name]) => (
+              <a key={section} href={`#/${section}`} aria-current={route.section === section || customer ? 'page' : undefined}>
+                {name}
+              </a>
+            ))}
           </nav>
           <ConnectionStatus status={events.status} />
           <span class="who" title={self!.email}>
@@ -80,7 +93,13 @@ export function SignedIn({ token, onSwitch, onSignOut }: Props) {
           </button>
         </header>
         <ErrorBanner errors={errors} onDismiss={() => setErrors([])} />
-        {route.section === 'inspect' ? <InspectPage tab={route.tab} /> : <ChatsPage openChatId={route.chatId} target={route.target} />}
+        {customer || route.section === 'support' ? (
+          <SupportPage openConversationId={route.conversationId} />
+        ) : route.section === 'inspect' ? (
+          <InspectPage tab={route.tab} />
+        ) : (
+          <ChatsPage openChatId={route.chatId} target={route.target} />
+        )}
       </div>
     </ConsoleContext.Provider>
   );

@@ -1,0 +1,35 @@
+/**
+ * A support conversation as the console shows it, in DevRev's shape (`conversation` in the
+ * contract), and how its stage reads to people.
+ */
+import type { UserSummary } from '../../../../src/client/index.js';
+
+export interface Conversation {
+  id: string;
+  display_id?: string;
+  title?: string;
+  description?: string;
+  members: UserSummary[];
+  owned_by?: UserSummary[];
+  stage?: { name: string };
+  created_date?: string;
+  modified_date?: string;
+}
+
+/** DevRev's support conversation stages, in the order a conversation moves through them. */
+export const STAGES: readonly string[] = ['open', 'in_progress', 'awaiting_customer_response', 'resolved', 'archived'];
+
+/** Stages after which nobody is expected to answer: the inbox's "Open" view leaves them out. */
+export const CLOSED_STAGES: readonly string[] = ['resolved', 'archived'];
+
+/** `awaiting_customer_response` → `Awaiting customer response`. */
+export function stageLabel(name: string): string {
+  const words = name.replace(/_/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** Who asked: the conversation's customers (rev users), else its first member. */
+export function customersOf(conversation: Conversation): UserSummary[] {
+  const customers = conversation.members.filter((member) => member.type === 'rev_user');
+  return customers.length > 0 ? customers : conversation.members.slice(0, 1);
+}
