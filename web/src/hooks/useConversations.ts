@@ -11,7 +11,7 @@ import type { TimelineEntry } from '../../../src/schema/timeline-entries.js';
 import { useConsole } from '../context.js';
 import type { Self } from '../identity.js';
 import { useLiveEvents } from './useEventStream.js';
-import { CLOSED_STAGES, type Conversation } from '../components/support/conversation.js';
+import { CLOSED_STAGES, STAGES, type Conversation } from '../conversations.js';
 
 /** `mine`: owned by the viewer; `unassigned`: owned by nobody. */
 export type InboxView = 'all' | 'mine' | 'unassigned';
@@ -30,12 +30,15 @@ export interface InboxRow {
 }
 
 const PAGE = 50;
+const OPEN_STAGES = STAGES.filter((stage) => !CLOSED_STAGES.includes(stage));
 
 export function useConversations(filter: InboxFilter) {
   const { client, self, events, report } = useConsole();
   const [rows, setRows] = useState<InboxRow[]>([]);
   const [nextCursor, setNextCursor] = useState<string | undefined>();
   const [loaded, setLoaded] = useState(false);
+  /** The list could not be read (the error is in the error bar): no "nothing here" claim. */
+  const [failed, setFailed] = useState(false);
 
   const request = useCallback(
     (cursor?: string) =>
@@ -43,7 +46,7 @@ export function useConversations(filter: InboxFilter) {
         limit: PAGE,
         ...(cursor && { cursor }),
         ...(filter.view === 'mine' && { owned_by: [self.id] }),
-        ...(filter.stage !== 'any' && filter.stage !== 'open' && { stage: { name: [filter.stage] } }),
+        ...(filter.stage !== 'any' && { stage: { name: filter.stage === 'open' ? OPEN_STAGES : [filter.stage] } }),
       }),
     [client, filter.view, filter.stage, self.id],
   );
@@ -51,6 +54,7 @@ export function useConversations(filter: InboxFilter) {
   useEffect(() => {
     let current = true;
     setLoaded(false);
+    setFailed(false);
     setRows([]);
     request().then(
       (page) => {
@@ -61,7 +65,9 @@ export function useConversations(filter: InboxFilter) {
       },
       (error) => {
         report(error);
-        if (current) setLoaded(true);
+        if (!current) return;
+        setFailed(true);
+        setLoaded(true);
       },
     );
     return () => {
@@ -111,7 +117,7 @@ export function useConversations(filter: InboxFilter) {
     [upsert],
   );
 
-  return { rows, loaded, hasMore: nextCursor !== undefined, loadMore, upsert };
+  return { rows, loaded, failed, hasMore: nextCursor !== undefined, loadMore, upsert };
 }
 
 /** Newest change first; a conversation replaces the row with its id, keeping its preview. */
@@ -125,7 +131,7 @@ function activity(row: InboxRow): number {
   return Math.max(Date.parse(row.conversation.modified_date ?? row.conversation.created_date ?? ''), Date.parse(row.lastMessage?.created_date ?? '')) || 0;
 }
 
-/** The view's filter, for what the server did not choose: live changes, and `unassigned` and `open`. */
+/** The view's filter, for what the server did not choose: live changes, and `unassigned` (DevRev's list has no such filter). */
 export function inView(conversation: Conversation, filter: InboxFilter, self: Self): boolean {
   const owners = conversation.owned_by ?? [];
   if (filter.view === 'mine' && !owners.some((owner) => owner.id === self.id)) return false;

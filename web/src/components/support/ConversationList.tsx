@@ -8,23 +8,25 @@ import { conversationHref } from '../../hooks/useRoute.js';
 import { isCustomer } from '../../identity.js';
 import { Avatar } from '../Avatar.js';
 import { messagePreview, userName } from '../names.js';
-import { customersOf, stageLabel } from './conversation.js';
+import { customersOf, stageLabel } from '../../conversations.js';
 import { shortTime } from './time.js';
 
 interface Props {
   rows: InboxRow[];
   openId?: string;
   loaded: boolean;
+  failed: boolean;
   filter: InboxFilter;
 }
 
-export function ConversationList({ rows, openId, loaded, filter }: Props) {
+export function ConversationList({ rows, openId, loaded, failed, filter }: Props) {
   const { self } = useConsole();
   const customer = isCustomer(self);
   return (
     <nav class="conversation-list" aria-label="Conversations">
       {!loaded && <p class="muted conversation-list-empty" role="status">Loading conversations…</p>}
-      {loaded && rows.length === 0 && (
+      {failed && <p class="muted conversation-list-empty">The conversations could not be read: the error is above.</p>}
+      {loaded && !failed && rows.length === 0 && (
         <p class="muted conversation-list-empty">
           {customer ? 'No conversations yet. Start one: our team will answer here.' : emptyInbox(filter)}
         </p>

@@ -8,7 +8,7 @@ import { useMessages } from '../../hooks/useMessages.js';
 import { isCustomer } from '../../identity.js';
 import { userName } from '../names.js';
 import { AssigneePicker } from './AssigneePicker.js';
-import { customersOf, stageLabel, type Conversation } from './conversation.js';
+import { customersOf, stageLabel, type Conversation } from '../../conversations.js';
 import { ReplyBox } from './ReplyBox.js';
 import { StagePicker } from './StagePicker.js';
 import { SupportTimeline } from './SupportTimeline.js';

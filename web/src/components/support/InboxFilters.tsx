@@ -1,6 +1,6 @@
 /** The inbox's views (all, mine, unassigned) and its stage filter. */
 import type { InboxFilter, InboxView } from '../../hooks/useConversations.js';
-import { STAGES, stageLabel } from './conversation.js';
+import { STAGES, stageLabel } from '../../conversations.js';
 
 const VIEWS: [InboxView, string][] = [
   ['all', 'All'],
@@ -19,7 +19,9 @@ export function InboxFilters({ filter, onChange }: { filter: InboxFilter; onChan
         ))}
       </div>
       <label class="inbox-stage">
-        <span>Stage</span>
+        <span>
+          Stage<span class="visually-hidden"> filter</span>
+        </span>
         <select value={filter.stage} onChange={(event) => onChange({ ...filter, stage: event.currentTarget.value })}>
           <option value="open">Open (not resolved)</option>
           {STAGES.map((stage) => (

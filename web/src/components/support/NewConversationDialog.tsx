@@ -1,7 +1,7 @@
 /** A customer starts a conversation: a subject and their first message (`conversations.create`). */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useConsole } from '../../context.js';
-import type { Conversation } from './conversation.js';
+import type { Conversation } from '../../conversations.js';
 
 export function NewConversationDialog({ onClose, onCreated }: { onClose(): void; onCreated(conversation: Conversation): void }) {
   const { client, report } = useConsole();

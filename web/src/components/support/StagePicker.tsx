@@ -1,5 +1,5 @@
 /** Moves a conversation to another stage (the server refuses a transition DevRev does not allow). */
-import { STAGES, stageLabel } from './conversation.js';
+import { STAGES, stageLabel } from '../../conversations.js';
 
 export function StagePicker({ stage, onChange }: { stage?: string; onChange(name: string): void }) {
   return (

@@ -8,7 +8,7 @@ import { useConsole } from '../../context.js';
 import { useConversations, type InboxFilter } from '../../hooks/useConversations.js';
 import { conversationHref } from '../../hooks/useRoute.js';
 import { isCustomer } from '../../identity.js';
-import type { Conversation } from './conversation.js';
+import type { Conversation } from '../../conversations.js';
 import { ConversationList } from './ConversationList.js';
 import { ConversationView } from './ConversationView.js';
 import { InboxFilters } from './InboxFilters.js';
@@ -49,7 +49,7 @@ export function SupportPage({ openConversationId }: { openConversationId?: strin
           )}
         </div>
         {!customer && <InboxFilters filter={filter} onChange={setFilter} />}
-        <ConversationList rows={inbox.rows} openId={open?.id} loaded={inbox.loaded} filter={filter} />
+        <ConversationList rows={inbox.rows} openId={open?.id} loaded={inbox.loaded} failed={inbox.failed} filter={filter} />
         {inbox.hasMore && (
           <button type="button" class="support-more" onClick={() => void inbox.loadMore()}>
             More conversations

@@ -2,7 +2,7 @@
  * A support conversation as the console shows it, in DevRev's shape (`conversation` in the
  * contract), and how its stage reads to people.
  */
-import type { UserSummary } from '../../../../src/client/index.js';
+import type { UserSummary } from '../../src/client/index.js';
 
 export interface Conversation {
   id: string;
@@ -17,12 +17,12 @@ export interface Conversation {
 }
 
 /** DevRev's support conversation stages, in the order a conversation moves through them. */
-export const STAGES: readonly string[] = ['open', 'in_progress', 'awaiting_customer_response', 'resolved', 'archived'];
+export const STAGES: readonly string[] = ['new', 'needs_response', 'waiting_on_user', 'hold', 'resolved', 'suspended', 'archived'];
 
 /** Stages after which nobody is expected to answer: the inbox's "Open" view leaves them out. */
-export const CLOSED_STAGES: readonly string[] = ['resolved', 'archived'];
+export const CLOSED_STAGES: readonly string[] = ['resolved', 'suspended', 'archived'];
 
-/** `awaiting_customer_response` → `Awaiting customer response`. */
+/** `waiting_on_user` → `Waiting on user`. */
 export function stageLabel(name: string): string {
   const words = name.replace(/_/g, ' ');
   return words.charAt(0).toUpperCase() + words.slice(1);
