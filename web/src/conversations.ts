@@ -28,6 +28,14 @@ export function stageLabel(name: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
+/** A stage as a customer reads it: where the conversation waits, not the team's workflow. */
+export function customerStageLabel(name: string): string {
+  if (name === 'waiting_on_user') return 'Waiting for you';
+  if (name === 'resolved') return 'Resolved';
+  if (CLOSED_STAGES.includes(name)) return 'Closed';
+  return 'Waiting for our team';
+}
+
 /** Who asked: the conversation's customers (rev users), else its first member. */
 export function customersOf(conversation: Conversation): UserSummary[] {
   const customers = conversation.members.filter((member) => member.type === 'rev_user');

@@ -8,7 +8,7 @@ import { conversationHref } from '../../hooks/useRoute.js';
 import { isCustomer } from '../../identity.js';
 import { Avatar } from '../Avatar.js';
 import { messagePreview, userName } from '../names.js';
-import { customersOf, stageLabel } from '../../conversations.js';
+import { customerStageLabel, customersOf, stageLabel } from '../../conversations.js';
 import { shortTime } from './time.js';
 
 interface Props {
@@ -59,7 +59,11 @@ export function ConversationList({ rows, openId, loaded, failed, filter }: Props
                 <span class="conversation-row-title">{conversation.title ?? conversation.display_id}</span>
                 {preview && <span class="conversation-row-preview">{preview}</span>}
                 <span class="conversation-row-tags">
-                  {conversation.stage && <span class={`stage-pill stage-${conversation.stage.name}`}>{stageLabel(conversation.stage.name)}</span>}
+                  {conversation.stage && (
+                    <span class={`stage-pill stage-${conversation.stage.name}`}>
+                      {(customer ? customerStageLabel : stageLabel)(conversation.stage.name)}
+                    </span>
+                  )}
                   {!customer && (
                     <span class="conversation-row-owner">{owners.length > 0 ? owners.map((owner) => (owner.id === self.id ? 'You' : userName(owner))).join(', ') : 'Unassigned'}</span>
                   )}

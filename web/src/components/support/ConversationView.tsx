@@ -8,7 +8,7 @@ import { useMessages } from '../../hooks/useMessages.js';
 import { isCustomer } from '../../identity.js';
 import { userName } from '../names.js';
 import { AssigneePicker } from './AssigneePicker.js';
-import { customersOf, stageLabel, type Conversation } from '../../conversations.js';
+import { customerStageLabel, customersOf, type Conversation } from '../../conversations.js';
 import { ReplyBox } from './ReplyBox.js';
 import { StagePicker } from './StagePicker.js';
 import { SupportTimeline } from './SupportTimeline.js';
@@ -55,7 +55,7 @@ export function ConversationView({ conversation, onChanged }: Props) {
           </p>
         </div>
         {customer ? (
-          conversation.stage && <span class={`stage-pill stage-${conversation.stage.name}`}>{stageLabel(conversation.stage.name)}</span>
+          conversation.stage && <span class={`stage-pill stage-${conversation.stage.name}`}>{customerStageLabel(conversation.stage.name)}</span>
         ) : (
           <div class="conversation-controls">
             <StagePicker stage={conversation.stage?.name} onChange={(name) => update({ stage: { name } })} />

@@ -6,6 +6,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useConsole } from '../../context.js';
 import { useConversations, type InboxFilter } from '../../hooks/useConversations.js';
+import { useLiveEvents } from '../../hooks/useEventStream.js';
 import { conversationHref } from '../../hooks/useRoute.js';
 import { isCustomer } from '../../identity.js';
 import type { Conversation } from '../../conversations.js';
@@ -16,7 +17,7 @@ import { NewConversationDialog } from './NewConversationDialog.js';
 import './SupportPage.css';
 
 export function SupportPage({ openConversationId }: { openConversationId?: string }) {
-  const { client, report, self } = useConsole();
+  const { client, events, report, self } = useConsole();
   const customer = isCustomer(self);
   // Staff start on what needs an answer; a customer on everything of theirs.
   const [filter, setFilter] = useState<InboxFilter>({ view: 'all', stage: customer ? 'any' : 'open' });
@@ -31,6 +32,17 @@ export function SupportPage({ openConversationId }: { openConversationId?: strin
     if (!openConversationId || !inbox.loaded || open) return;
     client.call<{ conversation: Conversation }>('conversations.get', { id: openConversationId }).then(({ conversation }) => setOpened(conversation), report);
   }, [openConversationId, inbox.loaded, open === undefined]);
+
+  // One read by itself stays current as it changes (it may be outside the inbox's view).
+  useLiveEvents(
+    events,
+    (event) => {
+      if (event.type !== 'conversation_updated') return;
+      const { conversation } = event.data as { conversation: Conversation };
+      if (conversation.id === opened?.id) setOpened(conversation);
+    },
+    [opened?.id],
+  );
 
   const changed = (conversation: Conversation) => {
     inbox.upsert(conversation);
