@@ -151,7 +151,7 @@ export async function updateChat(store: Store, principal: Principal, input: Upda
 /** By id in either form; a chat of another organization is as absent as one never made. */
 export async function findChat(store: Store, principal: Principal, fieldName: string, id: string): Promise<Chat> {
   const ref = parseRefOf(fieldName, id, ['chat'] as const);
-  const chat = refBelongsTo(ref, principal.org.slug) ? await store.chats.findByNumber(principal.org.id, ref.number) : undefined;
+  const chat = refBelongsTo(ref, principal.org.slug) ? await store.chats.findByNumber(principal.org.id, ref.number, 'dm') : undefined;
   if (!chat) throw absent('chat', id);
   return chat;
 }
@@ -185,7 +185,7 @@ async function findDefaultDm(store: Store, principal: Principal, values: string[
  * Someone the caller may not chat with (a customer naming another rev org's customer) is
  * refused as if they did not exist: the request learns nothing about them.
  */
-function requireReachable(caller: User, fieldName: string, users: readonly User[]): void {
+export function requireReachable(caller: User, fieldName: string, users: readonly User[]): void {
   const unreachable = users.find((user) => !mayChatWith(caller, user));
   if (unreachable) {
     throw BadRequest.invalidField(fieldName, new Unresolved(formatDisplayId(unreachable.type, unreachable.number)).message);
@@ -198,7 +198,7 @@ function requireGroupsAllowed(caller: User, fieldName: string, groups: readonly 
 }
 
 /** New members must be active; members who already were may stay whatever their state. */
-function requireActive(fieldName: string, users: readonly User[], existing: readonly User[]): void {
+export function requireActive(fieldName: string, users: readonly User[], existing: readonly User[]): void {
   const inactive = users.find((user) => user.state !== 'active' && !existing.some((member) => member.id === user.id));
   if (inactive) {
     throw BadRequest.notPermitted(fieldName, `${formatDisplayId(inactive.type, inactive.number)} is ${inactive.state}, not active`);
@@ -215,13 +215,13 @@ function parseRecords(values: readonly string[], fieldName = 'records'): string[
   return [...new Set(values)];
 }
 
-function normalizeTitle(title: string | undefined): string | undefined {
+export function normalizeTitle(title: string | undefined): string | undefined {
   if (title === undefined) return undefined;
   const trimmed = title.trim();
   return trimmed.length === 0 ? undefined : trimmed;
 }
 
-function checkCustomFields(fields: Record<string, unknown>): Record<string, unknown> {
+export function checkCustomFields(fields: Record<string, unknown>): Record<string, unknown> {
   if (JSON.stringify(fields).length > MAX_CUSTOM_FIELDS_BYTES) {
     throw BadRequest.invalidField('custom_fields', `at most ${MAX_CUSTOM_FIELDS_BYTES} bytes of custom fields`);
   }
@@ -229,7 +229,7 @@ function checkCustomFields(fields: Record<string, unknown>): Record<string, unkn
 }
 
 /** DevRev updates custom fields key by key; a null value removes the key. */
-function mergeCustomFields(
+export function mergeCustomFields(
   current: Record<string, unknown> | null,
   changes: Record<string, unknown>,
 ): Record<string, unknown> | null {

@@ -9,6 +9,9 @@ import type { EntryAudience } from './policy/visibility.js';
 
 /** Event types a webhook may name in `event_types`: DevRev's, as its contract lists them. */
 export const DEVREV_EVENT_TYPES = new Set<string>([
+  'conversation_created',
+  'conversation_updated',
+  'conversation_deleted',
   'timeline_entry_created',
   'timeline_entry_updated',
   'timeline_entry_deleted',

@@ -8,7 +8,7 @@ import { BadRequest } from './errors.js';
 
 export const PARTITION = 'dvrv-us-1';
 
-export type ObjectKind = 'dev_user' | 'rev_user' | 'service_account' | 'sys_user' | 'group' | 'rev_org' | 'chat' | 'token' | 'timeline_comment' | 'webhook' | 'artifact';
+export type ObjectKind = 'dev_user' | 'rev_user' | 'service_account' | 'sys_user' | 'group' | 'rev_org' | 'chat' | 'conversation' | 'token' | 'timeline_comment' | 'webhook' | 'artifact';
 
 interface KindSpec {
   service: 'identity' | 'core' | 'integration';
@@ -25,6 +25,7 @@ const KINDS: Record<ObjectKind, KindSpec> = {
   group: { service: 'identity', donType: 'group', displayPrefix: 'GRP', label: 'group' },
   rev_org: { service: 'identity', donType: 'revo', displayPrefix: 'REV', label: 'rev org' },
   chat: { service: 'core', donType: 'chat', displayPrefix: 'CHAN', label: 'chat' },
+  conversation: { service: 'core', donType: 'conversation', displayPrefix: 'CONV', label: 'conversation' },
   token: { service: 'identity', donType: 'token', displayPrefix: 'TKN', label: 'token' },
   timeline_comment: { service: 'core', donType: 'comment', displayPrefix: 'COMMENT', label: 'timeline entry' },
   webhook: { service: 'integration', donType: 'webhook', displayPrefix: 'WEBHOOK', label: 'webhook' },

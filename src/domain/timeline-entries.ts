@@ -7,6 +7,7 @@ import type { Store } from '../store/index.js';
 import { UniqueViolation } from '../store/index.js';
 import type { TimelineEntryPatch } from '../store/timeline-entries.js';
 import { findMemberChat } from './chats.js';
+import { findConversation, reopenOnCustomerMessage } from './conversations.js';
 import { absent, maySetEntryExternalRef, postingVouches } from './policy/customers.js';
 import { assertMember, isMember, mayReadEntry, readerOf, replyAudience, type EntryAudience } from './policy/visibility.js';
 import { BadRequest, Conflict, Forbidden, NotFound } from './errors.js';
@@ -99,6 +100,7 @@ export async function createTimelineEntry(
       });
       await attachEntryFiles(tx, principal, number, files);
       await tx.chats.touch(chat.id, postedAt);
+      if (chat.type === 'conversation') await reopenOnCustomerMessage(tx, (await tx.conversations.findById(chat.id))!, caller, postedAt);
       // Staff writing where customers read have joined the chat (domain/policy/customers.ts); a
       // member through a group only has no row of their own to mark.
       if (postingVouches(caller, visibility) && !chat.vouchedUserIds.includes(caller.id)) await tx.chats.vouch(chat.id, caller.id);
@@ -209,10 +211,9 @@ export async function deleteTimelineEntry(store: Store, principal: Principal, id
  * reply's thread is refused. Either way the caller must be a member who sees the comment.
  */
 export async function findTimeline(store: Store, principal: Principal, object: string): Promise<{ chat: Chat; parent?: TimelineEntry }> {
-  const ref = parseRefOf('object', object, ['chat', 'timeline_comment'] as const);
-  if (ref.kind === 'chat') {
-    return { chat: await findMemberChat(store, principal, 'object', object) };
-  }
+  const ref = parseRefOf('object', object, ['chat', 'conversation', 'timeline_comment'] as const);
+  if (ref.kind === 'chat') return { chat: await findMemberChat(store, principal, 'object', object) };
+  if (ref.kind === 'conversation') return { chat: await findConversation(store, principal, 'object', object) };
   const parent = await readEntry(store, principal, object, 'object');
   if (parent.parentId !== null) throw BadRequest.notPermitted('object', 'threads are one level deep: reply to the comment, not to a reply');
   return { chat: (await store.chats.findById(parent.chatId))!, parent };
@@ -253,7 +254,9 @@ export async function readEntry(store: Store, principal: Principal, id: string, 
     ? await store.timelineEntries.findByNumber(principal.org.id, ref.number, now())
     : undefined;
   if (!entry) throw new NotFound('timeline entry', id);
-  const chat = (await store.chats.findById(entry.chatId))!;
+  // A deleted conversation's entries went with it.
+  const chat = await store.chats.findById(entry.chatId);
+  if (!chat) throw new NotFound('timeline entry', id);
   await assertMember(store, chat, principal.user, absent('timeline entry', id));
   // Unseen entries are absent rather than forbidden: a reader cannot learn they exist.
   if (!(await canSee(store, entry, principal.user))) throw new NotFound('timeline entry', id);

@@ -30,6 +30,7 @@ import { registerRateLimit, type RateLimitOptions } from './rate-limit.js';
 import { artifactRoutes } from './routes/artifacts.js';
 import { authTokenRoutes } from './routes/auth-tokens.js';
 import { chatRoutes } from './routes/chats.js';
+import { conversationRoutes } from './routes/conversations.js';
 import { chatListRoutes } from './routes/chat-list.js';
 import { reactionRoutes } from './routes/reactions.js';
 import { searchRoutes } from './routes/search.js';
@@ -181,6 +182,7 @@ export async function buildApp({
     emulatorOperations(app, store, emulator);
   }
   chatRoutes(app, store);
+  conversationRoutes(app, store);
   chatListRoutes(app, store);
   reactionRoutes(app, store);
   searchRoutes(app, store);

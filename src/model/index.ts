@@ -77,11 +77,15 @@ export interface SyncMetadata {
   [field: string]: unknown;
 }
 
+/** A chat row's kind: a DM, or a support conversation (domain/conversations.ts), which is a chat with more to it. */
+export const CHAT_TYPES = ['dm', 'conversation'] as const;
+export type ChatType = (typeof CHAT_TYPES)[number];
+
 export interface Chat {
   id: number;
   orgId: number;
   number: number;
-  type: 'dm';
+  type: ChatType;
   title: string | null;
   isDefault: boolean;
   memberKey: string;
@@ -96,6 +100,35 @@ export interface Chat {
   modifiedBy: User;
   createdAt: string;
   modifiedAt: string;
+}
+
+/**
+ * DevRev's stages of a support conversation, as its object reference documents them
+ * (developer.devrev.ai, AirSync "conversation" fields: `stage`).
+ */
+export const CONVERSATION_STAGES = ['new', 'needs_response', 'waiting_on_user', 'hold', 'resolved', 'suspended', 'archived'] as const;
+export type ConversationStage = (typeof CONVERSATION_STAGES)[number];
+
+/** A tag on a conversation: the id of a DevRev tag (Confab keeps no tag objects) and its value. */
+export interface TagRef {
+  id: string;
+  value?: string;
+}
+
+/** A support conversation: a chat (its `users` are DevRev's `members`) with the support side's fields. */
+export interface Conversation extends Chat {
+  type: 'conversation';
+  description: string | null;
+  stage: ConversationStage;
+  isSpam: boolean;
+  isFrozen: boolean;
+  ownedBy: User[];
+  group: Group | null;
+  /** The customer's rev org, recorded when a customer starts it or staff start it for customers. */
+  revOrg: RevOrgSummary | null;
+  sourceChannel: string | null;
+  tags: TagRef[];
+  actualCloseDate: string | null;
 }
 
 /** An uploaded file. `content` is only read when the bytes are served. */
@@ -153,6 +186,8 @@ export interface TimelineEntry {
   orgId: number;
   chatId: number;
   chatNumber: number;
+  /** What the entry's chat is: its `object` on the wire is a DM or a conversation. */
+  chatType: ChatType;
   number: number;
   body: string | null;
   bodyType: TimelineBodyType | null;
@@ -195,11 +230,17 @@ export const CHAT_EVENT_TYPES = [
 ] as const;
 export type ChatEventType = (typeof CHAT_EVENT_TYPES)[number];
 /** `chat_read` goes to the reader's own streams only (their other devices), never to webhooks. */
-export type EventType = ChatEventType | 'group_member_added' | 'group_member_removed' | 'chat_read';
+export type EventType = ChatEventType | ConversationEventType | 'group_member_added' | 'group_member_removed' | 'chat_read';
+
+/** DevRev's support conversation events (domain/conversations.ts). */
+export const CONVERSATION_EVENT_TYPES = ['conversation_created', 'conversation_updated', 'conversation_deleted'] as const;
+export type ConversationEventType = (typeof CONVERSATION_EVENT_TYPES)[number];
 
 /** The domain objects an event carries; they are presented to the wire when read. */
 export interface EventPayload {
   chat?: Chat;
+  conversation?: Conversation;
+  oldConversation?: Conversation;
   entry?: TimelineEntry;
   oldEntry?: TimelineEntry;
   group?: Group;

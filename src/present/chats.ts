@@ -10,7 +10,8 @@ import { withContacts, type Viewpoint } from './viewpoint.js';
 export function presentChat(chat: Chat, outside: Viewpoint): ChatWire {
   const view = withContacts(outside, vouchedMembers(chat));
   const wire: ChatWire = {
-    type: chat.type,
+    // Conversations are presented as conversations (present/conversations.ts); a chat is a DM.
+    type: 'dm',
     id: formatDon('chat', view.org.slug, chat.number),
     display_id: formatDisplayId('chat', chat.number),
     created_by: presentUserSummary(chat.createdBy, view),

@@ -6,6 +6,7 @@
 import { formatDon, PARTITION } from '../domain/ids.js';
 import type { Org, StoredEvent } from '../model/index.js';
 import { presentChat } from './chats.js';
+import { presentConversation } from './conversations.js';
 import { presentGroupSummary } from './groups.js';
 import { presentTimelineEntry } from './timeline-entries.js';
 import { presentUserSummary } from './users.js';
@@ -43,6 +44,18 @@ export function presentEventData(event: StoredEvent, view: Viewpoint): Record<st
           entry: formatDon('timeline_comment', view.org.slug, payload.read!.entryNumber),
         }),
         unread_count: payload.read!.unreadCount,
+      };
+    case 'conversation_created':
+      return { conversation: presentConversation(payload.conversation!, view) };
+    case 'conversation_updated':
+      return {
+        conversation: presentConversation(payload.conversation!, view),
+        ...(payload.oldConversation && { old_conversation: presentConversation(payload.oldConversation, view) }),
+      };
+    case 'conversation_deleted':
+      return {
+        id: formatDon('conversation', view.org.slug, payload.oldConversation!.number),
+        old_conversation: presentConversation(payload.oldConversation!, view),
       };
     case 'group_member_added':
     case 'group_member_removed':

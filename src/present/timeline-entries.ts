@@ -18,18 +18,24 @@ export function presentTimelineEntry(entry: TimelineEntry, outside: Viewpoint): 
     id: formatDon('timeline_comment', org.slug, entry.number),
     display_id: formatDisplayId('timeline_comment', entry.number),
     // A reply's object is its comment; everything else's is the chat, whose DevRev type is `dm`
-    // (its object-type enum has no `chat`).
+    // (its object-type enum has no `chat`), or the support conversation.
     ...(entry.parentNumber != null
       ? {
           object: formatDon('timeline_comment', org.slug, entry.parentNumber),
           object_display_id: formatDisplayId('timeline_comment', entry.parentNumber),
           object_type: 'timeline_comment' as const,
         }
-      : {
-          object: formatDon('chat', org.slug, entry.chatNumber),
-          object_display_id: formatDisplayId('chat', entry.chatNumber),
-          object_type: 'dm' as const,
-        }),
+      : entry.chatType === 'conversation'
+        ? {
+            object: formatDon('conversation', org.slug, entry.chatNumber),
+            object_display_id: formatDisplayId('conversation', entry.chatNumber),
+            object_type: 'conversation' as const,
+          }
+        : {
+            object: formatDon('chat', org.slug, entry.chatNumber),
+            object_display_id: formatDisplayId('chat', entry.chatNumber),
+            object_type: 'dm' as const,
+          }),
     created_by: presentUserSummary(entry.createdBy, view),
     created_date: entry.createdAt,
     modified_by: presentUserSummary(entry.modifiedBy, view),

@@ -7,6 +7,7 @@ import type { Static, TObject, TSchema } from '@sinclair/typebox';
 import { ArtifactsGetRequest, ArtifactsGetResponse, ArtifactsListRequest, ArtifactsListResponse, ArtifactsLocateResponse, ArtifactsPrepareRequest, ArtifactsPrepareResponse } from './artifacts.js';
 import { AuthTokensCreateRequest, AuthTokensCreateResponse, AuthTokensDeleteRequest, AuthTokensGetRequest, AuthTokensGetResponse, AuthTokensListRequest, AuthTokensListResponse, AuthTokensSelfDeleteRequest } from './auth-tokens.js';
 import { ChatResponse, ChatsCreateRequest, ChatsGetRequest, ChatsUpdateRequest } from './chats.js';
+import { ConversationResponse, ConversationsCreateRequest, ConversationsExportRequest, ConversationsExportResponse, ConversationsIdRequest, ConversationsListRequest, ConversationsListResponse, ConversationsUpdateRequest } from './conversations.js';
 import { FaultsEmpty, FaultsResponse, FaultsSetRequest } from './faults.js';
 import { GroupMembersChangeRequest, GroupMembersListRequest, GroupMembersListResponse, GroupResponse, GroupsCreateRequest, GroupsListRequest, GroupsListResponse, GroupsUpdateRequest } from './groups.js';
 import { RevOrgResponse, RevOrgsCreateRequest, RevOrgsListRequest, RevOrgsListResponse, RevOrgsUpdateRequest, RevUserResponse, RevUsersCreateRequest, RevUsersListRequest, RevUsersListResponse, RevUsersUpdateRequest } from './rev.js';
@@ -39,6 +40,12 @@ export const OPERATIONS = {
   'chats.create': { request: ChatsCreateRequest, response: ChatResponse },
   'chats.get': { request: ChatsGetRequest, response: ChatResponse },
   'chats.update': { request: ChatsUpdateRequest, response: ChatResponse },
+  'conversations.create': { request: ConversationsCreateRequest, response: ConversationResponse },
+  'conversations.get': { request: ConversationsIdRequest, response: ConversationResponse },
+  'conversations.list': { request: ConversationsListRequest, response: ConversationsListResponse },
+  'conversations.update': { request: ConversationsUpdateRequest, response: ConversationResponse },
+  'conversations.delete': { request: ConversationsIdRequest, response: Empty },
+  'conversations.export': { request: ConversationsExportRequest, response: ConversationsExportResponse },
   'dev-users.self': { request: Empty, response: DevUsersSelfResponse },
   'dev-users.create': { request: DevUsersCreateRequest, response: DevUserResponse },
   'dev-users.get': { request: IdRequest, response: DevUserResponse },

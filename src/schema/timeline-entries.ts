@@ -41,8 +41,8 @@ export const TimelineEntry = Type.Object({
   display_id: Type.String(),
   object: Type.String(),
   object_display_id: Type.String(),
-  /** `dm` for an entry of a chat, `timeline_comment` for a reply in a comment's thread. */
-  object_type: StringEnum(['dm', 'timeline_comment'] as const),
+  /** `dm` for an entry of a chat, `conversation` of a support conversation, `timeline_comment` for a reply in a comment's thread. */
+  object_type: StringEnum(['conversation', 'dm', 'timeline_comment'] as const),
   created_by: UserSummary,
   created_date: Timestamp,
   modified_by: UserSummary,

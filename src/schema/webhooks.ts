@@ -5,6 +5,9 @@ export const MAX_WEBHOOK_HEADERS = 8;
 
 /** DevRev's webhook-event-type: what `event_types` may name. */
 export const WEBHOOK_EVENT_TYPES = [
+  'conversation_created',
+  'conversation_deleted',
+  'conversation_updated',
   'dev_user_created',
   'dev_user_deleted',
   'dev_user_updated',

@@ -1,5 +1,5 @@
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
-import type { Chat, Group, SyncMetadata } from '../model/index.js';
+import type { Chat, ChatType, Group, SyncMetadata } from '../model/index.js';
 import { batches } from './batches.js';
 import { translateUnique } from './errors.js';
 import { memberIdsOfChat, sharingAChatWith, vouchedContactsOf } from './membership.js';
@@ -10,6 +10,8 @@ import type { UserStore } from './users.js';
 export interface NewChat {
   orgId: number;
   number: number;
+  /** A DM unless said otherwise (a support conversation: store/conversations.ts). */
+  type?: ChatType;
   title: string | null;
   isDefault: boolean;
   memberKey: string;
@@ -48,7 +50,7 @@ function chatRow(input: NewChat): Insertable<ChatsTable> {
   return {
     org_id: input.orgId,
     number: input.number,
-    type: 'dm',
+    type: input.type ?? 'dm',
     title: input.title,
     is_default: input.isDefault ? 1 : 0,
     member_key: input.memberKey,
@@ -166,25 +168,29 @@ export class ChatStore {
     if (patch.groupIds) await this.replaceGroups(chatId, patch.groupIds, activityAt, newcomer);
   }
 
-  async findByNumber(orgId: number, number: number): Promise<Chat | undefined> {
+  /** The chat of `type` numbered `number`: DMs and conversations share the numbers, never an answer. */
+  async findByNumber(orgId: number, number: number, type: ChatType = 'dm'): Promise<Chat | undefined> {
     const row = await this.db
       .selectFrom('chats')
       .selectAll()
       .where('org_id', '=', orgId)
       .where('number', '=', number)
+      .where('type', '=', type)
+      .where('deleted_at', 'is', null)
       .executeTakeFirst();
     return row && this.assemble(row);
   }
 
+  /** A DM or a conversation; a deleted conversation is not there. */
   async findById(chatId: number): Promise<Chat | undefined> {
-    const row = await this.db.selectFrom('chats').selectAll().where('id', '=', chatId).executeTakeFirst();
+    const row = await this.db.selectFrom('chats').selectAll().where('id', '=', chatId).where('deleted_at', 'is', null).executeTakeFirst();
     return row && this.assemble(row);
   }
 
   /** Many chats in the statements one takes (a page of chats.list), in no particular order. */
   async findByIds(chatIds: readonly number[]): Promise<Chat[]> {
     if (chatIds.length === 0) return [];
-    const rows = await this.db.selectFrom('chats').selectAll().where('id', 'in', [...chatIds]).execute();
+    const rows = await this.db.selectFrom('chats').selectAll().where('id', 'in', [...chatIds]).where('deleted_at', 'is', null).execute();
     return this.assembleMany(rows);
   }
 
@@ -262,14 +268,17 @@ export class ChatStore {
           ]),
         );
       }
-      if (query.isDefault !== undefined) {
-        const isDefault = query.isDefault ? 1 : 0;
-        select = select.where((eb) =>
-          eb.exists(
-            eb.selectFrom('chats').select('chats.id').whereRef('chats.id', '=', column('chat_id')).where('chats.is_default', '=', isDefault),
-          ),
-        );
-      }
+      // Support conversations are chats inside, not in anyone's chats list (conversations.list has them).
+      select = select.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('chats')
+            .select('chats.id')
+            .whereRef('chats.id', '=', column('chat_id'))
+            .where('chats.type', '=', 'dm')
+            .$if(query.isDefault !== undefined, (exists) => exists.where('chats.is_default', '=', query.isDefault ? 1 : 0)),
+        ),
+      );
       for (const userId of query.withUsers ?? []) {
         select = select.where((eb) =>
           eb.exists(
@@ -327,6 +336,13 @@ export class ChatStore {
     return new Map(rows.map((row) => [row.member, { joinedAt: row.joined_at, vouched: row.vouched === 1 }]));
   }
 
+  /** Marks a conversation deleted and takes its members out: no list, search or stream finds it again. */
+  async markDeleted(chatId: number, at: string): Promise<void> {
+    await this.db.updateTable('chats').set({ deleted_at: at }).where('id', '=', chatId).execute();
+    await this.db.deleteFrom('chat_users').where('chat_id', '=', chatId).execute();
+    await this.db.deleteFrom('chat_groups').where('chat_id', '=', chatId).execute();
+  }
+
   private async assemble(row: Selectable<ChatsTable>): Promise<Chat> {
     return (await this.assembleMany([row]))[0]!;
   }
@@ -336,7 +352,7 @@ export class ChatStore {
    * members, and are looked up only when they are not. Two queries for the members and
    * groups of however many chats, and a third only for such outsiders.
    */
-  private async assembleMany(rows: readonly Selectable<ChatsTable>[]): Promise<Chat[]> {
+  async assembleMany(rows: readonly Selectable<ChatsTable>[]): Promise<Chat[]> {
     if (rows.length === 0) return [];
     const chatIds = rows.map((row) => row.id);
     const [memberRows, groupRows] = await Promise.all([
@@ -373,7 +389,7 @@ export class ChatStore {
         id: row.id,
         orgId: row.org_id,
         number: row.number,
-        type: 'dm',
+        type: row.type as ChatType,
         title: row.title,
         isDefault: row.is_default === 1,
         memberKey: row.member_key,

@@ -15,10 +15,12 @@
  *   brought in (`vouchedUserIds`), which decides whose email their customers see.
  * - v5: entries also carry their files (`artifacts`: number, name, type, size); scrubbing
  *   an entry (an edit, a delete) removes them with its words.
+ * - v6: entries carry their chat's type (`chatType`: a DM or a conversation); support
+ *   conversation events carry the conversation (`conversation`, `oldConversation`).
  */
-import type { Chat, EntryAudienceOf, EventPayload, Group, TimelineEntry, User } from '../model/index.js';
+import type { Chat, ChatType, Conversation, EntryAudienceOf, EventPayload, Group, TagRef, TimelineEntry, User } from '../model/index.js';
 
-export const EVENT_PAYLOAD_VERSION = 5;
+export const EVENT_PAYLOAD_VERSION = 6;
 
 interface StoredUser {
   id: number;
@@ -52,7 +54,8 @@ interface StoredChat {
   id: number;
   orgId: number;
   number: number;
-  type: 'dm';
+  /** Always `dm` before v6. */
+  type: ChatType;
   title: string | null;
   isDefault: boolean;
   memberKey: string;
@@ -74,6 +77,8 @@ interface StoredEntry {
   orgId: number;
   chatId: number;
   chatNumber: number;
+  /** v6 and later; before, every entry was on a DM. */
+  chatType?: ChatType;
   number: number;
   body: string | null;
   bodyType: TimelineEntry['bodyType'];
@@ -100,6 +105,26 @@ interface StoredArtifactSummary {
   fileName: string;
   fileType: string | null;
   size: number | null;
+}
+
+interface StoredConversation extends StoredChat {
+  type: 'conversation';
+  description: string | null;
+  stage: Conversation['stage'];
+  isSpam: boolean;
+  isFrozen: boolean;
+  ownedBy: StoredUser[];
+  group: StoredGroup | null;
+  revOrg: { number: number; displayName: string } | null;
+  sourceChannel: string | null;
+  tags: TagRef[];
+  actualCloseDate: string | null;
+}
+
+export interface StoredPayloadV6 extends Omit<StoredPayloadV5, 'v'> {
+  v: 6;
+  conversation?: StoredConversation;
+  oldConversation?: StoredConversation;
 }
 
 export interface StoredPayloadV5 extends Omit<StoredPayloadV4, 'v'> {
@@ -145,12 +170,14 @@ interface StoredPayloadV1 {
   internalOnly?: boolean;
 }
 
-type StoredPayload = StoredPayloadV1 | StoredPayloadV2 | StoredPayloadV3 | StoredPayloadV4 | StoredPayloadV5;
+type StoredPayload = StoredPayloadV1 | StoredPayloadV2 | StoredPayloadV3 | StoredPayloadV4 | StoredPayloadV5 | StoredPayloadV6;
 
 /** The text an event row stores for `payload`, in the current version. */
 export function serializePayload(payload: EventPayload): string {
-  const stored: StoredPayloadV5 = { v: 5 };
+  const stored: StoredPayloadV6 = { v: 6 };
   if (payload.chat) stored.chat = storedChat(payload.chat);
+  if (payload.conversation) stored.conversation = storedConversation(payload.conversation);
+  if (payload.oldConversation) stored.oldConversation = storedConversation(payload.oldConversation);
   if (payload.entry) stored.entry = storedEntry(payload.entry);
   if (payload.oldEntry) stored.oldEntry = storedEntry(payload.oldEntry);
   if (payload.group) stored.group = storedGroup(payload.group);
@@ -167,16 +194,18 @@ export function parsePayload(text: string): EventPayload {
   const stored = JSON.parse(text) as StoredPayload;
   const payload: EventPayload = {};
   if (stored.chat) payload.chat = chatOf(stored.chat);
+  if (stored.v === 6 && stored.conversation) payload.conversation = conversationOf(stored.conversation);
+  if (stored.v === 6 && stored.oldConversation) payload.oldConversation = conversationOf(stored.oldConversation);
   if (stored.entry) payload.entry = entryOf(stored.entry);
   if (stored.oldEntry) payload.oldEntry = entryOf(stored.oldEntry);
   if (stored.group) payload.group = { ...stored.group };
   if (stored.member) payload.member = userOf(stored.member);
-  if (stored.v === 3 || stored.v === 4 || stored.v === 5) {
+  if (stored.v === 3 || stored.v === 4 || stored.v === 5 || stored.v === 6) {
     if (stored.read) payload.read = stored.read;
     if (stored.forUser !== undefined) payload.forUser = stored.forUser;
   }
-  if ((stored.v === 4 || stored.v === 5) && stored.parent) payload.parent = stored.parent;
-  if (stored.v === 2 || stored.v === 3 || stored.v === 4 || stored.v === 5) {
+  if ((stored.v === 4 || stored.v === 5 || stored.v === 6) && stored.parent) payload.parent = stored.parent;
+  if (stored.v === 2 || stored.v === 3 || stored.v === 4 || stored.v === 5 || stored.v === 6) {
     if (stored.privateTo) payload.privateTo = stored.privateTo;
   } else if (stored.audience) {
     // v1 named the author among the audience; v2 keeps only the others.
@@ -257,12 +286,30 @@ function storedChat(chat: Chat): StoredChat {
   };
 }
 
+function storedConversation(conversation: Conversation): StoredConversation {
+  return {
+    ...storedChat(conversation),
+    type: 'conversation',
+    description: conversation.description,
+    stage: conversation.stage,
+    isSpam: conversation.isSpam,
+    isFrozen: conversation.isFrozen,
+    ownedBy: conversation.ownedBy.map(storedUser),
+    group: conversation.group && storedGroup(conversation.group),
+    revOrg: conversation.revOrg && { number: conversation.revOrg.number, displayName: conversation.revOrg.displayName },
+    sourceChannel: conversation.sourceChannel,
+    tags: conversation.tags.map((tag) => ({ ...tag })),
+    actualCloseDate: conversation.actualCloseDate,
+  };
+}
+
 function storedEntry(entry: TimelineEntry): StoredEntry {
   return {
     id: entry.id,
     orgId: entry.orgId,
     chatId: entry.chatId,
     chatNumber: entry.chatNumber,
+    chatType: entry.chatType,
     number: entry.number,
     body: entry.body,
     bodyType: entry.bodyType,
@@ -300,9 +347,24 @@ function chatOf(chat: StoredChat): Chat {
   };
 }
 
+function conversationOf(conversation: StoredConversation): Conversation {
+  return {
+    ...chatOf(conversation),
+    ...conversation,
+    users: conversation.users.map(userOf),
+    vouchedUserIds: conversation.vouchedUserIds ?? [],
+    groups: conversation.groups.map((group) => ({ ...group })),
+    createdBy: userOf(conversation.createdBy),
+    modifiedBy: userOf(conversation.modifiedBy),
+    ownedBy: conversation.ownedBy.map(userOf),
+    group: conversation.group && { ...conversation.group },
+  };
+}
+
 function entryOf(entry: StoredEntry): TimelineEntry {
   return {
     ...entry,
+    chatType: entry.chatType ?? 'dm',
     createdBy: userOf(entry.createdBy),
     modifiedBy: userOf(entry.modifiedBy),
     // Before v3 events kept no reactions and no threads.

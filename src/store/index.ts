@@ -54,6 +54,9 @@ export class Store implements EntityStores {
   get chats() {
     return this.entities.chats;
   }
+  get conversations() {
+    return this.entities.conversations;
+  }
   get timelineEntries() {
     return this.entities.timelineEntries;
   }

@@ -9,6 +9,7 @@ import { ArtifactStore } from './artifacts.js';
 import { DatabaseBlobs } from './blobs.js';
 import { ChatReadStore } from './chat-reads.js';
 import { ChatStore } from './chats.js';
+import { ConversationStore } from './conversations.js';
 import { DirectorySearchStore } from './directory-search.js';
 import { EventStore } from './events.js';
 import { ExportReadStore } from './export-reads.js';
@@ -37,6 +38,7 @@ export interface EntityStores {
   tokens: Public<TokenStore>;
   groups: Public<GroupStore>;
   chats: Public<ChatStore>;
+  conversations: Public<ConversationStore>;
   timelineEntries: Public<TimelineEntryStore>;
   secrets: Public<SecretStore>;
   events: Public<EventStore>;
@@ -107,6 +109,9 @@ export class StandardParts implements EntityStores {
   }
   get chats() {
     return (this.built.chats ??= new ChatStore(this.db, this.users));
+  }
+  get conversations() {
+    return (this.built.conversations ??= new ConversationStore(this.db, this.chats, this.users));
   }
   get timelineEntries() {
     return (this.built.timelineEntries ??= new TimelineEntryStore(

@@ -83,6 +83,30 @@ export interface ChatsTable {
   modified_at: string;
   /** The latest entry's created_at, else created_at: what chats.list orders by. */
   activity_at: Generated<string>;
+  /** A deleted conversation's (migration 0026); NULL for everything else. */
+  deleted_at: Generated<string | null>;
+}
+
+/** What a support conversation has beyond its chat row (migration 0026). */
+export interface ConversationsTable {
+  chat_id: number;
+  org_id: number;
+  description: string | null;
+  stage: string;
+  is_spam: number;
+  is_frozen: number;
+  group_id: number | null;
+  rev_org_id: number | null;
+  source_channel: string | null;
+  /** JSON array of {id, value?}. */
+  tags: string | null;
+  actual_close_date: string | null;
+}
+
+export interface ConversationOwnersTable {
+  chat_id: number;
+  user_id: number;
+  position: number;
 }
 
 /** `activity_at` is the chat's, copied so that a member's chats list is one index range. */
@@ -284,6 +308,8 @@ export interface Database {
   chat_groups: ChatGroupsTable;
   chat_members: ChatMembersView;
   chat_reads: ChatReadsTable;
+  conversations: ConversationsTable;
+  conversation_owners: ConversationOwnersTable;
   tokens: TokensTable;
   timeline_entries: TimelineEntriesTable;
   timeline_entry_labels: TimelineEntryLabelsTable;

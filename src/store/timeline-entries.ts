@@ -1,6 +1,6 @@
 import { sql, type ExpressionBuilder, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { DialectName } from './migrations/helpers.js';
-import type { ArtifactSummary, EntryAudienceOf, EntryReader, TimelineBodyType, TimelineEntry, TimelineVisibility, User } from '../model/index.js';
+import type { ArtifactSummary, ChatType, EntryAudienceOf, EntryReader, TimelineBodyType, TimelineEntry, TimelineVisibility, User } from '../model/index.js';
 import { filesOfEntries, type ArtifactStore } from './artifacts.js';
 import { batches } from './batches.js';
 import { translateUnique } from './errors.js';
@@ -80,7 +80,7 @@ export interface TimelineSlice {
   limit: number;
 }
 
-type EntryRow = Selectable<TimelineEntriesTable> & { chat_number: number; parent_number: number | null };
+type EntryRow = Selectable<TimelineEntriesTable> & { chat_number: number; chat_type: string; parent_number: number | null };
 type EntryBuilder = ExpressionBuilder<Database, 'timeline_entries'>;
 
 function entryRow(input: NewTimelineEntry): Insertable<TimelineEntriesTable> {
@@ -443,7 +443,7 @@ export class TimelineEntryStore {
       .innerJoin('chats', 'chats.id', 'timeline_entries.chat_id')
       .leftJoin('timeline_entries as parents', 'parents.id', 'timeline_entries.parent_id')
       .selectAll('timeline_entries')
-      .select(['chats.number as chat_number', 'parents.number as parent_number'])
+      .select(['chats.number as chat_number', 'chats.type as chat_type', 'parents.number as parent_number'])
       // Most messages have no files: knowing which do spares a page the statement that reads them.
       .select((eb) =>
         eb
@@ -495,6 +495,7 @@ export class TimelineEntryStore {
       orgId: row.org_id,
       chatId: row.chat_id,
       chatNumber: row.chat_number,
+      chatType: row.chat_type as ChatType,
       number: row.number,
       body: row.body,
       bodyType: row.body_type as TimelineBodyType | null,

@@ -2,7 +2,10 @@
  * Who sees what, decided here and nowhere else. Every read path — a get, a list, a
  * replayed or live event, a webhook — asks these rules, for the caller as they are now.
  *
- * - A chat's members are its users and the members of its groups. For one chat in hand
+ * - A chat's members are its users and the members of its groups. A support conversation's
+ *   are also the vendor's staff (dev users and service accounts of its organization), who see
+ *   every conversation there, as DevRev's support inbox does; a customer only those they are
+ *   a member of. For one chat in hand
  *   that is `isMember`; for set-based questions (a chat's audience, the chats of a user)
  *   the store reads the `chat_members` view, the same rule in SQL (store/membership.ts).
  * - A timeline entry is readable by a chat member unless it is `private` (its author and
@@ -17,18 +20,20 @@
  *   themselves and the people they share a chat with (`presenceVisibleTo`).
  */
 import type { Store } from '../../store/index.js';
-import { now, type EntryReader, type Group, type StoredEvent, type TimelineVisibility, type User } from '../../model/index.js';
+import { now, type ChatType, type EntryReader, type Group, type StoredEvent, type TimelineVisibility, type User } from '../../model/index.js';
 import { isCustomer, notAMember } from './customers.js';
 import { BadRequest, type NotFound } from '../errors.js';
 import { formatDisplayId } from '../ids.js';
 
 /** The people a chat is for: saved, or as an update would leave it. */
 export interface ChatMembership {
+  type?: ChatType;
   users: readonly User[];
   groups: readonly Group[];
 }
 
 export async function isMember(store: Store, chat: ChatMembership, user: User): Promise<boolean> {
+  if (chat.type === 'conversation' && !isCustomer(user)) return true;
   if (chat.users.some((member) => member.id === user.id)) return true;
   return store.groups.isMemberOfAny(
     user.id,
