@@ -3,21 +3,13 @@
  * contract), and how its stage reads to people.
  */
 import type { UserSummary } from '../../src/client/index.js';
+import { CONVERSATION_STAGES } from '../../src/model/index.js';
 
-export interface Conversation {
-  id: string;
-  display_id?: string;
-  title?: string;
-  description?: string;
-  members: UserSummary[];
-  owned_by?: UserSummary[];
-  stage?: { name: string };
-  created_date?: string;
-  modified_date?: string;
-}
+export type { Conversation } from '../../src/schema/conversations.js';
+import type { Conversation } from '../../src/schema/conversations.js';
 
 /** DevRev's support conversation stages, in the order a conversation moves through them. */
-export const STAGES: readonly string[] = ['new', 'needs_response', 'waiting_on_user', 'hold', 'resolved', 'suspended', 'archived'];
+export const STAGES: readonly string[] = CONVERSATION_STAGES;
 
 /** Stages after which nobody is expected to answer: the inbox's "Open" view leaves them out. */
 export const CLOSED_STAGES: readonly string[] = ['resolved', 'suspended', 'archived'];

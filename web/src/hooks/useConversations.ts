@@ -42,7 +42,7 @@ export function useConversations(filter: InboxFilter) {
 
   const request = useCallback(
     (cursor?: string) =>
-      client.call<{ conversations: Conversation[]; next_cursor?: string }>('conversations.list', {
+      client.call('conversations.list', {
         limit: PAGE,
         ...(cursor && { cursor }),
         ...(filter.view === 'mine' && { owned_by: [self.id] }),

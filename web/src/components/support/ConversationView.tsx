@@ -3,6 +3,7 @@
  * internal notes among them, and the reply box. Staff move it between stages and assign it
  * here; a customer sees its stage and writes to the team.
  */
+import type { RequestOf } from '../../../../src/client/index.js';
 import { useConsole } from '../../context.js';
 import { useMessages } from '../../hooks/useMessages.js';
 import { isCustomer } from '../../identity.js';
@@ -25,9 +26,9 @@ export function ConversationView({ conversation, onChanged }: Props) {
   const title = conversation.title ?? conversation.display_id ?? 'Conversation';
   const askers = customersOf(conversation);
 
-  const update = async (change: object) => {
+  const update = async (change: Omit<RequestOf<'conversations.update'>, 'id'>) => {
     try {
-      const { conversation: updated } = await client.call<{ conversation: Conversation }>('conversations.update', { id: conversation.id, ...change });
+      const { conversation: updated } = await client.call('conversations.update', { id: conversation.id, ...change });
       onChanged(updated);
     } catch (error) {
       report(error);

@@ -16,7 +16,7 @@ export function NewConversationDialog({ onClose, onCreated }: { onClose(): void;
     event.preventDefault();
     setSending(true);
     try {
-      const { conversation } = await client.call<{ conversation: Conversation }>('conversations.create', {
+      const { conversation } = await client.call('conversations.create', {
         type: 'support',
         title: title.trim(),
         messages: [{ body }],

@@ -30,7 +30,7 @@ export function SupportPage({ openConversationId }: { openConversationId?: strin
   // Opened by its link, or out of the current view: read it by itself.
   useEffect(() => {
     if (!openConversationId || !inbox.loaded || open) return;
-    client.call<{ conversation: Conversation }>('conversations.get', { id: openConversationId }).then(({ conversation }) => setOpened(conversation), report);
+    client.call('conversations.get', { id: openConversationId }).then(({ conversation }) => setOpened(conversation), report);
   }, [openConversationId, inbox.loaded, open === undefined]);
 
   // One read by itself stays current as it changes (it may be outside the inbox's view).
