@@ -11,9 +11,9 @@ export function AssigneePicker({ owners, onChange }: { owners: UserSummary[]; on
   // The owner is offered even before the team has loaded (or when not among its first page).
   const people = [...owners.filter((owner) => !staff.some((member) => member.id === owner.id)), ...staff];
   return (
-    <label class="conversation-control">
-      <span>Assignee</span>
-      <select value={current} onChange={(event) => onChange(event.currentTarget.value === '' ? [] : [event.currentTarget.value])}>
+    <div class="conversation-control">
+      <label for="conversation-assignee">Assignee</label>
+      <select id="conversation-assignee" value={current} onChange={(event) => onChange(event.currentTarget.value === '' ? [] : [event.currentTarget.value])}>
         <option value="">Unassigned</option>
         {people.map((person) => (
           <option key={person.id} value={person.id}>
@@ -21,6 +21,6 @@ export function AssigneePicker({ owners, onChange }: { owners: UserSummary[]; on
           </option>
         ))}
       </select>
-    </label>
+    </div>
   );
 }

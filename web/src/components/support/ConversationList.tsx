@@ -46,9 +46,9 @@ export function ConversationList({ rows, openId, loaded, failed, filter }: Props
                 class={conversation.id === openId ? 'conversation-row open' : 'conversation-row'}
                 aria-current={conversation.id === openId ? 'page' : undefined}
               >
-                {asker && <Avatar user={asker} />}
+                {customer ? <TeamMark /> : asker && <Avatar user={asker} />}
                 <span class="conversation-row-who">
-                  {customer ? 'Support' : asker ? userName(asker) : conversation.display_id}
+                  {customer ? conversation.title ?? conversation.display_id : asker ? userName(asker) : conversation.display_id}
                   {!customer && asker?.rev_org?.display_name && <span class="muted"> · {asker.rev_org.display_name}</span>}
                 </span>
                 {when && (
@@ -56,7 +56,7 @@ export function ConversationList({ rows, openId, loaded, failed, filter }: Props
                     {shortTime(when)}
                   </time>
                 )}
-                <span class="conversation-row-title">{conversation.title ?? conversation.display_id}</span>
+                {!customer && <span class="conversation-row-title">{conversation.title ?? conversation.display_id}</span>}
                 {preview && <span class="conversation-row-preview">{preview}</span>}
                 <span class="conversation-row-tags">
                   {conversation.stage && (
@@ -81,4 +81,15 @@ function emptyInbox(filter: InboxFilter): string {
   if (filter.view === 'mine') return 'Nothing assigned to you here. Take one from Unassigned.';
   if (filter.view === 'unassigned') return 'Every conversation here has an owner.';
   return filter.stage === 'open' ? 'All caught up: no open conversations.' : 'No conversations in this stage.';
+}
+
+/** What a customer's rows show instead of a face: the team they are talking to. */
+function TeamMark() {
+  return (
+    <span class="avatar team-mark" aria-hidden="true">
+      <svg viewBox="0 0 16 16" width="18" height="18" focusable="false">
+        <path fill="currentColor" d="M2 3.5A1.5 1.5 0 0 1 3.5 2h9A1.5 1.5 0 0 1 14 3.5v6a1.5 1.5 0 0 1-1.5 1.5H7l-3 3v-3h-.5A1.5 1.5 0 0 1 2 9.5v-6z" />
+      </svg>
+    </span>
+  );
 }

@@ -18,11 +18,11 @@ export function InboxFilters({ filter, onChange }: { filter: InboxFilter; onChan
           </button>
         ))}
       </div>
-      <label class="inbox-stage">
-        <span>
+      <div class="inbox-stage">
+        <label for="inbox-stage">
           Stage<span class="visually-hidden"> filter</span>
-        </span>
-        <select value={filter.stage} onChange={(event) => onChange({ ...filter, stage: event.currentTarget.value })}>
+        </label>
+        <select id="inbox-stage" value={filter.stage} onChange={(event) => onChange({ ...filter, stage: event.currentTarget.value })}>
           <option value="open">Open (not resolved)</option>
           {STAGES.map((stage) => (
             <option key={stage} value={stage}>
@@ -31,7 +31,7 @@ export function InboxFilters({ filter, onChange }: { filter: InboxFilter; onChan
           ))}
           <option value="any">Any stage</option>
         </select>
-      </label>
+      </div>
     </div>
   );
 }

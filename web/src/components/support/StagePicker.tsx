@@ -3,9 +3,9 @@ import { STAGES, stageLabel } from '../../conversations.js';
 
 export function StagePicker({ stage, onChange }: { stage?: string; onChange(name: string): void }) {
   return (
-    <label class="conversation-control">
-      <span>Stage</span>
-      <select value={stage ?? ''} onChange={(event) => onChange(event.currentTarget.value)}>
+    <div class="conversation-control">
+      <label for="conversation-stage">Stage</label>
+      <select id="conversation-stage" value={stage ?? ''} onChange={(event) => onChange(event.currentTarget.value)}>
         {stage === undefined && <option value="">—</option>}
         {stage !== undefined && !STAGES.includes(stage) && <option value={stage}>{stageLabel(stage)}</option>}
         {STAGES.map((name) => (
@@ -14,6 +14,6 @@ export function StagePicker({ stage, onChange }: { stage?: string; onChange(name
           </option>
         ))}
       </select>
-    </label>
+    </div>
   );
 }

@@ -65,7 +65,8 @@ function SupportEntry({ entry }: { entry: TimelineEntry }) {
         <div class="support-entry-meta">
           {note && (
             <span class="note-label">
-              <span aria-hidden="true">🔒 </span>Internal note · only your team sees this
+              <LockIcon />
+              Internal note · only your team sees this
             </span>
           )}
           <span class="support-entry-author">{author}</span>
@@ -76,5 +77,13 @@ function SupportEntry({ entry }: { entry: TimelineEntry }) {
         <p class="support-entry-body">{text}</p>
       </div>
     </li>
+  );
+}
+
+function LockIcon() {
+  return (
+    <svg class="note-lock" viewBox="0 0 16 16" width="12" height="12" aria-hidden="true" focusable="false">
+      <path fill="currentColor" d="M4 7V5a4 4 0 1 1 8 0v2h1a1 1 0 0 1 1 1v6a1 1 0 0 1-1 1H3a1 1 0 0 1-1-1V8a1 1 0 0 1 1-1h1zm2 0h4V5a2 2 0 1 0-4 0v2z" />
+    </svg>
   );
 }
