@@ -153,9 +153,10 @@ describe('the Support section', { timeout: 120_000 }, () => {
   });
 
   it("shows a customer only their own conversations, and another's link reveals nothing", async () => {
-    const mine = await createConversation(ada.client, { title: 'Ada: export to CSV', messages: [{ body: 'How do I export?' }] });
+    const hostile = '<img src=x onerror=alert(1)> <script>alert(2)</script>';
+    const mine = await createConversation(ada.client, { title: 'Ada: export to CSV', messages: [{ body: 'How do I export?' }, { body: hostile }] });
     const theirs = await createConversation(zed.client, { title: 'Zed: a secret outage', messages: [{ body: 'Our whole site is down' }] });
-    const { page, context, errors } = await browser.newPage();
+    const { page, context, errors, dialogs } = await browser.newPage();
     await signInAsCustomer(page, ada.token);
     await inbox(page).getByRole('link', { name: /Ada: export to CSV/ }).waitFor();
     expect(await inbox(page).innerText()).not.toContain('Zed');
@@ -167,6 +168,10 @@ describe('the Support section', { timeout: 120_000 }, () => {
 
     await page.goto(`${confab.url}/#/support/${encodeURIComponent(mine.id)}`);
     await entryShown(page, 'How do I export?');
+    // Bodies are text, never HTML: shown as written, nothing runs.
+    await entryShown(page, hostile);
+    expect(await timeline(page).locator('img, script').count()).toBe(0);
+    expect(dialogs).toEqual([]);
     expect(errors).toEqual([]);
     await context.close();
   });
