@@ -36,7 +36,7 @@ export function ConversationList({ rows, openId, loaded, failed, filter }: Props
           const asker = customersOf(conversation)[0];
           const owners = conversation.owned_by ?? [];
           const preview = lastMessage
-            ? `${lastMessage.created_by.id === self.id ? 'You' : userName(lastMessage.created_by)}: ${messagePreview(lastMessage)}`
+            ? `${lastMessage.created_by.id === self.id ? 'You' : userName(lastMessage.created_by)}${lastMessage.visibility === 'internal' ? ' (note)' : ''}: ${messagePreview(lastMessage)}`
             : (conversation.description ?? '');
           const when = lastMessage?.created_date ?? conversation.modified_date ?? conversation.created_date;
           return (

@@ -3,7 +3,7 @@
  * between a reply (the customer sees it) and an internal note (the team only); the box
  * turns the notes' colour and says so, so that a note is never sent as a reply by mistake.
  */
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { useConsole } from '../../context.js';
 
 interface Props {
@@ -17,6 +17,12 @@ export function ReplyBox({ onSend, notes }: Props) {
   const [body, setBody] = useState('');
   const [internal, setInternal] = useState(false);
   const [sending, setSending] = useState(false);
+  const box = useRef<HTMLTextAreaElement>(null);
+  /** Switching between reply and note goes on writing, in the box. */
+  const choose = (note: boolean) => {
+    setInternal(note);
+    box.current?.focus();
+  };
   const label = internal ? 'Internal note' : notes ? 'Reply' : 'Message';
 
   const send = async () => {
@@ -42,10 +48,10 @@ export function ReplyBox({ onSend, notes }: Props) {
     >
       {notes && (
         <div class="reply-modes" role="group" aria-label="Write">
-          <button type="button" aria-pressed={!internal} onClick={() => setInternal(false)}>
+          <button type="button" aria-pressed={!internal} onClick={() => choose(false)}>
             Reply
           </button>
-          <button type="button" aria-pressed={internal} onClick={() => setInternal(true)}>
+          <button type="button" aria-pressed={internal} onClick={() => choose(true)}>
             Internal note
           </button>
           {internal && <span class="reply-hint">Only your team sees notes: the customer never does.</span>}
@@ -56,6 +62,7 @@ export function ReplyBox({ onSend, notes }: Props) {
       </label>
       <textarea
         id="reply-body"
+        ref={box}
         rows={3}
         value={body}
         placeholder={internal ? 'Write a note for your team…' : notes ? 'Write a reply to the customer…' : 'Write to our support team…'}
