@@ -1,27 +1,15 @@
-/**
- * The console for one token: who it is, the live stream, errors, and the sections — Chats,
- * Support and Inspect for staff; Support alone for a customer.
- */
+/** The console for one token: who it is, the live stream, errors, and its sections. */
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import { ConsoleContext, type Console, type Features } from '../context.js';
 import { readFeatures } from '../features.js';
 import { useEventStream } from '../hooks/useEventStream.js';
 import { useRoute } from '../hooks/useRoute.js';
-import { isCustomer, whoAmI, type Self } from '../identity.js';
+import { whoAmI, type Self } from '../identity.js';
 import { createClient, describeError, watchingFetchFor, type ShownError } from '../session.js';
-import { ChatsPage } from './ChatsPage.js';
 import { ConnectionStatus } from './ConnectionStatus.js';
 import { ErrorBanner } from './ErrorBanner.js';
-import { InspectPage } from './inspect/InspectPage.js';
-import { SupportPage } from './support/SupportPage.js';
+import { SectionLinks, SectionPage } from './Sections.js';
 import './SignedIn.css';
-
-const STAFF_SECTIONS = [
-  ['chats', 'Chats'],
-  ['support', 'Support'],
-  ['inspect', 'Inspect'],
-] as const;
-const CUSTOMER_SECTIONS = [['support', 'Support']] as const;
 
 interface Props {
   token: string;
@@ -70,18 +58,13 @@ export function SignedIn({ token, onSwitch, onSignOut }: Props) {
     );
   }
 
-  const customer = isCustomer(value.self);
   return (
     <ConsoleContext.Provider value={value}>
       <div class="shell">
         <header class="topbar">
           <span class="brand">Confab</span>
           <nav aria-label="Sections" class="sections">
-            {(customer ? CUSTOMER_SECTIONS : STAFF_SECTIONS).map(([section, name]) => (
-              <a key={section} href={`#/${section}`} aria-current={route.section === section || customer ? 'page' : undefined}>
-                {name}
-              </a>
-            ))}
+            <SectionLinks self={value.self} route={route} />
           </nav>
           <ConnectionStatus status={events.status} />
           <span class="who" title={self!.email}>
@@ -93,13 +76,7 @@ export function SignedIn({ token, onSwitch, onSignOut }: Props) {
           </button>
         </header>
         <ErrorBanner errors={errors} onDismiss={() => setErrors([])} />
-        {customer || route.section === 'support' ? (
-          <SupportPage openConversationId={route.conversationId} />
-        ) : route.section === 'inspect' ? (
-          <InspectPage tab={route.tab} />
-        ) : (
-          <ChatsPage openChatId={route.chatId} target={route.target} />
-        )}
+        <SectionPage self={value.self} route={route} />
       </div>
     </ConsoleContext.Provider>
   );
