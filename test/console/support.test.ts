@@ -145,6 +145,15 @@ describe('the Support section', { timeout: 120_000 }, () => {
     // Resolving it is seen by the customer, live.
     await staff.page.getByLabel('Stage', { exact: true }).selectOption('resolved');
     await buyer.page.locator('.conversation-header .stage-pill', { hasText: 'Resolved' }).waitFor();
+    // The customer writes again: it is back in front of the team (DevRev reopens it), live on both sides.
+    await write(buyer.page, 'Message', 'One more question, sorry!', 'Send');
+    await buyer.page.locator('.conversation-header .stage-pill', { hasText: 'Waiting for our team' }).waitFor();
+    await expect.poll(() => staff.page.getByLabel('Stage', { exact: true }).inputValue()).toBe('needs_response');
+    await entryShown(staff.page, 'One more question, sorry!');
+
+    // A conversation the team starts with the customer appears in their list, live.
+    await createConversation(admin, { title: 'Your renewal', members: [ada.id] });
+    await inbox(buyer.page).getByRole('link', { name: /Your renewal/ }).waitFor();
 
     expect(staff.errors).toEqual([]);
     expect(buyer.errors).toEqual([]);
