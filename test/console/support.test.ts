@@ -185,7 +185,7 @@ describe('the Support section', { timeout: 120_000 }, () => {
     await context.close();
   });
 
-  it('filters the inbox: mine, unassigned, and by stage', async () => {
+  it('filters the inbox (mine, unassigned, by stage), and staff start a conversation with a customer', async () => {
     const taken = await createConversation(admin, { title: 'Filter: taken by admin', members: [ada.id], owned_by: [adminId] });
     const bobs = await createConversation(admin, { title: "Filter: Bob's", members: [ada.id], owned_by: [bobId] });
     const nobodys = await createConversation(admin, { title: 'Filter: nobody yet', members: [zed.id] });
@@ -211,6 +211,17 @@ describe('the Support section', { timeout: 120_000 }, () => {
     await expect.poll(titles).toEqual([done.title]);
     await page.getByLabel('Stage filter').selectOption('any');
     await expect.poll(async () => (await titles()).length).toBe(4);
+
+    // Staff start one with a customer, who is its member and reads the first message.
+    await page.getByRole('button', { name: 'New conversation' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New conversation' });
+    await dialog.getByLabel('Customer').selectOption({ label: 'Zed Shaw · Globex · zed@globex.example' });
+    await dialog.getByLabel('Subject').fill('Your plan renews soon');
+    await dialog.getByLabel('First message').fill('Hi Zed, a heads-up about your renewal.');
+    await dialog.getByRole('button', { name: 'Start conversation' }).click();
+    await entryShown(page, 'Hi Zed, a heads-up about your renewal.');
+    const { conversations } = await zed.client.call<{ conversations: { title?: string }[] }>('conversations.list', {});
+    expect(conversations.map((conversation) => conversation.title)).toContain('Your plan renews soon');
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -54,11 +54,9 @@ export function SupportPage({ openConversationId }: { openConversationId?: strin
       <div class="support-side">
         <div class="support-side-head">
           <h1 class="support-heading">{customer ? 'Your conversations' : 'Inbox'}</h1>
-          {customer && (
-            <button type="button" class="primary" onClick={() => setStarting(true)}>
-              New conversation
-            </button>
-          )}
+          <button type="button" class="primary" onClick={() => setStarting(true)}>
+            New conversation
+          </button>
         </div>
         {!customer && <InboxFilters filter={filter} onChange={setFilter} />}
         <ConversationList rows={inbox.rows} openId={open?.id} loaded={inbox.loaded} failed={inbox.failed} filter={filter} />
