@@ -23,7 +23,7 @@ async function setting() {
 async function start(person: Person, body: Record<string, unknown> = {}) {
   const response = await t.as(person).post('/conversations.create', { type: 'support', title: 'Help', ...body });
   expect(response.status).toBe(201);
-  return response.body.conversation as Record<string, any>;
+  return response.body.conversation as Record<string, any> & { id: string };
 }
 
 const ids = (list: { id: string }[]) => list.map((item) => item.id);

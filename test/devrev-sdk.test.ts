@@ -90,6 +90,48 @@ describe("DevRev's TypeScript SDK against Confab", () => {
     expect(hidden.data.timeline_entries).toEqual([]);
   });
 
+  it('creates, lists, updates and deletes a support conversation and posts on it, for a customer and staff', async () => {
+    const admin = await t.given.org();
+    const agent = await t.given.user(admin, 'dev_user', 'agent');
+    const acme = (await t.as(admin).post('/rev-orgs.create', { display_name: 'Acme' })).body.rev_org.id as string;
+    const alice = await t.given.customer(admin, acme, 'alice');
+    const aliceSdk = sdkFor(alice);
+    const agentSdk = sdkFor(agent);
+
+    const created = await aliceSdk.conversationsCreate({
+      type: publicSDK.ConversationsCreateRequestTypeValue.Support,
+      title: 'Cannot log in',
+      messages: [{ body: 'Since this morning' }],
+    });
+    expect(created.status).toBe(201);
+    const id = created.data.conversation.id;
+    expect(created.data.conversation.members.map((member) => member.id)).toEqual([alice.id]);
+
+    const listed = await agentSdk.conversationsList({ 'stage.name': ['new'] });
+    expect(listed.data.conversations.map((conversation) => conversation.id)).toEqual([id]);
+    const got = await agentSdk.conversationsGet({ id });
+    expect(got.data.conversation.title).toBe('Cannot log in');
+
+    const reply = await agentSdk.timelineEntriesCreate({
+      type: publicSDK.TimelineEntriesCreateRequestType.TimelineComment,
+      object: id,
+      body: 'Try resetting your password',
+    });
+    expect(reply.status).toBe(201);
+    expect(reply.data.timeline_entry).toMatchObject({ object: id, object_type: 'conversation' });
+    const timeline = await aliceSdk.timelineEntriesList({ object: id });
+    expect(timeline.data.timeline_entries.map((entry) => (entry as { body?: string }).body)).toEqual(['Try resetting your password', 'Since this morning']);
+
+    const updated = await agentSdk.conversationsUpdate({ id, stage: { name: 'resolved' }, owned_by: { set: [agent.id] } });
+    expect(updated.status).toBe(200);
+    expect(updated.data.conversation.stage?.name).toBe('resolved');
+
+    const deleted = await agentSdk.conversationsDelete({ id });
+    expect(deleted.status).toBe(200);
+    const gone = await aliceSdk.conversationsGet({ id }).catch((error: unknown) => error);
+    expect((gone as AxiosError).response?.status).toBe(404);
+  });
+
   it('surfaces a DevRev error body as it does for DevRev: an AxiosError whose response is 404 not_found', async () => {
     const ada = await t.given.org();
     const missing = 'don:core:dvrv-us-1:devo/0:artifact/999999';
