@@ -44,6 +44,7 @@ export function useConversations(filter: InboxFilter) {
     (cursor?: string) =>
       client.call('conversations.list', {
         limit: PAGE,
+        sort_by: ['modified_date:desc'],
         ...(cursor && { cursor }),
         ...(filter.view === 'mine' && { owned_by: [self.id] }),
         ...(filter.stage !== 'any' && { stage: { name: filter.stage === 'open' ? OPEN_STAGES : [filter.stage] } }),
