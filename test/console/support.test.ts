@@ -172,6 +172,7 @@ describe('the Support section', { timeout: 120_000 }, () => {
 
     await page.goto(`${confab.url}/#/support/${encodeURIComponent(theirs.id)}`);
     await page.getByRole('alert').filter({ hasText: 'not_found' }).waitFor();
+    await page.getByText('There is no such conversation here, or it is not yours to see.').waitFor();
     expect(await page.content()).not.toContain('secret outage');
     expect(await page.content()).not.toContain('whole site is down');
 

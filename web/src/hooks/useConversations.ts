@@ -1,7 +1,7 @@
 /**
  * The support inbox: `conversations.list` for the chosen view, kept live by the event
  * stream — a new conversation appears, an assigned or moved one changes (or leaves the
- * view), a deleted one goes, and a message moves its conversation to the top with the
+ * view), and a message moves its conversation to the top with the
  * message as its preview. The server decides what the viewer may see (a customer hears only
  * of their own conversations, and never of an internal note); the view's filter is applied
  * to live changes here as the server applies it to the list.
@@ -103,9 +103,6 @@ export function useConversations(filter: InboxFilter) {
     (event) => {
       if (event.type === 'conversation_created' || event.type === 'conversation_updated') {
         upsert((event.data as { conversation: Conversation }).conversation);
-      } else if (event.type === 'conversation_deleted') {
-        const { id } = event.data as { id: string };
-        setRows((current) => current.filter((row) => row.conversation.id !== id));
       } else if (event.type === 'timeline_entry_created') {
         const { entry } = event.data as { entry: TimelineEntry };
         if ((entry.object_type as string) !== 'conversation') return;

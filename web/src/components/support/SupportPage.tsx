@@ -4,6 +4,7 @@
  * note, assign and move them on; a customer sees their own conversations and starts one.
  */
 import { useEffect, useState } from 'preact/hooks';
+import { ConfabApiError } from '../../../../src/client/index.js';
 import { useConsole } from '../../context.js';
 import { useConversations, type InboxFilter } from '../../hooks/useConversations.js';
 import { useLiveEvents } from '../../hooks/useEventStream.js';
@@ -27,10 +28,19 @@ export function SupportPage({ openConversationId }: { openConversationId?: strin
   const listed = inbox.rows.find(({ conversation }) => conversation.id === openConversationId || conversation.display_id === openConversationId);
   const open = listed?.conversation ?? (opened && (opened.id === openConversationId || opened.display_id === openConversationId) ? opened : undefined);
 
+  /** The link names a conversation that is not there for this person (DevRev says `not_found` either way). */
+  const [missing, setMissing] = useState<string | undefined>();
+
   // Opened by its link, or out of the current view: read it by itself.
   useEffect(() => {
-    if (!openConversationId || !inbox.loaded || open) return;
-    client.call('conversations.get', { id: openConversationId }).then(({ conversation }) => setOpened(conversation), report);
+    if (!openConversationId || !inbox.loaded || open || missing === openConversationId) return;
+    client.call('conversations.get', { id: openConversationId }).then(
+      ({ conversation }) => setOpened(conversation),
+      (error) => {
+        report(error);
+        if (error instanceof ConfabApiError && error.status === 404) setMissing(openConversationId);
+      },
+    );
   }, [openConversationId, inbox.loaded, open === undefined]);
 
   // One read by itself stays current as it changes (it may be outside the inbox's view).
@@ -72,7 +82,9 @@ export function SupportPage({ openConversationId }: { openConversationId?: strin
         ) : (
           <div class="support-empty">
             <p class="muted">
-              {openConversationId
+              {openConversationId && missing === openConversationId
+                ? 'There is no such conversation here, or it is not yours to see.'
+                : openConversationId
                 ? 'Opening the conversation…'
                 : customer
                   ? 'Pick a conversation, or start one with New conversation: our team answers here.'
