@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { assertMatchesSchema } from './helpers/contract.js';
 import { Receiver } from './helpers/receiver.js';
+import { supportSetting } from './helpers/conversations.js';
 import { useServer, type Person } from './helpers/server.js';
 import { streamOpener, type SseClient } from './helpers/sse.js';
 
@@ -11,19 +12,7 @@ afterAll(async () => {
   await Promise.all(receivers.map((receiver) => receiver.stop()));
 });
 
-const unique = () => Math.random().toString(36).slice(2, 8);
-
-async function setting() {
-  const admin = await t.given.org();
-  const agent = await t.given.user(admin, 'dev_user', `agent${unique()}`);
-  const acme = (await t.as(admin).post('/rev-orgs.create', { display_name: `Acme ${unique()}` })).body.rev_org.id as string;
-  const globex = (await t.as(admin).post('/rev-orgs.create', { display_name: `Globex ${unique()}` })).body.rev_org.id as string;
-  const alice = await t.given.customer(admin, acme, `alice${unique()}`);
-  const colleague = await t.given.customer(admin, acme, `carl${unique()}`);
-  const rival = await t.given.customer(admin, globex, `gina${unique()}`);
-  const outsider = await t.given.org();
-  return { admin, agent, alice, colleague, rival, outsider };
-}
+const setting = () => supportSetting(t);
 
 async function activeWebhook(admin: Person, eventTypes?: string[]): Promise<Receiver> {
   const receiver = await Receiver.start();

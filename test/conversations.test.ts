@@ -1,24 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { supportSetting } from './helpers/conversations.js';
 import { useServer, type Person } from './helpers/server.js';
 
 const t = useServer();
 
 const unique = () => Math.random().toString(36).slice(2, 8);
 
-/** Two organizations; in the first, staff and customers of two rev orgs. */
-async function setting() {
-  const admin = await t.given.org();
-  const agent = await t.given.user(admin, 'dev_user', `agent${unique()}`);
-  const other = await t.given.user(admin, 'dev_user', `other${unique()}`);
-  const bot = await t.given.user(admin, 'service_account', `bot${unique()}`);
-  const acme = (await t.as(admin).post('/rev-orgs.create', { display_name: `Acme ${unique()}` })).body.rev_org.id as string;
-  const globex = (await t.as(admin).post('/rev-orgs.create', { display_name: `Globex ${unique()}` })).body.rev_org.id as string;
-  const alice = await t.given.customer(admin, acme, `alice${unique()}`);
-  const colleague = await t.given.customer(admin, acme, `carl${unique()}`);
-  const rival = await t.given.customer(admin, globex, `gina${unique()}`);
-  const outsider = await t.given.org();
-  return { admin, agent, other, bot, acme, globex, alice, colleague, rival, outsider };
-}
+const setting = () => supportSetting(t);
 
 async function start(person: Person, body: Record<string, unknown> = {}) {
   const response = await t.as(person).post('/conversations.create', { type: 'support', title: 'Help', ...body });
@@ -335,5 +323,34 @@ describe('conversations.export and conversations.delete', () => {
       expect((await t.as(person).post('/conversations.list', {})).body.conversations).toEqual([]);
     }
     expect((await t.as(agent).post('/conversations.delete', { id: conversation.id })).status).toBe(404);
+  });
+});
+
+describe('the chat machinery on conversations', () => {
+  it('takes reactions, thread replies, read markers and search as a chat does, under the same visibility', async () => {
+    const { agent, alice, rival } = await setting();
+    const conversation = await start(alice, { messages: [{ body: 'printer on fire' }] });
+    const comment = (await t.as(agent).post('/timeline-entries.list', { object: conversation.id })).body.timeline_entries[0];
+
+    expect((await t.as(agent).post('/reactions.update', { object: comment.id, emoji: '1f44d', action: 'add' })).status).toBe(200);
+    const seen = await t.as(alice).post('/timeline-entries.get', { id: comment.id });
+    expect(seen.body.timeline_entry.reactions).toEqual([{ emoji: '1f44d', reacted: false, total_users: 1 }]);
+    expect((await t.as(rival).post('/reactions.update', { object: comment.id, emoji: '1f44d', action: 'add' })).status).toBe(404);
+
+    const reply = await t.as(agent).post('/timeline-entries.create', { type: 'timeline_comment', object: comment.id, body: 'extinguisher sent' });
+    expect(reply.status).toBe(201);
+    const thread = await t.as(alice).post('/timeline-entries.list', { object: comment.id });
+    expect(thread.body.timeline_entries.map((entry: { body: string }) => entry.body)).toEqual(['extinguisher sent']);
+
+    expect((await t.as(alice).post('/chats.mark-read', { id: conversation.id })).status).toBe(200);
+    expect((await t.as(rival).post('/chats.mark-read', { id: conversation.id })).status).toBe(404);
+
+    const note = { type: 'timeline_comment', object: conversation.id, body: 'printer is under warranty', visibility: 'internal' };
+    expect((await t.as(agent).post('/timeline-entries.create', note)).status).toBe(201);
+    const staffSearch = await t.as(agent).post('/timeline-entries.search', { query: 'printer', chat: conversation.id });
+    expect(staffSearch.body.results).toHaveLength(2);
+    const customerSearch = await t.as(alice).post('/timeline-entries.search', { query: 'printer' });
+    expect(customerSearch.body.results.map((result: { timeline_entry: { body: string } }) => result.timeline_entry.body)).toEqual(['printer on fire']);
+    expect((await t.as(rival).post('/timeline-entries.search', { query: 'printer' })).body.results).toEqual([]);
   });
 });

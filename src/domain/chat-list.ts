@@ -8,14 +8,13 @@
 import type { Store } from '../store/index.js';
 import type { ChatActivity } from '../store/chats.js';
 import type { TimelinePosition, TimelineView } from '../store/timeline-entries.js';
-import { findMemberChat } from './chats.js';
 import { absent } from './policy/customers.js';
 import { readerOf } from './policy/visibility.js';
 import { cursorSecret, openKeyCursor, sealKeyCursor, type ListMode } from './cursors.js';
 import { BadRequest } from './errors.js';
 import { recordChatReadEvent } from './events.js';
 import { resolveUsers, Unresolved } from './members.js';
-import { readEntry } from './timeline-entries.js';
+import { readEntry, findTimelineChat } from './timeline-entries.js';
 import { pageBothWays } from './paging.js';
 import { now, type Chat, type Principal, type TimelineEntry, type User } from '../model/index.js';
 import { DEFAULT_PAGE_SIZE } from '../schema/limits.js';
@@ -110,7 +109,7 @@ export interface MarkReadInput {
 
 /** Moves the caller's read marker to `entry` (or the latest entry); their other devices hear of it. */
 export async function markChatRead(store: Store, principal: Principal, input: MarkReadInput): Promise<void> {
-  const chat = await findMemberChat(store, principal, 'id', input.id);
+  const chat = await findTimelineChat(store, principal, 'id', input.id);
   // One marker for the chat and its threads: the latest entry is the latest reply too.
   const view: TimelineView = { ...timelineView(principal.user, chat.id), thread: 'any' };
   const entry =
@@ -130,7 +129,7 @@ export interface MarkUnreadInput {
 
 /** Moves the caller's read marker back to just before `entry`. */
 export async function markChatUnread(store: Store, principal: Principal, input: MarkUnreadInput): Promise<void> {
-  const chat = await findMemberChat(store, principal, 'id', input.id);
+  const chat = await findTimelineChat(store, principal, 'id', input.id);
   const view: TimelineView = { ...timelineView(principal.user, chat.id), thread: 'any' };
   const entry = await entryOfChat(store, principal, chat, input.entry);
   const [previous] = await store.timelineEntries.slice(view, { direction: 'older', from: entry, limit: 1 });

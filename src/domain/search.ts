@@ -7,8 +7,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { Store } from '../store/index.js';
+import { findTimelineChat } from './timeline-entries.js';
 import type { TimelineView } from '../store/timeline-entries.js';
-import { findMemberChat } from './chats.js';
 import { readerOf } from './policy/visibility.js';
 import { contactsOf, isCustomer, mayAddGroup, mayChatWith, mayViewEmail, searchableEmails } from './policy/customers.js';
 import { cursorSecret, openKeyCursor, sealKeyCursor } from './cursors.js';
@@ -54,7 +54,7 @@ export async function searchTimelineEntries(store: Store, principal: Principal, 
   const terms = queryTerms('query', input.query);
   const view: TimelineView = { reader: readerOf(principal.user), now: now() };
   if (input.chat !== undefined) {
-    view.chatId = (await findMemberChat(store, principal, 'chat', input.chat)).id;
+    view.chatId = (await findTimelineChat(store, principal, 'chat', input.chat)).id;
   }
   // A cursor is an offset into one caller's results for one query.
   const scope = createHash('sha256').update(JSON.stringify([terms, view.chatId ?? null])).digest('base64url').slice(0, 16);

@@ -128,10 +128,10 @@ export interface GetTimelineEntryInput {
 }
 
 export async function getTimelineEntry(store: Store, principal: Principal, input: GetTimelineEntryInput): Promise<TimelineEntry> {
-  const ref = parseRefOf('id', input.id, ['timeline_comment', 'chat'] as const);
-  if (ref.kind === 'chat') {
+  const ref = parseRefOf('id', input.id, ['timeline_comment', 'chat', 'conversation'] as const);
+  if (ref.kind !== 'timeline_comment') {
     if (input.externalRef === undefined) throw BadRequest.unexpectedIdType('id', input.id, 'timeline entry');
-    const chat = await findMemberChat(store, principal, 'id', input.id);
+    const chat = await findTimelineChat(store, principal, 'id', input.id);
     const entry = await store.timelineEntries.findByExternalRef(chat.id, input.externalRef, now());
     if (!entry || !(await canSee(store, entry, principal.user))) throw new NotFound('timeline entry', input.externalRef);
     return entry;
@@ -212,11 +212,19 @@ export async function deleteTimelineEntry(store: Store, principal: Principal, id
  */
 export async function findTimeline(store: Store, principal: Principal, object: string): Promise<{ chat: Chat; parent?: TimelineEntry }> {
   const ref = parseRefOf('object', object, ['chat', 'conversation', 'timeline_comment'] as const);
-  if (ref.kind === 'chat') return { chat: await findMemberChat(store, principal, 'object', object) };
-  if (ref.kind === 'conversation') return { chat: await findConversation(store, principal, 'object', object) };
+  if (ref.kind !== 'timeline_comment') return { chat: await findTimelineChat(store, principal, 'object', object) };
   const parent = await readEntry(store, principal, object, 'object');
   if (parent.parentId !== null) throw BadRequest.notPermitted('object', 'threads are one level deep: reply to the comment, not to a reply');
   return { chat: (await store.chats.findById(parent.chatId))!, parent };
+}
+
+/**
+ * A DM or a support conversation, by id in either form, for a caller who may read its
+ * timeline: what read state, typing and search take, as timeline entries do.
+ */
+export async function findTimelineChat(store: Store, principal: Principal, fieldName: string, id: string): Promise<Chat> {
+  const ref = parseRefOf(fieldName, id, ['chat', 'conversation'] as const);
+  return ref.kind === 'chat' ? findMemberChat(store, principal, fieldName, id) : findConversation(store, principal, fieldName, id);
 }
 
 /** Who may read an entry (domain/policy/visibility.ts): its own audience and, for a reply, its comment's. */

@@ -5,7 +5,7 @@
  * extra calls succeed and send nothing.
  */
 import type { Store } from '../store/index.js';
-import { findMemberChat } from './chats.js';
+import { findTimelineChat } from './timeline-entries.js';
 import { formatDon } from './ids.js';
 import type { Principal } from '../model/index.js';
 
@@ -25,7 +25,7 @@ export interface TypingNotice {
 
 /** The notice to send, or undefined when the caller was heard from less than 2 s ago. */
 export async function noteTyping(store: Store, principal: Principal, id: string, at = Date.now()): Promise<TypingNotice | undefined> {
-  const chat = await findMemberChat(store, principal, 'id', id);
+  const chat = await findTimelineChat(store, principal, 'id', id);
   const key = `${principal.user.id}:${chat.id}`;
   const previous = lastSent.get(key);
   if (previous !== undefined && at - previous < TYPING_THROTTLE_MS) return undefined;
@@ -37,7 +37,7 @@ export async function noteTyping(store: Store, principal: Principal, id: string,
   return {
     orgId: principal.org.id,
     recipients,
-    chat: formatDon('chat', principal.org.slug, chat.number),
+    chat: formatDon(chat.type === 'conversation' ? 'conversation' : 'chat', principal.org.slug, chat.number),
     expiresAt: new Date(at + TYPING_EXPIRES_MS).toISOString(),
   };
 }

@@ -12,8 +12,9 @@ export function presentChat(chat: Chat, outside: Viewpoint): ChatWire {
   const wire: ChatWire = {
     // Conversations are presented as conversations (present/conversations.ts); a chat is a DM.
     type: 'dm',
-    id: formatDon('chat', view.org.slug, chat.number),
-    display_id: formatDisplayId('chat', chat.number),
+    // A conversation's read marker (chat_read) names the conversation.
+    id: formatDon(chat.type === 'conversation' ? 'conversation' : 'chat', view.org.slug, chat.number),
+    display_id: formatDisplayId(chat.type === 'conversation' ? 'conversation' : 'chat', chat.number),
     created_by: presentUserSummary(chat.createdBy, view),
     created_date: chat.createdAt,
     modified_by: presentUserSummary(chat.modifiedBy, view),

@@ -349,13 +349,9 @@ function chatOf(chat: StoredChat): Chat {
 
 function conversationOf(conversation: StoredConversation): Conversation {
   return {
-    ...chatOf(conversation),
     ...conversation,
-    users: conversation.users.map(userOf),
-    vouchedUserIds: conversation.vouchedUserIds ?? [],
-    groups: conversation.groups.map((group) => ({ ...group })),
-    createdBy: userOf(conversation.createdBy),
-    modifiedBy: userOf(conversation.modifiedBy),
+    ...chatOf(conversation),
+    type: 'conversation',
     ownedBy: conversation.ownedBy.map(userOf),
     group: conversation.group && { ...conversation.group },
   };

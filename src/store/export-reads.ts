@@ -147,7 +147,8 @@ export class ExportReadStore {
   }
 
   async chats(orgId: number, selection: Selection): Promise<PortableChat[]> {
-    const rows = await select(this.db.selectFrom('chats').selectAll().where('org_id', '=', orgId), 'number', selection).execute();
+    // Support conversations are not in the export format yet: only DMs travel.
+    const rows = await select(this.db.selectFrom('chats').selectAll().where('org_id', '=', orgId).where('type', '=', 'dm'), 'number', selection).execute();
     if (rows.length === 0) return [];
     const ids = rows.map((row) => row.id);
     const [members, groups] = await Promise.all([
@@ -195,7 +196,12 @@ export class ExportReadStore {
    * stale statistics (right after a bulk import) joins every later entry before the LIMIT.
    */
   async entries(orgId: number, selection: Selection): Promise<PortableEntry[]> {
-    const rows = await select(this.db.selectFrom('timeline_entries').selectAll().where('org_id', '=', orgId), 'number', selection).execute();
+    const conversations = this.db.selectFrom('chats').select('chats.id').where('chats.org_id', '=', orgId).where('chats.type', '<>', 'dm');
+    const rows = await select(
+      this.db.selectFrom('timeline_entries').selectAll().where('org_id', '=', orgId).where('chat_id', 'not in', conversations),
+      'number',
+      selection,
+    ).execute();
     if (rows.length === 0) return [];
     const ids = rows.map((row) => row.id);
     const [readers, reactions, chats, parents] = await Promise.all([
@@ -262,6 +268,7 @@ export class ExportReadStore {
           .as('read_through'),
       ])
       .where('chats.org_id', '=', orgId)
+      .where('chats.type', '=', 'dm')
       .where('chat_reads.user_id', 'in', [...userIds]);
     if (onlyChats) query = query.where('chats.number', 'in', [...onlyChats]);
     const rows = await query.execute();
