@@ -132,6 +132,20 @@ describe('the Support section', { timeout: 120_000 }, () => {
 
     // The reply (sent after the note) arrives; the note never does.
     await entryShown(buyer.page, 'Found it: it is in Billing → Invoices now.');
+    // Writing a reply shows as typing to the other side; writing a note does not.
+    await buyer.page.getByLabel('Message', { exact: true }).type('Got');
+    await staff.page.locator('.support-typing', { hasText: 'Ada Lovelace is typing…' }).waitFor();
+    // (Past the 2 s between two typing notices of one person, so that one would go out now.)
+    await staff.page.waitForTimeout(2100);
+    await staff.page.getByRole('button', { name: 'Internal note' }).click();
+    await staff.page.getByLabel('Internal note', { exact: true }).type('Do not tell her yet');
+    await staff.page.waitForTimeout(1500);
+    expect(await buyer.page.locator('.support-typing').innerText()).toBe('');
+    await staff.page.getByLabel('Internal note', { exact: true }).fill('');
+    await staff.page.getByRole('button', { name: 'Reply', exact: true }).click();
+    await staff.page.getByLabel('Reply', { exact: true }).type('One sec');
+    await buyer.page.locator('.support-typing', { hasText: 'admin is typing…' }).waitFor();
+    await staff.page.getByLabel('Reply', { exact: true }).fill('');
     await write(buyer.page, 'Message', 'Got it, thank you!', 'Send');
     await entryShown(staff.page, 'Got it, thank you!');
     await screenshot(buyer.page, 'support-customer');

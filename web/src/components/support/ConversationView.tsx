@@ -6,6 +6,7 @@
 import type { RequestOf } from '../../../../src/client/index.js';
 import { useConsole } from '../../context.js';
 import { useMessages } from '../../hooks/useMessages.js';
+import { useTyping } from '../../hooks/useTyping.js';
 import { isCustomer } from '../../identity.js';
 import { userName } from '../names.js';
 import { AssigneePicker } from './AssigneePicker.js';
@@ -23,6 +24,7 @@ export function ConversationView({ conversation, onChanged }: Props) {
   const { client, self, report } = useConsole();
   const customer = isCustomer(self);
   const messages = useMessages(conversation.id);
+  const { typing, noteTyping } = useTyping(conversation.id);
   const title = conversation.title ?? conversation.display_id ?? 'Conversation';
   const askers = customersOf(conversation);
 
@@ -66,7 +68,10 @@ export function ConversationView({ conversation, onChanged }: Props) {
       </header>
       {conversation.description && <p class="conversation-description">{conversation.description}</p>}
       <SupportTimeline messages={messages} />
-      <ReplyBox onSend={(body, internal) => messages.send(body, [], internal ? 'internal' : undefined)} notes={!customer} />
+      <p class="support-typing" aria-live="polite">
+        {typing.length > 0 && `${typing.map(userName).join(', ')} ${typing.length === 1 ? 'is' : 'are'} typing…`}
+      </p>
+      <ReplyBox onSend={(body, internal) => messages.send(body, [], internal ? 'internal' : undefined)} onTyping={noteTyping} notes={!customer} />
     </section>
   );
 }

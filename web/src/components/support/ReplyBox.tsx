@@ -8,11 +8,13 @@ import { useConsole } from '../../context.js';
 
 interface Props {
   onSend(body: string, internal: boolean): Promise<void>;
+  /** Tells the others someone is writing: for replies only, since a customer must not learn of a note being written. */
+  onTyping(): void;
   /** Offer internal notes (staff only). */
   notes: boolean;
 }
 
-export function ReplyBox({ onSend, notes }: Props) {
+export function ReplyBox({ onSend, onTyping, notes }: Props) {
   const { report } = useConsole();
   const [body, setBody] = useState('');
   const [internal, setInternal] = useState(false);
@@ -66,7 +68,10 @@ export function ReplyBox({ onSend, notes }: Props) {
         rows={3}
         value={body}
         placeholder={internal ? 'Write a note for your team…' : notes ? 'Write a reply to the customer…' : 'Write to our support team…'}
-        onInput={(event) => setBody(event.currentTarget.value)}
+        onInput={(event) => {
+          setBody(event.currentTarget.value);
+          if (!internal) onTyping();
+        }}
         onKeyDown={(event) => {
           if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
             event.preventDefault();
