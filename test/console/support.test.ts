@@ -128,6 +128,8 @@ describe('the Support section', { timeout: 120_000 }, () => {
     await expect(note.innerText()).resolves.toMatch(/Internal note/i);
     await staff.page.getByRole('button', { name: 'Reply', exact: true }).click();
     await write(staff.page, 'Reply', 'Found it: it is in Billing → Invoices now.', 'Send reply');
+    await entryShown(staff.page, 'Found it: it is in Billing → Invoices now.');
+    await expect.poll(() => staff.page.getByLabel('Reply', { exact: true }).inputValue()).toBe('');
     await screenshot(staff.page, 'support-inbox');
 
     // The reply (sent after the note) arrives; the note never does.
