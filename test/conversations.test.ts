@@ -185,6 +185,24 @@ describe('conversations.update', () => {
     expect(tags.body.conversation.tags.map((tag: { tag: { id: string } }) => tag.tag.id)).toEqual(['TAG-2', 'TAG-3']);
   });
 
+  it("takes a tag by either id form, and refuses what is no tag id or another organization's tag", async () => {
+    const { agent, alice, outsider } = await setting();
+    const conversation = await start(alice);
+    const slug = conversation.id.split(':')[3].split('/')[1];
+    const own = await t.as(agent).post('/conversations.update', { id: conversation.id, tags: { set: [{ id: `don:core:dvrv-us-1:devo/${slug}:tag/9` }] } });
+    expect(own.status).toBe(200);
+    expect(own.body.conversation.tags[0].tag.display_id).toBe('TAG-9');
+    const snapshot = await t.snapshot();
+    const foreignSlug = outsider.id.split(':')[3].split('/')[1];
+    const foreign = await t.as(agent).post('/conversations.update', { id: conversation.id, tags: { add: [{ id: `don:core:dvrv-us-1:devo/${foreignSlug}:tag/9` }] } });
+    expect(foreign.status).toBe(400);
+    expect(foreign.body.type).toBe('invalid_field');
+    const garbage = await t.as(agent).post('/conversations.update', { id: conversation.id, tags: { add: [{ id: 'DEVU-1' }] } });
+    expect(garbage.status).toBe(400);
+    expect(garbage.body.type).toBe('invalid_id');
+    expect(await t.snapshot()).toBe(snapshot);
+  });
+
   it('lets a customer change only the title and description of their own', async () => {
     const { agent, alice, rival } = await setting();
     const conversation = await start(alice);

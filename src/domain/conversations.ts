@@ -99,6 +99,9 @@ export async function createConversation(store: Store, principal: Principal, inp
     return created;
   });
   if (messages.length === 0) return conversation;
+  // Each message goes through the one way a message is posted (its events, files, the
+  // reopening rule), after the conversation commits; what could refuse one (no text, a file
+  // the caller may not attach) was checked above, before anything was stored.
   const object = formatDon('conversation', org.slug, conversation.number);
   for (const message of messages) {
     await createTimelineEntry(store, principal, { object, ...(message.body !== undefined && { body: message.body }), ...(message.artifacts && { artifacts: message.artifacts }) });
@@ -130,7 +133,7 @@ export async function updateConversation(store: Store, principal: Principal, inp
     patch.memberKey = memberKey(members);
   }
   Object.assign(patch, await resolveFields(store, principal, input, 'set'));
-  if (input.tagsChange) patch.tags = changeTags(conversation.tags, input.tagsChange);
+  if (input.tagsChange) patch.tags = changeTags(conversation.tags, input.tagsChange, org.slug);
   if (patch.stage !== undefined) {
     requireMove('stage.name', conversation.stage, patch.stage);
     patch.actualCloseDate = closeDateAfter(conversation.stage, patch.stage, conversation.actualCloseDate, at);
@@ -212,7 +215,7 @@ export async function listConversations(store: Store, principal: Principal, inpu
     ...(input.stages && { stages: input.stages.map((name) => parseStage('stage.name', name)) }),
     ...(input.isSpam !== undefined && { isSpam: input.isSpam }),
     ...(input.isFrozen !== undefined && { isFrozen: input.isFrozen }),
-    ...(input.tags && { tagIds: input.tags.map((id) => parseTagId('tags', id)) }),
+    ...(input.tags && { tagIds: input.tags.map((id) => parseTagId('tags', id, org.slug)) }),
     ...(input.created && { created: checkRange('created_date', input.created) }),
     ...(input.modified && { modified: checkRange('modified_date', input.modified) }),
   };
@@ -277,7 +280,7 @@ async function resolveFields(store: Store, principal: Principal, input: Conversa
   if (input.isSpam !== undefined) fields.isSpam = input.isSpam;
   if (input.isFrozen !== undefined) fields.isFrozen = input.isFrozen;
   if (input.sourceChannel !== undefined) fields.sourceChannel = input.sourceChannel;
-  if (input.tags !== undefined) fields.tags = checkTags(input.tags);
+  if (input.tags !== undefined) fields.tags = checkTags(input.tags, org.slug);
   if (input.ownedBy !== undefined) {
     const owners = await requireUsers(store, org, field('owned_by'), input.ownedBy);
     const notStaff = owners.find((owner) => owner.type !== 'dev_user');
@@ -299,26 +302,28 @@ async function revOrgOf(store: Store, principal: Principal, members: readonly Us
 }
 
 const MAX_TAGS = 64;
-const TAG_ID = /^(don:core:[a-z0-9-]{1,32}:devo\/[A-Za-z0-9]{1,32}:tag\/\d{1,16}|TAG-\d{1,16})$/;
+const TAG_ID = /^(?:don:core:dvrv-us-1:devo\/([A-Za-z0-9]{1,32}):tag\/\d{1,16}|TAG-\d{1,16})$/;
 
-/** Confab keeps no tag objects: a tag is the id of DevRev's, which must look like one. */
-function parseTagId(fieldName: string, id: string): string {
-  if (!TAG_ID.test(id)) throw BadRequest.invalidId(fieldName, id);
+/** Confab keeps no tag objects: a tag is the id of DevRev's, which must look like one, of this organization. */
+function parseTagId(fieldName: string, id: string, orgSlug: string): string {
+  const match = TAG_ID.exec(id);
+  if (!match) throw BadRequest.invalidId(fieldName, id);
+  if (match[1] !== undefined && match[1] !== orgSlug) throw BadRequest.invalidField(fieldName, `'${id}' is a tag of another organization`);
   return id;
 }
 
-function checkTags(tags: readonly TagRef[]): TagRef[] {
+function checkTags(tags: readonly TagRef[], orgSlug: string): TagRef[] {
   const byId = new Map<string, TagRef>();
-  for (const tag of tags) byId.set(parseTagId('tags', tag.id), { id: tag.id, ...(tag.value !== undefined && { value: tag.value }) });
+  for (const tag of tags) byId.set(parseTagId('tags', tag.id, orgSlug), { id: tag.id, ...(tag.value !== undefined && { value: tag.value }) });
   if (byId.size > MAX_TAGS) throw BadRequest.invalidField('tags', `at most ${MAX_TAGS} tags`);
   return [...byId.values()];
 }
 
-function changeTags(current: readonly TagRef[], change: NonNullable<UpdateConversationInput['tagsChange']>): TagRef[] {
-  let tags = change.set !== undefined ? checkTags(change.set) : [...current];
-  if (change.add) tags = checkTags([...tags, ...change.add]);
+function changeTags(current: readonly TagRef[], change: NonNullable<UpdateConversationInput['tagsChange']>, orgSlug: string): TagRef[] {
+  let tags = change.set !== undefined ? checkTags(change.set, orgSlug) : [...current];
+  if (change.add) tags = checkTags([...tags, ...change.add], orgSlug);
   if (change.remove) {
-    const removed = new Set(change.remove.map((tag) => parseTagId('tags.remove', tag.id)));
+    const removed = new Set(change.remove.map((tag) => parseTagId('tags.remove', tag.id, orgSlug)));
     tags = tags.filter((tag) => !removed.has(tag.id));
   }
   return tags;
