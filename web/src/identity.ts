@@ -11,13 +11,14 @@ import type { Features } from './context.js';
 /** The signed-in person, as the console needs them: staff, or a customer. */
 export type Self = Pick<UserSummary, 'type' | 'id' | 'display_id' | 'display_name' | 'full_name' | 'email' | 'rev_org'>;
 
-export async function whoAmI(client: ConfabClient, features: Features): Promise<Self> {
+/** `features` is awaited only for a customer: staff are answered without waiting for it. */
+export async function whoAmI(client: ConfabClient, features: Promise<Features>): Promise<Self> {
   try {
     return (await client.devUsers.self()).dev_user;
   } catch (error) {
     if (!(error instanceof ConfabApiError && error.status === 403)) throw error;
   }
-  if (features.operations.has('auth-tokens.info')) {
+  if ((await features).operations.has('auth-tokens.info')) {
     const { user } = await client.call<{ user: Self }>('auth-tokens.info', {});
     if (user.type !== 'rev_user') return user;
     return (await client.call<{ rev_user: Self }>('rev-users.get', { id: user.id })).rev_user;

@@ -35,10 +35,9 @@ export function SignedIn({ token, onSwitch, onSignOut }: Props) {
   const events = useEventStream(token, fetch, report);
 
   useEffect(() => {
-    void readFeatures().then((read) => {
-      setFeatures(read);
-      return whoAmI(client, read).then(setSelf, report);
-    });
+    const read = readFeatures();
+    void read.then(setFeatures);
+    whoAmI(client, read).then(setSelf, report);
   }, [client]);
 
   const value: Console | undefined = useMemo(
