@@ -1,8 +1,9 @@
 /** What every part of the signed-in console shares. */
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
-import type { ConfabClient, DevUser } from '../../src/client/index.js';
+import type { ConfabClient } from '../../src/client/index.js';
 import type { EventHub } from './hooks/useEventStream.js';
+import type { Self } from './identity.js';
 import type { ShownError } from './session.js';
 
 export interface Features {
@@ -16,7 +17,8 @@ export interface Features {
 
 export interface Console {
   client: ConfabClient;
-  self: DevUser;
+  /** Staff (a dev user) or a customer (a rev user): see identity.ts. */
+  self: Self;
   events: EventHub;
   features: Features;
   /** Shows a failed call's DevRev `type` and `message`. */

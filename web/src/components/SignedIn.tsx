@@ -1,10 +1,10 @@
-/** The console for one token: who it is, the live stream, errors, and the two sections. */
+/** The console for one token: who it is, the live stream, errors, and its sections. */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { DevUser } from '../../../src/client/index.js';
 import { ConsoleContext, type Console, type Features } from '../context.js';
 import { readFeatures } from '../features.js';
 import { useEventStream } from '../hooks/useEventStream.js';
 import { useRoute } from '../hooks/useRoute.js';
+import { whoAmI, type Self } from '../identity.js';
 import { createClient, describeError, watchingFetchFor, type ShownError } from '../session.js';
 import { ErrorBanner } from './ErrorBanner.js';
 import { Shell } from './Shell.js';
@@ -31,7 +31,7 @@ export function SignedIn({ token, onSwitch, onSignOut }: Props) {
   );
   const fetch = useMemo(() => watchingFetchFor(unauthenticated), [token]);
   const client = useMemo(() => createClient(token, unauthenticated, answered), [token]);
-  const [self, setSelf] = useState<DevUser | undefined>();
+  const [self, setSelf] = useState<Self | undefined>();
   const [features, setFeatures] = useState<Features | undefined>();
   const route = useRoute();
 
@@ -44,15 +44,16 @@ export function SignedIn({ token, onSwitch, onSignOut }: Props) {
   const events = useEventStream(token, fetch, report);
 
   useEffect(() => {
-    client.devUsers.self().then(({ dev_user }) => {
+    const read = readFeatures();
+    void read.then(setFeatures);
+    whoAmI(client, read).then((who) => {
       signedIn.current = true;
-      setSelf(dev_user);
+      setSelf(who);
     }, report);
-    void readFeatures().then(setFeatures);
   }, [client]);
 
   // Errors belong to where they happened: going elsewhere clears them.
-  useEffect(() => setErrors([]), [route.section, route.tab, route.chatId]);
+  useEffect(() => setErrors([]), [route.section, route.tab, route.chatId, route.conversationId]);
 
   const value: Console | undefined = useMemo(
     () =>

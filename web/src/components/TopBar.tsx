@@ -10,10 +10,11 @@ import type { Route } from '../hooks/useRoute.js';
 import { useTheme } from '../theme.js';
 import { ConnectionStatus } from './ConnectionStatus.js';
 import { userName } from './names.js';
+import { SectionLinks } from './Sections.js';
 import './TopBar.css';
 
 interface Props {
-  section: Route['section'];
+  route: Route;
   notifications: { state: NotificationState; enable(): Promise<void> };
   onShortcuts(): void;
 }
@@ -25,7 +26,7 @@ const NOTIFICATION_NOTES: Record<NotificationState, string | undefined> = {
   unsupported: 'This browser cannot show notifications.',
 };
 
-export function TopBar({ section, notifications, onShortcuts }: Props) {
+export function TopBar({ route, notifications, onShortcuts }: Props) {
   const { self, events, features, signOut } = useConsole();
   const theme = useTheme();
   const [open, setOpen] = useState(false);
@@ -58,12 +59,7 @@ export function TopBar({ section, notifications, onShortcuts }: Props) {
     <header class="topbar">
       <span class="brand">Confab</span>
       <nav aria-label="Sections" class="sections">
-        <a href="#/chats" aria-current={section === 'chats' ? 'page' : undefined}>
-          Chats
-        </a>
-        <a href="#/inspect" aria-current={section === 'inspect' ? 'page' : undefined}>
-          Inspect
-        </a>
+        <SectionLinks self={self} route={route} />
       </nav>
       <ConnectionStatus status={events.status} />
       {features.emulator && <span class="badge">emulator</span>}

@@ -86,14 +86,16 @@ export function useMessages(chatId: string) {
     [chatId],
   );
 
+  /** `internal`: a note for the organization's staff only (a support conversation's internal note). */
   const send = useCallback(
-    async (body: string, artifacts: string[] = []) => {
+    async (body: string, artifacts: string[] = [], visibility?: 'internal') => {
       // With files the text may be empty, and is then left out.
       const { timeline_entry } = await client.call('timeline-entries.create', {
         type: 'timeline_comment',
         object: chatId,
         ...((body !== '' || artifacts.length === 0) && { body }),
         ...(artifacts.length > 0 && { artifacts }),
+        ...(visibility && { visibility }),
       });
       setEntries((current) => merge(current, [timeline_entry]));
     },

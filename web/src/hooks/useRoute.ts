@@ -1,13 +1,16 @@
 /**
- * Where the person is, from the URL's hash (`#/chats/<id>`, `#/inspect/<tab>`): never a token.
+ * Where the person is, from the URL's hash (`#/chats/<id>`, `#/support/<conversation id>`,
+ * `#/inspect/<tab>`): never a token.
  * A search hit links to its message: `#/chats/<chat>/<entry>`, and `…/<entry>/thread` for a
  * reply in that message's thread.
  */
 import { useEffect, useState } from 'preact/hooks';
 
 export interface Route {
-  section: 'chats' | 'inspect';
+  section: 'chats' | 'support' | 'inspect';
   chatId?: string;
+  /** The open support conversation. */
+  conversationId?: string;
   /** A message of the open chat to show (scrolled to and highlighted), and whether to open its thread. */
   target?: { entryId: string; thread: boolean };
   tab?: string;
@@ -16,6 +19,7 @@ export interface Route {
 export function parseRoute(hash: string): Route {
   const [section, rest] = hash.replace(/^#\/?/, '').split(/\/(.*)/s) as [string, string | undefined];
   if (section === 'inspect') return { section: 'inspect', ...(rest && { tab: rest }) };
+  if (section === 'support') return { section: 'support', ...(rest && { conversationId: decoded(rest) }) };
   if (section !== 'chats' || !rest) return { section: 'chats' };
   const [chatId, entryId, thread] = rest.split('/').map(decoded) as [string, string | undefined, string | undefined];
   return { section: 'chats', chatId, ...(entryId && { target: { entryId, thread: thread === 'thread' } }) };
@@ -33,6 +37,10 @@ function decoded(part: string): string {
 export function chatHref(chatId: string, target?: { entryId: string; thread: boolean }): string {
   const chat = `#/chats/${encodeURIComponent(chatId)}`;
   return target ? `${chat}/${encodeURIComponent(target.entryId)}${target.thread ? '/thread' : ''}` : chat;
+}
+
+export function conversationHref(conversationId: string): string {
+  return `#/support/${encodeURIComponent(conversationId)}`;
 }
 
 export function useRoute(): Route {
