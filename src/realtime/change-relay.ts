@@ -10,13 +10,21 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
-import type { ChangeBus } from '../store/index.js';
+import type { ChangeBus, RowWrite } from '../store/index.js';
 import type { Broadcast } from './broadcast.js';
 
 interface RelayedChange {
   from: string;
   tables: string[];
+  /** The rows written, when every change of the burst told them and they fit (`MAX_MESSAGE_CHARS`). */
+  writes?: RowWrite[];
 }
+
+/**
+ * Past this size a message says only which tables changed, and the other processes drop
+ * every cached row of them: a NOTIFY payload is at most 8000 bytes.
+ */
+const MAX_MESSAGE_CHARS = 7000;
 
 /** Starts relaying; returns the function that stops it. */
 export function relayChanges(changes: ChangeBus, broadcast: Broadcast, log: FastifyBaseLogger): () => void {
@@ -24,18 +32,24 @@ export function relayChanges(changes: ChangeBus, broadcast: Broadcast, log: Fast
   const self = randomUUID();
   // A burst of commits in one turn of the event loop goes out as one message.
   let pending: Set<string> | undefined;
+  let writes: RowWrite[] | undefined;
   const flush = () => {
-    const message: RelayedChange = { from: self, tables: [...pending!] };
+    const tables = [...pending!];
+    const detailed = writes && JSON.stringify({ from: self, tables, writes } satisfies RelayedChange);
+    const text = detailed && detailed.length <= MAX_MESSAGE_CHARS ? detailed : JSON.stringify({ from: self, tables } satisfies RelayedChange);
     pending = undefined;
-    broadcast.publish(JSON.stringify(message)).catch((error) => log.warn({ err: error }, 'could not relay a change; other processes will poll'));
+    broadcast.publish(text).catch((error) => log.warn({ err: error }, 'could not relay a change; other processes will poll'));
   };
   const stopListening = changes.on((change) => {
     if (change.remote) return;
     if (!pending) {
       pending = new Set();
+      writes = [];
       setImmediate(flush);
     }
     for (const table of change.tables) pending.add(table);
+    if (change.writes && writes) writes.push(...change.writes);
+    else writes = undefined;
   });
   const stopHearing = broadcast.subscribe((text) => {
     let message: RelayedChange;
@@ -46,7 +60,8 @@ export function relayChanges(changes: ChangeBus, broadcast: Broadcast, log: Fast
       return;
     }
     if (message.from === self || !Array.isArray(message.tables)) return;
-    changes.publish(message.tables.filter((table) => typeof table === 'string'), { remote: true });
+    const tables = message.tables.filter((table) => typeof table === 'string');
+    changes.publish(tables, { remote: true, ...(validWrites(message.writes) && { writes: message.writes }) });
   });
   changes.relayHearing(broadcast.listening);
   const stopStatus = broadcast.onListening((listening) => changes.relayHearing(listening));
@@ -56,4 +71,19 @@ export function relayChanges(changes: ChangeBus, broadcast: Broadcast, log: Fast
     stopStatus();
     changes.relayHearing(false);
   };
+}
+
+/** Whether a relayed message's writes have the shape `RowWrite` promises; a message without is told table by table. */
+function validWrites(writes: unknown): writes is RowWrite[] {
+  if (!Array.isArray(writes)) return false;
+  const strings = (value: unknown) => Array.isArray(value) && value.every((item) => typeof item === 'string');
+  return writes.every(
+    (write) =>
+      typeof write === 'object' &&
+      write !== null &&
+      typeof write.table === 'string' &&
+      (write.columns === undefined || strings(write.columns)) &&
+      (write.keys === undefined ||
+        (typeof write.keys === 'object' && write.keys !== null && Object.values(write.keys as Record<string, unknown>).every(strings))),
+  );
 }

@@ -188,6 +188,13 @@ export class ChatStore {
     return this.assembleMany(rows);
   }
 
+  /** When each of these chats last changed, activity included: the part of a chat a cache of them cannot keep for long. */
+  async modifiedAtOf(chatIds: readonly number[]): Promise<Map<number, string>> {
+    if (chatIds.length === 0) return new Map();
+    const rows = await this.db.selectFrom('chats').select(['id', 'modified_at']).where('id', 'in', [...chatIds]).execute();
+    return new Map(rows.map((row) => [row.id, row.modified_at]));
+  }
+
   async findDefault(orgId: number, memberKey: string): Promise<Chat | undefined> {
     const row = await this.db
       .selectFrom('chats')

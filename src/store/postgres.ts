@@ -15,7 +15,9 @@ import { DatabaseTimeout, DatabaseUnavailable, isConnectionError, isStatementTim
 import { statementTimeoutSuspended } from './timeouts.js';
 import { ChangeBus } from './changes.js';
 import { RootStore } from './index.js';
-import { GrantCache, grantCachingParts, POSTGRES_GRANT_TTL_MS, RelayedAuthClock } from './auth-cache.js';
+import { GrantCache, POSTGRES_GRANT_TTL_MS, RelayedAuthClock } from './auth-cache.js';
+import { cachingParts } from './caching-parts.js';
+import { POSTGRES_READ_TTL_MS, ReadCacheClock, ReadCaches } from './read-cache.js';
 import type { Database } from './schema.js';
 
 export interface PostgresOptions {
@@ -78,10 +80,12 @@ export function openPostgres(url: string, options: PostgresOptions): RootStore {
   pool.on('error', onIdleError);
   pool.on('connect', (client) => client.on('error', onIdleError));
   const dialect = new UnavailableTranslatingDialect({ pool: new TimedPool(pool, timeoutMs) });
-  // Grants cached only while the change relay hears the other processes (auth-cache.ts).
+  // Grants, users and chats cached only while the change relay hears the other processes
+  // (auth-cache.ts, read-cache.ts).
   const changes = new ChangeBus();
   const grants = new GrantCache(new RelayedAuthClock(changes), POSTGRES_GRANT_TTL_MS);
-  return new RootStore(new Kysely<Database>({ dialect }), 'postgres', changes, grantCachingParts('postgres', grants));
+  const reads = new ReadCaches(new ReadCacheClock(changes), changes, POSTGRES_READ_TTL_MS);
+  return new RootStore(new Kysely<Database>({ dialect }), 'postgres', changes, cachingParts('postgres', { grants, reads }));
 }
 
 /** Hands Kysely connections that keep to the statement timeout (see TimedClient). */

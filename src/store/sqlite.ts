@@ -2,7 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, type SqliteDatabase, type SqliteStatement } from 'kysely';
-import { AuthClock, GrantCache, grantCachingParts } from './auth-cache.js';
+import { AuthClock, GrantCache } from './auth-cache.js';
+import { cachingParts } from './caching-parts.js';
+import { ReadCacheClock, ReadCaches } from './read-cache.js';
 import { ChangeBus } from './changes.js';
 import { readMemoryTemplate } from './memory-template.js';
 import { RootStore, type DatabaseImage } from './index.js';
@@ -33,10 +35,11 @@ export function openSqlite(path: string, busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS
   const database = new BetterSqlite3(template ?? path);
   const handle = new SwappableHandle(configure(database, path !== ':memory:', cacheKib), cacheKib);
   const changes = new ChangeBus();
-  const authClock = new AuthClock(() => handle.dataVersion(), changes);
+  const dataVersion = () => handle.dataVersion();
+  const caches = { grants: new GrantCache(new AuthClock(dataVersion, changes)), reads: new ReadCaches(new ReadCacheClock(changes, dataVersion), changes) };
   const dialect = new PatientSqliteDialect({ database: handle }, { timeoutMs: busyTimeoutMs, inTransaction: () => handle.inTransaction });
   const db = new Kysely<Database>({ dialect });
-  return new RootStore(db, 'sqlite', changes, grantCachingParts('sqlite', new GrantCache(authClock)), path === ':memory:' ? handle : undefined);
+  return new RootStore(db, 'sqlite', changes, cachingParts('sqlite', caches), path === ':memory:' ? handle : undefined);
 }
 
 function configure(database: BetterSqlite3.Database, file: boolean, cacheKib: number): BetterSqlite3.Database {
