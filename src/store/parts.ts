@@ -113,6 +113,7 @@ export class StandardParts implements EntityStores {
       this.db,
       this.users,
       this.reactions,
+      this.chats,
       this.artifacts,
       this.shared.dialect,
       this.shared.searchStats,

@@ -1,6 +1,7 @@
 /**
  * Process-local caches of what rarely changes, as decorators of the entity stores (as
- * Mattermost's localcachelayer): user summaries by id, and a chat's identity and members.
+ * Mattermost's localcachelayer): user summaries by id, a chat's identity and members, and
+ * the chats each user is in (search's scope).
  * A chat's last change (`modified_at`, moved by every message) is kept apart, so that a
  * message drops only that one value of its own chat.
  *
@@ -107,6 +108,16 @@ export class KeyedCache<V> {
     return undefined;
   }
 
+  /**
+   * Whether the value is past half its time to live: a load that goes to the database anyway
+   * reads it again in the same statement, so that the values one page shows, cached at
+   * different times, do not each expire on a later request of their own.
+   */
+  aging(key: number): boolean {
+    const entry = this.entries.get(key);
+    return entry !== undefined && performance.now() - entry.readAt >= this.ttlMs / 2;
+  }
+
   keep(ticket: Ticket, key: number, value: V, readAt = performance.now()): void {
     if (ticket.tick === undefined || ticket.drops !== this.drops.count || this.sync() !== ticket.tick) return;
     this.entries.delete(key);
@@ -158,6 +169,8 @@ export class ReadCaches {
   readonly chats: KeyedCache<ChatIdentity>;
   /** Each chat's `modified_at`: dropped by its chat's every message, so kept apart. */
   readonly chatActivity: KeyedCache<string>;
+  /** The ids of the chats each user belongs to (search's scope), as many as were asked for. */
+  readonly memberChats: KeyedCache<{ limit: number; chatIds: readonly number[] }>;
   /** A chat's row id by `org:number`, which never changes while the chat is there (only a wipe or a restore removes chats). */
   readonly chatIds = new Map<string, number>();
 
@@ -166,6 +179,7 @@ export class ReadCaches {
     this.users = new KeyedCache(clock, drops, ttlMs);
     this.chats = new KeyedCache(clock, drops, ttlMs);
     this.chatActivity = new KeyedCache(clock, drops, ttlMs);
+    this.memberChats = new KeyedCache(clock, drops, ttlMs);
     changes.on((change) => this.forget(change));
   }
 
@@ -191,6 +205,12 @@ export class ReadCaches {
     for (const table of ['chat_users', 'chat_groups']) {
       this.chats.drop(touchedKeys(change, table, 'chat_id', { ignoredColumns: ['activity_at'] }));
     }
+    // Who is in which chat: a user's own rows, or any group's.
+    const membership = { ignoredColumns: ['activity_at', 'vouched'] };
+    this.memberChats.drop(touchedKeys(change, 'chat_users', 'user_id', membership));
+    this.memberChats.drop(touchedKeys(change, 'group_members', 'user_id'));
+    const groupChats = touchedKeys(change, 'chat_groups', 'chat_id', membership);
+    if (groupChats === 'all' || groupChats.size > 0) this.memberChats.drop('all');
     const groups = touchedKeys(change, 'groups', 'id', { existingRowsOnly: true });
     if (groups === 'all') this.chats.dropWhere((chat) => chat.groups.length > 0);
     else if (groups.size > 0) this.chats.dropWhere((chat) => chat.groups.some((group) => groups.has(String(group.id))));
@@ -211,7 +231,7 @@ export class CachedUserStore extends UserStore {
   }
 
   override async findByIds(ids: readonly number[]): Promise<User[]> {
-    const found: User[] = [];
+    let found: User[] = [];
     const missing: number[] = [];
     for (const id of new Set(ids)) {
       const cached = this.caches.users.get(id);
@@ -219,6 +239,11 @@ export class CachedUserStore extends UserStore {
       else missing.push(id);
     }
     if (missing.length === 0) return found;
+    const aging = new Set(found.filter((user) => this.caches.users.aging(user.id)).map((user) => user.id));
+    if (aging.size > 0) {
+      found = found.filter((user) => !aging.has(user.id));
+      missing.push(...aging);
+    }
     const ticket = this.caches.users.ticket();
     for (const loaded of await this.findWithPictures(missing)) {
       this.caches.users.keep(ticket, loaded.user.id, deepFreeze(loaded));
@@ -253,7 +278,7 @@ export class CachedChatStore extends ChatStore {
 
   /** Chats whose identity is cached cost nothing; those whose activity alone went, one statement for all of them. */
   override async findByIds(chatIds: readonly number[]): Promise<Chat[]> {
-    const identities: ChatIdentity[] = [];
+    let identities: ChatIdentity[] = [];
     const unknown: number[] = [];
     for (const id of new Set(chatIds)) {
       const identity = this.caches.chats.get(id);
@@ -262,6 +287,9 @@ export class CachedChatStore extends ChatStore {
     }
     const loaded: Chat[] = [];
     if (unknown.length > 0) {
+      const aging = new Set(identities.filter((identity) => this.caches.chats.aging(identity.id)).map((identity) => identity.id));
+      identities = identities.filter((identity) => !aging.has(identity.id));
+      unknown.push(...aging);
       const ticket = this.caches.chats.ticket();
       loaded.push(...(await super.findByIds(unknown)));
       this.remember(ticket, loaded);
@@ -288,6 +316,15 @@ export class CachedChatStore extends ChatStore {
       if (at !== undefined) loaded.push(chatOf(identity, at, people));
     }
     return loaded;
+  }
+
+  override async memberChatIds(userId: number, limit: number): Promise<number[]> {
+    const cached = this.caches.memberChats.get(userId);
+    if (cached && cached.limit >= limit) return cached.chatIds.slice(0, limit);
+    const ticket = this.caches.memberChats.ticket();
+    const chatIds = await super.memberChatIds(userId, limit);
+    this.caches.memberChats.keep(ticket, userId, deepFreeze({ limit, chatIds }));
+    return chatIds;
   }
 
   private remember(ticket: Ticket, chats: readonly Chat[]): void {
