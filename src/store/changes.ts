@@ -36,6 +36,9 @@ import {
   type UnknownRow,
 } from 'kysely';
 
+/** The longest a committed transaction waits for the relay to send it before it is answered anyway. */
+const SEND_WAIT_MS = 100;
+
 /** A table name, or `*` when a raw statement may have written anything (the emulator's wipe). */
 export type ChangedTable = string;
 
@@ -75,6 +78,7 @@ export class ChangeBus {
   private readonly listeners = new Set<ChangeListener>();
   private readonly relayListeners = new Set<(heard: boolean) => void>();
   private heard = false;
+  private sender: (() => Promise<void>) | undefined;
 
   /**
    * Whether other processes' commits reach this bus now: the change relay is connected and
@@ -96,6 +100,28 @@ export class ChangeBus {
   onRelayHearing(listener: (heard: boolean) => void): () => void {
     this.relayListeners.add(listener);
     return () => this.relayListeners.delete(listener);
+  }
+
+  /**
+   * Resolves once what was published so far has gone out to the other processes (the
+   * change relay sends it), or after `SEND_WAIT_MS` at most: a transaction's caller awaits
+   * it, so that a client reading through another process right after the answer finds that
+   * process's caches already told. At once without a relay.
+   */
+  async sent(): Promise<void> {
+    if (!this.sender) return;
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, SEND_WAIT_MS)));
+    await Promise.race([this.sender(), bound]);
+    clearTimeout(timer);
+  }
+
+  /** The relay's: how to send what is pending now; returns the function that stops it. */
+  onSend(sender: () => Promise<void>): () => void {
+    this.sender = sender;
+    return () => {
+      if (this.sender === sender) this.sender = undefined;
+    };
   }
 
   /** Returns the function that stops listening. */

@@ -118,6 +118,8 @@ export class Store implements EntityStores {
           .transaction()
           .execute((trx) => work(new Store(trx, this.dialect, this.changes, this.parts, pending.add, 'transaction')));
         this.changes.publish(pending.tables, { writes: pending.writes });
+        // The other processes hear of it before the caller answers anyone (changes.ts `sent`).
+        if (pending.tables.size > 0) await this.changes.sent();
         return result;
       } catch (error) {
         if (attempt >= MAX_TRANSACTION_ATTEMPTS || !isRetryableTransactionError(error)) throw error;

@@ -84,7 +84,7 @@ export function openPostgres(url: string, options: PostgresOptions): RootStore {
   // (auth-cache.ts, read-cache.ts).
   const changes = new ChangeBus();
   const grants = new GrantCache(new RelayedAuthClock(changes), POSTGRES_GRANT_TTL_MS);
-  const reads = new ReadCaches(new ReadCacheClock(changes), changes, POSTGRES_READ_TTL_MS);
+  const reads = new ReadCaches(new ReadCacheClock(changes), changes, POSTGRES_READ_TTL_MS, true);
   return new RootStore(new Kysely<Database>({ dialect }), 'postgres', changes, cachingParts('postgres', { grants, reads }));
 }
 

@@ -174,13 +174,27 @@ export class ReadCaches {
   /** A chat's row id by `org:number`, which never changes while the chat is there (only a wipe or a restore removes chats). */
   readonly chatIds = new Map<string, number>();
 
-  constructor(clock: GrantClock, changes: ChangeBus, ttlMs = Infinity) {
+  constructor(
+    clock: GrantClock,
+    changes: ChangeBus,
+    ttlMs = Infinity,
+    /**
+     * PostgreSQL's: before answering from memory, let the event loop finish reading what has
+     * arrived, so a relayed change that came in with the request is heard first.
+     */
+    private readonly settleFirst = false,
+  ) {
     const drops = new Drops();
     this.users = new KeyedCache(clock, drops, ttlMs);
     this.chats = new KeyedCache(clock, drops, ttlMs);
     this.chatActivity = new KeyedCache(clock, drops, ttlMs);
     this.memberChats = new KeyedCache(clock, drops, ttlMs);
     changes.on((change) => this.forget(change));
+  }
+
+  /** Resolves once the relayed changes already received are heard (see `settleFirst`). */
+  settled(): Promise<void> | undefined {
+    return this.settleFirst ? new Promise((resolve) => setImmediate(resolve)) : undefined;
   }
 
   /** Remembers where a chat is; the map is bounded as the caches are. */
@@ -231,6 +245,7 @@ export class CachedUserStore extends UserStore {
   }
 
   override async findByIds(ids: readonly number[]): Promise<User[]> {
+    await this.caches.settled();
     let found: User[] = [];
     const missing: number[] = [];
     for (const id of new Set(ids)) {
@@ -268,6 +283,7 @@ export class CachedChatStore extends ChatStore {
   }
 
   override async findByNumber(orgId: number, number: number): Promise<Chat | undefined> {
+    await this.caches.settled();
     const known = this.caches.chatIds.get(`${orgId}:${number}`);
     if (known !== undefined) return this.findById(known);
     const ticket = this.caches.chats.ticket();
@@ -278,6 +294,7 @@ export class CachedChatStore extends ChatStore {
 
   /** Chats whose identity is cached cost nothing; those whose activity alone went, one statement for all of them. */
   override async findByIds(chatIds: readonly number[]): Promise<Chat[]> {
+    await this.caches.settled();
     let identities: ChatIdentity[] = [];
     const unknown: number[] = [];
     for (const id of new Set(chatIds)) {
@@ -319,6 +336,7 @@ export class CachedChatStore extends ChatStore {
   }
 
   override async memberChatIds(userId: number, limit: number): Promise<number[]> {
+    await this.caches.settled();
     const cached = this.caches.memberChats.get(userId);
     if (cached && cached.limit >= limit) return cached.chatIds.slice(0, limit);
     const ticket = this.caches.memberChats.ticket();
