@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { now } from '../src/model/index.js';
-import type { Change, RootStore } from '../src/store/index.js';
+import { touchedKeys, type Change, type RootStore, type RowWrite } from '../src/store/index.js';
 import { openTestStore } from './helpers/store.js';
 
 let store: RootStore;
@@ -61,5 +61,54 @@ describe('the change bus and RETURNING', () => {
     const claimed = await store.webhooks.claimDue(now(), now(), 10);
     expect(claimed).toEqual([]);
     expect(heard).toEqual([]);
+  });
+});
+
+describe('the rows a change names', () => {
+  const writes: RowWrite[][] = [];
+  let chatId: number;
+  let authorId: number;
+
+  beforeAll(async () => {
+    store.changes.on((change: Change) => writes.push([...(change.writes ?? [])]));
+    const at = now();
+    const org = await store.orgs.insert(`rows${Date.now()}`, 'Rows', at);
+    const users = await store.users.insertMany(
+      [1, 2].map((number) => ({ orgId: org.id, number, type: 'dev_user' as const, email: null, displayName: `u${number}`, fullName: null, state: 'active' as const, isAdmin: false, at })),
+    );
+    const [first, second] = [users.get(1)!, users.get(2)!];
+    authorId = first;
+    const members = [first, second];
+    chatId = await store.chats.insert({
+      ...{ orgId: org.id, number: 1, title: null, isDefault: false, memberKey: members.join(','), customFields: null, records: [] },
+      ...{ userIds: members, groupIds: [], createdBy: first, vouched: true, at },
+    });
+  });
+
+  it('tells an update by key with the columns it set, and a new row as inserted', async () => {
+    writes.length = 0;
+    await store.chats.touch(chatId, now());
+    expect(writes).toEqual([
+      [{ table: 'chats', columns: ['modified_at', 'activity_at'], keys: { id: [String(chatId)] } }],
+      [{ table: 'chat_users', columns: ['activity_at'], keys: { chat_id: [String(chatId)] } }],
+    ]);
+    const [change] = writes;
+    const told: Change = { tables: new Set(['chats']), writes: change };
+    expect(touchedKeys(told, 'chats', 'id')).toEqual(new Set([String(chatId)]));
+    expect(touchedKeys(told, 'chats', 'id', { ignoredColumns: ['modified_at', 'activity_at'] })).toEqual(new Set());
+    expect(touchedKeys(told, 'chat_users', 'chat_id')).toEqual(new Set());
+    expect(touchedKeys({ tables: new Set(['chats']) }, 'chats', 'id')).toBe('all');
+  });
+
+  it('tells the rows of a transaction\'s writes once it commits', async () => {
+    writes.length = 0;
+    await store.transaction(async (tx) => tx.chats.update(chatId, { title: 'renamed', modifiedBy: authorId, vouched: true, at: now() }));
+    expect(writes).toEqual([[{ table: 'chats', columns: ['title', 'modified_by', 'modified_at'], keys: { id: [String(chatId)] } }]]);
+  });
+
+  it('counts a write whose condition names no key as touching any row', () => {
+    const anyChatRow: Change = { tables: new Set(['chats']), writes: [{ table: 'chats', columns: ['title'], keys: {} }] };
+    expect(touchedKeys(anyChatRow, 'chats', 'id')).toBe('all');
+    expect(touchedKeys({ tables: new Set(['*']) }, 'users', 'id')).toBe('all');
   });
 });

@@ -45,6 +45,20 @@ describe('threads', () => {
     expect(timeline.body.timeline_entries[0].thread).toEqual({ total_replies: 2 });
   });
 
+  it('counts in thread.total_replies only the replies the reader may read, wherever the comment is shown', async () => {
+    const { ada, bob, cy, dm, comment } = await setup();
+    await post(bob, comment.id, 'just between us', { visibility: 'private', private_to: [ada.id] });
+    await post(cy, comment.id, 'for everyone');
+    for (const [reader, replies] of [[ada, 2], [bob, 2], [cy, 1]] as const) {
+      expect((await get(reader, comment.id)).thread).toEqual({ total_replies: replies });
+      const timeline = await t.as(reader).post('/timeline-entries.list', { object: dm.id });
+      expect(timeline.body.timeline_entries[0].thread).toEqual({ total_replies: replies });
+      expect((await listItem(reader, dm.id)).last_entry?.thread).toEqual({ total_replies: replies });
+      const thread = await t.as(reader).post('/timeline-entries.list', { object: comment.id });
+      expect(thread.body.timeline_entries).toHaveLength(replies);
+    }
+  });
+
   it('pages through a thread with timeline-entries.list and object=<comment>, with the same cursors', async () => {
     const { ada, bob, comment } = await setup();
     const replies = [];

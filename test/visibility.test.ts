@@ -1,8 +1,8 @@
 /**
  * Who may read a timeline entry is one rule (src/domain/policy/visibility.ts `mayReadEntry`),
- * which lists apply in SQL (src/store/timeline-entries.ts `readableBy`). On a real
- * database, for random entries and replies and every kind of reader, the two must agree
- * exactly. Replies are stored with any audience here, wider than their comment's too (as
+ * which lists apply in SQL (src/store/timeline-entries.ts `readableBy`, and the count of a
+ * thread's replies each reader sees). On a real database, for random entries and replies and
+ * every kind of reader, the two must agree exactly. Replies are stored with any audience here, wider than their comment's too (as
  * an older Confab wrote them), so the rule's own check of the comment is what is tested.
  */
 import fc from 'fast-check';
@@ -114,6 +114,13 @@ describe('timeline visibility', () => {
           const reader = readerOf(person);
           const listed = await store.timelineEntries.slice({ chatId, reader, now: now(), thread: 'any' }, { direction: 'older', limit: 100 });
           expect(listed.map((entry) => entry.number).sort((a, b) => a - b)).toEqual(readableFor(specs, numbers, reader));
+          // A comment's thread.total_replies (the rule's SQL form on the replies' alias) counts the replies it lists.
+          const readable = new Set(readableFor(specs, numbers, reader));
+          for (const entry of listed) {
+            const index = numbers.indexOf(entry.number);
+            const replies = numbers.filter((number, other) => commentOf(specs, other) === index && readable.has(number));
+            expect(entry.totalReplies).toBe(replies.length);
+          }
         }
       }),
       { numRuns: 40, seed: 20261130 },

@@ -135,7 +135,7 @@ export async function getTimelineEntry(store: Store, principal: Principal, input
   if (ref.kind !== 'timeline_comment') {
     if (input.externalRef === undefined) throw BadRequest.unexpectedIdType('id', input.id, 'timeline entry');
     const chat = await findTimelineChat(store, principal, 'id', input.id);
-    const entry = await store.timelineEntries.findByExternalRef(chat.id, input.externalRef, now());
+    const entry = await store.timelineEntries.findByExternalRef(chat.id, input.externalRef, now(), readerOf(principal.user));
     if (!entry || !(await canSee(store, entry, principal.user))) throw new NotFound('timeline entry', input.externalRef);
     return entry;
   }
@@ -262,7 +262,7 @@ export async function purgeExpiredEntries(store: Store): Promise<number> {
 export async function readEntry(store: Store, principal: Principal, id: string, fieldName = 'id'): Promise<TimelineEntry> {
   const ref = parseRefOf(fieldName, id, ['timeline_comment'] as const);
   const entry = refBelongsTo(ref, principal.org.slug)
-    ? await store.timelineEntries.findByNumber(principal.org.id, ref.number, now())
+    ? await store.timelineEntries.findByNumber(principal.org.id, ref.number, now(), readerOf(principal.user))
     : undefined;
   if (!entry) throw new NotFound('timeline entry', id);
   // A deleted conversation's entries went with it.
@@ -292,7 +292,7 @@ export async function mayReadEntryFiles(store: Store, principal: Principal, numb
 }
 
 async function readableEntry(store: Store, principal: Principal, number: number): Promise<TimelineEntry | undefined> {
-  const entry = await store.timelineEntries.findByNumber(principal.org.id, number, now());
+  const entry = await store.timelineEntries.findByNumber(principal.org.id, number, now(), readerOf(principal.user));
   if (!entry || entry.deletedAt !== null) return undefined;
   const chat = await store.chats.findById(entry.chatId);
   if (!chat || !(await isMember(store, chat, principal.user))) return undefined;

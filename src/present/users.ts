@@ -10,7 +10,23 @@ import type { DevUser } from '../schema/users.js';
 import { presentArtifactSummary } from './artifacts.js';
 import type { Viewpoint } from './viewpoint.js';
 
+/**
+ * Summaries already made, by viewpoint and user object: a page shows the same few people on
+ * every entry (authors, editors, members), and each is presented once for the viewpoint.
+ * Both keys are weak and neither changes (a user read again is a new object; cached ones are
+ * frozen), so a summary made once stays right for as long as both are alive.
+ */
+const summaries = new WeakMap<Viewpoint, WeakMap<User, UserSummary>>();
+
 export function presentUserSummary(user: User, view: Viewpoint): UserSummary {
+  let ofView = summaries.get(view);
+  if (!ofView) summaries.set(view, (ofView = new WeakMap()));
+  let summary = ofView.get(user);
+  if (!summary) ofView.set(user, (summary = summarize(user, view)));
+  return summary;
+}
+
+function summarize(user: User, view: Viewpoint): UserSummary {
   const { org } = view;
   const summary: UserSummary = {
     type: user.type,

@@ -14,11 +14,8 @@
  *   again when it listens anew. Without a relay (the CLI, a store opened alone) it is
  *   never on. A short time to live (`POSTGRES_GRANT_TTL_MS`) bounds what no relay hears.
  */
-import type { Kysely } from 'kysely';
 import { touches, type ChangeBus } from './changes.js';
-import type { DialectName } from './migrations/helpers.js';
-import { SharedParts, StandardParts, type Public, type StoreParts, type StoreScope } from './parts.js';
-import type { Database } from './schema.js';
+import type { Public } from './parts.js';
 import type { TokenGrant, TokenStore } from './tokens.js';
 
 /** Tables whose rows end up in a grant. */
@@ -133,26 +130,4 @@ export class CachedTokenStore implements Public<TokenStore> {
   revoke: TokenStore['revoke'] = (id, at) => this.inner.revoke(id, at);
   revokeAllOfUser: TokenStore['revokeAllOfUser'] = (userId, at, requestedTokenType) =>
     this.inner.revokeAllOfUser(userId, at, requestedTokenType);
-}
-
-/** The standard parts, with token grants cached outside transactions: one cache for the root store and every request's view of it. */
-export function grantCachingParts(dialect: DialectName, cache: GrantCache): StoreParts {
-  const shared = new SharedParts(dialect);
-  return (db, scope) => new GrantCachingParts(db, shared, scope, cache);
-}
-
-class GrantCachingParts extends StandardParts {
-  constructor(
-    db: Kysely<Database>,
-    shared: SharedParts,
-    scope: StoreScope,
-    private readonly grants: GrantCache,
-  ) {
-    super(db, shared, scope);
-  }
-
-  protected override tokenStore() {
-    const tokens = super.tokenStore();
-    return this.scope === 'root' ? new CachedTokenStore(tokens, this.grants) : tokens;
-  }
 }

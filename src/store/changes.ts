@@ -7,11 +7,21 @@
  * What changed is read from each query's syntax tree as Kysely builds it (the table an
  * INSERT, UPDATE or DELETE names), and counted only when the statement touched a row: no
  * entity store has to remember to announce its writes, and a claim that found nothing to
- * claim wakes no one.
+ * claim wakes no one. The same tree says which rows, where the statement names them by a
+ * key column (`RowWrite`): the read caches (store/read-cache.ts) drop those keys alone.
  */
 import {
   AliasNode,
+  AndNode,
+  BinaryOperationNode,
+  ColumnNode,
   DeleteQueryNode,
+  ParensNode,
+  PrimitiveValueListNode,
+  ReferenceNode,
+  ValueListNode,
+  ValueNode,
+  ValuesNode,
   InsertQueryNode,
   RawNode,
   TableNode,
@@ -26,11 +36,38 @@ import {
   type UnknownRow,
 } from 'kysely';
 
+/** The longest a committed transaction waits for the relay to send it before it is answered anyway. */
+const SEND_WAIT_MS = 100;
+
 /** A table name, or `*` when a raw statement may have written anything (the emulator's wipe). */
 export type ChangedTable = string;
 
+/**
+ * One write, as far as its statement tells: the columns an UPDATE set (absent: an INSERT or
+ * DELETE, the whole row), and for each key column the values it was confined to — an
+ * INSERT's rows, or an UPDATE's or DELETE's `column = value` / `column in (…)` conditions.
+ * A key column absent from `keys` means any row.
+ */
+export interface RowWrite {
+  table: ChangedTable;
+  /** A plain INSERT: only new rows, which no cache holds yet. */
+  inserted?: true;
+  columns?: readonly string[];
+  keys?: Readonly<Record<string, readonly string[]>>;
+}
+
+/** The columns rows are named by, as far as the caches need to know. */
+const KEY_COLUMNS = new Set(['id', 'chat_id', 'user_id', 'group_id', 'entry_id']);
+/** Past this many values a write is told as touching any row: a bulk write is rare, and its message stays small. */
+const MAX_KEYS_PER_WRITE = 100;
+
 export interface Change {
   tables: ReadonlySet<ChangedTable>;
+  /**
+   * Every write of the change, with the rows it named; absent when not known (a raw
+   * statement, a relayed change too large to spell out): then any row of `tables`.
+   */
+  writes?: readonly RowWrite[];
   /** Committed by another process, and heard of through the relay (realtime/change-relay.ts). */
   remote?: boolean;
 }
@@ -41,6 +78,7 @@ export class ChangeBus {
   private readonly listeners = new Set<ChangeListener>();
   private readonly relayListeners = new Set<(heard: boolean) => void>();
   private heard = false;
+  private sender: (() => Promise<void>) | undefined;
 
   /**
    * Whether other processes' commits reach this bus now: the change relay is connected and
@@ -64,14 +102,36 @@ export class ChangeBus {
     return () => this.relayListeners.delete(listener);
   }
 
+  /**
+   * Resolves once what was published so far has gone out to the other processes (the
+   * change relay sends it), or after `SEND_WAIT_MS` at most: a transaction's caller awaits
+   * it, so that a client reading through another process right after the answer finds that
+   * process's caches already told. At once without a relay.
+   */
+  async sent(): Promise<void> {
+    if (!this.sender) return;
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, SEND_WAIT_MS)));
+    await Promise.race([this.sender(), bound]);
+    clearTimeout(timer);
+  }
+
+  /** The relay's: how to send what is pending now; returns the function that stops it. */
+  onSend(sender: () => Promise<void>): () => void {
+    this.sender = sender;
+    return () => {
+      if (this.sender === sender) this.sender = undefined;
+    };
+  }
+
   /** Returns the function that stops listening. */
   on(listener: ChangeListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  publish(tables: Iterable<ChangedTable>, origin: { remote?: boolean } = {}): void {
-    const change: Change = { tables: new Set(tables), ...(origin.remote && { remote: true }) };
+  publish(tables: Iterable<ChangedTable>, origin: { remote?: boolean; writes?: readonly RowWrite[] } = {}): void {
+    const change: Change = { tables: new Set(tables), ...(origin.writes && { writes: origin.writes }), ...(origin.remote && { remote: true }) };
     if (change.tables.size === 0) return;
     for (const listener of this.listeners) listener(change);
   }
@@ -82,21 +142,52 @@ export function touches(change: Change, tables: readonly string[]): boolean {
   return change.tables.has('*') || tables.some((table) => change.tables.has(table));
 }
 
+export interface KeyQuestion {
+  /** Writes that set only these columns (a chat's activity, say) are not counted. */
+  ignoredColumns?: readonly string[];
+  /** Plain inserts are not counted: only rows that existed before matter (a cache of rows by their own id). */
+  existingRowsOnly?: boolean;
+}
+
+/**
+ * Which keys of `column` the writes to `table` in `change` named: `all` when any row may
+ * have changed, an empty set when none did.
+ */
+export function touchedKeys(change: Change, table: string, column: string, question: KeyQuestion = {}): 'all' | ReadonlySet<string> {
+  if (change.tables.has('*')) return 'all';
+  if (!change.tables.has(table)) return new Set();
+  if (!change.writes) return 'all';
+  const keys = new Set<string>();
+  const ignored = question.ignoredColumns ?? [];
+  for (const write of change.writes) {
+    if (write.table !== table) continue;
+    if (question.existingRowsOnly && write.inserted) continue;
+    if (write.columns && write.columns.every((name) => ignored.includes(name))) continue;
+    const named = write.keys?.[column];
+    if (!named) return 'all';
+    for (const key of named) keys.add(key);
+  }
+  return keys;
+}
+
+/** What `sink` hears of each executed write: the tables it touched, and its rows when the statement named them. */
+export type ChangeSink = (tables: readonly ChangedTable[], writes?: readonly RowWrite[]) => void;
+
 /** Hands the tables each executed write touched to `sink`. */
 export class ChangeRecorder implements KyselyPlugin {
-  private readonly writing = new WeakMap<QueryId, ChangedTable[]>();
+  private readonly writing = new WeakMap<QueryId, { tables: ChangedTable[]; writes?: RowWrite[] }>();
 
-  constructor(private readonly sink: (tables: readonly ChangedTable[]) => void) {}
+  constructor(private readonly sink: ChangeSink) {}
 
   transformQuery({ node, queryId }: PluginTransformQueryArgs): RootOperationNode {
     const tables = writtenTables(node);
-    if (tables.length > 0) this.writing.set(queryId, tables);
+    if (tables.length > 0) this.writing.set(queryId, { tables, writes: rowWrites(node, tables) });
     return node;
   }
 
   async transformResult({ result, queryId }: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
-    const tables = this.writing.get(queryId);
-    if (tables && touchedRows(result)) this.sink(tables);
+    const written = this.writing.get(queryId);
+    if (written && touchedRows(result)) this.sink(written.tables, written.writes);
     return result;
   }
 }
@@ -104,10 +195,20 @@ export class ChangeRecorder implements KyselyPlugin {
 /** Collects a transaction's changes, to publish when (and if) it commits. */
 export class PendingChanges {
   readonly tables = new Set<ChangedTable>();
+  /** Undefined once any write came without its rows: then the change is told table by table. */
+  writes: RowWrite[] | undefined = [];
 
-  readonly add = (tables: readonly ChangedTable[]): void => {
+  readonly add: ChangeSink = (tables, writes) => {
     for (const table of tables) this.tables.add(table);
+    if (writes && this.writes) this.writes.push(...writes);
+    else this.writes = undefined;
   };
+
+  /** Forgets what was noted: a group commit may run the same unit again after its group was lost. */
+  clear(): void {
+    this.tables.clear();
+    this.writes = [];
+  }
 }
 
 function touchedRows(result: QueryResult<UnknownRow>): boolean {
@@ -125,6 +226,84 @@ function writtenTables(node: RootOperationNode): ChangedTable[] {
     return /^(select|pragma|with|explain|show|set|begin|commit|rollback|savepoint|release)\b/.test(text) ? [] : ['*'];
   }
   return [];
+}
+
+/** The rows each write names (see `RowWrite`); undefined when the statement is raw. */
+function rowWrites(node: RootOperationNode, tables: readonly ChangedTable[]): RowWrite[] | undefined {
+  if (InsertQueryNode.is(node)) {
+    // An upsert (ON CONFLICT … DO UPDATE, or REPLACE) may change rows that existed.
+    const plain = !node.onConflict && !node.replace && !node.onDuplicateKey;
+    return [{ table: tables[0]!, ...(plain && { inserted: true as const }), keys: insertedKeys(node) }];
+  }
+  if (UpdateQueryNode.is(node)) {
+    const columns = (node.updates ?? []).map((update) => columnName(update.column)).filter((name) => name !== undefined);
+    return [{ table: tables[0]!, columns, keys: conditionKeys(node.where?.where) }];
+  }
+  if (DeleteQueryNode.is(node)) {
+    // A delete from several tables cannot say which condition is whose.
+    return tables.length === 1 ? [{ table: tables[0]!, keys: conditionKeys(node.where?.where) }] : tables.map((table) => ({ table }));
+  }
+  return undefined;
+}
+
+function insertedKeys(node: InsertQueryNode): Record<string, string[]> {
+  const keys: Record<string, string[]> = {};
+  const columns = (node.columns ?? []).map((column) => column.column.name);
+  if (!node.values || !ValuesNode.is(node.values)) return keys;
+  const rows = node.values.values;
+  if (rows.length > MAX_KEYS_PER_WRITE) return keys;
+  columns.forEach((name, index) => {
+    if (!KEY_COLUMNS.has(name)) return;
+    const values: string[] = [];
+    for (const row of rows) {
+      const value = PrimitiveValueListNode.is(row) ? row.values[index] : valueOf(row.values[index]);
+      if (value === undefined) return;
+      values.push(value as string);
+    }
+    keys[name] = [...new Set(values.map(String))];
+  });
+  return keys;
+}
+
+/** Key columns held to values by a WHERE's top-level conjuncts. */
+function conditionKeys(where: OperationNode | undefined): Record<string, string[]> {
+  const keys: Record<string, string[]> = {};
+  const visit = (node: OperationNode | undefined): void => {
+    if (!node) return;
+    if (ParensNode.is(node)) return visit(node.node);
+    if (AndNode.is(node)) {
+      visit(node.left);
+      visit(node.right);
+      return;
+    }
+    if (!BinaryOperationNode.is(node)) return;
+    const column = columnName(node.leftOperand);
+    const operator = (node.operator as { operator?: string }).operator;
+    if (column === undefined || !KEY_COLUMNS.has(column) || keys[column]) return;
+    const values = operator === '=' ? [valueOf(node.rightOperand)] : operator === 'in' ? listOf(node.rightOperand) : undefined;
+    if (values && values.length <= MAX_KEYS_PER_WRITE && values.every((value) => typeof value === 'number' || typeof value === 'string')) {
+      keys[column] = [...new Set(values.map(String))];
+    }
+  };
+  visit(where);
+  return keys;
+}
+
+function columnName(node: OperationNode | undefined): string | undefined {
+  if (!node) return undefined;
+  if (ColumnNode.is(node)) return node.column.name;
+  if (ReferenceNode.is(node) && ColumnNode.is(node.column)) return node.column.column.name;
+  return undefined;
+}
+
+function valueOf(node: OperationNode | undefined): unknown {
+  return node && ValueNode.is(node) ? node.value : undefined;
+}
+
+function listOf(node: OperationNode): unknown[] | undefined {
+  if (PrimitiveValueListNode.is(node)) return [...node.values];
+  if (ValueListNode.is(node)) return node.values.map(valueOf);
+  return undefined;
 }
 
 function tableName(node: OperationNode): string {

@@ -2,7 +2,7 @@ import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { Chat, ChatType, Group, SyncMetadata } from '../model/index.js';
 import { batches } from './batches.js';
 import { translateUnique } from './errors.js';
-import { memberIdsOfChat, sharingAChatWith, vouchedContactsOf } from './membership.js';
+import { chatIdsOfUser, memberIdsOfChat, sharingAChatWith, vouchedContactsOf } from './membership.js';
 import { groupBy, jsonColumn, parseJson, toGroup, toUser, USER_JOINED_COLUMNS, type UserRow, type Verbatim } from './rows.js';
 import type { ChatGroupsTable, ChatsTable, ChatUsersTable, Database } from './schema.js';
 import type { UserStore } from './users.js';
@@ -194,6 +194,13 @@ export class ChatStore {
     return this.assembleMany(rows);
   }
 
+  /** When each of these chats last changed, activity included: the part of a chat a cache of them cannot keep for long. */
+  async modifiedAtOf(chatIds: readonly number[]): Promise<Map<number, string>> {
+    if (chatIds.length === 0) return new Map();
+    const rows = await this.db.selectFrom('chats').select(['id', 'modified_at']).where('id', 'in', [...chatIds]).execute();
+    return new Map(rows.map((row) => [row.id, row.modified_at]));
+  }
+
   async findDefault(orgId: number, memberKey: string): Promise<Chat | undefined> {
     const row = await this.db
       .selectFrom('chats')
@@ -202,6 +209,12 @@ export class ChatStore {
       .where('default_key', '=', memberKey)
       .executeTakeFirst();
     return row && this.assemble(row);
+  }
+
+  /** The ids of the chats `userId` belongs to, directly or through a group: at most `limit` of them, in no order. */
+  async memberChatIds(userId: number, limit: number): Promise<number[]> {
+    const rows = await chatIdsOfUser(this.db, userId).distinct().limit(limit).execute();
+    return rows.map((row) => row.chat_id);
   }
 
   /** Everyone who belongs to the chat now, directly or through its groups. */

@@ -4,7 +4,7 @@
  * Every committed write is told to the change bus (changes.ts).
  */
 import { DEFAULT_MIGRATION_TABLE, Kysely, Migrator, sql } from 'kysely';
-import { ChangeBus, ChangeRecorder, PendingChanges } from './changes.js';
+import { ChangeBus, ChangeRecorder, PendingChanges, type ChangeSink } from './changes.js';
 import { isRetryableTransactionError } from './errors.js';
 import { OwnTransactions, PluggedTransactions, type CommitStats, type Transactions } from './group-commit.js';
 import type { DialectName } from './migrations/helpers.js';
@@ -15,7 +15,7 @@ import { CountingPlugin, type StatementCounter } from './statement-count.js';
 
 export { DatabaseTimeout, DatabaseUnavailable, UniqueViolation } from './errors.js';
 export type { DialectName } from './migrations/helpers.js';
-export { ChangeBus, touches, type Change } from './changes.js';
+export { ChangeBus, touchedKeys, touches, type Change, type RowWrite } from './changes.js';
 export { Verbatim } from './rows.js';
 export { StatementCounter } from './statement-count.js';
 
@@ -32,7 +32,7 @@ export class Store implements EntityStores {
     /** Hears of every write once it is committed. */
     readonly changes: ChangeBus,
     protected readonly parts: StoreParts,
-    private readonly record: (tables: readonly string[]) => void = (tables) => changes.publish(tables),
+    private readonly record: ChangeSink = (tables, writes) => changes.publish(tables, { writes }),
     private readonly scope: StoreScope = 'root',
     /** How units of work become transactions: SQLite commits them in groups (group-commit.ts). */
     private readonly transactions: Transactions = new OwnTransactions(base),
@@ -130,10 +130,12 @@ export class Store implements EntityStores {
       try {
         const result = await this.transactions.run((trx) => {
           // A group commit may run the same unit again after its group was lost.
-          pending.tables.clear();
+          pending.clear();
           return work(new Store(trx, this.dialect, this.changes, this.parts, pending.add, 'transaction'));
         });
-        this.changes.publish(pending.tables);
+        this.changes.publish(pending.tables, { writes: pending.writes });
+        // The other processes hear of it before the caller answers anyone (changes.ts `sent`).
+        if (pending.tables.size > 0) await this.changes.sent();
         return result;
       } catch (error) {
         if (attempt >= MAX_TRANSACTION_ATTEMPTS || !isRetryableTransactionError(error)) throw error;
@@ -337,7 +339,7 @@ export class RootStore extends Store {
       const key = sql`hashtext(current_schema() || ':' || ${name})`;
       await sql`select pg_advisory_lock(${key})`.execute(connection);
       try {
-        return await work(new Store(connection, this.dialect, this.changes, this.parts, (tables) => this.changes.publish(tables), 'transaction'));
+        return await work(new Store(connection, this.dialect, this.changes, this.parts, (tables, writes) => this.changes.publish(tables, { writes }), 'transaction'));
       } finally {
         await sql`select pg_advisory_unlock(${key})`.execute(connection);
       }

@@ -99,7 +99,7 @@ export class StandardParts implements EntityStores {
     return (this.built.orgs ??= new OrgStore(this.db));
   }
   get users() {
-    return (this.userStore ??= new UserStore(this.db));
+    return (this.userStore ??= this.newUserStore());
   }
   get tokens() {
     return (this.built.tokens ??= this.tokenStore());
@@ -108,7 +108,7 @@ export class StandardParts implements EntityStores {
     return (this.built.groups ??= new GroupStore(this.db));
   }
   get chats() {
-    return (this.built.chats ??= new ChatStore(this.db, this.users));
+    return (this.built.chats ??= this.newChatStore());
   }
   get conversations() {
     return (this.built.conversations ??= new ConversationStore(this.db, this.chats, this.users));
@@ -118,6 +118,7 @@ export class StandardParts implements EntityStores {
       this.db,
       this.users,
       this.reactions,
+      this.chats,
       this.artifacts,
       this.shared.dialect,
       this.shared.searchStats,
@@ -166,8 +167,17 @@ export class StandardParts implements EntityStores {
     return (this.blobStore ??= new DatabaseBlobs(this.db));
   }
 
-  /** A dialect may wrap the token store (SQLite caches grants: auth-cache.ts). */
+  /** A dialect may wrap the token store (grants are cached: auth-cache.ts). */
   protected tokenStore(): EntityStores['tokens'] {
     return new TokenStore(this.db);
+  }
+
+  /** Or answer users and chats from memory (read-cache.ts). */
+  protected newUserStore(): UserStore {
+    return new UserStore(this.db);
+  }
+
+  protected newChatStore(): ChatStore {
+    return new ChatStore(this.db, this.users);
   }
 }

@@ -14,7 +14,9 @@ import pg from 'pg';
 import { DatabaseTimeout, DatabaseUnavailable, isConnectionError, isStalePreparedStatement, isStatementTimeout } from './errors.js';
 import { ChangeBus } from './changes.js';
 import { RootStore } from './index.js';
-import { GrantCache, grantCachingParts, POSTGRES_GRANT_TTL_MS, RelayedAuthClock } from './auth-cache.js';
+import { GrantCache, POSTGRES_GRANT_TTL_MS, RelayedAuthClock } from './auth-cache.js';
+import { cachingParts } from './caching-parts.js';
+import { POSTGRES_READ_TTL_MS, ReadCacheClock, ReadCaches } from './read-cache.js';
 import type { Database } from './schema.js';
 
 export interface PostgresOptions {
@@ -80,11 +82,13 @@ export function openPostgres(url: string, options: PostgresOptions): RootStore {
   const dialect = new UnavailableTranslatingDialect({ pool: new TimedPool(pool, timeoutMs, sessions, false) });
   // The same connections, for work exempt from the timeout (migrations, startup locks, exports).
   const unbounded = new UnavailableTranslatingDialect({ pool: new TimedPool(pool, timeoutMs, sessions, true) });
-  // Grants cached only while the change relay hears the other processes (auth-cache.ts).
+  // Grants, users and chats cached only while the change relay hears the other processes
+  // (auth-cache.ts, read-cache.ts).
   const changes = new ChangeBus();
   const grants = new GrantCache(new RelayedAuthClock(changes), POSTGRES_GRANT_TTL_MS);
+  const reads = new ReadCaches(new ReadCacheClock(changes), changes, POSTGRES_READ_TTL_MS, true);
   const db = new Kysely<Database>({ dialect });
-  return new RootStore(db, 'postgres', changes, grantCachingParts('postgres', grants), { unbounded: new Kysely<Database>({ dialect: unbounded }) });
+  return new RootStore(db, 'postgres', changes, cachingParts('postgres', { grants, reads }), { unbounded: new Kysely<Database>({ dialect: unbounded }) });
 }
 
 /**

@@ -1,5 +1,4 @@
 import type { Insertable, Kysely } from 'kysely';
-import type { EntryReaction } from '../model/index.js';
 import { batches } from './batches.js';
 import type { Database, TimelineReactionsTable } from './schema.js';
 
@@ -61,28 +60,6 @@ export class ReactionStore {
     }
     const rows = await query.orderBy('created_at').orderBy('user_id').limit(limit).execute();
     return rows.map((row) => ({ createdAt: row.created_at, userId: row.user_id }));
-  }
-
-  /** Every reaction of these entries, per entry and emoji in the order each emoji was first used. */
-  async ofEntries(entryIds: readonly number[]): Promise<Map<number, EntryReaction[]>> {
-    const byEntry = new Map<number, EntryReaction[]>();
-    if (entryIds.length === 0) return byEntry;
-    const rows = await this.db
-      .selectFrom('timeline_reactions')
-      .select(['entry_id', 'emoji', 'user_id'])
-      .where('entry_id', 'in', [...entryIds])
-      .orderBy('entry_id')
-      .orderBy('created_at')
-      .orderBy('user_id')
-      .execute();
-    for (const row of rows) {
-      const reactions = byEntry.get(row.entry_id) ?? [];
-      byEntry.set(row.entry_id, reactions);
-      const reaction = reactions.find((candidate) => candidate.emoji === row.emoji);
-      if (reaction) reaction.userIds.push(row.user_id);
-      else reactions.push({ emoji: row.emoji, userIds: [row.user_id] });
-    }
-    return byEntry;
   }
 
   /** An entry leaves with its reactions (the expiry sweep). */

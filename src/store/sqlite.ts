@@ -2,7 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, type SqliteDatabase, type SqliteStatement } from 'kysely';
-import { AuthClock, GrantCache, grantCachingParts } from './auth-cache.js';
+import { AuthClock, GrantCache } from './auth-cache.js';
+import { cachingParts } from './caching-parts.js';
+import { ReadCacheClock, ReadCaches } from './read-cache.js';
 import { ChangeBus } from './changes.js';
 import { GroupCommit } from './group-commit.js';
 import { readMemoryTemplate } from './memory-template.js';
@@ -40,12 +42,13 @@ export function openSqlite(
   const database = new BetterSqlite3(template ?? path);
   const handle = new SwappableHandle(configure(database, path !== ':memory:', cacheKib), cacheKib);
   const changes = new ChangeBus();
-  const authClock = new AuthClock(() => handle.dataVersion(), changes);
+  const dataVersion = () => handle.dataVersion();
+  const caches = { grants: new GrantCache(new AuthClock(dataVersion, changes)), reads: new ReadCaches(new ReadCacheClock(changes, dataVersion), changes) };
   const inTransaction = () => handle.inTransaction;
   const dialect = new PatientSqliteDialect({ database: handle }, { timeoutMs: busyTimeoutMs, inTransaction });
   const db = new Kysely<Database>({ dialect });
   const checkpointer = path === ':memory:' ? undefined : new BackgroundCheckpointer(path, handle, checkpointIntervalMs);
-  return new RootStore(db, 'sqlite', changes, grantCachingParts('sqlite', new GrantCache(authClock)), {
+  return new RootStore(db, 'sqlite', changes, cachingParts('sqlite', caches), {
     image: path === ':memory:' ? handle : undefined,
     transactions: new GroupCommit(db, inTransaction),
     beforeClose: async () => checkpointer?.stop(),

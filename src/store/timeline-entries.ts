@@ -1,6 +1,6 @@
 import { sql, type ExpressionBuilder, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { DialectName } from './migrations/helpers.js';
-import type { ArtifactSummary, ChatType, EntryAudienceOf, EntryReader, TimelineBodyType, TimelineEntry, TimelineVisibility, User } from '../model/index.js';
+import type { ArtifactSummary, ChatType, EntryAudienceOf, EntryReaction, EntryReader, TimelineBodyType, TimelineEntry, TimelineVisibility, User } from '../model/index.js';
 import { filesOfEntries, type ArtifactStore } from './artifacts.js';
 import { batches } from './batches.js';
 import { translateUnique } from './errors.js';
@@ -8,6 +8,7 @@ import { chatIdsOfUser } from './membership.js';
 import { MAX_SCOPED_CHATS, searchCandidates, type SearchScope, type SearchStats } from './message-search.js';
 import { jsonColumn, listOf, parseJson, type Verbatim } from './rows.js';
 import type { Database, TimelineEntriesTable } from './schema.js';
+import type { ChatStore } from './chats.js';
 import type { ReactionStore } from './reactions.js';
 import type { UserStore } from './users.js';
 
@@ -80,7 +81,14 @@ export interface TimelineSlice {
   limit: number;
 }
 
-type EntryRow = Selectable<TimelineEntriesTable> & { chat_number: number; chat_type: string; parent_number: number | null };
+type EntryRow = Selectable<TimelineEntriesTable> & {
+  chat_number: number;
+  chat_type: string;
+  parent_number: number | null;
+  has_files: unknown;
+  total_replies: number | string | null;
+  reaction_list: string | null;
+};
 type EntryBuilder = ExpressionBuilder<Database, 'timeline_entries'>;
 
 function entryRow(input: NewTimelineEntry): Insertable<TimelineEntriesTable> {
@@ -109,6 +117,8 @@ export class TimelineEntryStore {
     /** The store's one user reader, shared so that every entity reads people the same way. */
     private readonly users: UserStore,
     private readonly reactions: ReactionStore,
+    /** Whose chats a search looks in (cached: read-cache.ts). */
+    private readonly chats: Pick<ChatStore, 'memberChatIds'>,
     /** A message's files go when it expires. */
     private readonly artifacts: Pick<ArtifactStore, 'deleteOfEntryRows'>,
     /** Full-text search is spelled differently on each dialect. */
@@ -174,9 +184,12 @@ export class TimelineEntryStore {
       .execute();
   }
 
-  /** Unexpired entries only: an expired entry is gone even before the sweeper purges it. */
-  async findByNumber(orgId: number, number: number, now: string): Promise<TimelineEntry | undefined> {
-    const row = await this.selectEntries()
+  /**
+   * Unexpired entries only: an expired entry is gone even before the sweeper purges it. Its
+   * thread's replies are counted as `reader` sees them (all of them without one: the org's view).
+   */
+  async findByNumber(orgId: number, number: number, now: string, reader?: EntryReader): Promise<TimelineEntry | undefined> {
+    const row = await this.selectEntries({ reader, now })
       .where('timeline_entries.org_id', '=', orgId)
       .where('timeline_entries.number', '=', number)
       .where((eb) => unexpired(eb, now))
@@ -184,8 +197,8 @@ export class TimelineEntryStore {
     return row && (await this.assemble([row]))[0];
   }
 
-  async findByExternalRef(chatId: number, externalRef: string, now: string): Promise<TimelineEntry | undefined> {
-    const row = await this.selectEntries()
+  async findByExternalRef(chatId: number, externalRef: string, now: string, reader?: EntryReader): Promise<TimelineEntry | undefined> {
+    const row = await this.selectEntries({ reader, now })
       .where('timeline_entries.chat_id', '=', chatId)
       .where('timeline_entries.external_ref', '=', externalRef)
       .where((eb) => unexpired(eb, now))
@@ -214,7 +227,7 @@ export class TimelineEntryStore {
    */
   async slice(view: TimelineView, slice: TimelineSlice): Promise<TimelineEntry[]> {
     const order = slice.direction === 'older' ? 'desc' : 'asc';
-    let query = this.selectEntries().where((eb) => this.visibleTo(eb, view));
+    let query = this.selectEntries(view).where((eb) => this.visibleTo(eb, view));
     if (slice.from) query = query.where((eb) => beyond(eb, slice.direction, slice.from!));
     const rows = await query
       .orderBy('timeline_entries.created_at', order)
@@ -276,18 +289,11 @@ export class TimelineEntryStore {
    * not threads), by chat. One statement: for each chat a "first row" subquery walks the
    * (chat_id, created_at, id) index back from its newest entry to the first visible one —
    * a few index probes per chat, where ROW_NUMBER() OVER (PARTITION BY chat_id) would read
-   * every entry of every chat on the page. Reply counts come in the same statement.
+   * every entry of every chat on the page. Reply counts and reactions come in the same statement.
    */
   async latestOfChats(view: ChatsView, chatIds: readonly number[]): Promise<Map<number, TimelineEntry>> {
     if (chatIds.length === 0) return new Map();
-    const rows = await this.selectEntries()
-      .select((eb) =>
-        eb
-          .selectFrom('timeline_entries as replies')
-          .select((inner) => inner.fn.countAll<number | string>().as('replies'))
-          .whereRef('replies.parent_id', '=', 'timeline_entries.id')
-          .as('total_replies'),
-      )
+    const rows = await this.selectEntries(view)
       .where('timeline_entries.id', 'in', (eb) =>
         eb
           .selectFrom('chats as page')
@@ -304,7 +310,7 @@ export class TimelineEntryStore {
           .where('page.id', 'in', [...chatIds]),
       )
       .execute();
-    const entries = await this.assemble(rows as (EntryRow & { total_replies: number | string })[]);
+    const entries = await this.assemble(rows);
     return new Map(entries.map((entry) => [entry.chatId, entry]));
   }
 
@@ -369,7 +375,7 @@ export class TimelineEntryStore {
       .slice(offset, offset + limit)
       .map((row) => row.id);
     if (pageIds.length === 0) return [];
-    const rows = await this.selectEntries().where('timeline_entries.id', 'in', pageIds).execute();
+    const rows = await this.selectEntries(view).where('timeline_entries.id', 'in', pageIds).execute();
     const byId = new Map(rows.map((row) => [row.id, row]));
     return this.assemble(pageIds.map((id) => byId.get(id)!));
   }
@@ -377,8 +383,8 @@ export class TimelineEntryStore {
   /** The one chat searched in, the reader's chats when they are few enough to name, else their org. */
   private async searchScope(view: TimelineView & { orgId: number }): Promise<SearchScope> {
     if (view.chatId !== undefined) return { chatIds: [view.chatId] };
-    const chats = await chatIdsOfUser(this.db, view.reader.userId).distinct().limit(MAX_SCOPED_CHATS + 1).execute();
-    return chats.length <= MAX_SCOPED_CHATS ? { chatIds: chats.map((row) => row.chat_id) } : { orgId: view.orgId };
+    const chatIds = await this.chats.memberChatIds(view.reader.userId, MAX_SCOPED_CHATS + 1);
+    return chatIds.length <= MAX_SCOPED_CHATS ? { chatIds } : { orgId: view.orgId };
   }
 
   /**
@@ -437,7 +443,12 @@ export class TimelineEntryStore {
     return conditions;
   }
 
-  private selectEntries() {
+  /**
+   * Entries with all a page shows of them in one statement: their chat's and comment's
+   * numbers, whether they have files, their reactions in order (`reaction_list`, see
+   * `parseReactions`) and how many replies of their thread `seen.reader` sees.
+   */
+  private selectEntries(seen: Pick<TimelineView, 'now'> & { reader?: EntryReader | undefined }) {
     return this.db
       .selectFrom('timeline_entries')
       .innerJoin('chats', 'chats.id', 'timeline_entries.chat_id')
@@ -456,37 +467,23 @@ export class TimelineEntryStore {
               .whereRef('artifacts.parent_number', '=', 'timeline_entries.number'),
           )
           .as('has_files'),
-      );
-  }
-
-  /** How many replies each of these comments has: one index probe per comment with any. */
-  private async replyCounts(entryIds: readonly number[]): Promise<Map<number, number>> {
-    const rows = await this.db
-      .selectFrom('timeline_entries')
-      .select(['parent_id', (eb) => eb.fn.countAll<number | string>().as('replies')])
-      .where('parent_id', 'in', [...entryIds])
-      .groupBy('parent_id')
-      .execute();
-    return new Map(rows.map((row) => [row.parent_id!, Number(row.replies)]));
+      )
+      .select((eb) => repliesSeen(eb, seen).as('total_replies'))
+      .select(reactionList(this.dialect).as('reaction_list'));
   }
 
   /**
-   * Rows → entries, with every author and editor fetched in one query, every reaction in one
-   * more, the reply counts in a third unless the rows carry them (`total_replies`), and the
-   * files of those that have any (`has_files`) in a fourth.
+   * Rows → entries, with every author and editor from the user store (in memory when cached,
+   * else one query), and the files of those that have any (`has_files`) in one more.
    */
-  private async assemble(rows: readonly (EntryRow & { total_replies?: number | string; has_files?: unknown })[]): Promise<TimelineEntry[]> {
+  private async assemble(rows: readonly EntryRow[]): Promise<TimelineEntry[]> {
     if (rows.length === 0) return [];
     const wanted = [...new Set(rows.flatMap((row) => [row.created_by, row.modified_by]))];
-    const ids = rows.map((row) => row.id);
-    const counted = rows.every((row) => row.total_replies !== undefined);
     // SQLite answers EXISTS with 0 or 1, PostgreSQL with a boolean: Number() reads both.
-    const filed = rows.filter((row) => row.has_files === undefined || Number(row.has_files) === 1).map((row) => row.number);
+    const filed = rows.filter((row) => Number(row.has_files) === 1).map((row) => row.number);
     // A page is of one chat, so of one organization; search's span chats of one too.
-    const [users, reactions, replies, files] = await Promise.all([
+    const [users, files] = await Promise.all([
       this.users.findByIds(wanted),
-      this.reactions.ofEntries(ids),
-      counted ? new Map(rows.map((row) => [row.id, Number(row.total_replies)])) : this.replyCounts(ids),
       filed.length > 0 ? filesOfEntries(this.db, rows[0]!.org_id, filed) : new Map<number, ArtifactSummary[]>(),
     ]);
     const byId = new Map(users.map((user): [number, User] => [user.id, user]));
@@ -508,10 +505,10 @@ export class TimelineEntryStore {
       modifiedBy: byId.get(row.modified_by)!,
       createdAt: row.created_at,
       modifiedAt: row.modified_at,
-      reactions: reactions.get(row.id) ?? [],
+      reactions: parseReactions(row.reaction_list),
       parentId: row.parent_id,
       parentNumber: row.parent_number,
-      totalReplies: replies.get(row.id) ?? 0,
+      totalReplies: Number(row.total_replies),
       artifacts: row.org_id === rows[0]!.org_id ? (files.get(row.number) ?? []) : [],
     }));
   }
@@ -539,8 +536,8 @@ export function readableBy(eb: EntryBuilder, reader: EntryReader) {
   ]);
 }
 
-/** Whether the entry row under `table` (the entry itself, or its comment's alias) is for `reader`. */
-function ownAudienceIncludes(eb: EntryBuilder, table: 'timeline_entries' | 'comments', reader: EntryReader) {
+/** Whether the entry row under `table` (the entry itself, or an alias: its comment, a reply) is for `reader`. */
+function ownAudienceIncludes(eb: EntryBuilder, table: 'timeline_entries' | 'comments' | 'replies', reader: EntryReader) {
   const column = <T,>(name: string) => sql.ref<T>(`${table}.${name}`);
   const conditions = [
     eb.or([
@@ -557,6 +554,49 @@ function ownAudienceIncludes(eb: EntryBuilder, table: 'timeline_entries' | 'comm
   ];
   if (!reader.seesInternal) conditions.push(eb(column<string>('visibility'), '!=', 'internal'));
   return eb.and(conditions);
+}
+
+/**
+ * How many replies to the entry under `timeline_entries` `seen.reader` sees: unexpired, and
+ * for them by the one rule (`readableBy`: the comment is the entry itself, which they read).
+ * Without a reader, every unexpired reply (the organization's view: webhooks, the outbox).
+ */
+function repliesSeen(eb: EntryBuilder, seen: { reader?: EntryReader | undefined; now: string }) {
+  return eb
+    .selectFrom('timeline_entries as replies')
+    .select((inner) => inner.fn.countAll<number | string>().as('replies'))
+    .whereRef('replies.parent_id', '=', 'timeline_entries.id')
+    .where((inner) => {
+      const replies = inner as unknown as EntryBuilder;
+      const expiresAt = sql.ref<string | null>('replies.expires_at');
+      const unexpiredReply = replies.or([replies(expiresAt, 'is', null), replies(expiresAt, '>', seen.now)]);
+      return replies.and(seen.reader ? [unexpiredReply, ownAudienceIncludes(replies, 'replies', seen.reader)] : [unexpiredReply]);
+    });
+}
+
+/**
+ * An entry's reactions as one text, `emoji:user` pairs by `,` in the order they were made
+ * (code points and ids hold neither character): read with the entry, not in a statement of their own.
+ */
+function reactionList(dialect: DialectName) {
+  return dialect === 'postgres'
+    ? sql<string | null>`(select string_agg(r.emoji || ':' || r.user_id::text, ',' order by r.created_at, r.user_id) from timeline_reactions r where r.entry_id = timeline_entries.id)`
+    : sql<string | null>`(select group_concat(r.emoji || ':' || r.user_id, ',' order by r.created_at, r.user_id) from timeline_reactions r where r.entry_id = timeline_entries.id)`;
+}
+
+/** `reactionList`'s text → per emoji, in the order each was first used, who reacted so in order. */
+function parseReactions(list: string | null): EntryReaction[] {
+  const reactions: EntryReaction[] = [];
+  if (list === null) return reactions;
+  for (const pair of list.split(',')) {
+    const colon = pair.lastIndexOf(':');
+    const emoji = pair.slice(0, colon);
+    const userId = Number(pair.slice(colon + 1));
+    const reaction = reactions.find((candidate) => candidate.emoji === emoji);
+    if (reaction) reaction.userIds.push(userId);
+    else reactions.push({ emoji, userIds: [userId] });
+  }
+  return reactions;
 }
 
 /** Whether the reply under `timeline_entries` is in a thread `userId` started or replied in (one level deep: its comment is the thread). */

@@ -109,9 +109,14 @@ export class UserStore {
   }
 
   async findByIds(ids: readonly number[]): Promise<User[]> {
+    return (await this.findWithPictures(ids)).map((found) => found.user);
+  }
+
+  /** Users by id, each with its display picture's artifact id: what a cache of users watches (read-cache.ts). */
+  async findWithPictures(ids: readonly number[]): Promise<{ user: User; pictureId: number | null }[]> {
     if (ids.length === 0) return [];
     const rows = await this.selectUsers().where('users.id', 'in', ids).execute();
-    return rows.map((row) => toUser(row as UserRow));
+    return rows.map((row) => ({ user: toUser(row as UserRow), pictureId: row.display_picture_id }));
   }
 
   /** Resolves (type, number) references in one query; unknown ones are simply absent. */

@@ -145,7 +145,11 @@ describe('several processes on one PostgreSQL', () => {
     expect(paged).toEqual(sent);
   });
 
-  it('shows a change made through one process through the others at once', async () => {
+  // Each process caches chats (src/store/read-cache.ts); the change relay drops what another
+  // process changed, and the bound the design promises for that is 100 ms (DESIGN.md "Speed
+  // model"). A write is answered once its relay message came back, so nearly every read
+  // here sees it at once; a loaded machine may deliver the others' copy a few ms later.
+  it('shows a change made through one process through the others within 100 ms', async () => {
     const ada = await newOrg();
     const bob = await person(ada.org);
     const chat = (await via(0, ada).post('/chats.create', { type: 'dm', users: [ada.id, bob.id] })).body.chat;
@@ -154,10 +158,15 @@ describe('several processes on one PostgreSQL', () => {
       const title = `round ${round}`;
       const updated = await via(writer, ada).post('/chats.update', { id: chat.id, title });
       expect(updated.status).toBe(200);
+      const answeredAt = performance.now();
       for (let reader = 0; reader < servers.length; reader++) {
-        const read = await via(reader, bob).get('/chats.get', { id: chat.id });
-        expect(read.status).toBe(200);
-        expect(read.body.chat.title).toBe(title);
+        for (;;) {
+          const read = await via(reader, bob).get('/chats.get', { id: chat.id });
+          expect(read.status).toBe(200);
+          if (read.body.chat.title === title) break;
+          expect(performance.now() - answeredAt).toBeLessThanOrEqual(100);
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
       }
     }
   });
