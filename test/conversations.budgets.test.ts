@@ -30,6 +30,8 @@ beforeAll(async () => {
 
 describe('statements per conversation operation, after one call to warm caches', () => {
   it('conversations.list: a page costs the same at 3 conversations as at 30: at most 9 statements', async () => {
+    // Warm for the larger page first: it reads people the smaller one does not.
+    expect((await t.as(people.agent).post('/conversations.list', { limit: 30 })).status).toBe(200);
     const small = await warmCost('conversations.list', () => t.as(people.agent).post('/conversations.list', { limit: 3 }));
     const large = await warmCost('conversations.list', () => t.as(people.agent).post('/conversations.list', { limit: 30 }));
     expect(large).toBe(small);
