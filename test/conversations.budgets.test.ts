@@ -11,10 +11,15 @@ const t = useServer();
 let people: SupportSetting;
 let first: { id: string };
 
+/**
+ * The smallest of three counted calls after one to warm: right after the setup's thirty
+ * creates, a call may still meet a cache that a late write of the setup dropped.
+ */
 async function warmCost(operation: string, call: () => Promise<Response>): Promise<number> {
   expect((await call()).status).toBe(200);
-  const cost = await statementsOfCall(t, operation, call);
-  return Math.min(cost, await statementsOfCall(t, operation, call));
+  const costs = [];
+  for (let i = 0; i < 3; i++) costs.push(await statementsOfCall(t, operation, call));
+  return Math.min(...costs);
 }
 
 beforeAll(async () => {
