@@ -29,18 +29,10 @@ export interface RecordedEvent {
 export async function recordEvent(tx: Store, { toWebhooks = true, ...event }: RecordedEvent): Promise<number> {
   const eventId = await tx.events.append(event);
   if (!toWebhooks) return eventId;
-  const webhooks = await tx.webhooks.listActive(event.orgId);
-  await tx.webhooks.insertDeliveries(
-    webhooks
-      .filter((webhook) => wants(webhook.eventTypes, event.type))
-      .map((webhook) => ({ webhookId: webhook.id, eventId, type: event.type, challenge: null, at: event.at })),
-  );
+  // One delivery per active webhook that wants it; no event_types means every event, Confab's
+  // own (chat_created, chat_updated) included.
+  await tx.webhooks.queueEvent(event.orgId, eventId, event.type, event.at);
   return eventId;
-}
-
-/** No event_types means every event, Confab's own (chat_created, chat_updated) included. */
-export function wants(eventTypes: readonly string[] | null, type: string): boolean {
-  return eventTypes === null || eventTypes.length === 0 || eventTypes.includes(type);
 }
 
 export function recordChatEvent(tx: Store, type: 'chat_created' | 'chat_updated', chat: Chat): Promise<number> {

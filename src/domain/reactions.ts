@@ -34,8 +34,10 @@ export async function updateReaction(store: Store, principal: Principal, input: 
         ? await tx.reactions.add(entry.id, emoji, principal.user.id, at)
         : await tx.reactions.remove(entry.id, emoji, principal.user.id);
     if (!changed) return;
-    const updated = (await tx.timelineEntries.findByNumber(entry.orgId, entry.number, at)) ?? entry;
-    await recordEntryEvent(tx, 'timeline_entry_updated', updated, await audienceOf(tx, updated), at, entry);
+    // A reaction changes the comment's reactions and nothing else: those are read again, whole,
+    // since others may have reacted meanwhile; the rest is the comment as it was read.
+    const reactions = (await tx.reactions.ofEntries([entry.id])).get(entry.id) ?? [];
+    await recordEntryEvent(tx, 'timeline_entry_updated', { ...entry, reactions }, await audienceOf(tx, entry), at, entry);
   });
 }
 

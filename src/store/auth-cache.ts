@@ -136,8 +136,8 @@ export class CachedTokenStore implements Public<TokenStore> {
 }
 
 /** The standard parts, with token grants cached outside transactions: one cache for the root store and every request's view of it. */
-export function grantCachingParts(dialect: DialectName, cache: GrantCache): StoreParts {
-  const shared = new SharedParts(dialect);
+export function grantCachingParts(dialect: DialectName, cache: GrantCache, numberBlockSize?: number): StoreParts {
+  const shared = new SharedParts(dialect, numberBlockSize);
   return (db, scope) => new GrantCachingParts(db, shared, scope, cache);
 }
 

@@ -117,6 +117,12 @@ function touchedRows(result: QueryResult<UnknownRow>): boolean {
 }
 
 function writtenTables(node: RootOperationNode): ChangedTable[] {
+  // A data-modifying CTE (store/chats.ts `touch` on PostgreSQL) writes its tables too.
+  const viaWith = node.kind !== 'RawNode' && 'with' in node && node.with ? node.with.expressions.flatMap((cte) => writtenTables(cte.expression as RootOperationNode)) : [];
+  return [...viaWith, ...tablesWrittenBy(node)];
+}
+
+function tablesWrittenBy(node: RootOperationNode): ChangedTable[] {
   if (InsertQueryNode.is(node)) return node.into ? [tableName(node.into)] : [];
   if (UpdateQueryNode.is(node)) return node.table ? [tableName(node.table)] : [];
   if (DeleteQueryNode.is(node)) return node.from.froms.map(tableName);

@@ -168,6 +168,7 @@ export class RootStore extends Store {
     const image = this.requireImage();
     await this.base.connection().execute(async () => image.replace(saved));
     this.secrets.forget();
+    this.orgs.forgetNumberBlocks();
     // Every table may hold other rows now: caches and listeners start over.
     this.changes.publish(['*']);
   }
@@ -231,6 +232,7 @@ export class RootStore extends Store {
       await sql`pragma defer_foreign_keys = on`.execute(trx);
       for (const { name } of rows) await sql`delete from ${sql.table(name)}`.execute(trx);
     });
+    this.orgs.forgetNumberBlocks();
     this.changes.publish(['*']);
   }
 

@@ -17,6 +17,7 @@ import { GroupStore } from './groups.js';
 import { ImportLookupStore } from './import-lookups.js';
 import { SearchStats } from './message-search.js';
 import type { DialectName } from './migrations/helpers.js';
+import { NumberBlocks } from './numbers.js';
 import { OrgStore } from './orgs.js';
 import { PresenceStore } from './presence.js';
 import { ReactionStore } from './reactions.js';
@@ -71,8 +72,15 @@ export class SharedParts {
   readonly searchStats = new SearchStats();
   /** Server secrets, read once (secrets.ts); only stores outside a transaction use it. */
   readonly secrets = new Map<string, Buffer>();
+  /** This process's blocks of display numbers (numbers.ts). */
+  readonly numbers: NumberBlocks;
 
-  constructor(readonly dialect: DialectName) {}
+  constructor(
+    readonly dialect: DialectName,
+    numberBlockSize?: number,
+  ) {
+    this.numbers = new NumberBlocks(numberBlockSize);
+  }
 }
 
 /**
@@ -94,7 +102,7 @@ export class StandardParts implements EntityStores {
   ) {}
 
   get orgs() {
-    return (this.built.orgs ??= new OrgStore(this.db));
+    return (this.built.orgs ??= new OrgStore(this.db, this.shared.numbers, this.scope));
   }
   get users() {
     return (this.userStore ??= new UserStore(this.db));
@@ -106,7 +114,7 @@ export class StandardParts implements EntityStores {
     return (this.built.groups ??= new GroupStore(this.db));
   }
   get chats() {
-    return (this.built.chats ??= new ChatStore(this.db, this.users));
+    return (this.built.chats ??= new ChatStore(this.db, this.users, this.shared.dialect));
   }
   get timelineEntries() {
     return (this.built.timelineEntries ??= new TimelineEntryStore(

@@ -36,7 +36,10 @@ export function openSqlite(path: string, busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS
   const authClock = new AuthClock(() => handle.dataVersion(), changes);
   const dialect = new PatientSqliteDialect({ database: handle }, { timeoutMs: busyTimeoutMs, inTransaction: () => handle.inTransaction });
   const db = new Kysely<Database>({ dialect });
-  return new RootStore(db, 'sqlite', changes, grantCachingParts('sqlite', new GrantCache(authClock)), path === ':memory:' ? handle : undefined);
+  // A throwaway in-memory database (the emulator) numbers one at a time: its snapshots and
+  // resets keep the counters exact, so numbering restarts where the fixtures left it.
+  const parts = grantCachingParts('sqlite', new GrantCache(authClock), path === ':memory:' ? 1 : undefined);
+  return new RootStore(db, 'sqlite', changes, parts, path === ':memory:' ? handle : undefined);
 }
 
 function configure(database: BetterSqlite3.Database, file: boolean, cacheKib: number): BetterSqlite3.Database {

@@ -459,6 +459,11 @@ export class TimelineEntryStore {
       );
   }
 
+  /** How many replies a comment has now. */
+  async replyCount(entryId: number): Promise<number> {
+    return (await this.replyCounts([entryId])).get(entryId) ?? 0;
+  }
+
   /** How many replies each of these comments has: one index probe per comment with any. */
   private async replyCounts(entryIds: readonly number[]): Promise<Map<number, number>> {
     const rows = await this.db

@@ -18,6 +18,7 @@ import { artifactUploadLimits } from './0022_artifact_upload_limits.js';
 import { staffVouched } from './0023_staff_vouched.js';
 import { searchScope } from './0024_search_scope.js';
 import { entryArtifacts } from './0025_entry_artifacts.js';
+import { activityCopies } from './0040_activity_copies.js';
 import type { DialectName } from './helpers.js';
 
 /** Migrations are listed here rather than read from a folder, so they ship inside the build. */
@@ -44,6 +45,7 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
         '0023_staff_vouched': staffVouched(),
         '0024_search_scope': searchScope(dialect),
         '0025_entry_artifacts': entryArtifacts(),
+        '0040_activity_copies': activityCopies(dialect),
       };
     },
   };
