@@ -53,7 +53,7 @@ function post(client: Client, chat: string, body: string) {
 
 /** The chat's entries, newest first, as one page (every chat here stays under 100 entries). */
 async function timeline(client: Client, chat: string): Promise<string[]> {
-  const response = await client.get('/timeline-entries.list', { object: chat, limit: 100 });
+  const response = await client.get('/timeline-entries.list', { object: chat, limit: '100' });
   expect(response.status, JSON.stringify(response.body)).toBe(200);
   return response.body.timeline_entries.map((entry: { id: string }) => entry.id);
 }
@@ -90,7 +90,8 @@ describe('writes from two processes at once', () => {
           const read = async (client: Client, seen: string[][]) => {
             while (writing) seen.push(await timeline(client, chat));
           };
-          const [seenViaA, seenViaB]: string[][][] = [[], []];
+          const seenViaA: string[][] = [];
+          const seenViaB: string[][] = [];
           const readers = Promise.all([read(viaA, seenViaA), read(viaB, seenViaB)]);
           await Promise.all(
             writers.map(async (writer, index) => {

@@ -15,7 +15,7 @@
  *   never on. A short time to live (`POSTGRES_GRANT_TTL_MS`) bounds what no relay hears.
  */
 import type { Kysely } from 'kysely';
-import { touches, type ChangeBus } from './changes.js';
+import { touches, type ChangeBus, type Outbox } from './changes.js';
 import type { DialectName } from './migrations/helpers.js';
 import { SharedParts, StandardParts, type Public, type StoreParts, type StoreScope } from './parts.js';
 import type { Database } from './schema.js';
@@ -138,7 +138,7 @@ export class CachedTokenStore implements Public<TokenStore> {
 /** The standard parts, with token grants cached outside transactions: one cache for the root store and every request's view of it. */
 export function grantCachingParts(dialect: DialectName, cache: GrantCache, numberBlockSize?: number): StoreParts {
   const shared = new SharedParts(dialect, numberBlockSize);
-  return (db, scope) => new GrantCachingParts(db, shared, scope, cache);
+  return (db, scope, outbox) => new GrantCachingParts(db, shared, scope, cache, outbox);
 }
 
 class GrantCachingParts extends StandardParts {
@@ -147,8 +147,9 @@ class GrantCachingParts extends StandardParts {
     shared: SharedParts,
     scope: StoreScope,
     private readonly grants: GrantCache,
+    outbox?: Outbox,
   ) {
-    super(db, shared, scope);
+    super(db, shared, scope, outbox);
   }
 
   protected override tokenStore() {

@@ -25,6 +25,7 @@ import {
   type RootOperationNode,
   type UnknownRow,
 } from 'kysely';
+import type { StoredEvent } from '../model/index.js';
 
 /** A table name, or `*` when a raw statement may have written anything (the emulator's wipe). */
 export type ChangedTable = string;
@@ -33,6 +34,12 @@ export interface Change {
   tables: ReadonlySet<ChangedTable>;
   /** Committed by another process, and heard of through the relay (realtime/change-relay.ts). */
   remote?: boolean;
+  /**
+   * The outbox events this commit appended, as a read of them would answer, when this
+   * process committed them and did not rewrite them before committing: its dispatcher hands
+   * them out without reading them back (realtime/dispatcher.ts). Absent, they are read.
+   */
+  events?: readonly StoredEvent[];
 }
 
 export type ChangeListener = (change: Change) => void;
@@ -70,8 +77,12 @@ export class ChangeBus {
     return () => this.listeners.delete(listener);
   }
 
-  publish(tables: Iterable<ChangedTable>, origin: { remote?: boolean } = {}): void {
-    const change: Change = { tables: new Set(tables), ...(origin.remote && { remote: true }) };
+  publish(tables: Iterable<ChangedTable>, origin: { remote?: boolean; events?: readonly StoredEvent[] } = {}): void {
+    const change: Change = {
+      tables: new Set(tables),
+      ...(origin.remote && { remote: true }),
+      ...(origin.events && origin.events.length > 0 && { events: origin.events }),
+    };
     if (change.tables.size === 0) return;
     for (const listener of this.listeners) listener(change);
   }
@@ -101,13 +112,35 @@ export class ChangeRecorder implements KyselyPlugin {
   }
 }
 
-/** Collects a transaction's changes, to publish when (and if) it commits. */
-export class PendingChanges {
+/** What the event store tells of the events a unit of work writes (store/events.ts). */
+export interface Outbox {
+  appended(event: StoredEvent): void;
+  /** Events already appended may have been changed (scrubbed): only a read of them is exact. */
+  rewritten(): void;
+}
+
+/** Collects a transaction's changes, and the events it appended, to publish when (and if) it commits. */
+export class PendingChanges implements Outbox {
   readonly tables = new Set<ChangedTable>();
+  private readonly events: StoredEvent[] = [];
+  private exact = true;
 
   readonly add = (tables: readonly ChangedTable[]): void => {
     for (const table of tables) this.tables.add(table);
   };
+
+  appended(event: StoredEvent): void {
+    this.events.push(event);
+  }
+
+  rewritten(): void {
+    this.exact = false;
+  }
+
+  /** Tells `changes` of the committed transaction. */
+  publishTo(changes: ChangeBus): void {
+    changes.publish(this.tables, this.exact ? { events: this.events } : {});
+  }
 }
 
 function touchedRows(result: QueryResult<UnknownRow>): boolean {

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { EventPayload, EventType, StoredEvent } from '../model/index.js';
 import { parsePayload, serializePayload, withoutBodies } from './event-payloads.js';
+import type { Outbox } from './changes.js';
 import { noteAppendedEvent } from './event-tap.js';
 import type { Database, EventsTable } from './schema.js';
 
@@ -14,22 +15,29 @@ export interface NewEvent {
 
 /** The outbox: events in stream order. */
 export class EventStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    /** A transaction's: told of what it appends, for its process's dispatcher after the commit. */
+    private readonly outbox?: Outbox,
+  ) {}
 
   async append(event: NewEvent): Promise<number> {
+    const payload = serializePayload(event.payload);
     const { id } = await this.db
       .insertInto('events')
       .values({
         org_id: event.orgId,
         chat_id: event.chatId,
         type: event.type,
-        payload: serializePayload(event.payload),
+        payload,
         created_at: event.at,
         entry_id: event.payload.entry?.id ?? null,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
     noteAppendedEvent(Number(id));
+    // As a read would answer it: the payload as stored, parsed back.
+    this.outbox?.appended({ id: Number(id), orgId: event.orgId, chatId: event.chatId, type: event.type, payload: parsePayload(payload), createdAt: event.at });
     return Number(id);
   }
 
@@ -89,7 +97,9 @@ export class EventStore {
     const rows = await this.db.selectFrom('events').select(['id', 'payload']).where('entry_id', 'in', entryIds).execute();
     for (const row of rows) {
       const scrubbed = withoutBodies(row.payload);
-      if (scrubbed !== row.payload) await this.db.updateTable('events').set({ payload: scrubbed }).where('id', '=', row.id).execute();
+      if (scrubbed === row.payload) continue;
+      await this.db.updateTable('events').set({ payload: scrubbed }).where('id', '=', row.id).execute();
+      this.outbox?.rewritten();
     }
   }
 

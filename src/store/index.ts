@@ -4,7 +4,7 @@
  * Every committed write is told to the change bus (changes.ts).
  */
 import { Kysely, Migrator, sql } from 'kysely';
-import { ChangeBus, ChangeRecorder, PendingChanges } from './changes.js';
+import { ChangeBus, ChangeRecorder, PendingChanges, type Outbox } from './changes.js';
 import { isRetryableTransactionError } from './errors.js';
 import { withoutStatementTimeout } from './timeouts.js';
 import type { DialectName } from './migrations/helpers.js';
@@ -34,9 +34,11 @@ export class Store implements EntityStores {
     protected readonly parts: StoreParts,
     private readonly record: (tables: readonly string[]) => void = (tables) => changes.publish(tables),
     private readonly scope: StoreScope = 'root',
+    /** A transaction's: what it appends to the outbox, published with its commit. */
+    private readonly outbox?: Outbox,
   ) {
     this.db = base.withPlugin(new ChangeRecorder(record));
-    this.entities = parts(this.db, scope);
+    this.entities = parts(this.db, scope, outbox);
   }
 
   get orgs() {
@@ -99,7 +101,7 @@ export class Store implements EntityStores {
    * statement it sends — its transactions' too — added to `counter` (statement-count.ts).
    */
   counting(counter: StatementCounter): Store {
-    return new Store(this.base.withPlugin(new CountingPlugin(counter)), this.dialect, this.changes, this.parts, this.record, this.scope);
+    return new Store(this.base.withPlugin(new CountingPlugin(counter)), this.dialect, this.changes, this.parts, this.record, this.scope, this.outbox);
   }
 
   /**
@@ -116,8 +118,8 @@ export class Store implements EntityStores {
       try {
         const result = await this.base
           .transaction()
-          .execute((trx) => work(new Store(trx, this.dialect, this.changes, this.parts, pending.add, 'transaction')));
-        this.changes.publish(pending.tables);
+          .execute((trx) => work(new Store(trx, this.dialect, this.changes, this.parts, pending.add, 'transaction', pending)));
+        pending.publishTo(this.changes);
         return result;
       } catch (error) {
         if (attempt >= MAX_TRANSACTION_ATTEMPTS || !isRetryableTransactionError(error)) throw error;

@@ -7,6 +7,7 @@
 import type { Kysely } from 'kysely';
 import { ArtifactStore } from './artifacts.js';
 import { DatabaseBlobs } from './blobs.js';
+import type { Outbox } from './changes.js';
 import { ChatReadStore } from './chat-reads.js';
 import { ChatStore } from './chats.js';
 import { DirectorySearchStore } from './directory-search.js';
@@ -60,7 +61,8 @@ export interface EntityStores {
  */
 export type StoreScope = 'root' | 'transaction';
 
-export type StoreParts = (db: Kysely<Database>, scope: StoreScope) => EntityStores;
+/** `outbox`: a transaction's, told of the events it appends (changes.ts). */
+export type StoreParts = (db: Kysely<Database>, scope: StoreScope, outbox?: Outbox) => EntityStores;
 
 /**
  * What every Store made for one database shares, whatever connection or view it runs on:
@@ -99,6 +101,7 @@ export class StandardParts implements EntityStores {
     protected readonly db: Kysely<Database>,
     protected readonly shared: SharedParts,
     protected readonly scope: StoreScope,
+    protected readonly outbox?: Outbox,
   ) {}
 
   get orgs() {
@@ -131,7 +134,7 @@ export class StandardParts implements EntityStores {
     return (this.built.secrets ??= new SecretStore(this.db, this.scope === 'root' ? this.shared.secrets : new Map()));
   }
   get events() {
-    return (this.built.events ??= new EventStore(this.db));
+    return (this.built.events ??= new EventStore(this.db, this.outbox));
   }
   get webhooks() {
     return (this.built.webhooks ??= new WebhookStore(this.db, this.users));
