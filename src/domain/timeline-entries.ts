@@ -5,7 +5,7 @@
  */
 import type { Store } from '../store/index.js';
 import { UniqueViolation } from '../store/index.js';
-import type { TimelineEntryPatch } from '../store/timeline-entries.js';
+import { insertedEntry, type NewTimelineEntry, type TimelineEntryPatch } from '../store/timeline-entries.js';
 import { findMemberChat } from './chats.js';
 import { absent, maySetEntryExternalRef, postingVouches } from './policy/customers.js';
 import { assertMember, isMember, mayReadEntry, readerOf, replyAudience, type EntryAudience } from './policy/visibility.js';
@@ -85,7 +85,7 @@ export async function createTimelineEntry(
       // Stamped under the chat's lock, held to commit: a chat's entries commit in created_date
       // order, and none can appear behind a page a reader has already passed (store/chats.ts).
       const postedAt = await tx.chats.touch(chat.id, now());
-      const id = await tx.timelineEntries.insert({
+      const written: NewTimelineEntry = {
         orgId: org.id,
         chatId: chat.id,
         number,
@@ -99,38 +99,17 @@ export async function createTimelineEntry(
         createdBy: caller.id,
         at: postedAt,
         ...(parent && { parentId: parent.id }),
-      });
+      };
+      const id = await tx.timelineEntries.insert(written);
       await attachEntryFiles(tx, principal, number, files);
       // Staff writing where customers read have joined the chat (domain/policy/customers.ts); a
       // member through a group only has no row of their own to mark.
       if (postingVouches(caller, visibility) && !chat.vouchedUserIds.includes(caller.id)) await tx.chats.vouch(chat.id, caller.id);
       // The answer is what was written; files are read back, as attaching them settles their state.
-      const created: TimelineEntry =
+      const created =
         files.length > 0
           ? (await tx.timelineEntries.findByNumber(org.id, number, at))!
-          : {
-              id,
-              orgId: org.id,
-              chatId: chat.id,
-              chatNumber: chat.number,
-              number,
-              body,
-              bodyType,
-              externalRef,
-              visibility,
-              labels,
-              expiresAt,
-              deletedAt: null,
-              createdBy: caller,
-              modifiedBy: caller,
-              createdAt: postedAt,
-              modifiedAt: postedAt,
-              reactions: [],
-              parentId: parent?.id ?? null,
-              parentNumber: parent?.number ?? null,
-              totalReplies: 0,
-              artifacts: [],
-            };
+          : insertedEntry(id, written, { author: caller, chatNumber: chat.number, parentNumber: parent?.number ?? null });
       const audience = { visibility, authorId: caller.id, privateTo, ...(commentAudience && { parent: commentAudience }) };
       await recordEntryEvent(tx, 'timeline_entry_created', created, audience, postedAt);
       if (parent && commentAudience) {

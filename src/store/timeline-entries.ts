@@ -103,6 +103,36 @@ function entryRow(input: NewTimelineEntry): Insertable<TimelineEntriesTable> {
   };
 }
 
+/**
+ * An entry just inserted from `input`, as a read of it would answer, without reading it: no
+ * reactions, replies or files yet, last changed by its author when it was written.
+ */
+export function insertedEntry(id: number, input: NewTimelineEntry, known: { author: User; chatNumber: number; parentNumber: number | null }): TimelineEntry {
+  return {
+    id,
+    orgId: input.orgId,
+    chatId: input.chatId,
+    chatNumber: known.chatNumber,
+    number: input.number,
+    body: input.body,
+    bodyType: input.bodyType,
+    externalRef: input.externalRef,
+    visibility: input.visibility,
+    labels: [...listOf(input.labels)],
+    expiresAt: input.expiresAt,
+    deletedAt: null,
+    createdBy: known.author,
+    modifiedBy: known.author,
+    createdAt: input.at,
+    modifiedAt: input.at,
+    reactions: [],
+    parentId: input.parentId ?? null,
+    parentNumber: known.parentNumber,
+    totalReplies: 0,
+    artifacts: [],
+  };
+}
+
 export class TimelineEntryStore {
   constructor(
     private readonly db: Kysely<Database>,
