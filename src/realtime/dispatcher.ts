@@ -97,8 +97,9 @@ export class Dispatcher {
    */
   async resync(): Promise<void> {
     this.generation++;
-    this.committedHere.clear();
     this.watermark = await this.store.events.lastId();
+    // Told of the old database's commits, up to now: none of them is in this outbox.
+    this.committedHere.clear();
     this.horizon = this.watermark;
     for (const subscriber of [...this.subscribers]) {
       if (subscriber.resync) subscriber.resync(this.watermark);
