@@ -27,12 +27,9 @@ export interface RecordedEvent {
 }
 
 export async function recordEvent(tx: Store, { toWebhooks = true, ...event }: RecordedEvent): Promise<number> {
-  const eventId = await tx.events.append(event);
-  if (!toWebhooks) return eventId;
-  // One delivery per active webhook that wants it; no event_types means every event, Confab's
-  // own (chat_created, chat_updated) included.
-  await tx.webhooks.queueEvent(event.orgId, eventId, event.type, event.at);
-  return eventId;
+  // With one delivery per active webhook that wants it; no event_types means every event,
+  // Confab's own (chat_created, chat_updated) included.
+  return tx.events.append(event, toWebhooks);
 }
 
 export function recordChatEvent(tx: Store, type: 'chat_created' | 'chat_updated', chat: Chat): Promise<number> {

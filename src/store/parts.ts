@@ -134,7 +134,7 @@ export class StandardParts implements EntityStores {
     return (this.built.secrets ??= new SecretStore(this.db, this.scope === 'root' ? this.shared.secrets : new Map()));
   }
   get events() {
-    return (this.built.events ??= new EventStore(this.db, this.outbox));
+    return (this.built.events ??= new EventStore(this.db, this.shared.dialect, this.outbox));
   }
   get webhooks() {
     return (this.built.webhooks ??= new WebhookStore(this.db, this.users));
