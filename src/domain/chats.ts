@@ -4,7 +4,7 @@
  */
 import type { Store } from '../store/index.js';
 import { UniqueViolation } from '../store/index.js';
-import type { ChatPatch } from '../store/chats.js';
+import { insertedChat, type ChatPatch, type NewChat } from '../store/chats.js';
 import { MIN_USERS_TO_LEAVE } from '../schema/limits.js';
 import { absent, mayAddGroup, mayChatWith, vouchesForStaff } from './policy/customers.js';
 import { BadRequest, Conflict } from './errors.js';
@@ -47,28 +47,33 @@ export async function createChat(store: Store, principal: Principal, input: Crea
   const key = memberKey(users);
   const at = now();
 
+  const written: NewChat = {
+    orgId: org.id,
+    // Before the transaction, and from this process's block: no lock is held for it (store/numbers.ts).
+    number: await store.orgs.takeNumber(org.id, 'chat'),
+    title: normalizeTitle(input.title) ?? null,
+    isDefault,
+    memberKey: key,
+    customFields,
+    records,
+    userIds: users.map((user) => user.id),
+    groupIds: groups.map((group) => group.id),
+    createdBy: caller.id,
+    vouched: vouchesForStaff(caller),
+    at,
+  };
+
   try {
     const chat = await store.transaction(async (tx) => {
-      const chatId = await tx.chats.insert({
-        orgId: org.id,
-        number: await tx.orgs.nextNumber(org.id, 'chat'),
-        title: normalizeTitle(input.title) ?? null,
-        isDefault,
-        memberKey: key,
-        customFields,
-        records,
-        userIds: users.map((user) => user.id),
-        groupIds: groups.map((group) => group.id),
-        createdBy: caller.id,
-        vouched: vouchesForStaff(caller),
-        at,
-      });
-      const created = (await tx.chats.findById(chatId))!;
+      // The answer is what was written, not a read of it.
+      const created = insertedChat(await tx.chats.insert(written), written, users, groups);
       await recordChatEvent(tx, 'chat_created', created);
       return created;
     });
     return { chat, created: true };
   } catch (error) {
+    // Refused by a unique key: nothing was written, and the number may serve the next write.
+    if (error instanceof UniqueViolation) store.orgs.giveBackNumber(org.id, 'chat', written.number);
     if (!(error instanceof UniqueViolation)) throw error;
     if (input.getIfConflict) {
       const existing = await store.chats.findDefault(org.id, key);

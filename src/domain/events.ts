@@ -22,20 +22,9 @@ export interface RecordedEvent {
 }
 
 export async function recordEvent(tx: Store, { toWebhooks = true, ...event }: RecordedEvent): Promise<number> {
-  const eventId = await tx.events.append(event);
-  if (!toWebhooks) return eventId;
-  const webhooks = await tx.webhooks.listActive(event.orgId);
-  await tx.webhooks.insertDeliveries(
-    webhooks
-      .filter((webhook) => wants(webhook.eventTypes, event.type))
-      .map((webhook) => ({ webhookId: webhook.id, eventId, type: event.type, challenge: null, at: event.at })),
-  );
-  return eventId;
-}
-
-/** No event_types means DevRev's default set; Confab's own (chat_created, chat_updated) go only to those who name them. */
-export function wants(eventTypes: readonly string[] | null, type: string): boolean {
-  return eventTypes === null || eventTypes.length === 0 ? DEFAULT_EVENT_TYPES.has(type) : eventTypes.includes(type);
+  // With one delivery per active webhook that wants it: those that name the type, and those
+  // that name none if it is one of DevRev's default set (Confab's own go only to who names them).
+  return tx.events.append(event, toWebhooks && { toUnfiltered: DEFAULT_EVENT_TYPES.has(event.type) });
 }
 
 export function recordChatEvent(tx: Store, type: 'chat_created' | 'chat_updated', chat: Chat): Promise<number> {

@@ -5,7 +5,7 @@
  */
 import type { Store } from '../store/index.js';
 import { UniqueViolation } from '../store/index.js';
-import type { TimelineEntryPatch } from '../store/timeline-entries.js';
+import { insertedEntry, type NewTimelineEntry, type TimelineEntryPatch } from '../store/timeline-entries.js';
 import { findMemberChat } from './chats.js';
 import { findConversationChat, reopenOnCustomerMessage } from './conversations.js';
 import { absent, isCustomer, maySetEntryExternalRef, postingVouches } from './policy/customers.js';
@@ -75,15 +75,18 @@ export async function createTimelineEntry(
   const expiresAt = input.expiresAt === undefined ? null : checkExpiry(input.expiresAt, at);
   const externalRef = checkExternalRef(caller, input.externalRef) ?? null;
 
+  const labels = [...new Set(input.labels ?? [])];
+  // Before the transaction, and from this process's block: no lock is held for it (store/numbers.ts).
+  const number = await store.orgs.takeNumber(org.id, 'timeline_comment');
+
   try {
     return await store.transaction(async (tx) => {
       // An expired entry is gone to readers; it must not keep its external_ref either.
       if (externalRef !== null) await purgeExpired(tx, at, 1, { chatId: chat.id, externalRef });
-      const number = await tx.orgs.nextNumber(org.id, 'timeline_comment');
-      // Stamped after taking the org's sequence lock, so entries commit in created_date order
-      // and none can appear behind a page a reader has already passed.
-      const postedAt = now();
-      await tx.timelineEntries.insert({
+      // Stamped under the chat's lock, held to commit: a chat's entries commit in created_date
+      // order, and none can appear behind a page a reader has already passed (store/chats.ts).
+      const postedAt = await tx.chats.touch(chat.id, now());
+      const written: NewTimelineEntry = {
         orgId: org.id,
         chatId: chat.id,
         number,
@@ -91,15 +94,15 @@ export async function createTimelineEntry(
         bodyType,
         externalRef,
         visibility,
-        labels: [...new Set(input.labels ?? [])],
+        labels,
         privateTo,
         expiresAt,
         createdBy: caller.id,
         at: postedAt,
         ...(parent && { parentId: parent.id }),
-      });
+      };
+      const id = await tx.timelineEntries.insert(written);
       await attachEntryFiles(tx, principal, number, files);
-      await tx.chats.touch(chat.id, postedAt);
       // Only a customer's message can reopen a conversation: staff's posts read nothing more.
       if (chat.type === 'conversation' && isCustomer(caller)) await reopenOnCustomerMessage(tx, chat.id, caller, postedAt);
       // Staff writing where customers read have joined the chat (domain/policy/customers.ts); a
@@ -107,18 +110,23 @@ export async function createTimelineEntry(
       // (Staff answering a conversation they are no user of have none either.)
       const ownRow = chat.users.some((user) => user.id === caller.id);
       if (postingVouches(caller, visibility) && ownRow && !chat.vouchedUserIds.includes(caller.id)) await tx.chats.vouch(chat.id, caller.id);
-      // Read as of `at`, which expires_at was checked against: the answer is the entry just made.
-      const created = (await tx.timelineEntries.findByNumber(org.id, number, at))!;
+      // The answer is what was written; files are read back, as attaching them settles their state.
+      const created =
+        files.length > 0
+          ? (await tx.timelineEntries.findByNumber(org.id, number, at))!
+          : insertedEntry(id, written, { author: caller, chatNumber: chat.number, chatType: chat.type, parentNumber: parent?.number ?? null });
       const audience = { visibility, authorId: caller.id, privateTo, ...(commentAudience && { parent: commentAudience }) };
       await recordEntryEvent(tx, 'timeline_entry_created', created, audience, postedAt);
       if (parent && commentAudience) {
         // The comment's thread.total_replies changed: its readers hear of it.
-        const counted = (await tx.timelineEntries.findByNumber(org.id, parent.number, at)) ?? parent;
+        const counted = { ...parent, totalReplies: await tx.timelineEntries.replyCount(parent.id) };
         await recordEntryEvent(tx, 'timeline_entry_updated', counted, commentAudience, postedAt, parent);
       }
       return created;
     });
   } catch (error) {
+    // Refused by a unique key: nothing was written, and the number may serve the next write.
+    if (error instanceof UniqueViolation) store.orgs.giveBackNumber(org.id, 'timeline_comment', number);
     if (error instanceof UniqueViolation) throw new Conflict(`an entry with external_ref '${externalRef}' exists in this chat`);
     throw error;
   }

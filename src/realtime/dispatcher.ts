@@ -51,6 +51,12 @@ export class Dispatcher {
   private stopListening: () => void = () => {};
   /** Moves when the database is replaced; a drain begun before then stops handing out. */
   private generation = 0;
+  /**
+   * Events this process committed, by id, as its commits told them (store/changes.ts): a run
+   * of them right after the watermark is handed out without reading the outbox. The outbox
+   * stays the source of truth: any other id (another process's, a rolled-back gap) is read.
+   */
+  private readonly committedHere = new Map<number, StoredEvent>();
 
   constructor(
     private readonly store: Store,
@@ -62,7 +68,9 @@ export class Dispatcher {
     this.watermark = await this.store.events.lastId();
     this.horizon = this.watermark;
     this.stopListening = this.store.changes.on((change) => {
-      if (touches(change, ['events'])) this.wake();
+      if (!touches(change, ['events'])) return;
+      for (const event of change.events ?? []) if (event.id > this.watermark) this.committedHere.set(event.id, event);
+      this.wake();
     });
     this.timer = setInterval(this.wake, this.pollMs);
     this.timer.unref();
@@ -90,6 +98,8 @@ export class Dispatcher {
   async resync(): Promise<void> {
     this.generation++;
     this.watermark = await this.store.events.lastId();
+    // Told of the old database's commits, up to now: none of them is in this outbox.
+    this.committedHere.clear();
     this.horizon = this.watermark;
     for (const subscriber of [...this.subscribers]) {
       if (subscriber.resync) subscriber.resync(this.watermark);
@@ -101,15 +111,25 @@ export class Dispatcher {
   /** True when a full batch was handed out and there may be more. */
   private async drainBatch(): Promise<boolean> {
     const generation = this.generation;
-    const events = await this.store.events.after(this.watermark, BATCH);
+    const events = this.committedRun() ?? (await this.store.events.after(this.watermark, BATCH));
     for (const event of events) {
       if (generation !== this.generation) return false;
       if (event.id !== this.watermark + 1 && Date.now() - Date.parse(event.createdAt) < GAP_WAIT_MS) return false;
       await this.fanOut(event);
       if (generation !== this.generation) return false;
       this.watermark = event.id;
+      this.committedHere.delete(event.id);
     }
-    return events.length === BATCH;
+    // Read from the outbox past some told here (an earlier gap): those are handed out now.
+    for (const id of this.committedHere.keys()) if (id <= this.watermark) this.committedHere.delete(id);
+    return events.length === BATCH || this.committedHere.has(this.watermark + 1);
+  }
+
+  /** The events told by this process's commits that follow the watermark without a gap, if any do. */
+  private committedRun(): StoredEvent[] | undefined {
+    const run: StoredEvent[] = [];
+    for (let id = this.watermark + 1; run.length < BATCH && this.committedHere.has(id); id++) run.push(this.committedHere.get(id)!);
+    return run.length > 0 ? run : undefined;
   }
 
   private async fanOut(event: StoredEvent): Promise<void> {

@@ -6,6 +6,7 @@
  */
 import type { Kysely } from 'kysely';
 import { CachedTokenStore, type GrantCache } from './auth-cache.js';
+import type { Outbox } from './changes.js';
 import type { DialectName } from './migrations/helpers.js';
 import { SharedParts, StandardParts, type StoreParts, type StoreScope } from './parts.js';
 import { CachedChatStore, CachedUserStore, type ReadCaches } from './read-cache.js';
@@ -16,9 +17,10 @@ export interface StoreCaches {
   reads: ReadCaches;
 }
 
-export function cachingParts(dialect: DialectName, caches: StoreCaches): StoreParts {
-  const shared = new SharedParts(dialect);
-  return (db, scope) => new CachingParts(db, shared, scope, caches);
+/** `numberBlockSize`: display numbers a process reserves at a time (numbers.ts). */
+export function cachingParts(dialect: DialectName, caches: StoreCaches, numberBlockSize?: number): StoreParts {
+  const shared = new SharedParts(dialect, numberBlockSize);
+  return (db, scope, outbox) => new CachingParts(db, shared, scope, caches, outbox);
 }
 
 class CachingParts extends StandardParts {
@@ -27,8 +29,9 @@ class CachingParts extends StandardParts {
     shared: SharedParts,
     scope: StoreScope,
     private readonly caches: StoreCaches,
+    outbox?: Outbox,
   ) {
-    super(db, shared, scope);
+    super(db, shared, scope, outbox);
   }
 
   protected override tokenStore() {
@@ -43,7 +46,7 @@ class CachingParts extends StandardParts {
   protected override newChatStore() {
     const users = this.users;
     return this.scope === 'root' && users instanceof CachedUserStore
-      ? new CachedChatStore(this.db, users, this.caches.reads)
+      ? new CachedChatStore(this.db, users, this.caches.reads, this.shared.dialect)
       : super.newChatStore();
   }
 }

@@ -35,6 +35,7 @@ import {
   type RootOperationNode,
   type UnknownRow,
 } from 'kysely';
+import type { StoredEvent } from '../model/index.js';
 
 /** The longest a committed transaction waits for the relay to send it before it is answered anyway. */
 const SEND_WAIT_MS = 100;
@@ -70,6 +71,12 @@ export interface Change {
   writes?: readonly RowWrite[];
   /** Committed by another process, and heard of through the relay (realtime/change-relay.ts). */
   remote?: boolean;
+  /**
+   * The outbox events this commit appended, as a read of them would answer, when this
+   * process committed them and did not rewrite them before committing: its dispatcher hands
+   * them out without reading them back (realtime/dispatcher.ts). Absent, they are read.
+   */
+  events?: readonly StoredEvent[];
 }
 
 export type ChangeListener = (change: Change) => void;
@@ -130,8 +137,16 @@ export class ChangeBus {
     return () => this.listeners.delete(listener);
   }
 
-  publish(tables: Iterable<ChangedTable>, origin: { remote?: boolean; writes?: readonly RowWrite[] } = {}): void {
-    const change: Change = { tables: new Set(tables), ...(origin.writes && { writes: origin.writes }), ...(origin.remote && { remote: true }) };
+  publish(
+    tables: Iterable<ChangedTable>,
+    origin: { remote?: boolean; writes?: readonly RowWrite[]; events?: readonly StoredEvent[] } = {},
+  ): void {
+    const change: Change = {
+      tables: new Set(tables),
+      ...(origin.writes && { writes: origin.writes }),
+      ...(origin.remote && { remote: true }),
+      ...(origin.events && origin.events.length > 0 && { events: origin.events }),
+    };
     if (change.tables.size === 0) return;
     for (const listener of this.listeners) listener(change);
   }
@@ -192,11 +207,20 @@ export class ChangeRecorder implements KyselyPlugin {
   }
 }
 
-/** Collects a transaction's changes, to publish when (and if) it commits. */
-export class PendingChanges {
+/** What the event store tells of the events a unit of work writes (store/events.ts). */
+export interface Outbox {
+  appended(event: StoredEvent): void;
+  /** Events already appended may have been changed (scrubbed): only a read of them is exact. */
+  rewritten(): void;
+}
+
+/** Collects a transaction's changes, and the events it appended, to publish when (and if) it commits. */
+export class PendingChanges implements Outbox {
   readonly tables = new Set<ChangedTable>();
   /** Undefined once any write came without its rows: then the change is told table by table. */
   writes: RowWrite[] | undefined = [];
+  private events: StoredEvent[] = [];
+  private exact = true;
 
   readonly add: ChangeSink = (tables, writes) => {
     for (const table of tables) this.tables.add(table);
@@ -204,10 +228,25 @@ export class PendingChanges {
     else this.writes = undefined;
   };
 
+  appended(event: StoredEvent): void {
+    this.events.push(event);
+  }
+
+  rewritten(): void {
+    this.exact = false;
+  }
+
   /** Forgets what was noted: a group commit may run the same unit again after its group was lost. */
   clear(): void {
     this.tables.clear();
     this.writes = [];
+    this.events = [];
+    this.exact = true;
+  }
+
+  /** Tells `changes` of the committed transaction. */
+  publishTo(changes: ChangeBus): void {
+    changes.publish(this.tables, { writes: this.writes, ...(this.exact && { events: this.events }) });
   }
 }
 
@@ -218,6 +257,12 @@ function touchedRows(result: QueryResult<UnknownRow>): boolean {
 }
 
 function writtenTables(node: RootOperationNode): ChangedTable[] {
+  // A data-modifying CTE (store/chats.ts `touch` on PostgreSQL) writes its tables too.
+  const viaWith = node.kind !== 'RawNode' && 'with' in node && node.with ? node.with.expressions.flatMap((cte) => writtenTables(cte.expression as RootOperationNode)) : [];
+  return [...viaWith, ...tablesWrittenBy(node)];
+}
+
+function tablesWrittenBy(node: RootOperationNode): ChangedTable[] {
   if (InsertQueryNode.is(node)) return node.into ? [tableName(node.into)] : [];
   if (UpdateQueryNode.is(node)) return node.table ? [tableName(node.table)] : [];
   if (DeleteQueryNode.is(node)) return node.from.froms.map(tableName);

@@ -1,10 +1,11 @@
-import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
-import type { Chat, ChatType, Group, SyncMetadata } from '../model/index.js';
+import { sql, type Insertable, type Kysely, type QueryCreator, type Selectable } from 'kysely';
+import type { Chat, ChatType, Group, SyncMetadata, User } from '../model/index.js';
 import { batches } from './batches.js';
 import { translateUnique } from './errors.js';
 import { chatIdsOfUser, memberIdsOfChat, sharingAChatWith, vouchedContactsOf } from './membership.js';
 import { groupBy, jsonColumn, parseJson, toGroup, toUser, USER_JOINED_COLUMNS, type UserRow, type Verbatim } from './rows.js';
 import type { ChatGroupsTable, ChatsTable, ChatUsersTable, Database } from './schema.js';
+import type { DialectName } from './migrations/helpers.js';
 import type { UserStore } from './users.js';
 
 export interface NewChat {
@@ -66,6 +67,35 @@ function chatRow(input: NewChat): Insertable<ChatsTable> {
   };
 }
 
+/**
+ * A chat just inserted from `input`, as a read of it would answer, without reading it: its
+ * members and groups are the ones `input` names by id, in that order, and its creator is
+ * one of its users. Stored JSON is read back as JSON reads it.
+ */
+export function insertedChat(id: number, input: NewChat, users: readonly User[], groups: readonly Group[]): Chat {
+  const creator = users.find((user) => user.id === input.createdBy)!;
+  const row = chatRow(input);
+  return {
+    id,
+    orgId: input.orgId,
+    number: input.number,
+    type: 'dm',
+    title: input.title,
+    isDefault: input.isDefault,
+    memberKey: input.memberKey,
+    customFields: parseJson<Record<string, unknown>>(row.custom_fields ?? null),
+    records: parseJson<string[]>(row.records ?? null) ?? [],
+    syncMetadata: parseJson<SyncMetadata>(row.sync_metadata ?? null),
+    users: [...users],
+    vouchedUserIds: input.vouched ? users.map((user) => user.id) : [],
+    groups: [...groups],
+    createdBy: creator,
+    modifiedBy: creator,
+    createdAt: input.at,
+    modifiedAt: input.at,
+  };
+}
+
 /** When and how each member joined: those who stay in an updated chat keep both. */
 interface Joining {
   joinedAt: string;
@@ -111,6 +141,7 @@ export class ChatStore {
     private readonly db: Kysely<Database>,
     /** The store's one user reader, shared so that every entity reads people the same way. */
     private readonly users: UserStore,
+    private readonly dialect: DialectName,
   ) {}
 
   /** Throws `UniqueViolation` when the org already has a default DM for the member set. */
@@ -225,11 +256,34 @@ export class ChatStore {
   /**
    * Activity in a chat (a new message) changes its modified_date, not its modified_by, and
    * moves it up every member's chats list: the membership rows carry the activity too.
+   *
+   * Answers the time the activity is stamped with: `at`, or the chat's last activity if that
+   * is later (another process's clock ahead of ours). The chat's row stays locked until the
+   * caller's transaction ends, so a chat's entries commit one at a time in the order of their
+   * stamps, and a reader paging a chat by (created_at, id) never passes an entry that commits
+   * later behind it; entries of other chats go on in parallel. One statement on both
+   * databases: data-modifying CTEs on PostgreSQL, a trigger on SQLite (migration 0040).
    */
-  async touch(chatId: number, at: string): Promise<void> {
-    await this.db.updateTable('chats').set({ modified_at: at, activity_at: at }).where('id', '=', chatId).execute();
-    await this.db.updateTable('chat_users').set({ activity_at: at }).where('chat_id', '=', chatId).execute();
-    await this.db.updateTable('chat_groups').set({ activity_at: at }).where('chat_id', '=', chatId).execute();
+  async touch(chatId: number, at: string): Promise<string> {
+    const stamped = sql<string>`case when activity_at > ${at} then activity_at else ${at} end`;
+    const touchChat = (db: QueryCreator<Database>) =>
+      db.updateTable('chats').set({ modified_at: stamped, activity_at: stamped }).where('id', '=', chatId).returning('activity_at');
+    if (this.dialect === 'postgres') {
+      const row = await this.db
+        .with('touched', touchChat)
+        .with('touched_users', (db) =>
+          db.updateTable('chat_users').set((eb) => ({ activity_at: eb.selectFrom('touched').select('activity_at') })).where('chat_id', '=', chatId),
+        )
+        .with('touched_groups', (db) =>
+          db.updateTable('chat_groups').set((eb) => ({ activity_at: eb.selectFrom('touched').select('activity_at') })).where('chat_id', '=', chatId),
+        )
+        .selectFrom('touched')
+        .select('activity_at')
+        .executeTakeFirstOrThrow();
+      return row.activity_at;
+    }
+    // SQLite's trigger copies it to the membership rows (migration 0040).
+    return (await touchChat(this.db).executeTakeFirstOrThrow()).activity_at;
   }
 
   /** Which of `userIds` are in at least one chat with `viewerId`, directly or through a chat's groups (themselves excluded). */

@@ -1,7 +1,10 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type QueryCreator, type Selectable } from 'kysely';
 import type { EventPayload, EventType, StoredEvent } from '../model/index.js';
 import { parsePayload, serializePayload, withoutBodies } from './event-payloads.js';
+import type { Outbox } from './changes.js';
+import type { DialectName } from './migrations/helpers.js';
 import type { Database, EventsTable } from './schema.js';
+import { queueEventDeliveries } from './webhooks.js';
 
 export interface NewEvent {
   orgId: number;
@@ -13,22 +16,44 @@ export interface NewEvent {
 
 /** The outbox: events in stream order. */
 export class EventStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: DialectName,
+    /** A transaction's: told of what it appends, for its process's dispatcher after the commit. */
+    private readonly outbox?: Outbox,
+  ) {}
 
-  async append(event: NewEvent): Promise<number> {
-    const { id } = await this.db
-      .insertInto('events')
-      .values({
-        org_id: event.orgId,
-        chat_id: event.chatId,
-        type: event.type,
-        payload: serializePayload(event.payload),
-        created_at: event.at,
-        entry_id: event.payload.entry?.id ?? null,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    return Number(id);
+  /**
+   * Appends `event`, and with `webhooks` queues a delivery for every webhook that wants it
+   * (webhooks.ts `queueEventDeliveries`): one statement on PostgreSQL (a data-modifying CTE),
+   * two on SQLite.
+   */
+  async append(event: NewEvent, webhooks: false | { toUnfiltered: boolean }): Promise<number> {
+    const payload = serializePayload(event.payload);
+    const row = {
+      org_id: event.orgId,
+      chat_id: event.chatId,
+      type: event.type,
+      payload,
+      created_at: event.at,
+      entry_id: event.payload.entry?.id ?? null,
+    };
+    let id: number;
+    if (webhooks && this.dialect === 'postgres') {
+      const appended = await this.db
+        .with('appended', (db) => db.insertInto('events').values(row).returning('id'))
+        .with('queued', (db) => queueEventDeliveries(db as unknown as QueryCreator<Database>, event.orgId, sql<number>`(select id from appended)`, event.type, event.at, webhooks.toUnfiltered))
+        .selectFrom('appended')
+        .select('id')
+        .executeTakeFirstOrThrow();
+      id = Number(appended.id);
+    } else {
+      id = Number((await this.db.insertInto('events').values(row).returning('id').executeTakeFirstOrThrow()).id);
+      if (webhooks) await queueEventDeliveries(this.db, event.orgId, sql<number>`cast(${id} as bigint)`, event.type, event.at, webhooks.toUnfiltered).execute();
+    }
+    // As a read would answer it: the payload as stored, parsed back.
+    this.outbox?.appended({ id, orgId: event.orgId, chatId: event.chatId, type: event.type, payload: parsePayload(payload), createdAt: event.at });
+    return id;
   }
 
   async lastId(): Promise<number> {
@@ -87,7 +112,9 @@ export class EventStore {
     const rows = await this.db.selectFrom('events').select(['id', 'payload']).where('entry_id', 'in', entryIds).execute();
     for (const row of rows) {
       const scrubbed = withoutBodies(row.payload);
-      if (scrubbed !== row.payload) await this.db.updateTable('events').set({ payload: scrubbed }).where('id', '=', row.id).execute();
+      if (scrubbed === row.payload) continue;
+      await this.db.updateTable('events').set({ payload: scrubbed }).where('id', '=', row.id).execute();
+      this.outbox?.rewritten();
     }
   }
 

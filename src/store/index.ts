@@ -4,7 +4,7 @@
  * Every committed write is told to the change bus (changes.ts).
  */
 import { DEFAULT_MIGRATION_TABLE, Kysely, Migrator, sql } from 'kysely';
-import { ChangeBus, ChangeRecorder, PendingChanges, type ChangeSink } from './changes.js';
+import { ChangeBus, ChangeRecorder, PendingChanges, type ChangeSink, type Outbox } from './changes.js';
 import { isRetryableTransactionError } from './errors.js';
 import { OwnTransactions, PluggedTransactions, type CommitStats, type Transactions } from './group-commit.js';
 import type { DialectName } from './migrations/helpers.js';
@@ -36,9 +36,11 @@ export class Store implements EntityStores {
     private readonly scope: StoreScope = 'root',
     /** How units of work become transactions: SQLite commits them in groups (group-commit.ts). */
     private readonly transactions: Transactions = new OwnTransactions(base),
+    /** A transaction's: what it appends to the outbox, published with its commit. */
+    private readonly outbox?: Outbox,
   ) {
     this.db = base.withPlugin(new ChangeRecorder(record));
-    this.entities = parts(this.db, scope);
+    this.entities = parts(this.db, scope, outbox);
   }
 
   /** Commits so far, and the units of work they carried (more than one each in a group). */
@@ -111,7 +113,7 @@ export class Store implements EntityStores {
   counting(counter: StatementCounter): Store {
     const plugin = new CountingPlugin(counter);
     const transactions = new PluggedTransactions(this.transactions, plugin);
-    return new Store(this.base.withPlugin(plugin), this.dialect, this.changes, this.parts, this.record, this.scope, transactions);
+    return new Store(this.base.withPlugin(plugin), this.dialect, this.changes, this.parts, this.record, this.scope, transactions, this.outbox);
   }
 
   /**
@@ -131,9 +133,9 @@ export class Store implements EntityStores {
         const result = await this.transactions.run((trx) => {
           // A group commit may run the same unit again after its group was lost.
           pending.clear();
-          return work(new Store(trx, this.dialect, this.changes, this.parts, pending.add, 'transaction'));
+          return work(new Store(trx, this.dialect, this.changes, this.parts, pending.add, 'transaction', undefined, pending));
         });
-        this.changes.publish(pending.tables, { writes: pending.writes });
+        pending.publishTo(this.changes);
         // The other processes hear of it before the caller answers anyone (changes.ts `sent`).
         if (pending.tables.size > 0) await this.changes.sent();
         return result;
@@ -205,6 +207,7 @@ export class RootStore extends Store {
     const image = this.requireImage();
     await this.base.connection().execute(async () => image.replace(saved));
     this.secrets.forget();
+    this.orgs.forgetNumberBlocks();
     // Every table may hold other rows now: caches and listeners start over.
     this.changes.publish(['*']);
   }
@@ -303,6 +306,7 @@ export class RootStore extends Store {
       await sql`pragma defer_foreign_keys = on`.execute(trx);
       for (const { name } of rows) await sql`delete from ${sql.table(name)}`.execute(trx);
     });
+    this.orgs.forgetNumberBlocks();
     this.changes.publish(['*']);
   }
 

@@ -7,6 +7,7 @@
 import type { Kysely } from 'kysely';
 import { ArtifactStore } from './artifacts.js';
 import { DatabaseBlobs } from './blobs.js';
+import type { Outbox } from './changes.js';
 import { ChatReadStore } from './chat-reads.js';
 import { ChatStore } from './chats.js';
 import { ConversationStore } from './conversations.js';
@@ -18,6 +19,7 @@ import { GroupStore } from './groups.js';
 import { ImportLookupStore } from './import-lookups.js';
 import { SearchStats } from './message-search.js';
 import type { DialectName } from './migrations/helpers.js';
+import { NumberBlocks } from './numbers.js';
 import { OrgStore } from './orgs.js';
 import { PresenceStore } from './presence.js';
 import { ReactionStore } from './reactions.js';
@@ -61,7 +63,8 @@ export interface EntityStores {
  */
 export type StoreScope = 'root' | 'transaction';
 
-export type StoreParts = (db: Kysely<Database>, scope: StoreScope) => EntityStores;
+/** `outbox`: a transaction's, told of the events it appends (changes.ts). */
+export type StoreParts = (db: Kysely<Database>, scope: StoreScope, outbox?: Outbox) => EntityStores;
 
 /**
  * What every Store made for one database shares, whatever connection or view it runs on:
@@ -73,8 +76,15 @@ export class SharedParts {
   readonly searchStats = new SearchStats();
   /** Server secrets, read once (secrets.ts); only stores outside a transaction use it. */
   readonly secrets = new Map<string, Buffer>();
+  /** This process's blocks of display numbers (numbers.ts). */
+  readonly numbers: NumberBlocks;
 
-  constructor(readonly dialect: DialectName) {}
+  constructor(
+    readonly dialect: DialectName,
+    numberBlockSize?: number,
+  ) {
+    this.numbers = new NumberBlocks(numberBlockSize);
+  }
 }
 
 /**
@@ -93,10 +103,11 @@ export class StandardParts implements EntityStores {
     protected readonly db: Kysely<Database>,
     protected readonly shared: SharedParts,
     protected readonly scope: StoreScope,
+    protected readonly outbox?: Outbox,
   ) {}
 
   get orgs() {
-    return (this.built.orgs ??= new OrgStore(this.db));
+    return (this.built.orgs ??= new OrgStore(this.db, this.shared.numbers, this.scope));
   }
   get users() {
     return (this.userStore ??= this.newUserStore());
@@ -129,7 +140,7 @@ export class StandardParts implements EntityStores {
     return (this.built.secrets ??= new SecretStore(this.db, this.scope === 'root' ? this.shared.secrets : new Map()));
   }
   get events() {
-    return (this.built.events ??= new EventStore(this.db));
+    return (this.built.events ??= new EventStore(this.db, this.shared.dialect, this.outbox));
   }
   get webhooks() {
     return (this.built.webhooks ??= new WebhookStore(this.db, this.users));
@@ -178,6 +189,6 @@ export class StandardParts implements EntityStores {
   }
 
   protected newChatStore(): ChatStore {
-    return new ChatStore(this.db, this.users);
+    return new ChatStore(this.db, this.users, this.shared.dialect);
   }
 }

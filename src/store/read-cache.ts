@@ -20,6 +20,7 @@
  */
 import { touchedKeys, type Change, type ChangeBus } from './changes.js';
 import type { Chat, ChatType, User } from '../model/index.js';
+import type { DialectName } from './migrations/helpers.js';
 import type { GrantClock } from './auth-cache.js';
 import { ChatStore } from './chats.js';
 import type { Database } from './schema.js';
@@ -276,8 +277,9 @@ export class CachedChatStore extends ChatStore {
     db: Kysely<Database>,
     private readonly cachedUsers: CachedUserStore,
     private readonly caches: ReadCaches,
+    dialect: DialectName,
   ) {
-    super(db, cachedUsers);
+    super(db, cachedUsers, dialect);
   }
 
   override async findById(chatId: number): Promise<Chat | undefined> {

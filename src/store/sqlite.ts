@@ -48,7 +48,9 @@ export function openSqlite(
   const dialect = new PatientSqliteDialect({ database: handle }, { timeoutMs: busyTimeoutMs, inTransaction });
   const db = new Kysely<Database>({ dialect });
   const checkpointer = path === ':memory:' ? undefined : new BackgroundCheckpointer(path, handle, checkpointIntervalMs);
-  return new RootStore(db, 'sqlite', changes, cachingParts('sqlite', caches), {
+  // A throwaway in-memory database (the emulator) numbers one at a time: its snapshots and
+  // resets keep the counters exact, so numbering restarts where the fixtures left it.
+  return new RootStore(db, 'sqlite', changes, cachingParts('sqlite', caches, path === ':memory:' ? 1 : undefined), {
     image: path === ':memory:' ? handle : undefined,
     transactions: new GroupCommit(db, inTransaction),
     beforeClose: async () => checkpointer?.stop(),

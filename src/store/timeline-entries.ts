@@ -111,6 +111,41 @@ function entryRow(input: NewTimelineEntry): Insertable<TimelineEntriesTable> {
   };
 }
 
+/**
+ * An entry just inserted from `input`, as a read of it would answer, without reading it: no
+ * reactions, replies or files yet, last changed by its author when it was written.
+ */
+export function insertedEntry(
+  id: number,
+  input: NewTimelineEntry,
+  known: { author: User; chatNumber: number; chatType: ChatType; parentNumber: number | null },
+): TimelineEntry {
+  return {
+    id,
+    orgId: input.orgId,
+    chatId: input.chatId,
+    chatNumber: known.chatNumber,
+    chatType: known.chatType,
+    number: input.number,
+    body: input.body,
+    bodyType: input.bodyType,
+    externalRef: input.externalRef,
+    visibility: input.visibility,
+    labels: [...listOf(input.labels)],
+    expiresAt: input.expiresAt,
+    deletedAt: null,
+    createdBy: known.author,
+    modifiedBy: known.author,
+    createdAt: input.at,
+    modifiedAt: input.at,
+    reactions: [],
+    parentId: input.parentId ?? null,
+    parentNumber: known.parentNumber,
+    totalReplies: 0,
+    artifacts: [],
+  };
+}
+
 export class TimelineEntryStore {
   constructor(
     private readonly db: Kysely<Database>,
@@ -470,6 +505,22 @@ export class TimelineEntryStore {
       )
       .select((eb) => repliesSeen(eb, seen).as('total_replies'))
       .select(reactionList(this.dialect).as('reaction_list'));
+  }
+
+  /** How many replies a comment has now. */
+  async replyCount(entryId: number): Promise<number> {
+    return (await this.replyCounts([entryId])).get(entryId) ?? 0;
+  }
+
+  /** How many replies each of these comments has: one index probe per comment with any. */
+  private async replyCounts(entryIds: readonly number[]): Promise<Map<number, number>> {
+    const rows = await this.db
+      .selectFrom('timeline_entries')
+      .select(['parent_id', (eb) => eb.fn.countAll<number | string>().as('replies')])
+      .where('parent_id', 'in', [...entryIds])
+      .groupBy('parent_id')
+      .execute();
+    return new Map(rows.map((row) => [row.parent_id!, Number(row.replies)]));
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import { sql, type Expression, type Insertable, type Kysely, type QueryCreator, type Selectable } from 'kysely';
 import type { DeliveryAttempt, User, Webhook, WebhookDelivery, WebhookHeader, WebhookStatus } from '../model/index.js';
 import { translateUnique } from './errors.js';
 import { parseJson } from './rows.js';
@@ -109,18 +109,6 @@ export class WebhookStore {
       .orderBy('id')
       .execute();
     return this.assemble(rows);
-  }
-
-  /** The webhooks new events are queued for: active ones only. */
-  async listActive(orgId: number): Promise<{ id: number; eventTypes: string[] | null }[]> {
-    const rows = await this.db
-      .selectFrom('webhooks')
-      .select(['id', 'event_types'])
-      .where('org_id', '=', orgId)
-      .where('status', '=', 'active')
-      .where('deleted', '=', 0)
-      .execute();
-    return rows.map((row) => ({ id: Number(row.id), eventTypes: parseJson<string[]>(row.event_types) }));
   }
 
   async insertDeliveries(deliveries: readonly NewDelivery[]): Promise<void> {
@@ -293,4 +281,46 @@ function toDelivery(row: Selectable<WebhookDeliveriesTable>): WebhookDelivery {
     createdAt: row.created_at,
     finishedAt: row.finished_at,
   };
+}
+
+/**
+ * Queues event `eventId` (a value, or on PostgreSQL the id an enclosing CTE appends) for
+ * every active webhook of the org that wants events of `type`, as one statement: one whose
+ * `event_types` is unset or empty wants every event, otherwise those it names. The list is
+ * stored as a JSON array of names, so a name is in it when its quoted form is (`_`, a LIKE
+ * wildcard, escaped).
+ */
+/** `toUnfiltered`: whether webhooks that name no event types get this one too (domain/events.ts decides). */
+export function queueEventDeliveries(db: QueryCreator<Database>, orgId: number, eventId: Expression<number>, type: string, at: string, toUnfiltered: boolean) {
+  const quoted = `%"${type.replace(/[\\%_]/g, (char) => `\\${char}`)}"%`;
+  return db
+    .insertInto('webhook_deliveries')
+    .columns(['webhook_id', 'event_id', 'type', 'challenge', 'state', 'attempts', 'next_attempt_at', 'claimed_until', 'log', 'created_at', 'finished_at'])
+    .expression((eb) =>
+      eb
+        .selectFrom('webhooks')
+        // Typed, since PostgreSQL cannot tell a parameter's type from a select list.
+        .select([
+          'webhooks.id',
+          sql<number>`${eventId}`.as('event_id'),
+          sql<string>`cast(${type} as text)`.as('type'),
+          sql<null>`null`.as('challenge'),
+          sql<string>`'pending'`.as('state'),
+          sql<number>`0`.as('attempts'),
+          sql<string>`cast(${at} as text)`.as('next_attempt_at'),
+          sql<null>`null`.as('claimed_until'),
+          sql<string>`'[]'`.as('log'),
+          sql<string>`cast(${at} as text)`.as('created_at'),
+          sql<null>`null`.as('finished_at'),
+        ])
+        .where('org_id', '=', orgId)
+        .where('status', '=', 'active')
+        .where('deleted', '=', 0)
+        .where((inner) =>
+          inner.or([
+            ...(toUnfiltered ? [inner('event_types', 'is', null), inner('event_types', '=', '[]')] : []),
+            sql<boolean>`event_types like ${quoted} escape '\\'`,
+          ]),
+        ),
+    );
 }

@@ -20,6 +20,7 @@ import { searchScope } from './0024_search_scope.js';
 import { entryArtifacts } from './0025_entry_artifacts.js';
 import { conversations } from './0026_conversations.js';
 import { customerTraits } from './0030_customer_traits.js';
+import { activityCopies } from './0040_activity_copies.js';
 import type { DialectName } from './helpers.js';
 
 /** Migrations are listed here rather than read from a folder, so they ship inside the build. */
@@ -48,6 +49,7 @@ export function migrationProvider(dialect: DialectName): MigrationProvider {
         '0025_entry_artifacts': entryArtifacts(),
         '0026_conversations': conversations(),
         '0030_customer_traits': customerTraits(),
+        '0040_activity_copies': activityCopies(dialect),
       };
     },
   };
