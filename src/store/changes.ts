@@ -273,8 +273,17 @@ function tablesWrittenBy(node: RootOperationNode): ChangedTable[] {
   return [];
 }
 
-/** The rows each write names (see `RowWrite`); undefined when the statement is raw. */
-function rowWrites(node: RootOperationNode, tables: readonly ChangedTable[]): RowWrite[] | undefined {
+/**
+ * The rows each write names (see `RowWrite`), the data-modifying CTEs' too; undefined when
+ * any part is raw, or is not a write whose rows can be named.
+ */
+function rowWrites(node: RootOperationNode, _tables: readonly ChangedTable[]): RowWrite[] | undefined {
+  const ctes = node.kind !== 'RawNode' && 'with' in node && node.with ? node.with.expressions.map((cte) => cte.expression as RootOperationNode) : [];
+  const parts = [...ctes, node].filter((part) => tablesWrittenBy(part).length > 0).map((part) => ownRowWrites(part, tablesWrittenBy(part)));
+  return parts.some((part) => part === undefined) ? undefined : parts.flatMap((part) => part!);
+}
+
+function ownRowWrites(node: RootOperationNode, tables: readonly ChangedTable[]): RowWrite[] | undefined {
   if (InsertQueryNode.is(node)) {
     // An upsert (ON CONFLICT … DO UPDATE, or REPLACE) may change rows that existed.
     const plain = !node.onConflict && !node.replace && !node.onDuplicateKey;

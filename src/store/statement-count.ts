@@ -30,9 +30,7 @@ export class CountingPlugin implements KyselyPlugin {
   constructor(private readonly counter: StatementCounter) {}
 
   transformQuery({ node, queryId }: PluginTransformQueryArgs): RootOperationNode {
-    if (this.counter.appendedEvents && node.kind === 'InsertQueryNode' && node.into?.table.identifier.name === 'events') {
-      this.eventInserts.add(queryId);
-    }
+    if (this.counter.appendedEvents && appendsEvents(node)) this.eventInserts.add(queryId);
     return node;
   }
 
@@ -43,4 +41,11 @@ export class CountingPlugin implements KyselyPlugin {
     }
     return result;
   }
+}
+
+/** An insert into the outbox, alone or as a data-modifying CTE whose ids the statement answers (store/events.ts). */
+function appendsEvents(node: RootOperationNode): boolean {
+  if (node.kind === 'InsertQueryNode') return node.into?.table.identifier.name === 'events';
+  const ctes = node.kind !== 'RawNode' && 'with' in node && node.with ? node.with.expressions : [];
+  return ctes.some((cte) => appendsEvents(cte.expression as RootOperationNode));
 }
