@@ -173,20 +173,9 @@ async function addListChats(store, world, messagesBefore) {
     await tx.orgs.advanceNumberPast(world.org.id, 'chat', lastChat);
     const start = Date.now() - chats.length * 1000;
     await tx.timelineEntries.insertMany(
-      chats.map((chat, n) => ({
-        orgId: world.org.id,
-        chatId: ids.get(chat.number),
-        number: messagesBefore + n + 1,
-        body: `the last word in chat ${chat.number}`,
-        bodyType: 'text',
-        externalRef: null,
-        visibility: 'external',
-        labels: [],
-        privateTo: [],
-        expiresAt: null,
-        createdBy: chat.userIds[n % 2],
-        at: new Date(start + n * 1000).toISOString(),
-      })),
+      chats.map((chat, n) =>
+        messageRow(world.org.id, ids.get(chat.number), messagesBefore + n + 1, `the last word in chat ${chat.number}`, chat.userIds[n % 2], start + n * 1000),
+      ),
     );
     await tx.orgs.advanceNumberPast(world.org.id, 'timeline_comment', messagesBefore + chats.length);
   });
@@ -194,6 +183,14 @@ async function addListChats(store, world, messagesBefore) {
 }
 
 const MESSAGES_PER_CHAT = 100;
+
+/** A plain external text message, as the bench seeds them. */
+function messageRow(orgId, chatId, number, body, createdBy, atMs) {
+  return {
+    ...{ orgId, chatId, number, body, bodyType: 'text', externalRef: null, visibility: 'external' },
+    ...{ labels: [], privateTo: [], expiresAt: null, createdBy, at: new Date(atMs).toISOString() },
+  };
+}
 
 /** Returns how many chats (numbers 1…n) hold messages. */
 async function addMessages(store, world, chatIds, total) {
@@ -205,20 +202,7 @@ async function addMessages(store, world, chatIds, total) {
     for (let n = from; n < Math.min(total, from + BATCH); n++) {
       const k = n % chats;
       const [a, b] = chatMembers(k, world.users.length).map((index) => world.users[index]);
-      entries.push({
-        orgId: world.org.id,
-        chatId: chatIds.get(k + 1),
-        number: n + 1,
-        body: `message ${n + 1}: the quick brown fox jumps over the lazy dog`,
-        bodyType: 'text',
-        externalRef: null,
-        visibility: 'external',
-        labels: [],
-        privateTo: [],
-        expiresAt: null,
-        createdBy: (n % 2 === 0 ? a : b).id,
-        at: new Date(start + n * 1000).toISOString(),
-      });
+      entries.push(messageRow(world.org.id, chatIds.get(k + 1), n + 1, `message ${n + 1}: the quick brown fox jumps over the lazy dog`, (n % 2 === 0 ? a : b).id, start + n * 1000));
     }
     await store.transaction(async (tx) => {
       await tx.timelineEntries.insertMany(entries);
