@@ -196,7 +196,7 @@ export class ChangeRecorder implements KyselyPlugin {
 
   transformQuery({ node, queryId }: PluginTransformQueryArgs): RootOperationNode {
     const tables = writtenTables(node);
-    if (tables.length > 0) this.writing.set(queryId, { tables, writes: rowWrites(node, tables) });
+    if (tables.length > 0) this.writing.set(queryId, { tables, writes: rowWrites(node) });
     return node;
   }
 
@@ -256,9 +256,14 @@ function touchedRows(result: QueryResult<UnknownRow>): boolean {
   return result.rows.length > 0;
 }
 
+/** The statements of a query's WITH clause: a data-modifying CTE writes as its own statement would. */
+export function withStatements(node: RootOperationNode): RootOperationNode[] {
+  return node.kind !== 'RawNode' && 'with' in node && node.with ? node.with.expressions.map((cte) => cte.expression as RootOperationNode) : [];
+}
+
 function writtenTables(node: RootOperationNode): ChangedTable[] {
   // A data-modifying CTE (store/chats.ts `touch` on PostgreSQL) writes its tables too.
-  const viaWith = node.kind !== 'RawNode' && 'with' in node && node.with ? node.with.expressions.flatMap((cte) => writtenTables(cte.expression as RootOperationNode)) : [];
+  const viaWith = withStatements(node).flatMap(writtenTables);
   return [...viaWith, ...tablesWrittenBy(node)];
 }
 
@@ -277,9 +282,12 @@ function tablesWrittenBy(node: RootOperationNode): ChangedTable[] {
  * The rows each write names (see `RowWrite`), the data-modifying CTEs' too; undefined when
  * any part is raw, or is not a write whose rows can be named.
  */
-function rowWrites(node: RootOperationNode, _tables: readonly ChangedTable[]): RowWrite[] | undefined {
-  const ctes = node.kind !== 'RawNode' && 'with' in node && node.with ? node.with.expressions.map((cte) => cte.expression as RootOperationNode) : [];
-  const parts = [...ctes, node].filter((part) => tablesWrittenBy(part).length > 0).map((part) => ownRowWrites(part, tablesWrittenBy(part)));
+function rowWrites(node: RootOperationNode): RowWrite[] | undefined {
+  const parts: (RowWrite[] | undefined)[] = [];
+  for (const part of [...withStatements(node), node]) {
+    const tables = tablesWrittenBy(part);
+    if (tables.length > 0) parts.push(ownRowWrites(part, tables));
+  }
   return parts.some((part) => part === undefined) ? undefined : parts.flatMap((part) => part!);
 }
 

@@ -6,6 +6,7 @@
  * store is never counted against a request.
  */
 import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryId, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
+import { withStatements } from './changes.js';
 
 /** Statements sent on behalf of one request, so far. */
 export class StatementCounter {
@@ -46,6 +47,5 @@ export class CountingPlugin implements KyselyPlugin {
 /** An insert into the outbox, alone or as a data-modifying CTE whose ids the statement answers (store/events.ts). */
 function appendsEvents(node: RootOperationNode): boolean {
   if (node.kind === 'InsertQueryNode') return node.into?.table.identifier.name === 'events';
-  const ctes = node.kind !== 'RawNode' && 'with' in node && node.with ? node.with.expressions : [];
-  return ctes.some((cte) => appendsEvents(cte.expression as RootOperationNode));
+  return withStatements(node).some(appendsEvents);
 }

@@ -7,32 +7,25 @@
  * answered the revoke to the first 401 from process B, polled every 10 ms.
  */
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { admin, createTestSchema, requireTestDatabaseUrl, type TestSchema } from '../helpers/postgres.js';
-import { confab, serve, type ServeProcess } from '../helpers/process.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { admin, requireTestDatabaseUrl, type TestSchema } from '../helpers/postgres.js';
+import type { ServeProcess } from '../helpers/process.js';
 import { Client } from '../helpers/server.js';
+import { useTwoProcesses } from '../helpers/two-processes.js';
 
 const baseUrl = requireTestDatabaseUrl();
 const PAT = 'urn:devrev:params:oauth:token-type:pat';
 const BOUND_MS = 100;
 const POLL_MS = 10;
 
+const processes = useTwoProcesses('Grants');
 let schema: TestSchema;
 let a: ServeProcess;
 let b: ServeProcess;
 let adminToken: string;
 
-beforeAll(async () => {
-  schema = await createTestSchema(baseUrl);
-  const init = await confab(['init', '--org', 'Grants', '--email', 'ada@example.com', '--json'], { DATABASE_URL: schema.url });
-  expect(init.code).toBe(0);
-  adminToken = JSON.parse(init.stdout).token;
-  [a, b] = await Promise.all([serve(schema.url), serve(schema.url)]);
-}, 60_000);
-
-afterAll(async () => {
-  await Promise.all([a?.stop(), b?.stop()]);
-  await schema?.drop();
+beforeAll(() => {
+  ({ schema, a, b, adminToken } = processes);
 });
 
 /** A new personal token of the admin, and a client of `server` holding it. */
@@ -44,16 +37,7 @@ async function newToken(server: ServeProcess): Promise<{ id: string; client: Cli
   return { id: listed.body.tokens[0].id, client };
 }
 
-/** A new dev user with a token, and a client of `server` holding it. */
-async function newUser(server: ServeProcess): Promise<{ id: string; client: Client }> {
-  const adminClient = new Client(a.url, `Bearer ${adminToken}`);
-  const suffix = Math.random().toString(36).slice(2);
-  const user = await adminClient.post('/dev-users.create', { email: `u-${suffix}@example.com`, display_name: `u-${suffix}`, state: 'active' });
-  expect(user.status).toBe(201);
-  const token = await adminClient.post('/auth-tokens.create', { requested_token_type: PAT, act_as: user.body.dev_user.id });
-  expect(token.status).toBe(201);
-  return { id: user.body.dev_user.id, client: new Client(server.url, `Bearer ${token.body.access_token}`) };
-}
+const newUser = (server: ServeProcess) => processes.newUser(server);
 
 /** Warms B's cache with `client`'s grant (two answers from B), so a stale cache would answer 200. */
 async function warm(client: Client): Promise<void> {

@@ -7,47 +7,29 @@
  * Measured as in grant-cache.test.ts: from A's answer to B's first refusal, polled every 10 ms.
  */
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { admin, createTestSchema, requireTestDatabaseUrl, type TestSchema } from '../helpers/postgres.js';
-import { confab, serve, type ServeProcess } from '../helpers/process.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { admin, requireTestDatabaseUrl, type TestSchema } from '../helpers/postgres.js';
+import type { ServeProcess } from '../helpers/process.js';
 import { Client } from '../helpers/server.js';
+import { useTwoProcesses } from '../helpers/two-processes.js';
 
 const baseUrl = requireTestDatabaseUrl();
-const PAT = 'urn:devrev:params:oauth:token-type:pat';
 const BOUND_MS = 100;
 const POLL_MS = 10;
 
+const processes = useTwoProcesses('Reads');
 let schema: TestSchema;
 let a: ServeProcess;
 let b: ServeProcess;
 let adminToken: string;
 let adminId: string;
-
-beforeAll(async () => {
-  schema = await createTestSchema(baseUrl);
-  const init = await confab(['init', '--org', 'Reads', '--email', 'ada@example.com', '--json'], { DATABASE_URL: schema.url });
-  expect(init.code).toBe(0);
-  ({ token: adminToken } = JSON.parse(init.stdout));
-  adminId = JSON.parse(init.stdout).user.id;
-  [a, b] = await Promise.all([serve(schema.url), serve(schema.url)]);
-}, 60_000);
-
-afterAll(async () => {
-  await Promise.all([a?.stop(), b?.stop()]);
-  await schema?.drop();
+beforeAll(() => {
+  ({ schema, a, b, adminToken, adminId } = processes);
 });
 
 const viaA = () => new Client(a.url, `Bearer ${adminToken}`);
 
-/** A new dev user with a token, and a client of `server` holding it. */
-async function newUser(server: ServeProcess): Promise<{ id: string; client: Client }> {
-  const suffix = Math.random().toString(36).slice(2);
-  const user = await viaA().post('/dev-users.create', { email: `u-${suffix}@example.com`, display_name: `u-${suffix}`, state: 'active' });
-  expect(user.status).toBe(201);
-  const token = await viaA().post('/auth-tokens.create', { requested_token_type: PAT, act_as: user.body.dev_user.id });
-  expect(token.status).toBe(201);
-  return { id: user.body.dev_user.id, client: new Client(server.url, `Bearer ${token.body.access_token}`) };
-}
+const newUser = (server: ServeProcess) => processes.newUser(server);
 
 /** A chat of the admin and `memberId`, made through A, that `client` (of B) has read twice: cached there. */
 async function warmChat(memberId: string, client: Client): Promise<string> {
